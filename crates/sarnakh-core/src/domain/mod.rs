@@ -1,0 +1,38 @@
+//! Pure types and rules of the sales lifecycle: no IO, no clocks, no storage.
+//!
+//! Types here are parsed at the edge and trusted inside: a value of [`Email`] is always a
+//! normalised, valid address; a [`Money`] always has a real ISO 4217 currency.
+
+pub mod account;
+pub mod activity;
+pub mod contact;
+pub mod email;
+pub mod history;
+pub mod ids;
+pub mod lead;
+pub mod lifecycle;
+pub mod money;
+pub mod opportunity;
+pub mod page;
+pub mod phone;
+pub mod qualification;
+pub mod stage;
+pub mod task;
+pub mod text;
+pub mod user;
+
+pub use account::Account;
+pub use activity::{Activity, ActivityKind};
+pub use contact::Contact;
+pub use email::Email;
+pub use history::HistoryEntry;
+pub use ids::*;
+pub use lead::{Lead, LeadSource, Person};
+pub use lifecycle::{DisqualifyReason, LeadAction, LeadStage, LeadState, LeadStatus};
+pub use money::{Currency, Money};
+pub use opportunity::{BuyerRole, Opportunity, OpportunityStatus};
+pub use page::{Cursor, Page, PageRequest};
+pub use phone::Phone;
+pub use stage::{PipelineStage, StageKind};
+pub use task::Task;
+pub use user::{Role, User};

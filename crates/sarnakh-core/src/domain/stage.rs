@@ -1,0 +1,68 @@
+//! Pipeline stages are data: a key, a display name, a win probability and a kind. The
+//! default set follows the source articles (early stages win 10-20 %, late ones 80 %).
+
+use super::lifecycle::str_enum;
+
+str_enum!(
+    /// Whether a stage is a working stage or a closing one.
+    StageKind {
+        /// The deal is still being worked.
+        Open = "open",
+        /// Closed won.
+        Won = "won",
+        /// Closed lost.
+        Lost = "lost",
+    }
+);
+
+/// One column of the pipeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PipelineStage {
+    /// Stable key, e.g. `proposal`.
+    pub key: String,
+    /// Display name.
+    pub name: String,
+    /// Win probability in percent, 0-100.
+    pub probability: u8,
+    /// Order on the board.
+    pub position: i32,
+    /// Open, won or lost.
+    pub kind: StageKind,
+}
+
+/// The stages a new installation starts with.
+pub fn default_stages() -> Vec<PipelineStage> {
+    [
+        ("qualify", "Qualify", 10, StageKind::Open),
+        ("discovery", "Discovery", 20, StageKind::Open),
+        ("demo", "Demo", 40, StageKind::Open),
+        ("proposal", "Proposal", 60, StageKind::Open),
+        ("negotiation", "Negotiation", 80, StageKind::Open),
+        ("won", "Won", 100, StageKind::Won),
+        ("lost", "Lost", 0, StageKind::Lost),
+    ]
+    .into_iter()
+    .zip(1..)
+    .map(|((key, name, probability, kind), position)| PipelineStage {
+        key: key.into(),
+        name: name.into(),
+        probability,
+        position,
+        kind,
+    })
+    .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_stages_have_one_won_one_lost_and_rising_probabilities() {
+        let stages = default_stages();
+        let open: Vec<u8> = stages.iter().filter(|s| s.kind == StageKind::Open).map(|s| s.probability).collect();
+        assert!(open.windows(2).all(|w| w[0] < w[1]), "{open:?}");
+        assert_eq!(stages.iter().filter(|s| s.kind == StageKind::Won).count(), 1);
+        assert_eq!(stages.iter().filter(|s| s.kind == StageKind::Lost).count(), 1);
+    }
+}

@@ -1,0 +1,290 @@
+//! Lead use cases: capture, read, edit, list, and the lifecycle moves other than
+//! conversion (qualify, disqualify, nurture, reopen).
+
+use super::{Actor, Services, check_version, found, stale_to_precondition};
+use crate::domain::lead::{LeadDraft, LeadFields, limits};
+use crate::domain::lifecycle::{DisqualifyReason, LeadAction, LeadState};
+use crate::domain::opportunity::parse_date;
+use crate::domain::qualification::unmet_criteria;
+use crate::domain::{HistoryEntry, Lead, LeadId, Page, PageRequest, RecordRef, UserId, text};
+use crate::error::{Error, Errors, FieldError, Result};
+use crate::store::LeadFilter;
+
+/// A partial edit: `None` keeps a field, `Some(None)` clears it, `Some(Some(v))` sets it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LeadPatch {
+    /// Given name (cannot be cleared).
+    pub first_name: Option<Option<String>>,
+    /// Family name.
+    pub last_name: Option<Option<String>>,
+    /// Email.
+    pub email: Option<Option<String>>,
+    /// Phone.
+    pub phone: Option<Option<String>>,
+    /// Job title.
+    pub job_title: Option<Option<String>>,
+    /// Company.
+    pub company: Option<Option<String>>,
+    /// Country.
+    pub country: Option<Option<String>>,
+    /// Source.
+    pub source: Option<Option<String>>,
+    /// Campaign.
+    pub campaign: Option<Option<String>>,
+    /// Products of interest (replaces the list).
+    pub products: Option<Vec<String>>,
+    /// Notes.
+    pub notes: Option<Option<String>>,
+    /// Employees.
+    pub company_size: Option<Option<i64>>,
+    /// Industry.
+    pub industry: Option<Option<String>>,
+    /// Need / pain.
+    pub need: Option<Option<String>>,
+    /// Decision role.
+    pub decision_role: Option<Option<String>>,
+    /// Owner.
+    pub owner_id: Option<Option<UserId>>,
+}
+
+impl LeadPatch {
+    fn apply(self, d: &mut LeadDraft) {
+        fn set<T>(slot: &mut Option<T>, patch: Option<Option<T>>) {
+            if let Some(value) = patch {
+                *slot = value;
+            }
+        }
+        set(&mut d.first_name, self.first_name);
+        set(&mut d.last_name, self.last_name);
+        set(&mut d.email, self.email);
+        set(&mut d.phone, self.phone);
+        set(&mut d.job_title, self.job_title);
+        set(&mut d.company, self.company);
+        set(&mut d.country, self.country);
+        set(&mut d.source, self.source);
+        set(&mut d.campaign, self.campaign);
+        set(&mut d.notes, self.notes);
+        set(&mut d.company_size, self.company_size);
+        set(&mut d.industry, self.industry);
+        set(&mut d.need, self.need);
+        set(&mut d.decision_role, self.decision_role);
+        set(&mut d.owner_id, self.owner_id);
+        if let Some(products) = self.products {
+            d.products = products;
+        }
+    }
+}
+
+/// Input of a lifecycle move; each move reads the parts it needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LifecycleInput {
+    /// The version the caller last saw (`If-Match`); `None` skips the check.
+    pub expected_version: Option<i64>,
+    /// Reason code (disqualify).
+    pub reason: Option<String>,
+    /// Free text.
+    pub note: Option<String>,
+    /// Revisit date `YYYY-MM-DD` (nurture).
+    pub until: Option<String>,
+}
+
+impl Services {
+    /// Captures a new lead from any source.
+    pub async fn capture_lead(&self, actor: Actor, draft: &LeadDraft) -> Result<Lead> {
+        let fields = draft.validate()?;
+        self.check_owner(fields.owner_id).await?;
+        let now = self.now();
+        let lead = Lead {
+            id: LeadId::new(),
+            fields,
+            state: LeadState::NEW,
+            disqualify_reason: None,
+            status_note: None,
+            nurture_until: None,
+            score: 0,
+            account_id: None,
+            contact_id: None,
+            qualified_at: None,
+            converted_at: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        let history = HistoryEntry {
+            to: Some(lead.state.to_string()),
+            reason: Some(lead.fields.source.as_str().to_owned()),
+            actor_id: actor.user_id,
+            ..HistoryEntry::new(RecordRef::Lead(lead.id), "created", now)
+        };
+        self.store.insert_lead(&lead, &history).await?;
+        Ok(lead)
+    }
+
+    /// Reads one lead.
+    pub async fn get_lead(&self, id: LeadId) -> Result<Lead> {
+        found(self.store.get_lead(id).await?, "lead", id)
+    }
+
+    /// A page of leads.
+    pub async fn list_leads(&self, filter: &LeadFilter, page: &PageRequest) -> Result<Page<Lead>> {
+        Ok(self.store.list_leads(filter, page).await?)
+    }
+
+    /// Edits a lead's fields; the whole lead is re-validated, so no edit can break it.
+    pub async fn update_lead(
+        &self,
+        actor: Actor,
+        id: LeadId,
+        patch: LeadPatch,
+        expected_version: Option<i64>,
+    ) -> Result<Lead> {
+        let current = self.get_lead(id).await?;
+        check_version(expected_version, current.version)?;
+        let mut draft = current.fields.to_draft();
+        patch.apply(&mut draft);
+        let fields: LeadFields = draft.validate()?;
+        if fields.owner_id != current.fields.owner_id {
+            self.check_owner(fields.owner_id).await?;
+        }
+        if fields == current.fields {
+            return Ok(current);
+        }
+        let now = self.now();
+        let lead = Lead { fields, updated_at: now, version: current.version + 1, ..current.clone() };
+        let history = HistoryEntry { actor_id: actor.user_id, ..HistoryEntry::new(RecordRef::Lead(id), "updated", now) };
+        self.save_lead(&lead, current.version, &history).await?;
+        Ok(lead)
+    }
+
+    /// lead -> prospect, once the fit facts are recorded.
+    pub async fn qualify_lead(&self, actor: Actor, id: LeadId, input: &LifecycleInput) -> Result<Lead> {
+        let note = note(input)?;
+        let (lead, mut next) = self.begin_move(id, LeadAction::Qualify, input).await?;
+        next.qualified_at = Some(next.updated_at);
+        self.finish_move(actor, &lead, next, "qualified", None, note).await
+    }
+
+    /// Takes a lead or prospect out of the funnel with a reason.
+    pub async fn disqualify_lead(&self, actor: Actor, id: LeadId, input: &LifecycleInput) -> Result<Lead> {
+        let mut e = Errors::new();
+        let reason = e.take("reason", parse_reason(input.reason.as_deref()));
+        let note = e.take("note", note_raw(input));
+        e.finish()?;
+        let (reason, note) = (reason.expect("validated"), note.expect("validated"));
+        if reason == DisqualifyReason::Other && note.is_none() {
+            return Err(Error::field("note", "required", "explain the reason when it is \"other\""));
+        }
+        let (lead, mut next) = self.begin_move(id, LeadAction::Disqualify, input).await?;
+        next.disqualify_reason = Some(reason);
+        next.status_note.clone_from(&note);
+        next.nurture_until = None;
+        self.finish_move(actor, &lead, next, "disqualified", Some(reason.as_str()), note).await
+    }
+
+    /// Parks a lead or prospect until a date ("not now; follow up later").
+    pub async fn nurture_lead(&self, actor: Actor, id: LeadId, input: &LifecycleInput) -> Result<Lead> {
+        let mut e = Errors::new();
+        let until = e.take("until", parse_date(input.until.as_deref()));
+        let note = e.take("note", note_raw(input));
+        e.finish()?;
+        let until = until.flatten().ok_or_else(|| Error::field("until", "required", "give the date to revisit, YYYY-MM-DD"))?;
+        if until <= self.now().date_naive() {
+            return Err(Error::field("until", "not_in_future", "the revisit date must be after today"));
+        }
+        let (lead, mut next) = self.begin_move(id, LeadAction::Nurture, input).await?;
+        next.nurture_until = Some(until);
+        next.status_note.clone_from(&note.expect("validated"));
+        let note = Some(format!("until {until}"));
+        self.finish_move(actor, &lead, next, "nurtured", None, note).await
+    }
+
+    /// Brings a disqualified or nurtured lead back to work.
+    pub async fn reopen_lead(&self, actor: Actor, id: LeadId, input: &LifecycleInput) -> Result<Lead> {
+        let note = note(input)?;
+        let (lead, mut next) = self.begin_move(id, LeadAction::Reopen, input).await?;
+        next.disqualify_reason = None;
+        next.nurture_until = None;
+        next.status_note = None;
+        self.finish_move(actor, &lead, next, "reopened", None, note).await
+    }
+
+    /// Loads the lead, checks the version, the state machine and the criteria, and returns
+    /// the lead with its next state (version bumped), or the reason it may not move.
+    pub(super) async fn begin_move(
+        &self,
+        id: LeadId,
+        action: LeadAction,
+        input: &LifecycleInput,
+    ) -> Result<(Lead, Lead)> {
+        let lead = self.get_lead(id).await?;
+        check_version(input.expected_version, lead.version)?;
+        let state = lead.state.apply(action).ok_or_else(|| Error::IllegalTransition {
+            from: lead.state.to_string(),
+            action: action.as_str(),
+        })?;
+        let unmet = unmet_criteria(action, &lead);
+        if !unmet.is_empty() {
+            return Err(Error::UnmetCriteria { action: action.as_str(), unmet });
+        }
+        let now = self.now();
+        let next = Lead { state, updated_at: now, version: lead.version + 1, ..lead.clone() };
+        Ok((lead, next))
+    }
+
+    async fn finish_move(
+        &self,
+        actor: Actor,
+        before: &Lead,
+        after: Lead,
+        kind: &str,
+        reason: Option<&str>,
+        note: Option<String>,
+    ) -> Result<Lead> {
+        let history = HistoryEntry {
+            from: Some(before.state.to_string()),
+            to: Some(after.state.to_string()),
+            reason: reason.map(str::to_owned),
+            note,
+            actor_id: actor.user_id,
+            ..HistoryEntry::new(RecordRef::Lead(after.id), kind, after.updated_at)
+        };
+        self.save_lead(&after, before.version, &history).await?;
+        Ok(after)
+    }
+
+    async fn save_lead(&self, lead: &Lead, expected: i64, history: &HistoryEntry) -> Result<()> {
+        match self.store.update_lead(lead, expected, Some(history)).await {
+            Ok(()) => Ok(()),
+            Err(e) => Err(stale_to_precondition(e, || async {
+                self.store.get_lead(lead.id).await.ok().flatten().map(|l| l.version)
+            })
+            .await),
+        }
+    }
+
+    /// Refuses an owner id that is not a user.
+    pub(super) async fn check_owner(&self, owner: Option<UserId>) -> Result<()> {
+        match owner {
+            Some(id) if self.store.get_user(id).await?.is_none() => Err(Error::field(
+                "owner_id",
+                "unknown_user",
+                format!("no user has id {id}"),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn note(input: &LifecycleInput) -> Result<Option<String>> {
+    note_raw(input).map_err(|e| Error::Validation(vec![e.under("note")]))
+}
+
+fn note_raw(input: &LifecycleInput) -> Result<Option<String>, FieldError> {
+    text::optional(input.note.as_deref(), limits::TEXT)
+}
+
+fn parse_reason(raw: Option<&str>) -> Result<DisqualifyReason, FieldError> {
+    crate::domain::lead::parse_enum(raw, DisqualifyReason::parse, DisqualifyReason::expected)?.ok_or_else(|| {
+        FieldError::new("", "required", format!("give a reason: one of {}", DisqualifyReason::expected()))
+    })
+}

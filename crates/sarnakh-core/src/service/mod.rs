@@ -1,0 +1,89 @@
+//! Use cases: one function per thing a user does, called by every front door (JSON API,
+//! CLI, demo generator, later the web UI and importers). Each one validates, applies the
+//! domain rules and persists through the [`Store`] port in one atomic store call.
+
+mod accounts;
+mod activities;
+mod convert;
+mod leads;
+mod opportunities;
+mod timeline;
+
+pub use activities::{ActivityDraft, TaskDraft};
+pub use convert::{ConvertDraft, ConvertOutcome};
+pub use leads::{LeadPatch, LifecycleInput};
+pub use opportunities::{CloseDraft, OpportunityDetail};
+pub use timeline::{TimelineEntry, TimelineItem};
+
+use crate::clock::{Clock, SystemClock};
+use crate::domain::UserId;
+use crate::error::{Error, Result};
+use crate::store::{Store, StoreError};
+use std::sync::Arc;
+
+/// Who is acting. Recorded in history; the visibility policy builds on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Actor {
+    /// The acting user, if a user (not the system) acts.
+    pub user_id: Option<UserId>,
+}
+
+impl Actor {
+    /// Sarnakh itself (demo generator, migrations, background jobs).
+    pub const SYSTEM: Self = Self { user_id: None };
+}
+
+/// The use cases over one store and one clock. Cheap to clone.
+#[derive(Clone)]
+pub struct Services {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Services {
+    /// Use cases on `store` with the wall clock.
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self::with_clock(store, Arc::new(SystemClock))
+    }
+
+    /// Use cases on `store` with a given clock (tests, demo data).
+    pub fn with_clock(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+        Self { store, clock }
+    }
+
+    /// The store, for readiness checks.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+}
+
+/// `Some(value)` or a not-found error naming the entity and id.
+fn found<T>(value: Option<T>, entity: &'static str, id: impl ToString) -> Result<T> {
+    value.ok_or_else(|| Error::not_found(entity, id))
+}
+
+/// Maps a stale-version write to a precondition failure carrying the current version.
+async fn stale_to_precondition<F, Fut>(error: StoreError, current: F) -> Error
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Option<i64>>,
+{
+    match error {
+        StoreError::StaleVersion => Error::PreconditionFailed {
+            current: current().await.unwrap_or_default(),
+        },
+        other => other.into(),
+    }
+}
+
+/// Refuses a write when the caller's `If-Match` version differs from the stored one.
+fn check_version(expected: Option<i64>, stored: i64) -> Result<()> {
+    match expected {
+        Some(v) if v != stored => Err(Error::PreconditionFailed { current: stored }),
+        _ => Ok(()),
+    }
+}

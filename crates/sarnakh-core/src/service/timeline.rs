@@ -1,0 +1,47 @@
+//! A record's timeline: its activities, follow-ups and recorded changes (stage moves,
+//! conversions, closes) merged in time order.
+
+use super::Services;
+use crate::domain::{Activity, HistoryEntry, RecordRef, Task};
+use crate::error::Result;
+use chrono::{DateTime, Utc};
+
+/// One thing on a timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimelineItem {
+    /// Something that happened (call, email ...).
+    Activity(Activity),
+    /// A follow-up, placed at its due time.
+    Task(Task),
+    /// A recorded change.
+    Change(HistoryEntry),
+}
+
+/// A timeline item with the instant it is placed at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    /// Placement time.
+    pub at: DateTime<Utc>,
+    /// The item.
+    pub item: TimelineItem,
+}
+
+impl Services {
+    /// Everything about `subject`, oldest first. Unknown records are a not-found error.
+    pub async fn timeline(&self, subject: RecordRef) -> Result<Vec<TimelineEntry>> {
+        self.check_subject(subject).await.map_err(|_| crate::Error::not_found(subject.kind(), subject.uuid()))?;
+        let (activities, tasks, history) = (
+            self.store.activities_of(subject).await?,
+            self.store.tasks_of(subject).await?,
+            self.store.history_of(subject).await?,
+        );
+        let mut entries: Vec<TimelineEntry> = activities
+            .into_iter()
+            .map(|a| TimelineEntry { at: a.occurred_at, item: TimelineItem::Activity(a) })
+            .chain(tasks.into_iter().map(|t| TimelineEntry { at: t.due_at, item: TimelineItem::Task(t) }))
+            .chain(history.into_iter().map(|h| TimelineEntry { at: h.at, item: TimelineItem::Change(h) }))
+            .collect();
+        entries.sort_by_key(|e| e.at);
+        Ok(entries)
+    }
+}

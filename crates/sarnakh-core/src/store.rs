@@ -1,0 +1,161 @@
+//! The storage port. Adapters (SQLite, PostgreSQL) implement [`Store`]; use cases call it.
+//!
+//! One method is one atomic unit: the adapter owns the transaction, so a method either
+//! writes everything it was given or nothing. No SQL or driver type crosses this boundary.
+
+mod filters;
+
+pub use filters::*;
+
+use crate::domain::history::HistoryEntry;
+use crate::domain::opportunity::BuyerRole;
+use crate::domain::{
+    Account, AccountId, Activity, Contact, ContactId, Lead, LeadId, Opportunity, OpportunityId,
+    Page, PageRequest, PipelineStage, RecordRef, Task, TaskId, User, UserId,
+};
+use async_trait::async_trait;
+
+/// Why a store call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The row to change does not exist.
+    #[error("not found")]
+    NotFound,
+    /// A unique or foreign-key constraint refused the write.
+    #[error("constraint {constraint} refused the write")]
+    Conflict {
+        /// Name of the constraint.
+        constraint: String,
+    },
+    /// The row's version is not the one the caller read (someone else changed it).
+    #[error("the row was changed concurrently")]
+    StaleVersion,
+    /// The database failed or is unreachable.
+    #[error("storage backend error: {0}")]
+    Backend(String),
+}
+
+/// Whether the store can serve requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Readiness {
+    /// The database answered a query.
+    pub reachable: bool,
+    /// Every migration this binary knows is applied.
+    pub migrations_applied: bool,
+}
+
+/// Everything a lead conversion writes, in one transaction.
+#[derive(Debug, Clone)]
+pub struct Conversion {
+    /// The lead in its converted state (version already bumped).
+    pub lead: Lead,
+    /// The version the lead must still have in storage.
+    pub expected_version: i64,
+    /// The account; created unless one with the same `name_key` exists, which is reused.
+    pub account: Account,
+    /// The contact created from the lead's person.
+    pub contact: Contact,
+    /// The opportunities created.
+    pub opportunities: Vec<Opportunity>,
+    /// History rows (lead converted, opportunities created ...).
+    pub history: Vec<HistoryEntry>,
+}
+
+/// A change to an opportunity (stage move or close), written with its history row.
+#[derive(Debug, Clone)]
+pub struct OpportunityChange {
+    /// The opportunity after the change (version already bumped).
+    pub opportunity: Opportunity,
+    /// The version it must still have in storage.
+    pub expected_version: i64,
+    /// The history row describing the change.
+    pub history: HistoryEntry,
+    /// Set when closing won: the account becomes a customer if it is not one yet.
+    pub make_customer: bool,
+}
+
+/// Result alias for store calls.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Persistence for every Sarnakh record.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Whether the database is reachable and fully migrated.
+    async fn readiness(&self) -> Readiness;
+
+    /// Inserts a user.
+    async fn insert_user(&self, user: &User) -> StoreResult<()>;
+    /// Reads a user.
+    async fn get_user(&self, id: UserId) -> StoreResult<Option<User>>;
+    /// Every user, by display name.
+    async fn list_users(&self) -> StoreResult<Vec<User>>;
+
+    /// Inserts a lead with its history row.
+    async fn insert_lead(&self, lead: &Lead, history: &HistoryEntry) -> StoreResult<()>;
+    /// Reads a lead.
+    async fn get_lead(&self, id: LeadId) -> StoreResult<Option<Lead>>;
+    /// Replaces a lead if its stored version is `expected_version`; adds the history row.
+    async fn update_lead(
+        &self,
+        lead: &Lead,
+        expected_version: i64,
+        history: Option<&HistoryEntry>,
+    ) -> StoreResult<()>;
+    /// A filtered, sorted page of leads.
+    async fn list_leads(&self, filter: &LeadFilter, page: &PageRequest) -> StoreResult<Page<Lead>>;
+    /// Writes a conversion atomically; returns the account actually used.
+    async fn convert_lead(&self, conversion: &Conversion) -> StoreResult<AccountId>;
+
+    /// Reads an account.
+    async fn get_account(&self, id: AccountId) -> StoreResult<Option<Account>>;
+    /// A filtered page of accounts.
+    async fn list_accounts(&self, filter: &AccountFilter, page: &PageRequest) -> StoreResult<Page<Account>>;
+    /// Reads a contact.
+    async fn get_contact(&self, id: ContactId) -> StoreResult<Option<Contact>>;
+    /// A filtered page of contacts.
+    async fn list_contacts(&self, filter: &ContactFilter, page: &PageRequest) -> StoreResult<Page<Contact>>;
+
+    /// Inserts an opportunity with its history row.
+    async fn insert_opportunity(&self, opportunity: &Opportunity, history: &HistoryEntry) -> StoreResult<()>;
+    /// Reads an opportunity.
+    async fn get_opportunity(&self, id: OpportunityId) -> StoreResult<Option<Opportunity>>;
+    /// A filtered, sorted page of opportunities.
+    async fn list_opportunities(
+        &self,
+        filter: &OpportunityFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Opportunity>>;
+    /// Applies a stage move or close atomically.
+    async fn change_opportunity(&self, change: &OpportunityChange) -> StoreResult<()>;
+    /// Records (or changes) a buyer-side person's role on an opportunity.
+    async fn set_opportunity_contact(
+        &self,
+        opportunity: OpportunityId,
+        contact: ContactId,
+        role: BuyerRole,
+    ) -> StoreResult<()>;
+    /// The buyer-side people on an opportunity.
+    async fn opportunity_contacts(&self, opportunity: OpportunityId) -> StoreResult<Vec<(Contact, BuyerRole)>>;
+
+    /// The pipeline stages in board order.
+    async fn list_stages(&self) -> StoreResult<Vec<PipelineStage>>;
+
+    /// Inserts an activity with its history row.
+    async fn insert_activity(&self, activity: &Activity) -> StoreResult<()>;
+    /// A record's activities, newest first.
+    async fn activities_of(&self, subject: RecordRef) -> StoreResult<Vec<Activity>>;
+
+    /// Inserts a task.
+    async fn insert_task(&self, task: &Task) -> StoreResult<()>;
+    /// Reads a task.
+    async fn get_task(&self, id: TaskId) -> StoreResult<Option<Task>>;
+    /// Replaces a task if its stored version is `expected_version`.
+    async fn update_task(&self, task: &Task, expected_version: i64) -> StoreResult<()>;
+    /// A filtered page of tasks, soonest due first.
+    async fn list_tasks(&self, filter: &TaskFilter, page: &PageRequest) -> StoreResult<Page<Task>>;
+    /// A record's tasks, soonest due first.
+    async fn tasks_of(&self, subject: RecordRef) -> StoreResult<Vec<Task>>;
+
+    /// A record's history, oldest first.
+    async fn history_of(&self, subject: RecordRef) -> StoreResult<Vec<HistoryEntry>>;
+}

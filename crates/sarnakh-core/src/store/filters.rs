@@ -1,0 +1,159 @@
+//! Filters and sort orders for list queries. Each filter a list view uses has an index
+//! in both adapters' migrations.
+
+use crate::domain::lifecycle::{LeadStage, LeadStatus};
+use crate::domain::page::SortDir;
+use crate::domain::task::DueFilter;
+use crate::domain::{AccountId, LeadId, LeadSource, OpportunityStatus, RecordRef, UserId};
+use chrono::{DateTime, Utc};
+
+/// Columns leads can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LeadSortField {
+    /// Capture time.
+    #[default]
+    CreatedAt,
+    /// Last change.
+    UpdatedAt,
+    /// Family name, then given name (case-insensitive).
+    Name,
+    /// Lead score.
+    Score,
+}
+
+impl LeadSortField {
+    /// Parses a field name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "created_at" => Self::CreatedAt,
+            "updated_at" => Self::UpdatedAt,
+            "name" => Self::Name,
+            "score" => Self::Score,
+            _ => return None,
+        })
+    }
+}
+
+/// Which leads to list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeadFilter {
+    /// Only this stage.
+    pub stage: Option<LeadStage>,
+    /// Only this status.
+    pub status: Option<LeadStatus>,
+    /// Only this source.
+    pub source: Option<LeadSource>,
+    /// Only this owner.
+    pub owner: Option<UserId>,
+    /// Text search over name, email, phone and company.
+    pub q: Option<String>,
+    /// Sort column.
+    pub sort: LeadSortField,
+    /// Sort direction.
+    pub dir: SortDir,
+}
+
+impl Default for LeadFilter {
+    fn default() -> Self {
+        Self {
+            stage: None,
+            status: None,
+            source: None,
+            owner: None,
+            q: None,
+            sort: LeadSortField::CreatedAt,
+            dir: SortDir::Desc,
+        }
+    }
+}
+
+/// Columns opportunities can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OpportunitySortField {
+    /// Creation time.
+    #[default]
+    CreatedAt,
+    /// Last change.
+    UpdatedAt,
+    /// Amount in minor units (mixing currencies sorts by raw number).
+    Amount,
+}
+
+impl OpportunitySortField {
+    /// Parses a field name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "created_at" => Self::CreatedAt,
+            "updated_at" => Self::UpdatedAt,
+            "amount" => Self::Amount,
+            _ => return None,
+        })
+    }
+}
+
+/// Which opportunities to list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpportunityFilter {
+    /// Only this stage key.
+    pub stage: Option<String>,
+    /// Only this status.
+    pub status: Option<OpportunityStatus>,
+    /// Only this owner.
+    pub owner: Option<UserId>,
+    /// Only this account.
+    pub account: Option<AccountId>,
+    /// Only those produced by this lead.
+    pub lead: Option<LeadId>,
+    /// Text search over name and product.
+    pub q: Option<String>,
+    /// Sort column.
+    pub sort: OpportunitySortField,
+    /// Sort direction.
+    pub dir: SortDir,
+}
+
+impl Default for OpportunityFilter {
+    fn default() -> Self {
+        Self {
+            stage: None,
+            status: None,
+            owner: None,
+            account: None,
+            lead: None,
+            q: None,
+            sort: OpportunitySortField::CreatedAt,
+            dir: SortDir::Desc,
+        }
+    }
+}
+
+/// Which accounts to list (by name).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountFilter {
+    /// Text search over the name.
+    pub q: Option<String>,
+    /// Only customers (`true`) or only non-customers (`false`).
+    pub customer: Option<bool>,
+}
+
+/// Which contacts to list (newest first).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContactFilter {
+    /// Only this account.
+    pub account: Option<AccountId>,
+    /// Text search over name and email.
+    pub q: Option<String>,
+}
+
+/// Which tasks to list (soonest due first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskFilter {
+    /// Due window.
+    pub due: DueFilter,
+    /// "Now" for the window, from the service's clock.
+    pub now: DateTime<Utc>,
+    /// Only this owner.
+    pub owner: Option<UserId>,
+    /// Only about this record.
+    pub subject: Option<RecordRef>,
+}
