@@ -91,7 +91,16 @@ pub enum Error {
     },
     /// The storage backend failed.
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::InvalidCursor => Self::field("cursor", "invalid_cursor", "the cursor does not belong to this list and sort order; start again without it"),
+            other => Self::Store(other),
+        }
+    }
 }
 
 fn summarize(errors: &[FieldError]) -> String {

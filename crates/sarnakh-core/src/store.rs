@@ -30,6 +30,9 @@ pub enum StoreError {
     /// The row's version is not the one the caller read (someone else changed it).
     #[error("the row was changed concurrently")]
     StaleVersion,
+    /// The page cursor does not belong to this list's sort order.
+    #[error("the cursor does not belong to this sort order")]
+    InvalidCursor,
     /// The database failed or is unreachable.
     #[error("storage backend error: {0}")]
     Backend(String),

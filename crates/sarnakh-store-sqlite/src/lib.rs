@@ -1,1 +1,82 @@
-//! placeholder
+//! Sarnakh's embedded storage adapter: one SQLite file in WAL mode with foreign keys on.
+//!
+//! Writes go through a single-connection pool (SQLite has one writer; queueing in the pool
+//! avoids `SQLITE_BUSY` upgrades), reads through a small read-only pool that WAL lets run
+//! beside the writer. Each [`Store`] method is one transaction. No SQL leaves this crate.
+
+mod leads;
+mod list;
+mod records;
+mod rows;
+mod store_impl;
+mod work;
+
+use sarnakh_core::store::{Readiness, StoreError};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// A Sarnakh store in one SQLite file.
+#[derive(Clone)]
+pub struct SqliteStore {
+    write: SqlitePool,
+    read: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database at `url` (`sqlite://sarnakh.db`) and applies
+    /// pending migrations.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(backend)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("temp_store", "memory")
+            .pragma("cache_size", "-32000");
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await
+            .map_err(backend)?;
+        MIGRATOR.run(&write).await.map_err(|e| StoreError::Backend(format!("migration failed: {e}")))?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options.read_only(true))
+            .await
+            .map_err(backend)?;
+        Ok(Self { write, read })
+    }
+
+    async fn readiness_check(&self) -> Readiness {
+        let applied: Result<i64, _> = sqlx::query_scalar("select count(*) from _sqlx_migrations where success")
+            .fetch_one(&self.read)
+            .await;
+        match applied {
+            Ok(n) => Readiness { reachable: true, migrations_applied: n as usize >= MIGRATOR.iter().count() },
+            Err(_) => Readiness { reachable: sqlx::query("select 1").execute(&self.read).await.is_ok(), migrations_applied: false },
+        }
+    }
+
+    /// Copies the whole database into a new file at `path` (`VACUUM INTO`), consistent
+    /// even while Sarnakh serves requests.
+    pub async fn backup_to(&self, path: &str) -> Result<(), StoreError> {
+        sqlx::query("vacuum into $1").bind(path).execute(&self.write).await.map_err(backend)?;
+        Ok(())
+    }
+}
+
+/// Maps a driver error onto the port's error, keeping constraint names.
+pub(crate) fn backend(e: impl Into<sqlx::Error>) -> StoreError {
+    match e.into() {
+        sqlx::Error::RowNotFound => StoreError::NotFound,
+        sqlx::Error::Database(db) if db.is_unique_violation() || db.is_foreign_key_violation() || db.is_check_violation() => {
+            StoreError::Conflict { constraint: db.constraint().map_or_else(|| db.message().to_owned(), str::to_owned) }
+        }
+        other => StoreError::Backend(other.to_string()),
+    }
+}

@@ -137,10 +137,15 @@ pub(super) fn validate_opportunities(drafts: &[OpportunityDraft], stages: &[Pipe
     let mut valid = Vec::with_capacity(drafts.len());
     for (i, draft) in drafts.iter().enumerate() {
         let path = format!("opportunities[{i}]");
-        match draft.validate().and_then(|o| check_start_stage(o, stages)) {
-            Ok(o) => valid.push(o),
+        let stage = check_stage_key(draft.stage.as_deref(), stages).map_err(|fe| fe.under(&format!("{path}.stage")));
+        match draft.validate() {
+            Ok(o) if stage.is_ok() => valid.push(o),
+            Ok(_) => {}
             Err(Error::Validation(errors)) => errors.into_iter().for_each(|fe| e.push(fe.under(&path))),
             Err(other) => return Err(other),
+        }
+        if let Err(fe) = stage {
+            e.push(fe);
         }
     }
     e.finish()?;
@@ -149,13 +154,18 @@ pub(super) fn validate_opportunities(drafts: &[OpportunityDraft], stages: &[Pipe
 
 /// Refuses a starting stage that does not exist or is not an open stage.
 pub(super) fn check_start_stage(o: NewOpportunity, stages: &[PipelineStage]) -> Result<NewOpportunity> {
-    if let Some(key) = &o.stage {
-        if !stages.iter().any(|s| &s.key == key && s.kind == StageKind::Open) {
-            let open: Vec<&str> = stages.iter().filter(|s| s.kind == StageKind::Open).map(|s| s.key.as_str()).collect();
-            return Err(Error::field("stage", "unknown_stage", format!("{key:?} is not an open stage: one of {}", open.join(", "))));
-        }
-    }
+    check_stage_key(o.stage.as_deref(), stages).map_err(|e| Error::Validation(vec![e.under("stage")]))?;
     Ok(o)
+}
+
+fn check_stage_key(key: Option<&str>, stages: &[PipelineStage]) -> Result<(), FieldError> {
+    match key.map(str::trim).filter(|k| !k.is_empty()) {
+        Some(key) if !stages.iter().any(|s| s.key == key && s.kind == StageKind::Open) => {
+            let open: Vec<&str> = stages.iter().filter(|s| s.kind == StageKind::Open).map(|s| s.key.as_str()).collect();
+            Err(FieldError::new("", "unknown_stage", format!("{key:?} is not an open stage: one of {}", open.join(", "))))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn contact_from(lead: &Lead, account_id: AccountId, now: chrono::DateTime<chrono::Utc>) -> Contact {
