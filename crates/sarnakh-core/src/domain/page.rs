@@ -43,7 +43,7 @@ impl Cursor {
 
     /// Reads a token made by [`Cursor::encode`]; `None` if it is not one.
     pub fn decode(token: &str) -> Option<Self> {
-        if token.len() % 2 != 0 || token.len() > 2048 {
+        if !token.len().is_multiple_of(2) || token.len() > 2048 {
             return None;
         }
         let bytes: Option<Vec<u8>> = (0..token.len())
@@ -121,7 +121,7 @@ mod tests {
         #[test]
         fn cursors_round_trip(micros in 0_i64..4_000_000_000_000_000, text in "\\PC{0,40}", n in any::<i64>(), id in any::<u128>()) {
             let time = DateTime::from_timestamp_micros(micros).expect("in range");
-            for key in [CursorKey::Time(time), CursorKey::Text(text.clone()), CursorKey::Int(n)] {
+            for key in [CursorKey::Time(time), CursorKey::Text(text), CursorKey::Int(n)] {
                 let cursor = Cursor { key, id: Uuid::from_u128(id) };
                 prop_assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
             }

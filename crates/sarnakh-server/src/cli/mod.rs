@@ -1,0 +1,68 @@
+//! The `sarnakh` command line: serve the API, migrate, fill demo data, and work with
+//! leads from a terminal. Commands call the same services as the API.
+
+mod lead;
+mod serve;
+
+use crate::store_url::{DEFAULT_DATABASE_URL, open_store, redact};
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use sarnakh_core::store::Store;
+use std::sync::Arc;
+
+/// Sarnakh: a self-hosted sales-pipeline CRM, from the first sign of interest to a signed deal.
+#[derive(Debug, Parser)]
+#[command(name = "sarnakh", version, about, long_about = None)]
+pub struct Cli {
+    /// Database to use: sqlite://FILE (created if missing) or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "SARNAKH_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+    /// Log output format.
+    #[arg(long, global = true, env = "SARNAKH_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
+    pub log_format: LogFormat,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Log output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the JSON API (and its docs at /api/docs).
+    Serve(serve::ServeArgs),
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Fill an empty database with a realistic demo company.
+    Demo(serve::DemoArgs),
+    /// Capture, list and show leads.
+    #[command(subcommand)]
+    Lead(lead::LeadCommand),
+}
+
+/// Runs the parsed command.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    crate::telemetry::init(cli.log_format == LogFormat::Json);
+    let store = open(&cli.database_url).await?;
+    match cli.command {
+        Command::Serve(args) => serve::serve(store, &cli.database_url, args).await,
+        Command::Migrate => {
+            println!("database {} is migrated", redact(&cli.database_url));
+            Ok(())
+        }
+        Command::Demo(args) => serve::demo(store, &args).await,
+        Command::Lead(cmd) => lead::run(store, cmd).await,
+    }
+}
+
+async fn open(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    open_store(url).await.with_context(|| format!("could not open the database {}", redact(url)))
+}

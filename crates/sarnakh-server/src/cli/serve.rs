@@ -1,0 +1,89 @@
+//! `sarnakh serve` and `sarnakh demo`.
+
+use crate::demo::{DemoOptions, DemoSummary, generate};
+use crate::store_url::redact;
+use anyhow::Context;
+use clap::Args;
+use sarnakh_core::Error;
+use sarnakh_core::service::Services;
+use sarnakh_core::store::Store;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Options of `sarnakh serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. The API has no login yet, so keep it on loopback.
+    #[arg(long, env = "SARNAKH_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Fill an empty database with demo data before serving.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+/// Options of `sarnakh demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many leads to create over the simulated year.
+    #[arg(long, default_value_t = 3000)]
+    pub leads: usize,
+    /// Seed of the generator; the same seed gives the same company.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+}
+
+/// Serves the API until Ctrl-C or SIGTERM.
+pub async fn serve(store: Arc<dyn Store>, url: &str, args: ServeArgs) -> anyhow::Result<()> {
+    if args.demo {
+        match generate(store.clone(), &DemoOptions { leads: 3000, seed: 7 }).await {
+            Ok(summary) => print_summary(&summary),
+            Err(Error::Conflict(why)) => tracing::info!("demo data not added: {why}"),
+            Err(e) => return Err(e).context("could not create the demo data"),
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(args.bind).await.with_context(|| format!("could not listen on {}", args.bind))?;
+    let addr = listener.local_addr().context("no local address")?;
+    tracing::info!(database = %redact(url), "Sarnakh is listening on http://{addr} (API docs at http://{addr}/api/docs)");
+    let app = crate::http::app(Services::new(store));
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.context("the server failed")?;
+    tracing::info!("Sarnakh stopped");
+    Ok(())
+}
+
+/// Fills an empty database with the demo company.
+pub async fn demo(store: Arc<dyn Store>, args: &DemoArgs) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let summary = generate(store, &DemoOptions { leads: args.leads, seed: args.seed }).await.context("could not create the demo data")?;
+    print_summary(&summary);
+    println!("done in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn print_summary(s: &DemoSummary) {
+    println!(
+        "demo company created: {} leads ({} prospects, {} converted, {} disqualified, {} nurtured), {} accounts, {} opportunities ({} won, {} lost), {} activities, {} tasks ({} overdue)",
+        s.leads, s.prospects, s.converted, s.disqualified, s.nurtured, s.accounts, s.opportunities, s.won, s.lost, s.activities, s.tasks, s.overdue_tasks
+    );
+    println!("demo users (sign-in arrives with user accounts; these own the demo records):");
+    for u in &s.users {
+        println!("  {:<40} {:<28} {}", u.email, u.display_name, u.role);
+    }
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

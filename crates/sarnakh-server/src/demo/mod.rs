@@ -1,0 +1,4 @@
+//! Demo data (being written).
+mod capture;
+mod companies;
+mod names;

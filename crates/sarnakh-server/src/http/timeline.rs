@@ -1,0 +1,78 @@
+//! The wire form of a record's timeline.
+
+use super::activities::{ActivityJson, TaskJson};
+use chrono::{DateTime, Utc};
+use sarnakh_core::domain::HistoryEntry;
+use sarnakh_core::service::{TimelineEntry, TimelineItem};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A recorded change (created, qualified, converted, stage_changed, won, lost ...).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeJson {
+    pub kind: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    /// `lead`, `contact`, `account` or `opportunity`.
+    pub related_type: Option<String>,
+    pub related_id: Option<Uuid>,
+    pub actor_id: Option<Uuid>,
+}
+
+impl From<HistoryEntry> for ChangeJson {
+    fn from(h: HistoryEntry) -> Self {
+        Self {
+            kind: h.kind,
+            from: h.from,
+            to: h.to,
+            reason: h.reason,
+            note: h.note,
+            related_type: h.related.map(|r| r.kind().to_owned()),
+            related_id: h.related.map(|r| r.uuid()),
+            actor_id: h.actor_id.map(|a| a.as_uuid()),
+        }
+    }
+}
+
+/// One timeline entry; exactly one of `activity`, `task`, `change` is set, as `type` says.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelineEntryJson {
+    /// `activity`, `task` or `change`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// When it happened (a task: when it is due).
+    pub at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity: Option<ActivityJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task: Option<TaskJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<ChangeJson>,
+}
+
+/// A record's timeline, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelineJson {
+    pub items: Vec<TimelineEntryJson>,
+}
+
+impl From<Vec<TimelineEntry>> for TimelineJson {
+    fn from(entries: Vec<TimelineEntry>) -> Self {
+        let items = entries
+            .into_iter()
+            .map(|e| {
+                let mut j = TimelineEntryJson { type_: String::new(), at: e.at, activity: None, task: None, change: None };
+                match e.item {
+                    TimelineItem::Activity(a) => (j.type_, j.activity) = ("activity".into(), Some(a.into())),
+                    TimelineItem::Task(t) => (j.type_, j.task) = ("task".into(), Some(t.into())),
+                    TimelineItem::Change(h) => (j.type_, j.change) = ("change".into(), Some(h.into())),
+                }
+                j
+            })
+            .collect();
+        Self { items }
+    }
+}

@@ -1,0 +1,11 @@
+//! The `sarnakh` binary's library: the JSON API (`http`), the command line (`cli`), the
+//! demo data generator, and the one place that picks a storage adapter (`store_url`).
+//!
+//! Every front door here parses input and calls `sarnakh_core::service`; none holds
+//! business rules or SQL of its own.
+
+pub mod cli;
+pub mod demo;
+pub mod http;
+pub mod store_url;
+pub mod telemetry;

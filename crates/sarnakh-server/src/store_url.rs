@@ -1,0 +1,49 @@
+//! Picks the storage adapter from the database URL. The only module that names a
+//! concrete store: `sqlite:` URLs open the embedded SQLite adapter, `postgres:` (or
+//! `postgresql:`) URLs the PostgreSQL one.
+
+use sarnakh_core::store::{Store, StoreError};
+use std::sync::Arc;
+
+/// The database used when none is configured: a `sarnakh.db` file in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://sarnakh.db";
+
+/// Opens the store at `url`, creating and migrating it as needed.
+pub async fn open_store(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(sarnakh_store_sqlite::SqliteStore::open(url).await?))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(Arc::new(sarnakh_store_postgres::PostgresStore::open(url).await?))
+    } else {
+        Err(StoreError::Backend(format!(
+            "unsupported database URL {:?}: use sqlite://FILE or postgres://USER@HOST/DB",
+            redact(url)
+        )))
+    }
+}
+
+/// The URL with any password replaced, for logs and messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact("postgres://sarnakh:s3cret@db/crm"), "postgres://sarnakh:***@db/crm");
+        assert_eq!(redact("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
+        assert_eq!(redact("sqlite://sarnakh.db"), "sqlite://sarnakh.db");
+    }
+}

@@ -1,0 +1,104 @@
+//! In-process API test harness: a fresh SQLite database per test and one helper to send a
+//! request through the router (no network).
+
+#![allow(dead_code, reason = "each test file uses a different subset of the helpers")]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use sarnakh_core::service::Services;
+use sarnakh_core::store::Store;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+/// The app under test and its store.
+pub struct TestApp {
+    pub router: Router,
+    pub store: Arc<dyn Store>,
+}
+
+/// A response: status, headers and parsed JSON body (Null when empty).
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    /// The problem `code`, for error replies.
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+
+    /// The `field` of each entry in `errors`.
+    pub fn fields(&self) -> Vec<String> {
+        self.body["errors"].as_array().map(|a| a.iter().map(|e| e["field"].as_str().unwrap_or("").to_owned()).collect()).unwrap_or_default()
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        let dir = std::env::temp_dir().join(format!("sarnakh-api-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let url = format!("sqlite://{}", dir.join("api.db").display());
+        let store: Arc<dyn Store> = Arc::new(sarnakh_store_sqlite::SqliteStore::open(&url).await.expect("open store"));
+        let router = sarnakh_server::http::app(Services::new(store.clone()));
+        Self { router, store }
+    }
+
+    /// Sends raw bytes with the given content type and extra headers.
+    pub async fn raw(&self, method: &str, uri: &str, content_type: Option<&str>, body: Vec<u8>, headers: &[(&str, &str)]) -> Reply {
+        let mut req = Request::builder().method(method).uri(uri);
+        if let Some(ct) = content_type {
+            req = req.header(header::CONTENT_TYPE, ct);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let response = self.router.clone().oneshot(req.body(Body::from(body)).expect("request")).await.expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned())) };
+        if status.is_client_error() || status.is_server_error() {
+            let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+            assert_eq!(ct, "application/problem+json", "{method} {uri} answered {status} without problem+json: {body}");
+        }
+        Reply { status, headers, body }
+    }
+
+    pub async fn get(&self, uri: &str) -> Reply {
+        self.raw("GET", uri, None, Vec::new(), &[]).await
+    }
+
+    pub async fn send(&self, method: &str, uri: &str, body: Value) -> Reply {
+        self.raw(method, uri, Some("application/json"), body.to_string().into_bytes(), &[]).await
+    }
+
+    pub async fn send_if_match(&self, method: &str, uri: &str, body: Value, version: i64) -> Reply {
+        let tag = format!("\"{version}\"");
+        self.raw(method, uri, Some("application/json"), body.to_string().into_bytes(), &[("if-match", &tag)]).await
+    }
+
+    pub async fn post(&self, uri: &str, body: Value) -> Reply {
+        self.send("POST", uri, body).await
+    }
+
+    /// How many leads exist, to prove a refused request wrote nothing.
+    pub async fn lead_count(&self) -> usize {
+        self.get("/api/v1/leads?limit=200").await.body["items"].as_array().map_or(0, Vec::len)
+    }
+
+    /// Captures a lead with every fit fact; returns its JSON.
+    pub async fn qualified_lead(&self, first: &str, company: &str) -> Value {
+        let r = self.post("/api/v1/leads", json!({
+            "first_name": first, "last_name": "Karimi", "email": format!("{}@{}.example", first.to_lowercase(), company.to_lowercase().replace(' ', "")),
+            "company": company, "company_size": 80, "industry": "Retail", "need": "Leads are lost in spreadsheets",
+            "decision_role": "decision_maker", "source": "webinar"
+        })).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.body
+    }
+}

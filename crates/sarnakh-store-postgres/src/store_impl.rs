@@ -1,0 +1,131 @@
+//! The [`Store`] port implemented by delegating to the row modules.
+
+use crate::PostgresStore;
+use async_trait::async_trait;
+use sarnakh_core::domain::{
+    Account, AccountId, Activity, BuyerRole, Contact, ContactId, HistoryEntry, Lead, LeadId,
+    Opportunity, OpportunityId, Page, PageRequest, PipelineStage, RecordRef, Task, TaskId, User,
+    UserId,
+};
+use sarnakh_core::store::{
+    AccountFilter, ContactFilter, Conversion, LeadFilter, OpportunityChange, OpportunityFilter,
+    Readiness, Store, StoreResult, TaskFilter,
+};
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn readiness(&self) -> Readiness {
+        self.readiness_check().await
+    }
+    async fn insert_user(&self, user: &User) -> StoreResult<()> {
+        self.insert_user_row(user).await
+    }
+    async fn get_user(&self, id: UserId) -> StoreResult<Option<User>> {
+        self.get_user_row(id).await
+    }
+    async fn list_users(&self) -> StoreResult<Vec<User>> {
+        self.list_user_rows().await
+    }
+    async fn insert_lead(&self, lead: &Lead, history: &HistoryEntry) -> StoreResult<()> {
+        self.insert_lead_tx(lead, history).await
+    }
+    async fn get_lead(&self, id: LeadId) -> StoreResult<Option<Lead>> {
+        self.get_lead_row(id).await
+    }
+    async fn update_lead(
+        &self,
+        lead: &Lead,
+        expected_version: i64,
+        history: Option<&HistoryEntry>,
+    ) -> StoreResult<()> {
+        self.update_lead_tx(lead, expected_version, history).await
+    }
+    async fn list_leads(&self, filter: &LeadFilter, page: &PageRequest) -> StoreResult<Page<Lead>> {
+        self.list_lead_rows(filter, page).await
+    }
+    async fn convert_lead(&self, conversion: &Conversion) -> StoreResult<AccountId> {
+        self.convert_lead_tx(conversion).await
+    }
+    async fn get_account(&self, id: AccountId) -> StoreResult<Option<Account>> {
+        self.get_account_row(id).await
+    }
+    async fn list_accounts(
+        &self,
+        filter: &AccountFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Account>> {
+        self.list_account_rows(filter, page).await
+    }
+    async fn get_contact(&self, id: ContactId) -> StoreResult<Option<Contact>> {
+        self.get_contact_row(id).await
+    }
+    async fn list_contacts(
+        &self,
+        filter: &ContactFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Contact>> {
+        self.list_contact_rows(filter, page).await
+    }
+    async fn insert_opportunity(
+        &self,
+        opportunity: &Opportunity,
+        history: &HistoryEntry,
+    ) -> StoreResult<()> {
+        self.insert_opportunity_tx(opportunity, history).await
+    }
+    async fn get_opportunity(&self, id: OpportunityId) -> StoreResult<Option<Opportunity>> {
+        self.get_opportunity_row(id).await
+    }
+    async fn list_opportunities(
+        &self,
+        filter: &OpportunityFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Opportunity>> {
+        self.list_opportunity_rows(filter, page).await
+    }
+    async fn change_opportunity(&self, change: &OpportunityChange) -> StoreResult<()> {
+        self.change_opportunity_tx(change).await
+    }
+    async fn set_opportunity_contact(
+        &self,
+        opportunity: OpportunityId,
+        contact: ContactId,
+        role: BuyerRole,
+    ) -> StoreResult<()> {
+        self.set_opportunity_contact_row(opportunity, contact, role)
+            .await
+    }
+    async fn opportunity_contacts(
+        &self,
+        opportunity: OpportunityId,
+    ) -> StoreResult<Vec<(Contact, BuyerRole)>> {
+        self.opportunity_contact_rows(opportunity).await
+    }
+    async fn list_stages(&self) -> StoreResult<Vec<PipelineStage>> {
+        self.list_stage_rows().await
+    }
+    async fn insert_activity(&self, activity: &Activity) -> StoreResult<()> {
+        self.insert_activity_row(activity).await
+    }
+    async fn activities_of(&self, subject: RecordRef) -> StoreResult<Vec<Activity>> {
+        self.activity_rows_of(subject).await
+    }
+    async fn insert_task(&self, task: &Task) -> StoreResult<()> {
+        self.write_task(task, None).await
+    }
+    async fn get_task(&self, id: TaskId) -> StoreResult<Option<Task>> {
+        self.get_task_row(id).await
+    }
+    async fn update_task(&self, task: &Task, expected_version: i64) -> StoreResult<()> {
+        self.write_task(task, Some(expected_version)).await
+    }
+    async fn list_tasks(&self, filter: &TaskFilter, page: &PageRequest) -> StoreResult<Page<Task>> {
+        self.list_task_rows(filter, page).await
+    }
+    async fn tasks_of(&self, subject: RecordRef) -> StoreResult<Vec<Task>> {
+        self.task_rows_of(subject).await
+    }
+    async fn history_of(&self, subject: RecordRef) -> StoreResult<Vec<HistoryEntry>> {
+        self.history_rows_of(subject).await
+    }
+}
