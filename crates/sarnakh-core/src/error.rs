@@ -97,7 +97,11 @@ pub enum Error {
 impl From<StoreError> for Error {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::InvalidCursor => Self::field("cursor", "invalid_cursor", "the cursor does not belong to this list and sort order; start again without it"),
+            StoreError::InvalidCursor => Self::field(
+                "cursor",
+                "invalid_cursor",
+                "the cursor does not belong to this list and sort order; start again without it",
+            ),
             other => Self::Store(other),
         }
     }

@@ -112,14 +112,26 @@ pub trait Store: Send + Sync + 'static {
     /// Reads an account.
     async fn get_account(&self, id: AccountId) -> StoreResult<Option<Account>>;
     /// A filtered page of accounts.
-    async fn list_accounts(&self, filter: &AccountFilter, page: &PageRequest) -> StoreResult<Page<Account>>;
+    async fn list_accounts(
+        &self,
+        filter: &AccountFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Account>>;
     /// Reads a contact.
     async fn get_contact(&self, id: ContactId) -> StoreResult<Option<Contact>>;
     /// A filtered page of contacts.
-    async fn list_contacts(&self, filter: &ContactFilter, page: &PageRequest) -> StoreResult<Page<Contact>>;
+    async fn list_contacts(
+        &self,
+        filter: &ContactFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Contact>>;
 
     /// Inserts an opportunity with its history row.
-    async fn insert_opportunity(&self, opportunity: &Opportunity, history: &HistoryEntry) -> StoreResult<()>;
+    async fn insert_opportunity(
+        &self,
+        opportunity: &Opportunity,
+        history: &HistoryEntry,
+    ) -> StoreResult<()>;
     /// Reads an opportunity.
     async fn get_opportunity(&self, id: OpportunityId) -> StoreResult<Option<Opportunity>>;
     /// A filtered, sorted page of opportunities.
@@ -130,15 +142,19 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Page<Opportunity>>;
     /// Applies a stage move or close atomically.
     async fn change_opportunity(&self, change: &OpportunityChange) -> StoreResult<()>;
-    /// Records (or changes) a buyer-side person's role on an opportunity.
+    /// Records (or changes) a buyer-side person's role on an opportunity, with its history row.
     async fn set_opportunity_contact(
         &self,
         opportunity: OpportunityId,
         contact: ContactId,
         role: BuyerRole,
+        history: &HistoryEntry,
     ) -> StoreResult<()>;
     /// The buyer-side people on an opportunity.
-    async fn opportunity_contacts(&self, opportunity: OpportunityId) -> StoreResult<Vec<(Contact, BuyerRole)>>;
+    async fn opportunity_contacts(
+        &self,
+        opportunity: OpportunityId,
+    ) -> StoreResult<Vec<(Contact, BuyerRole)>>;
 
     /// The pipeline stages in board order.
     async fn list_stages(&self) -> StoreResult<Vec<PipelineStage>>;

@@ -11,9 +11,13 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://sarnakh.db";
 /// Opens the store at `url`, creating and migrating it as needed.
 pub async fn open_store(url: &str) -> Result<Arc<dyn Store>, StoreError> {
     if url.starts_with("sqlite:") {
-        Ok(Arc::new(sarnakh_store_sqlite::SqliteStore::open(url).await?))
+        Ok(Arc::new(
+            sarnakh_store_sqlite::SqliteStore::open(url).await?,
+        ))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        Ok(Arc::new(sarnakh_store_postgres::PostgresStore::open(url).await?))
+        Ok(Arc::new(
+            sarnakh_store_postgres::PostgresStore::open(url).await?,
+        ))
     } else {
         Err(StoreError::Backend(format!(
             "unsupported database URL {:?}: use sqlite://FILE or postgres://USER@HOST/DB",
@@ -42,8 +46,14 @@ mod tests {
 
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(redact("postgres://sarnakh:s3cret@db/crm"), "postgres://sarnakh:***@db/crm");
-        assert_eq!(redact("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
+        assert_eq!(
+            redact("postgres://sarnakh:s3cret@db/crm"),
+            "postgres://sarnakh:***@db/crm"
+        );
+        assert_eq!(
+            redact("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
         assert_eq!(redact("sqlite://sarnakh.db"), "sqlite://sarnakh.db");
     }
 }

@@ -17,11 +17,18 @@ impl Drop for Server {
 async fn the_binary_serves_the_api_on_a_real_port() {
     let dir = std::env::temp_dir().join(format!("sarnakh-smoke-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("free port")
+        .local_addr()
+        .expect("addr")
+        .port();
     let _server = Server(
         Command::new(env!("CARGO_BIN_EXE_sarnakh"))
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-            .env("SARNAKH_DATABASE_URL", format!("sqlite://{}", dir.join("smoke.db").display()))
+            .env(
+                "SARNAKH_DATABASE_URL",
+                format!("sqlite://{}", dir.join("smoke.db").display()),
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -31,12 +38,14 @@ async fn the_binary_serves_the_api_on_a_real_port() {
     let client = reqwest::Client::new();
     let started = Instant::now();
     loop {
-        if let Ok(r) = client.get(format!("{base}/readyz")).send().await {
-            if r.status().is_success() {
-                break;
-            }
+        let ready = client.get(format!("{base}/readyz")).send().await;
+        if ready.is_ok_and(|r| r.status().is_success()) {
+            break;
         }
-        assert!(started.elapsed() < Duration::from_secs(20), "sarnakh did not become ready");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "sarnakh did not become ready"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let created: serde_json::Value = client
@@ -44,6 +53,16 @@ async fn the_binary_serves_the_api_on_a_real_port() {
         .json(&serde_json::json!({ "first_name": "Ion", "last_name": "Popescu", "phone": "0721 234 567", "country": "RO", "source": "inbound_call" }))
         .send().await.expect("post").json().await.expect("json");
     let id = created["id"].as_str().expect("id");
-    let read: serde_json::Value = client.get(format!("{base}/api/v1/leads/{id}")).send().await.expect("get").json().await.expect("json");
-    assert_eq!((read["phone"].as_str(), read["source"].as_str()), (Some("+40721234567"), Some("inbound_call")));
+    let read: serde_json::Value = client
+        .get(format!("{base}/api/v1/leads/{id}"))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        (read["phone"].as_str(), read["source"].as_str()),
+        (Some("+40721234567"), Some("inbound_call"))
+    );
 }

@@ -7,7 +7,7 @@ use crate::work::insert_history;
 use crate::{PostgresStore, backend};
 use sarnakh_core::domain::page::{Cursor, CursorKey};
 use sarnakh_core::domain::text::match_key;
-use sarnakh_core::domain::{AccountId, HistoryEntry, Lead, LeadId, Page, PageRequest};
+use sarnakh_core::domain::{AccountId, HistoryEntry, Lead, LeadId, Page, PageRequest, RecordRef};
 use sarnakh_core::store::{Conversion, LeadFilter, LeadSortField, StoreError};
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
@@ -157,8 +157,14 @@ impl PostgresStore {
             o.account_id = account_id;
             crate::records::insert_opportunity(&mut tx, &o).await?;
         }
+        // History may name the proposed account; point it at the one actually used.
+        let proposed = Some(RecordRef::Account(c.account.id));
         for h in &c.history {
-            insert_history(&mut tx, h).await?;
+            let mut h = h.clone();
+            if h.related == proposed {
+                h.related = Some(RecordRef::Account(account_id));
+            }
+            insert_history(&mut tx, &h).await?;
         }
         tx.commit().await.map_err(backend)?;
         Ok(account_id)

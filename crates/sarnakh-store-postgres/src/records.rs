@@ -283,11 +283,14 @@ impl PostgresStore {
         opportunity: OpportunityId,
         contact: ContactId,
         role: BuyerRole,
+        history: &HistoryEntry,
     ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
         sqlx::query("insert into opportunity_contacts (opportunity_id, contact_id, role) values ($1, $2, $3) on conflict (opportunity_id, contact_id) do update set role = excluded.role")
             .bind(opportunity.as_uuid()).bind(contact.as_uuid()).bind(role.as_str())
-            .execute(&self.pool).await.map_err(backend)?;
-        Ok(())
+            .execute(&mut *tx).await.map_err(backend)?;
+        insert_history(&mut tx, history).await?;
+        tx.commit().await.map_err(backend)
     }
 
     pub(crate) async fn opportunity_contact_rows(

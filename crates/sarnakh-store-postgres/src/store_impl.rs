@@ -91,8 +91,9 @@ impl Store for PostgresStore {
         opportunity: OpportunityId,
         contact: ContactId,
         role: BuyerRole,
+        history: &HistoryEntry,
     ) -> StoreResult<()> {
-        self.set_opportunity_contact_row(opportunity, contact, role)
+        self.set_opportunity_contact_row(opportunity, contact, role, history)
             .await
     }
     async fn opportunity_contacts(

@@ -7,7 +7,7 @@ use crate::work::insert_history;
 use crate::{SqliteStore, backend};
 use sarnakh_core::domain::page::{Cursor, CursorKey};
 use sarnakh_core::domain::text::match_key;
-use sarnakh_core::domain::{AccountId, HistoryEntry, Lead, LeadId, Page, PageRequest};
+use sarnakh_core::domain::{AccountId, HistoryEntry, Lead, LeadId, Page, PageRequest, RecordRef};
 use sarnakh_core::store::{Conversion, LeadFilter, LeadSortField, StoreError};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use uuid::Uuid;
@@ -17,18 +17,28 @@ pub(crate) const LEAD_COLUMNS: &str = "id, first_name, last_name, email, phone, 
 /// The key leads sort by when sorted by name.
 pub(crate) fn sort_name(lead: &Lead) -> String {
     let p = &lead.fields.person;
-    match_key(&format!("{} {}", p.last_name.as_deref().unwrap_or(""), p.first_name))
+    match_key(&format!(
+        "{} {}",
+        p.last_name.as_deref().unwrap_or(""),
+        p.first_name
+    ))
 }
 
 fn search_text(lead: &Lead) -> String {
     let f = &lead.fields;
     let p = &f.person;
-    [Some(p.first_name.as_str()), p.last_name.as_deref(), p.email.as_ref().map(|e| e.as_str()), p.phone.as_ref().map(|p| p.as_str()), f.company.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    [
+        Some(p.first_name.as_str()),
+        p.last_name.as_deref(),
+        p.email.as_ref().map(|e| e.as_str()),
+        p.phone.as_ref().map(|p| p.as_str()),
+        f.company.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ")
+    .to_lowercase()
 }
 
 fn products_json(lead: &Lead) -> String {
@@ -36,7 +46,11 @@ fn products_json(lead: &Lead) -> String {
 }
 
 impl SqliteStore {
-    pub(crate) async fn insert_lead_tx(&self, lead: &Lead, history: &HistoryEntry) -> Result<(), StoreError> {
+    pub(crate) async fn insert_lead_tx(
+        &self,
+        lead: &Lead,
+        history: &HistoryEntry,
+    ) -> Result<(), StoreError> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         write_lead(&mut tx, lead, None).await?;
         insert_history(&mut tx, history).await?;
@@ -45,11 +59,20 @@ impl SqliteStore {
 
     pub(crate) async fn get_lead_row(&self, id: LeadId) -> Result<Option<Lead>, StoreError> {
         let sql = format!("select {LEAD_COLUMNS} from leads where id = $1");
-        let row: Option<LeadRow> = sqlx::query_as(&sql).bind(id.as_uuid()).fetch_optional(&self.read).await.map_err(backend)?;
+        let row: Option<LeadRow> = sqlx::query_as(&sql)
+            .bind(id.as_uuid())
+            .fetch_optional(&self.read)
+            .await
+            .map_err(backend)?;
         row.map(Lead::try_from).transpose()
     }
 
-    pub(crate) async fn update_lead_tx(&self, lead: &Lead, expected: i64, history: Option<&HistoryEntry>) -> Result<(), StoreError> {
+    pub(crate) async fn update_lead_tx(
+        &self,
+        lead: &Lead,
+        expected: i64,
+        history: Option<&HistoryEntry>,
+    ) -> Result<(), StoreError> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         write_lead(&mut tx, lead, Some(expected)).await?;
         if let Some(h) = history {
@@ -58,8 +81,13 @@ impl SqliteStore {
         tx.commit().await.map_err(backend)
     }
 
-    pub(crate) async fn list_lead_rows(&self, filter: &LeadFilter, page: &PageRequest) -> Result<Page<Lead>, StoreError> {
-        let mut qb = QueryBuilder::<Sqlite>::new(format!("select {LEAD_COLUMNS} from leads where 1 = 1"));
+    pub(crate) async fn list_lead_rows(
+        &self,
+        filter: &LeadFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Lead>, StoreError> {
+        let mut qb =
+            QueryBuilder::<Sqlite>::new(format!("select {LEAD_COLUMNS} from leads where 1 = 1"));
         if let Some(stage) = filter.stage {
             qb.push(" and stage = ").push_bind(stage.as_str());
         }
@@ -73,7 +101,9 @@ impl SqliteStore {
             qb.push(" and owner_id = ").push_bind(owner.as_uuid());
         }
         if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-            qb.push(" and search like ").push_bind(contains_pattern(q)).push(" escape '\\'");
+            qb.push(" and search like ")
+                .push_bind(contains_pattern(q))
+                .push(" escape '\\'");
         }
         let (col, expected): (&str, fn(&CursorKey) -> bool) = match filter.sort {
             LeadSortField::CreatedAt => ("created_at", is_time),
@@ -83,8 +113,15 @@ impl SqliteStore {
         };
         push_seek(&mut qb, col, filter.dir, page, expected)?;
         push_order(&mut qb, col, filter.dir, page);
-        let rows: Vec<LeadRow> = qb.build_query_as().fetch_all(&self.read).await.map_err(backend)?;
-        let leads = rows.into_iter().map(Lead::try_from).collect::<Result<Vec<_>, _>>()?;
+        let rows: Vec<LeadRow> = qb
+            .build_query_as()
+            .fetch_all(&self.read)
+            .await
+            .map_err(backend)?;
+        let leads = rows
+            .into_iter()
+            .map(Lead::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
         let sort = filter.sort;
         Ok(finish(leads, page, |l| Cursor {
             key: match sort {
@@ -108,7 +145,10 @@ impl SqliteStore {
         .bind(a.owner_id.map(|o| o.as_uuid())).bind(a.customer_since).bind(a.created_at).bind(a.updated_at).bind(a.version)
         .execute(&mut *tx).await.map_err(backend)?;
         let account_id: Uuid = sqlx::query_scalar("select id from accounts where name_key = $1")
-            .bind(&a.name_key).fetch_one(&mut *tx).await.map_err(backend)?;
+            .bind(&a.name_key)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
         let account_id = AccountId::from_uuid(account_id);
         let mut contact = c.contact.clone();
         contact.account_id = account_id;
@@ -121,8 +161,14 @@ impl SqliteStore {
             o.account_id = account_id;
             crate::records::insert_opportunity(&mut tx, &o).await?;
         }
+        // History may name the proposed account; point it at the one actually used.
+        let proposed = Some(RecordRef::Account(c.account.id));
         for h in &c.history {
-            insert_history(&mut tx, h).await?;
+            let mut h = h.clone();
+            if h.related == proposed {
+                h.related = Some(RecordRef::Account(account_id));
+            }
+            insert_history(&mut tx, &h).await?;
         }
         tx.commit().await.map_err(backend)?;
         Ok(account_id)
@@ -130,7 +176,11 @@ impl SqliteStore {
 }
 
 /// Inserts the lead (`expected` = `None`) or replaces it if its version is `expected`.
-async fn write_lead(conn: &mut SqliteConnection, l: &Lead, expected: Option<i64>) -> Result<(), StoreError> {
+async fn write_lead(
+    conn: &mut SqliteConnection,
+    l: &Lead,
+    expected: Option<i64>,
+) -> Result<(), StoreError> {
     let f = &l.fields;
     let p = &f.person;
     let sql = match expected {
@@ -138,15 +188,38 @@ async fn write_lead(conn: &mut SqliteConnection, l: &Lead, expected: Option<i64>
         Some(_) => "update leads set first_name = $2, last_name = $3, email = $4, phone = $5, job_title = $6, company = $7, country = $8, source = $9, campaign = $10, products = $11, notes = $12, company_size = $13, industry = $14, need = $15, decision_role = $16, owner_id = $17, stage = $18, status = $19, disqualify_reason = $20, status_note = $21, nurture_until = $22, score = $23, account_id = $24, contact_id = $25, qualified_at = $26, converted_at = $27, created_at = $28, updated_at = $29, version = $30, sort_name = $31, search = $32 where id = $1 and version = $33".to_owned(),
     };
     let query = sqlx::query(&sql)
-        .bind(l.id.as_uuid()).bind(&p.first_name).bind(&p.last_name)
-        .bind(p.email.as_ref().map(|e| e.as_str())).bind(p.phone.as_ref().map(|p| p.as_str())).bind(&p.job_title)
-        .bind(&f.company).bind(&f.country).bind(f.source.as_str()).bind(&f.campaign).bind(products_json(l)).bind(&f.notes)
-        .bind(f.company_size).bind(&f.industry).bind(&f.need).bind(f.decision_role.map(|r| r.as_str()))
-        .bind(f.owner_id.map(|o| o.as_uuid())).bind(l.state.stage.as_str()).bind(l.state.status.as_str())
-        .bind(l.disqualify_reason.map(|r| r.as_str())).bind(&l.status_note).bind(l.nurture_until).bind(l.score)
-        .bind(l.account_id.map(|a| a.as_uuid())).bind(l.contact_id.map(|c| c.as_uuid()))
-        .bind(l.qualified_at).bind(l.converted_at).bind(l.created_at).bind(l.updated_at).bind(l.version)
-        .bind(sort_name(l)).bind(search_text(l));
+        .bind(l.id.as_uuid())
+        .bind(&p.first_name)
+        .bind(&p.last_name)
+        .bind(p.email.as_ref().map(|e| e.as_str()))
+        .bind(p.phone.as_ref().map(|p| p.as_str()))
+        .bind(&p.job_title)
+        .bind(&f.company)
+        .bind(&f.country)
+        .bind(f.source.as_str())
+        .bind(&f.campaign)
+        .bind(products_json(l))
+        .bind(&f.notes)
+        .bind(f.company_size)
+        .bind(&f.industry)
+        .bind(&f.need)
+        .bind(f.decision_role.map(|r| r.as_str()))
+        .bind(f.owner_id.map(|o| o.as_uuid()))
+        .bind(l.state.stage.as_str())
+        .bind(l.state.status.as_str())
+        .bind(l.disqualify_reason.map(|r| r.as_str()))
+        .bind(&l.status_note)
+        .bind(l.nurture_until)
+        .bind(l.score)
+        .bind(l.account_id.map(|a| a.as_uuid()))
+        .bind(l.contact_id.map(|c| c.as_uuid()))
+        .bind(l.qualified_at)
+        .bind(l.converted_at)
+        .bind(l.created_at)
+        .bind(l.updated_at)
+        .bind(l.version)
+        .bind(sort_name(l))
+        .bind(search_text(l));
     let query = match expected {
         Some(version) => query.bind(version),
         None => query,
@@ -159,9 +232,17 @@ async fn write_lead(conn: &mut SqliteConnection, l: &Lead, expected: Option<i64>
 }
 
 /// After an update touched no row: the row is gone, or its version moved on.
-pub(crate) async fn stale_or_missing(conn: &mut SqliteConnection, table: &str, id: Uuid) -> StoreError {
+pub(crate) async fn stale_or_missing(
+    conn: &mut SqliteConnection,
+    table: &str,
+    id: Uuid,
+) -> StoreError {
     let sql = format!("select count(*) from {table} where id = $1");
-    match sqlx::query_scalar::<_, i64>(&sql).bind(id).fetch_one(conn).await {
+    match sqlx::query_scalar::<_, i64>(&sql)
+        .bind(id)
+        .fetch_one(conn)
+        .await
+    {
         Ok(0) => StoreError::NotFound,
         Ok(_) => StoreError::StaleVersion,
         Err(e) => backend(e),

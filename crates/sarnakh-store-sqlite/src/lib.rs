@@ -12,7 +12,9 @@ mod store_impl;
 mod work;
 
 use sarnakh_core::store::{Readiness, StoreError};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -43,7 +45,10 @@ impl SqliteStore {
             .connect_with(options.clone())
             .await
             .map_err(backend)?;
-        MIGRATOR.run(&write).await.map_err(|e| StoreError::Backend(format!("migration failed: {e}")))?;
+        MIGRATOR
+            .run(&write)
+            .await
+            .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))?;
         let read = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options.read_only(true))
@@ -53,19 +58,30 @@ impl SqliteStore {
     }
 
     async fn readiness_check(&self) -> Readiness {
-        let applied: Result<i64, _> = sqlx::query_scalar("select count(*) from _sqlx_migrations where success")
-            .fetch_one(&self.read)
-            .await;
+        let applied: Result<i64, _> =
+            sqlx::query_scalar("select count(*) from _sqlx_migrations where success")
+                .fetch_one(&self.read)
+                .await;
         match applied {
-            Ok(n) => Readiness { reachable: true, migrations_applied: n as usize >= MIGRATOR.iter().count() },
-            Err(_) => Readiness { reachable: sqlx::query("select 1").execute(&self.read).await.is_ok(), migrations_applied: false },
+            Ok(n) => Readiness {
+                reachable: true,
+                migrations_applied: n as usize >= MIGRATOR.iter().count(),
+            },
+            Err(_) => Readiness {
+                reachable: sqlx::query("select 1").execute(&self.read).await.is_ok(),
+                migrations_applied: false,
+            },
         }
     }
 
     /// Copies the whole database into a new file at `path` (`VACUUM INTO`), consistent
     /// even while Sarnakh serves requests.
     pub async fn backup_to(&self, path: &str) -> Result<(), StoreError> {
-        sqlx::query("vacuum into $1").bind(path).execute(&self.write).await.map_err(backend)?;
+        sqlx::query("vacuum into $1")
+            .bind(path)
+            .execute(&self.write)
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 }
@@ -74,8 +90,16 @@ impl SqliteStore {
 pub(crate) fn backend(e: impl Into<sqlx::Error>) -> StoreError {
     match e.into() {
         sqlx::Error::RowNotFound => StoreError::NotFound,
-        sqlx::Error::Database(db) if db.is_unique_violation() || db.is_foreign_key_violation() || db.is_check_violation() => {
-            StoreError::Conflict { constraint: db.constraint().map_or_else(|| db.message().to_owned(), str::to_owned) }
+        sqlx::Error::Database(db)
+            if db.is_unique_violation()
+                || db.is_foreign_key_violation()
+                || db.is_check_violation() =>
+        {
+            StoreError::Conflict {
+                constraint: db
+                    .constraint()
+                    .map_or_else(|| db.message().to_owned(), str::to_owned),
+            }
         }
         other => StoreError::Backend(other.to_string()),
     }

@@ -6,8 +6,16 @@ use sarnakh_core::store::StoreError;
 use sqlx::{QueryBuilder, Sqlite};
 
 /// Appends `and (col, id) > (key, id)` (or `<` when descending) for the cursor, if any.
-pub(crate) fn push_seek(qb: &mut QueryBuilder<'_, Sqlite>, col: &str, dir: SortDir, page: &PageRequest, expected: fn(&CursorKey) -> bool) -> Result<(), StoreError> {
-    let Some(cursor) = &page.after else { return Ok(()) };
+pub(crate) fn push_seek(
+    qb: &mut QueryBuilder<'_, Sqlite>,
+    col: &str,
+    dir: SortDir,
+    page: &PageRequest,
+    expected: fn(&CursorKey) -> bool,
+) -> Result<(), StoreError> {
+    let Some(cursor) = &page.after else {
+        return Ok(());
+    };
     if !expected(&cursor.key) {
         return Err(StoreError::InvalidCursor);
     }
@@ -23,13 +31,23 @@ pub(crate) fn push_seek(qb: &mut QueryBuilder<'_, Sqlite>, col: &str, dir: SortD
 }
 
 /// Appends `order by col dir, id dir limit n+1`.
-pub(crate) fn push_order(qb: &mut QueryBuilder<'_, Sqlite>, col: &str, dir: SortDir, page: &PageRequest) {
+pub(crate) fn push_order(
+    qb: &mut QueryBuilder<'_, Sqlite>,
+    col: &str,
+    dir: SortDir,
+    page: &PageRequest,
+) {
     let d = if dir == SortDir::Asc { "asc" } else { "desc" };
-    qb.push(format!(" order by {col} {d}, id {d} limit ")).push_bind(i64::from(page.limit) + 1);
+    qb.push(format!(" order by {col} {d}, id {d} limit "))
+        .push_bind(i64::from(page.limit) + 1);
 }
 
 /// Cuts the extra row off and builds the next cursor from the last row kept.
-pub(crate) fn finish<T>(mut items: Vec<T>, page: &PageRequest, cursor: impl Fn(&T) -> Cursor) -> Page<T> {
+pub(crate) fn finish<T>(
+    mut items: Vec<T>,
+    page: &PageRequest,
+    cursor: impl Fn(&T) -> Cursor,
+) -> Page<T> {
     let more = items.len() > page.limit as usize;
     items.truncate(page.limit as usize);
     let next = if more { items.last().map(cursor) } else { None };

@@ -17,12 +17,25 @@ use sarnakh_core::store::{
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 const ACCOUNT_COLUMNS: &str = "id, name, name_key, industry, company_size, country, owner_id, customer_since, created_at, updated_at, version";
-const CONTACT_COLUMNS: &str = "id, account_id, lead_id, first_name, last_name, email, phone, job_title, created_at, version";
+const CONTACT_COLUMNS: &str =
+    "id, account_id, lead_id, first_name, last_name, email, phone, job_title, created_at, version";
 const OPPORTUNITY_COLUMNS: &str = "id, account_id, contact_id, lead_id, name, product, amount_minor, currency, expected_close_date, stage, status, loss_reason, close_note, closed_at, owner_id, created_at, updated_at, version";
 
-pub(crate) async fn insert_contact(conn: &mut SqliteConnection, c: &Contact) -> Result<(), StoreError> {
-    let search = [Some(c.first_name.as_str()), c.last_name.as_deref(), c.email.as_ref().map(|e| e.as_str()), c.phone.as_ref().map(|p| p.as_str())]
-        .into_iter().flatten().collect::<Vec<_>>().join(" ").to_lowercase();
+pub(crate) async fn insert_contact(
+    conn: &mut SqliteConnection,
+    c: &Contact,
+) -> Result<(), StoreError> {
+    let search = [
+        Some(c.first_name.as_str()),
+        c.last_name.as_deref(),
+        c.email.as_ref().map(|e| e.as_str()),
+        c.phone.as_ref().map(|p| p.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ")
+    .to_lowercase();
     sqlx::query(&format!("insert into contacts ({CONTACT_COLUMNS}, search) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"))
         .bind(c.id.as_uuid()).bind(c.account_id.as_uuid()).bind(c.lead_id.map(|l| l.as_uuid()))
         .bind(&c.first_name).bind(&c.last_name).bind(c.email.as_ref().map(|e| e.as_str()))
@@ -31,21 +44,43 @@ pub(crate) async fn insert_contact(conn: &mut SqliteConnection, c: &Contact) -> 
     Ok(())
 }
 
-pub(crate) async fn insert_opportunity(conn: &mut SqliteConnection, o: &Opportunity) -> Result<(), StoreError> {
+pub(crate) async fn insert_opportunity(
+    conn: &mut SqliteConnection,
+    o: &Opportunity,
+) -> Result<(), StoreError> {
     write_opportunity(conn, o, None).await
 }
 
-async fn write_opportunity(conn: &mut SqliteConnection, o: &Opportunity, expected: Option<i64>) -> Result<(), StoreError> {
+async fn write_opportunity(
+    conn: &mut SqliteConnection,
+    o: &Opportunity,
+    expected: Option<i64>,
+) -> Result<(), StoreError> {
     let search = format!("{} {}", o.name, o.product.as_deref().unwrap_or("")).to_lowercase();
     let sql = match expected {
         None => format!("insert into opportunities ({OPPORTUNITY_COLUMNS}, search) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"),
         Some(_) => "update opportunities set account_id = $2, contact_id = $3, lead_id = $4, name = $5, product = $6, amount_minor = $7, currency = $8, expected_close_date = $9, stage = $10, status = $11, loss_reason = $12, close_note = $13, closed_at = $14, owner_id = $15, created_at = $16, updated_at = $17, version = $18, search = $19 where id = $1 and version = $20".to_owned(),
     };
     let query = sqlx::query(&sql)
-        .bind(o.id.as_uuid()).bind(o.account_id.as_uuid()).bind(o.contact_id.map(|c| c.as_uuid())).bind(o.lead_id.map(|l| l.as_uuid()))
-        .bind(&o.name).bind(&o.product).bind(o.amount.minor()).bind(o.amount.currency().code()).bind(o.expected_close_date)
-        .bind(&o.stage).bind(o.status.as_str()).bind(o.loss_reason.map(|r| r.as_str())).bind(&o.close_note).bind(o.closed_at)
-        .bind(o.owner_id.map(|u| u.as_uuid())).bind(o.created_at).bind(o.updated_at).bind(o.version).bind(search);
+        .bind(o.id.as_uuid())
+        .bind(o.account_id.as_uuid())
+        .bind(o.contact_id.map(|c| c.as_uuid()))
+        .bind(o.lead_id.map(|l| l.as_uuid()))
+        .bind(&o.name)
+        .bind(&o.product)
+        .bind(o.amount.minor())
+        .bind(o.amount.currency().code())
+        .bind(o.expected_close_date)
+        .bind(&o.stage)
+        .bind(o.status.as_str())
+        .bind(o.loss_reason.map(|r| r.as_str()))
+        .bind(&o.close_note)
+        .bind(o.closed_at)
+        .bind(o.owner_id.map(|u| u.as_uuid()))
+        .bind(o.created_at)
+        .bind(o.updated_at)
+        .bind(o.version)
+        .bind(search);
     let query = match expected {
         Some(version) => query.bind(version),
         None => query,
@@ -58,16 +93,32 @@ async fn write_opportunity(conn: &mut SqliteConnection, o: &Opportunity, expecte
 }
 
 impl SqliteStore {
-    pub(crate) async fn get_account_row(&self, id: AccountId) -> Result<Option<Account>, StoreError> {
-        let row: Option<AccountRow> = sqlx::query_as(&format!("select {ACCOUNT_COLUMNS} from accounts where id = $1"))
-            .bind(id.as_uuid()).fetch_optional(&self.read).await.map_err(backend)?;
+    pub(crate) async fn get_account_row(
+        &self,
+        id: AccountId,
+    ) -> Result<Option<Account>, StoreError> {
+        let row: Option<AccountRow> = sqlx::query_as(&format!(
+            "select {ACCOUNT_COLUMNS} from accounts where id = $1"
+        ))
+        .bind(id.as_uuid())
+        .fetch_optional(&self.read)
+        .await
+        .map_err(backend)?;
         Ok(row.map(Account::from))
     }
 
-    pub(crate) async fn list_account_rows(&self, filter: &AccountFilter, page: &PageRequest) -> Result<Page<Account>, StoreError> {
-        let mut qb = QueryBuilder::<Sqlite>::new(format!("select {ACCOUNT_COLUMNS} from accounts where 1 = 1"));
+    pub(crate) async fn list_account_rows(
+        &self,
+        filter: &AccountFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Account>, StoreError> {
+        let mut qb = QueryBuilder::<Sqlite>::new(format!(
+            "select {ACCOUNT_COLUMNS} from accounts where 1 = 1"
+        ));
         if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-            qb.push(" and name_key like ").push_bind(contains_pattern(q)).push(" escape '\\'");
+            qb.push(" and name_key like ")
+                .push_bind(contains_pattern(q))
+                .push(" escape '\\'");
         }
         match filter.customer {
             Some(true) => qb.push(" and customer_since is not null"),
@@ -76,47 +127,98 @@ impl SqliteStore {
         };
         push_seek(&mut qb, "name_key", SortDir::Asc, page, is_text)?;
         push_order(&mut qb, "name_key", SortDir::Asc, page);
-        let rows: Vec<AccountRow> = qb.build_query_as().fetch_all(&self.read).await.map_err(backend)?;
+        let rows: Vec<AccountRow> = qb
+            .build_query_as()
+            .fetch_all(&self.read)
+            .await
+            .map_err(backend)?;
         let accounts = rows.into_iter().map(Account::from).collect();
-        Ok(finish(accounts, page, |a: &Account| Cursor { key: CursorKey::Text(a.name_key.clone()), id: a.id.as_uuid() }))
+        Ok(finish(accounts, page, |a: &Account| Cursor {
+            key: CursorKey::Text(a.name_key.clone()),
+            id: a.id.as_uuid(),
+        }))
     }
 
-    pub(crate) async fn get_contact_row(&self, id: ContactId) -> Result<Option<Contact>, StoreError> {
-        let row: Option<ContactRow> = sqlx::query_as(&format!("select {CONTACT_COLUMNS} from contacts where id = $1"))
-            .bind(id.as_uuid()).fetch_optional(&self.read).await.map_err(backend)?;
+    pub(crate) async fn get_contact_row(
+        &self,
+        id: ContactId,
+    ) -> Result<Option<Contact>, StoreError> {
+        let row: Option<ContactRow> = sqlx::query_as(&format!(
+            "select {CONTACT_COLUMNS} from contacts where id = $1"
+        ))
+        .bind(id.as_uuid())
+        .fetch_optional(&self.read)
+        .await
+        .map_err(backend)?;
         row.map(Contact::try_from).transpose()
     }
 
-    pub(crate) async fn list_contact_rows(&self, filter: &ContactFilter, page: &PageRequest) -> Result<Page<Contact>, StoreError> {
-        let mut qb = QueryBuilder::<Sqlite>::new(format!("select {CONTACT_COLUMNS} from contacts where 1 = 1"));
+    pub(crate) async fn list_contact_rows(
+        &self,
+        filter: &ContactFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Contact>, StoreError> {
+        let mut qb = QueryBuilder::<Sqlite>::new(format!(
+            "select {CONTACT_COLUMNS} from contacts where 1 = 1"
+        ));
         if let Some(account) = filter.account {
             qb.push(" and account_id = ").push_bind(account.as_uuid());
         }
         if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-            qb.push(" and search like ").push_bind(contains_pattern(q)).push(" escape '\\'");
+            qb.push(" and search like ")
+                .push_bind(contains_pattern(q))
+                .push(" escape '\\'");
         }
         push_seek(&mut qb, "created_at", SortDir::Desc, page, is_time)?;
         push_order(&mut qb, "created_at", SortDir::Desc, page);
-        let rows: Vec<ContactRow> = qb.build_query_as().fetch_all(&self.read).await.map_err(backend)?;
-        let contacts = rows.into_iter().map(Contact::try_from).collect::<Result<Vec<_>, _>>()?;
-        Ok(finish(contacts, page, |c| Cursor { key: CursorKey::Time(c.created_at), id: c.id.as_uuid() }))
+        let rows: Vec<ContactRow> = qb
+            .build_query_as()
+            .fetch_all(&self.read)
+            .await
+            .map_err(backend)?;
+        let contacts = rows
+            .into_iter()
+            .map(Contact::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(finish(contacts, page, |c| Cursor {
+            key: CursorKey::Time(c.created_at),
+            id: c.id.as_uuid(),
+        }))
     }
 
-    pub(crate) async fn insert_opportunity_tx(&self, o: &Opportunity, history: &HistoryEntry) -> Result<(), StoreError> {
+    pub(crate) async fn insert_opportunity_tx(
+        &self,
+        o: &Opportunity,
+        history: &HistoryEntry,
+    ) -> Result<(), StoreError> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         insert_opportunity(&mut tx, o).await?;
         insert_history(&mut tx, history).await?;
         tx.commit().await.map_err(backend)
     }
 
-    pub(crate) async fn get_opportunity_row(&self, id: OpportunityId) -> Result<Option<Opportunity>, StoreError> {
-        let row: Option<OpportunityRow> = sqlx::query_as(&format!("select {OPPORTUNITY_COLUMNS} from opportunities where id = $1"))
-            .bind(id.as_uuid()).fetch_optional(&self.read).await.map_err(backend)?;
+    pub(crate) async fn get_opportunity_row(
+        &self,
+        id: OpportunityId,
+    ) -> Result<Option<Opportunity>, StoreError> {
+        let row: Option<OpportunityRow> = sqlx::query_as(&format!(
+            "select {OPPORTUNITY_COLUMNS} from opportunities where id = $1"
+        ))
+        .bind(id.as_uuid())
+        .fetch_optional(&self.read)
+        .await
+        .map_err(backend)?;
         row.map(Opportunity::try_from).transpose()
     }
 
-    pub(crate) async fn list_opportunity_rows(&self, filter: &OpportunityFilter, page: &PageRequest) -> Result<Page<Opportunity>, StoreError> {
-        let mut qb = QueryBuilder::<Sqlite>::new(format!("select {OPPORTUNITY_COLUMNS} from opportunities where 1 = 1"));
+    pub(crate) async fn list_opportunity_rows(
+        &self,
+        filter: &OpportunityFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Opportunity>, StoreError> {
+        let mut qb = QueryBuilder::<Sqlite>::new(format!(
+            "select {OPPORTUNITY_COLUMNS} from opportunities where 1 = 1"
+        ));
         if let Some(stage) = &filter.stage {
             qb.push(" and stage = ").push_bind(stage.clone());
         }
@@ -133,7 +235,9 @@ impl SqliteStore {
             qb.push(" and lead_id = ").push_bind(lead.as_uuid());
         }
         if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-            qb.push(" and search like ").push_bind(contains_pattern(q)).push(" escape '\\'");
+            qb.push(" and search like ")
+                .push_bind(contains_pattern(q))
+                .push(" escape '\\'");
         }
         let (col, expected): (&str, fn(&CursorKey) -> bool) = match filter.sort {
             OpportunitySortField::CreatedAt => ("created_at", is_time),
@@ -142,8 +246,15 @@ impl SqliteStore {
         };
         push_seek(&mut qb, col, filter.dir, page, expected)?;
         push_order(&mut qb, col, filter.dir, page);
-        let rows: Vec<OpportunityRow> = qb.build_query_as().fetch_all(&self.read).await.map_err(backend)?;
-        let items = rows.into_iter().map(Opportunity::try_from).collect::<Result<Vec<_>, _>>()?;
+        let rows: Vec<OpportunityRow> = qb
+            .build_query_as()
+            .fetch_all(&self.read)
+            .await
+            .map_err(backend)?;
+        let items = rows
+            .into_iter()
+            .map(Opportunity::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
         let sort = filter.sort;
         Ok(finish(items, page, |o| Cursor {
             key: match sort {
@@ -155,7 +266,10 @@ impl SqliteStore {
         }))
     }
 
-    pub(crate) async fn change_opportunity_tx(&self, c: &OpportunityChange) -> Result<(), StoreError> {
+    pub(crate) async fn change_opportunity_tx(
+        &self,
+        c: &OpportunityChange,
+    ) -> Result<(), StoreError> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         write_opportunity(&mut tx, &c.opportunity, Some(c.expected_version)).await?;
         insert_history(&mut tx, &c.history).await?;
@@ -167,26 +281,57 @@ impl SqliteStore {
         tx.commit().await.map_err(backend)
     }
 
-    pub(crate) async fn set_opportunity_contact_row(&self, opportunity: OpportunityId, contact: ContactId, role: BuyerRole) -> Result<(), StoreError> {
+    pub(crate) async fn set_opportunity_contact_row(
+        &self,
+        opportunity: OpportunityId,
+        contact: ContactId,
+        role: BuyerRole,
+        history: &HistoryEntry,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write.begin().await.map_err(backend)?;
         sqlx::query("insert into opportunity_contacts (opportunity_id, contact_id, role) values ($1, $2, $3) on conflict (opportunity_id, contact_id) do update set role = excluded.role")
             .bind(opportunity.as_uuid()).bind(contact.as_uuid()).bind(role.as_str())
-            .execute(&self.write).await.map_err(backend)?;
-        Ok(())
+            .execute(&mut *tx).await.map_err(backend)?;
+        insert_history(&mut tx, history).await?;
+        tx.commit().await.map_err(backend)
     }
 
-    pub(crate) async fn opportunity_contact_rows(&self, opportunity: OpportunityId) -> Result<Vec<(Contact, BuyerRole)>, StoreError> {
-        let cols = CONTACT_COLUMNS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
-        let sql = format!("select {cols}, oc.role from opportunity_contacts oc join contacts c on c.id = oc.contact_id where oc.opportunity_id = $1 order by c.created_at, c.id");
-        let rows: Vec<(ContactRow, String)> = sqlx::query(&sql).bind(opportunity.as_uuid()).fetch_all(&self.read).await.map_err(backend)?
+    pub(crate) async fn opportunity_contact_rows(
+        &self,
+        opportunity: OpportunityId,
+    ) -> Result<Vec<(Contact, BuyerRole)>, StoreError> {
+        let cols = CONTACT_COLUMNS
+            .split(", ")
+            .map(|c| format!("c.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "select {cols}, oc.role from opportunity_contacts oc join contacts c on c.id = oc.contact_id where oc.opportunity_id = $1 order by c.created_at, c.id"
+        );
+        let rows: Vec<(ContactRow, String)> = sqlx::query(&sql)
+            .bind(opportunity.as_uuid())
+            .fetch_all(&self.read)
+            .await
+            .map_err(backend)?
             .into_iter()
             .map(|row| {
                 use sqlx::{FromRow, Row};
-                Ok((ContactRow::from_row(&row)?, row.try_get::<String, _>("role")?))
+                Ok((
+                    ContactRow::from_row(&row)?,
+                    row.try_get::<String, _>("role")?,
+                ))
             })
             .collect::<Result<_, sqlx::Error>>()
             .map_err(backend)?;
         rows.into_iter()
-            .map(|(c, role)| Ok((Contact::try_from(c)?, BuyerRole::parse(&role).ok_or_else(|| StoreError::Backend(format!("stored buyer role {role:?} is not valid")))?)))
+            .map(|(c, role)| {
+                Ok((
+                    Contact::try_from(c)?,
+                    BuyerRole::parse(&role).ok_or_else(|| {
+                        StoreError::Backend(format!("stored buyer role {role:?} is not valid"))
+                    })?,
+                ))
+            })
             .collect()
     }
 }

@@ -24,17 +24,25 @@ fn parse<T>(what: &str, value: &str, f: fn(&str) -> Option<T>) -> Result<T, Stor
     f(value).ok_or_else(|| corrupt(what, value))
 }
 
-fn parse_opt<T>(what: &str, value: Option<&str>, f: fn(&str) -> Option<T>) -> Result<Option<T>, StoreError> {
+fn parse_opt<T>(
+    what: &str,
+    value: Option<&str>,
+    f: fn(&str) -> Option<T>,
+) -> Result<Option<T>, StoreError> {
     value.map(|v| parse(what, v, f)).transpose()
 }
 
 fn email(value: Option<String>) -> Result<Option<Email>, StoreError> {
-    value.map(|v| Email::parse(&v).map_err(|_| corrupt("email", &v))).transpose()
+    value
+        .map(|v| Email::parse(&v).map_err(|_| corrupt("email", &v)))
+        .transpose()
 }
 
 fn subject(kind: Option<&str>, id: Option<Uuid>) -> Result<Option<RecordRef>, StoreError> {
     match (kind, id) {
-        (Some(k), Some(id)) => RecordRef::from_parts(k, id).map(Some).ok_or_else(|| corrupt("record type", k)),
+        (Some(k), Some(id)) => RecordRef::from_parts(k, id)
+            .map(Some)
+            .ok_or_else(|| corrupt("record type", k)),
         _ => Ok(None),
     }
 }
@@ -98,7 +106,8 @@ pub(crate) struct LeadRow {
 impl TryFrom<LeadRow> for Lead {
     type Error = StoreError;
     fn try_from(r: LeadRow) -> Result<Self, StoreError> {
-        let products: Vec<String> = serde_json::from_str(&r.products).map_err(|_| corrupt("products", &r.products))?;
+        let products: Vec<String> =
+            serde_json::from_str(&r.products).map_err(|_| corrupt("products", &r.products))?;
         Ok(Lead {
             id: LeadId::from_uuid(r.id),
             fields: LeadFields {
@@ -118,14 +127,22 @@ impl TryFrom<LeadRow> for Lead {
                 company_size: r.company_size,
                 industry: r.industry,
                 need: r.need,
-                decision_role: parse_opt("decision role", r.decision_role.as_deref(), BuyerRole::parse)?,
+                decision_role: parse_opt(
+                    "decision role",
+                    r.decision_role.as_deref(),
+                    BuyerRole::parse,
+                )?,
                 owner_id: r.owner_id.map(UserId::from_uuid),
             },
             state: LeadState {
                 stage: parse("stage", &r.stage, LeadStage::parse)?,
                 status: parse("status", &r.status, LeadStatus::parse)?,
             },
-            disqualify_reason: parse_opt("reason", r.disqualify_reason.as_deref(), DisqualifyReason::parse)?,
+            disqualify_reason: parse_opt(
+                "reason",
+                r.disqualify_reason.as_deref(),
+                DisqualifyReason::parse,
+            )?,
             status_note: r.status_note,
             nurture_until: r.nurture_until,
             score: r.score,
@@ -230,7 +247,8 @@ pub(crate) struct OpportunityRow {
 impl TryFrom<OpportunityRow> for Opportunity {
     type Error = StoreError;
     fn try_from(r: OpportunityRow) -> Result<Self, StoreError> {
-        let currency = Currency::parse(&r.currency).map_err(|_| corrupt("currency", &r.currency))?;
+        let currency =
+            Currency::parse(&r.currency).map_err(|_| corrupt("currency", &r.currency))?;
         Ok(Opportunity {
             id: OpportunityId::from_uuid(r.id),
             account_id: AccountId::from_uuid(r.account_id),
@@ -238,7 +256,8 @@ impl TryFrom<OpportunityRow> for Opportunity {
             lead_id: r.lead_id.map(LeadId::from_uuid),
             name: r.name,
             product: r.product,
-            amount: Money::from_minor(r.amount_minor, currency).map_err(|_| corrupt("amount", &r.amount_minor.to_string()))?,
+            amount: Money::from_minor(r.amount_minor, currency)
+                .map_err(|_| corrupt("amount", &r.amount_minor.to_string()))?,
             expected_close_date: r.expected_close_date,
             stage: r.stage,
             status: parse("status", &r.status, OpportunityStatus::parse)?,
@@ -266,7 +285,8 @@ impl TryFrom<StageRow> for PipelineStage {
     type Error = StoreError;
     fn try_from(r: StageRow) -> Result<Self, StoreError> {
         Ok(PipelineStage {
-            probability: u8::try_from(r.probability).map_err(|_| corrupt("probability", &r.probability.to_string()))?,
+            probability: u8::try_from(r.probability)
+                .map_err(|_| corrupt("probability", &r.probability.to_string()))?,
             kind: parse("stage kind", &r.kind, StageKind::parse)?,
             key: r.key,
             name: r.name,
@@ -294,7 +314,8 @@ impl TryFrom<ActivityRow> for Activity {
     fn try_from(r: ActivityRow) -> Result<Self, StoreError> {
         Ok(Activity {
             id: ActivityId::from_uuid(r.id),
-            subject: subject(Some(&r.subject_type), Some(r.subject_id))?.ok_or_else(|| corrupt("subject", &r.subject_type))?,
+            subject: subject(Some(&r.subject_type), Some(r.subject_id))?
+                .ok_or_else(|| corrupt("subject", &r.subject_type))?,
             kind: parse("activity kind", &r.kind, ActivityKind::parse)?,
             outcome: parse_opt("outcome", r.outcome.as_deref(), ActivityOutcome::parse)?,
             summary: r.summary,
@@ -358,7 +379,8 @@ impl TryFrom<HistoryRow> for HistoryEntry {
     fn try_from(r: HistoryRow) -> Result<Self, StoreError> {
         Ok(HistoryEntry {
             id: HistoryId::from_uuid(r.id),
-            subject: subject(Some(&r.subject_type), Some(r.subject_id))?.ok_or_else(|| corrupt("subject", &r.subject_type))?,
+            subject: subject(Some(&r.subject_type), Some(r.subject_id))?
+                .ok_or_else(|| corrupt("subject", &r.subject_type))?,
             kind: r.kind,
             from: r.from_state,
             to: r.to_state,

@@ -32,7 +32,12 @@ impl Store for SqliteStore {
     async fn get_lead(&self, id: LeadId) -> StoreResult<Option<Lead>> {
         self.get_lead_row(id).await
     }
-    async fn update_lead(&self, lead: &Lead, expected_version: i64, history: Option<&HistoryEntry>) -> StoreResult<()> {
+    async fn update_lead(
+        &self,
+        lead: &Lead,
+        expected_version: i64,
+        history: Option<&HistoryEntry>,
+    ) -> StoreResult<()> {
         self.update_lead_tx(lead, expected_version, history).await
     }
     async fn list_leads(&self, filter: &LeadFilter, page: &PageRequest) -> StoreResult<Page<Lead>> {
@@ -44,31 +49,57 @@ impl Store for SqliteStore {
     async fn get_account(&self, id: AccountId) -> StoreResult<Option<Account>> {
         self.get_account_row(id).await
     }
-    async fn list_accounts(&self, filter: &AccountFilter, page: &PageRequest) -> StoreResult<Page<Account>> {
+    async fn list_accounts(
+        &self,
+        filter: &AccountFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Account>> {
         self.list_account_rows(filter, page).await
     }
     async fn get_contact(&self, id: ContactId) -> StoreResult<Option<Contact>> {
         self.get_contact_row(id).await
     }
-    async fn list_contacts(&self, filter: &ContactFilter, page: &PageRequest) -> StoreResult<Page<Contact>> {
+    async fn list_contacts(
+        &self,
+        filter: &ContactFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Contact>> {
         self.list_contact_rows(filter, page).await
     }
-    async fn insert_opportunity(&self, opportunity: &Opportunity, history: &HistoryEntry) -> StoreResult<()> {
+    async fn insert_opportunity(
+        &self,
+        opportunity: &Opportunity,
+        history: &HistoryEntry,
+    ) -> StoreResult<()> {
         self.insert_opportunity_tx(opportunity, history).await
     }
     async fn get_opportunity(&self, id: OpportunityId) -> StoreResult<Option<Opportunity>> {
         self.get_opportunity_row(id).await
     }
-    async fn list_opportunities(&self, filter: &OpportunityFilter, page: &PageRequest) -> StoreResult<Page<Opportunity>> {
+    async fn list_opportunities(
+        &self,
+        filter: &OpportunityFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Opportunity>> {
         self.list_opportunity_rows(filter, page).await
     }
     async fn change_opportunity(&self, change: &OpportunityChange) -> StoreResult<()> {
         self.change_opportunity_tx(change).await
     }
-    async fn set_opportunity_contact(&self, opportunity: OpportunityId, contact: ContactId, role: BuyerRole) -> StoreResult<()> {
-        self.set_opportunity_contact_row(opportunity, contact, role).await
+    async fn set_opportunity_contact(
+        &self,
+        opportunity: OpportunityId,
+        contact: ContactId,
+        role: BuyerRole,
+        history: &HistoryEntry,
+    ) -> StoreResult<()> {
+        self.set_opportunity_contact_row(opportunity, contact, role, history)
+            .await
     }
-    async fn opportunity_contacts(&self, opportunity: OpportunityId) -> StoreResult<Vec<(Contact, BuyerRole)>> {
+    async fn opportunity_contacts(
+        &self,
+        opportunity: OpportunityId,
+    ) -> StoreResult<Vec<(Contact, BuyerRole)>> {
         self.opportunity_contact_rows(opportunity).await
     }
     async fn list_stages(&self) -> StoreResult<Vec<PipelineStage>> {

@@ -13,10 +13,14 @@ use sarnakh_core::store::{StoreError, TaskFilter};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 const TASK_COLUMNS: &str = "id, subject_type, subject_id, title, notes, due_at, owner_id, completed_at, created_at, version";
-const ACTIVITY_COLUMNS: &str = "id, subject_type, subject_id, kind, outcome, summary, body, occurred_at, owner_id, created_at";
+const ACTIVITY_COLUMNS: &str =
+    "id, subject_type, subject_id, kind, outcome, summary, body, occurred_at, owner_id, created_at";
 const HISTORY_COLUMNS: &str = "id, subject_type, subject_id, kind, from_state, to_state, reason, note, related_type, related_id, actor_id, at";
 
-pub(crate) async fn insert_history(conn: &mut SqliteConnection, h: &HistoryEntry) -> Result<(), StoreError> {
+pub(crate) async fn insert_history(
+    conn: &mut SqliteConnection,
+    h: &HistoryEntry,
+) -> Result<(), StoreError> {
     sqlx::query(&format!("insert into history ({HISTORY_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"))
         .bind(h.id.as_uuid()).bind(h.subject.kind()).bind(h.subject.uuid()).bind(&h.kind)
         .bind(&h.from).bind(&h.to).bind(&h.reason).bind(&h.note)
@@ -35,20 +39,33 @@ impl SqliteStore {
     }
 
     pub(crate) async fn get_user_row(&self, id: UserId) -> Result<Option<User>, StoreError> {
-        let row: Option<UserRow> = sqlx::query_as("select id, email, display_name, role, created_at from users where id = $1")
-            .bind(id.as_uuid()).fetch_optional(&self.read).await.map_err(backend)?;
+        let row: Option<UserRow> = sqlx::query_as(
+            "select id, email, display_name, role, created_at from users where id = $1",
+        )
+        .bind(id.as_uuid())
+        .fetch_optional(&self.read)
+        .await
+        .map_err(backend)?;
         row.map(User::try_from).transpose()
     }
 
     pub(crate) async fn list_user_rows(&self) -> Result<Vec<User>, StoreError> {
-        let rows: Vec<UserRow> = sqlx::query_as("select id, email, display_name, role, created_at from users order by display_name, id")
-            .fetch_all(&self.read).await.map_err(backend)?;
+        let rows: Vec<UserRow> = sqlx::query_as(
+            "select id, email, display_name, role, created_at from users order by display_name, id",
+        )
+        .fetch_all(&self.read)
+        .await
+        .map_err(backend)?;
         rows.into_iter().map(User::try_from).collect()
     }
 
     pub(crate) async fn list_stage_rows(&self) -> Result<Vec<PipelineStage>, StoreError> {
-        let rows: Vec<StageRow> = sqlx::query_as("select key, name, probability, position, kind from pipeline_stages order by position")
-            .fetch_all(&self.read).await.map_err(backend)?;
+        let rows: Vec<StageRow> = sqlx::query_as(
+            "select key, name, probability, position, kind from pipeline_stages order by position",
+        )
+        .fetch_all(&self.read)
+        .await
+        .map_err(backend)?;
         rows.into_iter().map(PipelineStage::try_from).collect()
     }
 
@@ -61,21 +78,35 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub(crate) async fn activity_rows_of(&self, subject: RecordRef) -> Result<Vec<Activity>, StoreError> {
+    pub(crate) async fn activity_rows_of(
+        &self,
+        subject: RecordRef,
+    ) -> Result<Vec<Activity>, StoreError> {
         let rows: Vec<ActivityRow> = sqlx::query_as(&format!("select {ACTIVITY_COLUMNS} from activities where subject_type = $1 and subject_id = $2 order by occurred_at desc, id desc"))
             .bind(subject.kind()).bind(subject.uuid()).fetch_all(&self.read).await.map_err(backend)?;
         rows.into_iter().map(Activity::try_from).collect()
     }
 
-    pub(crate) async fn write_task(&self, t: &Task, expected: Option<i64>) -> Result<(), StoreError> {
+    pub(crate) async fn write_task(
+        &self,
+        t: &Task,
+        expected: Option<i64>,
+    ) -> Result<(), StoreError> {
         let sql = match expected {
             None => format!("insert into tasks ({TASK_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"),
             Some(_) => "update tasks set subject_type = $2, subject_id = $3, title = $4, notes = $5, due_at = $6, owner_id = $7, completed_at = $8, created_at = $9, version = $10 where id = $1 and version = $11".to_owned(),
         };
         let query = sqlx::query(&sql)
-            .bind(t.id.as_uuid()).bind(t.subject.map(|s| s.kind())).bind(t.subject.map(|s| s.uuid()))
-            .bind(&t.title).bind(&t.notes).bind(t.due_at).bind(t.owner_id.as_uuid()).bind(t.completed_at)
-            .bind(t.created_at).bind(t.version);
+            .bind(t.id.as_uuid())
+            .bind(t.subject.map(|s| s.kind()))
+            .bind(t.subject.map(|s| s.uuid()))
+            .bind(&t.title)
+            .bind(&t.notes)
+            .bind(t.due_at)
+            .bind(t.owner_id.as_uuid())
+            .bind(t.completed_at)
+            .bind(t.created_at)
+            .bind(t.version);
         let query = match expected {
             Some(version) => query.bind(version),
             None => query,
@@ -89,14 +120,27 @@ impl SqliteStore {
     }
 
     pub(crate) async fn get_task_row(&self, id: TaskId) -> Result<Option<Task>, StoreError> {
-        let row: Option<TaskRow> = sqlx::query_as(&format!("select {TASK_COLUMNS} from tasks where id = $1"))
-            .bind(id.as_uuid()).fetch_optional(&self.read).await.map_err(backend)?;
+        let row: Option<TaskRow> =
+            sqlx::query_as(&format!("select {TASK_COLUMNS} from tasks where id = $1"))
+                .bind(id.as_uuid())
+                .fetch_optional(&self.read)
+                .await
+                .map_err(backend)?;
         row.map(Task::try_from).transpose()
     }
 
-    pub(crate) async fn list_task_rows(&self, f: &TaskFilter, page: &PageRequest) -> Result<Page<Task>, StoreError> {
-        let mut qb = QueryBuilder::<Sqlite>::new(format!("select {TASK_COLUMNS} from tasks where "));
-        qb.push(if f.due == DueFilter::Done { "completed_at is not null" } else { "completed_at is null" });
+    pub(crate) async fn list_task_rows(
+        &self,
+        f: &TaskFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Task>, StoreError> {
+        let mut qb =
+            QueryBuilder::<Sqlite>::new(format!("select {TASK_COLUMNS} from tasks where "));
+        qb.push(if f.due == DueFilter::Done {
+            "completed_at is not null"
+        } else {
+            "completed_at is null"
+        });
         let (from, until) = due_window(f.due, f.now);
         if let Some(from) = from {
             qb.push(" and due_at >= ").push_bind(from);
@@ -108,13 +152,26 @@ impl SqliteStore {
             qb.push(" and owner_id = ").push_bind(owner.as_uuid());
         }
         if let Some(subject) = f.subject {
-            qb.push(" and subject_type = ").push_bind(subject.kind()).push(" and subject_id = ").push_bind(subject.uuid());
+            qb.push(" and subject_type = ")
+                .push_bind(subject.kind())
+                .push(" and subject_id = ")
+                .push_bind(subject.uuid());
         }
         push_seek(&mut qb, "due_at", SortDir::Asc, page, is_time)?;
         push_order(&mut qb, "due_at", SortDir::Asc, page);
-        let rows: Vec<TaskRow> = qb.build_query_as().fetch_all(&self.read).await.map_err(backend)?;
-        let tasks = rows.into_iter().map(Task::try_from).collect::<Result<Vec<_>, _>>()?;
-        Ok(finish(tasks, page, |t| Cursor { key: CursorKey::Time(t.due_at), id: t.id.as_uuid() }))
+        let rows: Vec<TaskRow> = qb
+            .build_query_as()
+            .fetch_all(&self.read)
+            .await
+            .map_err(backend)?;
+        let tasks = rows
+            .into_iter()
+            .map(Task::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(finish(tasks, page, |t| Cursor {
+            key: CursorKey::Time(t.due_at),
+            id: t.id.as_uuid(),
+        }))
     }
 
     pub(crate) async fn task_rows_of(&self, subject: RecordRef) -> Result<Vec<Task>, StoreError> {
@@ -123,7 +180,10 @@ impl SqliteStore {
         rows.into_iter().map(Task::try_from).collect()
     }
 
-    pub(crate) async fn history_rows_of(&self, subject: RecordRef) -> Result<Vec<HistoryEntry>, StoreError> {
+    pub(crate) async fn history_rows_of(
+        &self,
+        subject: RecordRef,
+    ) -> Result<Vec<HistoryEntry>, StoreError> {
         let rows: Vec<HistoryRow> = sqlx::query_as(&format!("select {HISTORY_COLUMNS} from history where subject_type = $1 and subject_id = $2 order by at, id"))
             .bind(subject.kind()).bind(subject.uuid()).fetch_all(&self.read).await.map_err(backend)?;
         rows.into_iter().map(HistoryEntry::try_from).collect()

@@ -8,7 +8,9 @@ async fn fresh_store() -> Option<Arc<dyn Store>> {
     let dir = std::env::temp_dir().join(format!("sarnakh-test-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&dir).expect("create temp dir");
     let url = format!("sqlite://{}", dir.join("test.db").display());
-    Some(Arc::new(SqliteStore::open(&url).await.expect("open sqlite store")))
+    Some(Arc::new(
+        SqliteStore::open(&url).await.expect("open sqlite store"),
+    ))
 }
 
 sarnakh_testkit::conformance_tests!(fresh_store);

@@ -6,7 +6,11 @@ use sarnakh_core::service::ConvertDraft;
 
 /// A minimal valid lead: a name and an email.
 pub fn lead(first: &str, email: &str) -> LeadDraft {
-    LeadDraft { first_name: Some(first.into()), email: Some(email.into()), ..LeadDraft::default() }
+    LeadDraft {
+        first_name: Some(first.into()),
+        email: Some(email.into()),
+        ..LeadDraft::default()
+    }
 }
 
 /// A lead whose fit facts satisfy the default qualification rules.
@@ -37,5 +41,8 @@ pub fn opportunity(name: &str, amount: &str) -> OpportunityDraft {
 
 /// A conversion opening the given opportunities.
 pub fn convert(opportunities: Vec<OpportunityDraft>) -> ConvertDraft {
-    ConvertDraft { opportunities, ..ConvertDraft::default() }
+    ConvertDraft {
+        opportunities,
+        ..ConvertDraft::default()
+    }
 }

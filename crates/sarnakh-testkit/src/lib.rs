@@ -30,7 +30,10 @@ pub struct Fixture {
 impl Fixture {
     /// A fixture on `store` with the clock at 2026-03-02 10:00 UTC.
     pub async fn new(store: Arc<dyn Store>) -> Self {
-        let start = Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).single().expect("valid date");
+        let start = Utc
+            .with_ymd_and_hms(2026, 3, 2, 10, 0, 0)
+            .single()
+            .expect("valid date");
         let clock = Arc::new(ManualClock::new(start));
         let rep = User {
             id: UserId::new(),
@@ -39,14 +42,24 @@ impl Fixture {
             role: Role::SalesRep,
             created_at: start,
         };
-        store.insert_user(&rep).await.expect("insert the fixture user");
+        store
+            .insert_user(&rep)
+            .await
+            .expect("insert the fixture user");
         let services = Services::with_clock(store.clone(), clock.clone());
-        Self { services, store, clock, rep }
+        Self {
+            services,
+            store,
+            clock,
+            rep,
+        }
     }
 
     /// The rep as the acting user.
     pub fn actor(&self) -> Actor {
-        Actor { user_id: Some(self.rep.id) }
+        Actor {
+            user_id: Some(self.rep.id),
+        }
     }
 
     /// Moves the clock forward.

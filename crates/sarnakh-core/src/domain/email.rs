@@ -24,7 +24,10 @@ impl Email {
         if local.is_empty() || local.len() > 64 {
             return Err(invalid("needs 1 to 64 characters before the @"));
         }
-        if local.chars().any(|c| c.is_whitespace() || c.is_control() || c == '@') {
+        if local
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '@')
+        {
             return Err(invalid("has a space or a second @ before the domain"));
         }
         if local.starts_with('.') || local.ends_with('.') || local.contains("..") {

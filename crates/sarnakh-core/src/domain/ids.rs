@@ -1,4 +1,5 @@
-//! Typed identifiers. Every id is a UUIDv7, so ids sort by creation time.
+//! Typed identifiers. Every id is a UUIDv7: ids sort by the real time they were minted
+//! (which for imported or demo data is not the record's `created_at`).
 
 use std::fmt;
 use std::str::FromStr;

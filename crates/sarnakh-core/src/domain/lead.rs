@@ -182,25 +182,58 @@ impl LeadDraft {
             v.as_deref()
         }
         let mut e = Errors::new();
-        let first_name = e.take("first_name", text::required(opt(&self.first_name).unwrap_or(""), limits::NAME));
-        let last_name = e.take("last_name", text::optional(opt(&self.last_name), limits::NAME));
+        let first_name = e.take(
+            "first_name",
+            text::required(opt(&self.first_name).unwrap_or(""), limits::NAME),
+        );
+        let last_name = e.take(
+            "last_name",
+            text::optional(opt(&self.last_name), limits::NAME),
+        );
         let country = e.take("country", parse_country(opt(&self.country)));
         let email = e.take("email", optional_with(opt(&self.email), Email::parse));
         let region = country.clone().flatten();
-        let phone = e.take("phone", optional_with(opt(&self.phone), |p| Phone::parse(p, region.as_deref())));
+        let phone = e.take(
+            "phone",
+            optional_with(opt(&self.phone), |p| Phone::parse(p, region.as_deref())),
+        );
         if matches!((&email, &phone), (Some(None), Some(None))) {
-            e.push(FieldError::new("email", "contact_channel_required", "give an email or a phone number (at least one)"));
+            e.push(FieldError::new(
+                "email",
+                "contact_channel_required",
+                "give an email or a phone number (at least one)",
+            ));
         }
-        let job_title = e.take("job_title", text::optional(opt(&self.job_title), limits::NAME));
+        let job_title = e.take(
+            "job_title",
+            text::optional(opt(&self.job_title), limits::NAME),
+        );
         let company = e.take("company", text::optional(opt(&self.company), limits::LABEL));
-        let source = e.take("source", parse_enum(opt(&self.source), LeadSource::parse, LeadSource::expected));
-        let campaign = e.take("campaign", text::optional(opt(&self.campaign), limits::LABEL));
+        let source = e.take(
+            "source",
+            parse_enum(opt(&self.source), LeadSource::parse, LeadSource::expected),
+        );
+        let campaign = e.take(
+            "campaign",
+            text::optional(opt(&self.campaign), limits::LABEL),
+        );
         let products = e.take("products", parse_products(&self.products));
         let notes = e.take("notes", text::optional(opt(&self.notes), limits::TEXT));
         let company_size = e.take("company_size", parse_company_size(self.company_size));
-        let industry = e.take("industry", text::optional(opt(&self.industry), limits::LABEL));
+        let industry = e.take(
+            "industry",
+            text::optional(opt(&self.industry), limits::LABEL),
+        );
         let need = e.take("need", text::optional(opt(&self.need), limits::TEXT));
-        let decision_role = e.take("decision_role", parse_enum(opt(&self.decision_role), BuyerRole::parse, BuyerRole::expected).map(Some));
+        let decision_role = e.take(
+            "decision_role",
+            parse_enum(
+                opt(&self.decision_role),
+                BuyerRole::parse,
+                BuyerRole::expected,
+            )
+            .map(Some),
+        );
         e.finish()?;
         let missing = "validated above";
         Ok(LeadFields {
@@ -270,7 +303,11 @@ pub(crate) fn parse_enum<T>(
 ) -> Result<Option<T>, FieldError> {
     optional_with(raw, |v| {
         parse(v).ok_or_else(|| {
-            FieldError::new("", "unknown_value", format!("{v:?} is not one of: {}", expected()))
+            FieldError::new(
+                "",
+                "unknown_value",
+                format!("{v:?} is not one of: {}", expected()),
+            )
         })
     })
 }
@@ -280,7 +317,11 @@ fn parse_country(raw: Option<&str>) -> Result<Option<String>, FieldError> {
         if v.len() == 2 && v.chars().all(|c| c.is_ascii_alphabetic()) {
             Ok(v.to_ascii_uppercase())
         } else {
-            Err(FieldError::new("", "invalid_country", "must be a two-letter ISO 3166 code such as IR, RO or GB"))
+            Err(FieldError::new(
+                "",
+                "invalid_country",
+                "must be a two-letter ISO 3166 code such as IR, RO or GB",
+            ))
         }
     })
 }
@@ -289,13 +330,21 @@ fn parse_company_size(raw: Option<i64>) -> Result<Option<i32>, FieldError> {
     match raw {
         None => Ok(None),
         Some(n) if (1..=10_000_000).contains(&n) => Ok(Some(n as i32)),
-        Some(n) => Err(FieldError::new("", "out_of_range", format!("must be between 1 and 10000000 employees (got {n})"))),
+        Some(n) => Err(FieldError::new(
+            "",
+            "out_of_range",
+            format!("must be between 1 and 10000000 employees (got {n})"),
+        )),
     }
 }
 
 fn parse_products(raw: &[String]) -> Result<Vec<String>, FieldError> {
     if raw.len() > limits::PRODUCTS {
-        return Err(FieldError::new("", "too_many", format!("at most {} products", limits::PRODUCTS)));
+        return Err(FieldError::new(
+            "",
+            "too_many",
+            format!("at most {} products", limits::PRODUCTS),
+        ));
     }
     let mut products: Vec<String> = Vec::with_capacity(raw.len());
     for (i, item) in raw.iter().enumerate() {

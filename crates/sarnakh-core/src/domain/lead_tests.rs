@@ -11,7 +11,9 @@ fn draft() -> LeadDraft {
 
 fn field_codes(d: &LeadDraft) -> Vec<(String, &'static str)> {
     match d.validate() {
-        Err(crate::Error::Validation(errors)) => errors.into_iter().map(|e| (e.field, e.code)).collect(),
+        Err(crate::Error::Validation(errors)) => {
+            errors.into_iter().map(|e| (e.field, e.code)).collect()
+        }
         other => panic!("expected validation errors, got {other:?}"),
     }
 }
@@ -25,15 +27,28 @@ fn a_name_and_one_channel_is_a_lead() {
 
 #[test]
 fn a_lead_needs_an_email_or_a_phone() {
-    let d = LeadDraft { email: None, ..draft() };
-    assert_eq!(field_codes(&d), vec![("email".into(), "contact_channel_required")]);
+    let d = LeadDraft {
+        email: None,
+        ..draft()
+    };
+    assert_eq!(
+        field_codes(&d),
+        vec![("email".into(), "contact_channel_required")]
+    );
 }
 
 #[test]
 fn phone_is_normalised_with_the_lead_country() {
-    let d = LeadDraft { phone: Some("0721 234 567".into()), country: Some("ro".into()), ..draft() };
+    let d = LeadDraft {
+        phone: Some("0721 234 567".into()),
+        country: Some("ro".into()),
+        ..draft()
+    };
     let fields = d.validate().expect("valid");
-    assert_eq!(fields.person.phone.map(|p| p.as_str().to_owned()), Some("+40721234567".into()));
+    assert_eq!(
+        fields.person.phone.map(|p| p.as_str().to_owned()),
+        Some("+40721234567".into())
+    );
     assert_eq!(fields.country.as_deref(), Some("RO"));
 }
 
@@ -65,13 +80,19 @@ fn every_bad_field_is_reported_at_once() {
 #[case("iran")]
 #[case("I1")]
 fn country_must_be_iso_alpha2(#[case] country: &str) {
-    let d = LeadDraft { country: Some(country.into()), ..draft() };
+    let d = LeadDraft {
+        country: Some(country.into()),
+        ..draft()
+    };
     assert_eq!(field_codes(&d), vec![("country".into(), "invalid_country")]);
 }
 
 #[test]
 fn duplicate_products_are_folded() {
-    let d = LeadDraft { products: vec!["CRM".into(), " CRM ".into(), "ERP".into()], ..draft() };
+    let d = LeadDraft {
+        products: vec!["CRM".into(), " CRM ".into(), "ERP".into()],
+        ..draft()
+    };
     assert_eq!(d.validate().expect("valid").products, vec!["CRM", "ERP"]);
 }
 

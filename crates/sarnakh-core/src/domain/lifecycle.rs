@@ -32,7 +32,7 @@ macro_rules! str_enum {
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
+                f.pad(self.as_str())
             }
         }
     };
@@ -178,16 +178,36 @@ mod tests {
     #[case(st(S::Prospect, St::Open), A::Qualify, None)]
     #[case(st(S::Lead, St::Nurture), A::Qualify, None)]
     #[case(st(S::Lead, St::Disqualified), A::Qualify, None)]
-    #[case(st(S::Prospect, St::Open), A::Convert, Some(st(S::Converted, St::Converted)))]
+    #[case(
+        st(S::Prospect, St::Open),
+        A::Convert,
+        Some(st(S::Converted, St::Converted))
+    )]
     #[case(st(S::Lead, St::Open), A::Convert, None)]
     #[case(st(S::Prospect, St::Nurture), A::Convert, None)]
-    #[case(st(S::Lead, St::Open), A::Disqualify, Some(st(S::Lead, St::Disqualified)))]
-    #[case(st(S::Prospect, St::Nurture), A::Disqualify, Some(st(S::Prospect, St::Disqualified)))]
+    #[case(
+        st(S::Lead, St::Open),
+        A::Disqualify,
+        Some(st(S::Lead, St::Disqualified))
+    )]
+    #[case(
+        st(S::Prospect, St::Nurture),
+        A::Disqualify,
+        Some(st(S::Prospect, St::Disqualified))
+    )]
     #[case(st(S::Lead, St::Disqualified), A::Disqualify, None)]
-    #[case(st(S::Prospect, St::Open), A::Nurture, Some(st(S::Prospect, St::Nurture)))]
+    #[case(
+        st(S::Prospect, St::Open),
+        A::Nurture,
+        Some(st(S::Prospect, St::Nurture))
+    )]
     #[case(st(S::Lead, St::Nurture), A::Nurture, None)]
     #[case(st(S::Lead, St::Disqualified), A::Reopen, Some(st(S::Lead, St::Open)))]
-    #[case(st(S::Prospect, St::Nurture), A::Reopen, Some(st(S::Prospect, St::Open)))]
+    #[case(
+        st(S::Prospect, St::Nurture),
+        A::Reopen,
+        Some(st(S::Prospect, St::Open))
+    )]
     #[case(st(S::Lead, St::Open), A::Reopen, None)]
     fn transitions_follow_the_lifecycle(
         #[case] from: LeadState,
@@ -198,12 +218,21 @@ mod tests {
     }
 
     fn any_state() -> impl Strategy<Value = LeadState> {
-        (prop::sample::select(LeadStage::ALL), prop::sample::select(LeadStatus::ALL))
+        (
+            prop::sample::select(LeadStage::ALL),
+            prop::sample::select(LeadStatus::ALL),
+        )
             .prop_map(|(stage, status)| LeadState { stage, status })
     }
 
     fn any_action() -> impl Strategy<Value = LeadAction> {
-        prop::sample::select(vec![A::Qualify, A::Convert, A::Disqualify, A::Nurture, A::Reopen])
+        prop::sample::select(vec![
+            A::Qualify,
+            A::Convert,
+            A::Disqualify,
+            A::Nurture,
+            A::Reopen,
+        ])
     }
 
     proptest! {

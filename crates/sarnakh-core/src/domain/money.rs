@@ -13,7 +13,11 @@ impl Currency {
     pub fn parse(code: &str) -> Result<Self, FieldError> {
         let code = code.trim().to_ascii_uppercase();
         if code.is_empty() {
-            return Err(FieldError::new("", "required", "give an ISO 4217 code such as RON, IRR or EUR"));
+            return Err(FieldError::new(
+                "",
+                "required",
+                "give an ISO 4217 code such as RON, IRR or EUR",
+            ));
         }
         iso_currency::Currency::from_code(&code)
             .filter(|c| c.exponent().is_some())
@@ -62,7 +66,11 @@ impl Money {
     /// An amount given in minor units (cents, bani ...). Amounts are never negative.
     pub fn from_minor(minor: i64, currency: Currency) -> Result<Self, FieldError> {
         if minor < 0 {
-            return Err(FieldError::new("", "negative_amount", "must not be negative"));
+            return Err(FieldError::new(
+                "",
+                "negative_amount",
+                "must not be negative",
+            ));
         }
         Ok(Self { minor, currency })
     }
@@ -89,7 +97,11 @@ impl Money {
         let padded = format!("{frac:0<width$}", width = exponent as usize);
         let overflow = || invalid(format!("{text:?} is too large"));
         let whole: i64 = whole.parse().map_err(|_| overflow())?;
-        let frac: i64 = if padded.is_empty() { 0 } else { padded.parse().map_err(|_| overflow())? };
+        let frac: i64 = if padded.is_empty() {
+            0
+        } else {
+            padded.parse().map_err(|_| overflow())?
+        };
         let minor = whole
             .checked_mul(scale)
             .and_then(|m| m.checked_add(frac))
@@ -157,7 +169,10 @@ mod tests {
     #[case("1500000", "JPY", 1_500_000)]
     #[case("1.234", "KWD", 1234)]
     fn decimals_parse_exactly(#[case] raw: &str, #[case] code: &str, #[case] minor: i64) {
-        assert_eq!(Money::parse_decimal(raw, cur(code)).map(|m| m.minor()), Ok(minor));
+        assert_eq!(
+            Money::parse_decimal(raw, cur(code)).map(|m| m.minor()),
+            Ok(minor)
+        );
     }
 
     #[rstest]
@@ -177,8 +192,14 @@ mod tests {
 
     #[test]
     fn unknown_currency_is_refused() {
-        assert_eq!(Currency::parse("XYZ").map_err(|e| e.code), Err("invalid_currency"));
-        assert_eq!(Currency::parse("TOMAN").map_err(|e| e.code), Err("invalid_currency"));
+        assert_eq!(
+            Currency::parse("XYZ").map_err(|e| e.code),
+            Err("invalid_currency")
+        );
+        assert_eq!(
+            Currency::parse("TOMAN").map_err(|e| e.code),
+            Err("invalid_currency")
+        );
     }
 
     proptest! {

@@ -138,15 +138,34 @@ impl OpportunityDraft {
     /// Validates every field at once.
     pub fn validate(&self) -> Result<NewOpportunity> {
         let mut e = Errors::new();
-        let name = e.take("name", text::required(self.name.as_deref().unwrap_or(""), limits::LABEL));
-        let product = e.take("product", text::optional(self.product.as_deref(), limits::LABEL));
-        let currency = e.take("currency", Currency::parse(self.currency.as_deref().unwrap_or("")));
+        let name = e.take(
+            "name",
+            text::required(self.name.as_deref().unwrap_or(""), limits::LABEL),
+        );
+        let product = e.take(
+            "product",
+            text::optional(self.product.as_deref(), limits::LABEL),
+        );
+        let currency = e.take(
+            "currency",
+            Currency::parse(self.currency.as_deref().unwrap_or("")),
+        );
         let amount = match (currency, self.amount.as_deref()) {
             (Some(currency), Some(raw)) => e.take("amount", Money::parse_decimal(raw, currency)),
-            (Some(_), None) => e.take("amount", Err(FieldError::new("", "required", "give the deal value, e.g. \"12500.00\""))),
+            (Some(_), None) => e.take(
+                "amount",
+                Err(FieldError::new(
+                    "",
+                    "required",
+                    "give the deal value, e.g. \"12500.00\"",
+                )),
+            ),
             (None, _) => None,
         };
-        let expected_close_date = e.take("expected_close_date", parse_date(self.expected_close_date.as_deref()));
+        let expected_close_date = e.take(
+            "expected_close_date",
+            parse_date(self.expected_close_date.as_deref()),
+        );
         let stage = e.take("stage", text::optional(self.stage.as_deref(), limits::NAME));
         e.finish()?;
         let checked = "validated above";
@@ -165,7 +184,11 @@ impl OpportunityDraft {
 pub fn parse_date(raw: Option<&str>) -> Result<Option<NaiveDate>, FieldError> {
     optional_with(raw, |v| {
         NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
-            FieldError::new("", "invalid_date", format!("{v:?} is not a date in YYYY-MM-DD form"))
+            FieldError::new(
+                "",
+                "invalid_date",
+                format!("{v:?} is not a date in YYYY-MM-DD form"),
+            )
         })
     })
 }
@@ -196,7 +219,10 @@ mod tests {
             ..OpportunityDraft::default()
         };
         let o = d.validate().expect("valid");
-        assert_eq!((o.amount.minor(), o.amount.currency().code()), (125_000_050, "IRR"));
+        assert_eq!(
+            (o.amount.minor(), o.amount.currency().code()),
+            (125_000_050, "IRR")
+        );
     }
 
     #[test]
@@ -220,7 +246,10 @@ mod tests {
     #[test]
     fn amount_and_currency_are_required() {
         assert_eq!(
-            codes(&OpportunityDraft { name: Some("x".into()), ..OpportunityDraft::default() }),
+            codes(&OpportunityDraft {
+                name: Some("x".into()),
+                ..OpportunityDraft::default()
+            }),
             vec![("currency".into(), "required")]
         );
     }

@@ -75,14 +75,20 @@ pub struct PageRequest {
 
 impl Default for PageRequest {
     fn default() -> Self {
-        Self { limit: DEFAULT_LIMIT, after: None }
+        Self {
+            limit: DEFAULT_LIMIT,
+            after: None,
+        }
     }
 }
 
 impl PageRequest {
     /// A request with `limit` clamped into 1..=[`MAX_LIMIT`].
     pub fn new(limit: Option<u32>, after: Option<Cursor>) -> Self {
-        Self { limit: limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT), after }
+        Self {
+            limit: limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT),
+            after,
+        }
     }
 }
 

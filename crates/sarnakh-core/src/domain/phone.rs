@@ -94,7 +94,10 @@ mod tests {
         #[case] country: Option<&str>,
         #[case] expected: &str,
     ) {
-        assert_eq!(Phone::parse(raw, country).map(|p| p.0), Ok(expected.to_owned()));
+        assert_eq!(
+            Phone::parse(raw, country).map(|p| p.0),
+            Ok(expected.to_owned())
+        );
     }
 
     #[rstest]
@@ -103,7 +106,11 @@ mod tests {
     #[case("123", Some("IR"), "invalid_phone")]
     #[case("+99 123 456 789", None, "invalid_phone")]
     #[case("0912 123", Some("IR"), "invalid_phone")]
-    fn bad_numbers_are_refused(#[case] raw: &str, #[case] country: Option<&str>, #[case] code: &str) {
+    fn bad_numbers_are_refused(
+        #[case] raw: &str,
+        #[case] country: Option<&str>,
+        #[case] code: &str,
+    ) {
         assert_eq!(Phone::parse(raw, country).map_err(|e| e.code), Err(code));
     }
 }

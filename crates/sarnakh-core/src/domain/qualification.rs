@@ -12,18 +12,29 @@ pub fn unmet_criteria(action: LeadAction, lead: &Lead) -> Vec<UnmetCriterion> {
     let mut unmet = Vec::new();
     let mut require = |ok: bool, code: &'static str, message: &str| {
         if !ok {
-            unmet.push(UnmetCriterion { code, message: message.to_owned() });
+            unmet.push(UnmetCriterion {
+                code,
+                message: message.to_owned(),
+            });
         }
     };
     match action {
         LeadAction::Qualify => {
-            require(f.company.is_some(), "organisation_recorded", "record the organisation's name");
+            require(
+                f.company.is_some(),
+                "organisation_recorded",
+                "record the organisation's name",
+            );
             require(
                 f.company_size.is_some() || f.industry.is_some(),
                 "organisation_fit_recorded",
                 "record the organisation's size or industry",
             );
-            require(f.need.is_some(), "need_recorded", "record the need or pain to solve");
+            require(
+                f.need.is_some(),
+                "need_recorded",
+                "record the need or pain to solve",
+            );
             require(
                 f.decision_role.is_some(),
                 "decision_role_recorded",
@@ -31,8 +42,16 @@ pub fn unmet_criteria(action: LeadAction, lead: &Lead) -> Vec<UnmetCriterion> {
             );
         }
         LeadAction::Convert => {
-            require(f.company.is_some(), "organisation_recorded", "record the organisation's name");
-            require(f.need.is_some(), "need_recorded", "record the need or pain to solve");
+            require(
+                f.company.is_some(),
+                "organisation_recorded",
+                "record the organisation's name",
+            );
+            require(
+                f.need.is_some(),
+                "need_recorded",
+                "record the need or pain to solve",
+            );
         }
         LeadAction::Disqualify | LeadAction::Nurture | LeadAction::Reopen => {}
     }
@@ -42,9 +61,9 @@ pub fn unmet_criteria(action: LeadAction, lead: &Lead) -> Vec<UnmetCriterion> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ids::LeadId;
     use crate::domain::lead::LeadDraft;
     use crate::domain::lifecycle::LeadState;
-    use crate::domain::ids::LeadId;
     use chrono::Utc;
 
     fn lead(draft: LeadDraft) -> Lead {
@@ -68,13 +87,28 @@ mod tests {
     }
 
     fn base() -> LeadDraft {
-        LeadDraft { first_name: Some("Ioana".into()), email: Some("ioana@firma.ro".into()), ..LeadDraft::default() }
+        LeadDraft {
+            first_name: Some("Ioana".into()),
+            email: Some("ioana@firma.ro".into()),
+            ..LeadDraft::default()
+        }
     }
 
     #[test]
     fn a_bare_lead_lacks_every_fit_fact() {
-        let codes: Vec<_> = unmet_criteria(LeadAction::Qualify, &lead(base())).into_iter().map(|c| c.code).collect();
-        assert_eq!(codes, ["organisation_recorded", "organisation_fit_recorded", "need_recorded", "decision_role_recorded"]);
+        let codes: Vec<_> = unmet_criteria(LeadAction::Qualify, &lead(base()))
+            .into_iter()
+            .map(|c| c.code)
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                "organisation_recorded",
+                "organisation_fit_recorded",
+                "need_recorded",
+                "decision_role_recorded"
+            ]
+        );
     }
 
     #[test]

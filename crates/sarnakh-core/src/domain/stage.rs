@@ -60,9 +60,19 @@ mod tests {
     #[test]
     fn default_stages_have_one_won_one_lost_and_rising_probabilities() {
         let stages = default_stages();
-        let open: Vec<u8> = stages.iter().filter(|s| s.kind == StageKind::Open).map(|s| s.probability).collect();
+        let open: Vec<u8> = stages
+            .iter()
+            .filter(|s| s.kind == StageKind::Open)
+            .map(|s| s.probability)
+            .collect();
         assert!(open.windows(2).all(|w| w[0] < w[1]), "{open:?}");
-        assert_eq!(stages.iter().filter(|s| s.kind == StageKind::Won).count(), 1);
-        assert_eq!(stages.iter().filter(|s| s.kind == StageKind::Lost).count(), 1);
+        assert_eq!(
+            stages.iter().filter(|s| s.kind == StageKind::Won).count(),
+            1
+        );
+        assert_eq!(
+            stages.iter().filter(|s| s.kind == StageKind::Lost).count(),
+            1
+        );
     }
 }

@@ -52,7 +52,10 @@ impl Task {
 }
 
 /// Which follow-ups a due window holds, given now: (from, until) bounds on `due_at`.
-pub fn due_window(due: DueFilter, now: DateTime<Utc>) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+pub fn due_window(
+    due: DueFilter,
+    now: DateTime<Utc>,
+) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
     let day_start = now.date_naive().and_time(NaiveTime::MIN).and_utc();
     match due {
         DueFilter::Overdue => (None, Some(now)),

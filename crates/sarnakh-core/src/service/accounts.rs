@@ -12,7 +12,11 @@ impl Services {
     }
 
     /// A page of accounts by name.
-    pub async fn list_accounts(&self, filter: &AccountFilter, page: &PageRequest) -> Result<Page<Account>> {
+    pub async fn list_accounts(
+        &self,
+        filter: &AccountFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Account>> {
         Ok(self.store.list_accounts(filter, page).await?)
     }
 
@@ -22,7 +26,11 @@ impl Services {
     }
 
     /// A page of contacts, newest first.
-    pub async fn list_contacts(&self, filter: &ContactFilter, page: &PageRequest) -> Result<Page<Contact>> {
+    pub async fn list_contacts(
+        &self,
+        filter: &ContactFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Contact>> {
         Ok(self.store.list_contacts(filter, page).await?)
     }
 

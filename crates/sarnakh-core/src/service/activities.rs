@@ -53,10 +53,35 @@ impl Services {
     /// Logs something that happened on a record.
     pub async fn log_activity(&self, actor: Actor, draft: &ActivityDraft) -> Result<Activity> {
         let mut e = Errors::new();
-        let subject = e.take("subject_id", parse_subject(draft.subject_type.as_deref(), draft.subject_id.as_deref(), true));
-        let kind = e.take("kind", parse_enum(draft.kind.as_deref(), ActivityKind::parse, ActivityKind::expected).and_then(required));
-        let outcome = e.take("outcome", parse_enum(draft.outcome.as_deref(), ActivityOutcome::parse, ActivityOutcome::expected));
-        let summary = e.take("summary", text::required(draft.summary.as_deref().unwrap_or(""), limits::LABEL));
+        let subject = e.take(
+            "subject_id",
+            parse_subject(
+                draft.subject_type.as_deref(),
+                draft.subject_id.as_deref(),
+                true,
+            ),
+        );
+        let kind = e.take(
+            "kind",
+            parse_enum(
+                draft.kind.as_deref(),
+                ActivityKind::parse,
+                ActivityKind::expected,
+            )
+            .and_then(required),
+        );
+        let outcome = e.take(
+            "outcome",
+            parse_enum(
+                draft.outcome.as_deref(),
+                ActivityOutcome::parse,
+                ActivityOutcome::expected,
+            ),
+        );
+        let summary = e.take(
+            "summary",
+            text::required(draft.summary.as_deref().unwrap_or(""), limits::LABEL),
+        );
         let body = e.take("body", text::optional(draft.body.as_deref(), limits::TEXT));
         let occurred_at = e.take("occurred_at", parse_instant(draft.occurred_at.as_deref()));
         e.finish()?;
@@ -83,13 +108,30 @@ impl Services {
     /// Schedules a follow-up.
     pub async fn create_task(&self, actor: Actor, draft: &TaskDraft) -> Result<Task> {
         let mut e = Errors::new();
-        let subject = e.take("subject_id", parse_subject(draft.subject_type.as_deref(), draft.subject_id.as_deref(), false));
-        let title = e.take("title", text::required(draft.title.as_deref().unwrap_or(""), limits::LABEL));
-        let notes = e.take("notes", text::optional(draft.notes.as_deref(), limits::TEXT));
+        let subject = e.take(
+            "subject_id",
+            parse_subject(
+                draft.subject_type.as_deref(),
+                draft.subject_id.as_deref(),
+                false,
+            ),
+        );
+        let title = e.take(
+            "title",
+            text::required(draft.title.as_deref().unwrap_or(""), limits::LABEL),
+        );
+        let notes = e.take(
+            "notes",
+            text::optional(draft.notes.as_deref(), limits::TEXT),
+        );
         let due_at = e.take("due_at", parse_due(draft.due_at.as_deref()));
         let owner_id = draft.owner_id.or(actor.user_id);
         if owner_id.is_none() {
-            e.push(FieldError::new("owner_id", "required", "say who must do it"));
+            e.push(FieldError::new(
+                "owner_id",
+                "required",
+                "say who must do it",
+            ));
         }
         e.finish()?;
         let subject = subject.flatten();
@@ -118,12 +160,24 @@ impl Services {
         let current = found(self.store.get_task(id).await?, "task", id)?;
         check_version(expected_version, current.version)?;
         if current.completed_at.is_some() {
-            return Err(Error::IllegalTransition { from: "task/completed".into(), action: "complete" });
+            return Err(Error::IllegalTransition {
+                from: "task/completed".into(),
+                action: "complete",
+            });
         }
-        let task = Task { completed_at: Some(self.now()), version: current.version + 1, ..current.clone() };
+        let task = Task {
+            completed_at: Some(self.now()),
+            version: current.version + 1,
+            ..current.clone()
+        };
         if let Err(e) = self.store.update_task(&task, current.version).await {
             return Err(stale_to_precondition(e, || async {
-                self.store.get_task(id).await.ok().flatten().map(|t| t.version)
+                self.store
+                    .get_task(id)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|t| t.version)
             })
             .await);
         }
@@ -136,8 +190,19 @@ impl Services {
     }
 
     /// Follow-ups in a due window, soonest first.
-    pub async fn list_tasks(&self, due: DueFilter, owner: Option<UserId>, subject: Option<RecordRef>, page: &PageRequest) -> Result<Page<Task>> {
-        let filter = TaskFilter { due, now: self.now(), owner, subject };
+    pub async fn list_tasks(
+        &self,
+        due: DueFilter,
+        owner: Option<UserId>,
+        subject: Option<RecordRef>,
+        page: &PageRequest,
+    ) -> Result<Page<Task>> {
+        let filter = TaskFilter {
+            due,
+            now: self.now(),
+            owner,
+            subject,
+        };
         Ok(self.store.list_tasks(&filter, page).await?)
     }
 
@@ -152,25 +217,46 @@ impl Services {
         if exists {
             Ok(())
         } else {
-            Err(Error::field("subject_id", "unknown_record", format!("no {} has id {}", subject.kind(), subject.uuid())))
+            Err(Error::field(
+                "subject_id",
+                "unknown_record",
+                format!("no {} has id {}", subject.kind(), subject.uuid()),
+            ))
         }
     }
 }
 
 fn required<T>(value: Option<T>) -> Result<Option<T>, FieldError> {
-    value.map(Some).ok_or_else(|| FieldError::new("", "required", "must be given"))
+    value
+        .map(Some)
+        .ok_or_else(|| FieldError::new("", "required", "must be given"))
 }
 
 /// Parses a subject reference from its type name and id.
-pub fn parse_subject(kind: Option<&str>, id: Option<&str>, needed: bool) -> Result<Option<RecordRef>, FieldError> {
+pub fn parse_subject(
+    kind: Option<&str>,
+    id: Option<&str>,
+    needed: bool,
+) -> Result<Option<RecordRef>, FieldError> {
     let (kind, id) = match (kind.map(str::trim), id.map(str::trim)) {
         (None | Some(""), None | Some("")) if !needed => return Ok(None),
         (Some(k), Some(i)) if !k.is_empty() && !i.is_empty() => (k, i),
-        _ => return Err(FieldError::new("", "required", "give subject_type and subject_id together")),
+        _ => {
+            return Err(FieldError::new(
+                "",
+                "required",
+                "give subject_type and subject_id together",
+            ));
+        }
     };
-    let uuid = uuid::Uuid::parse_str(id).map_err(|_| FieldError::new("", "invalid_id", format!("{id:?} is not a UUID")))?;
+    let uuid = uuid::Uuid::parse_str(id)
+        .map_err(|_| FieldError::new("", "invalid_id", format!("{id:?} is not a UUID")))?;
     RecordRef::from_parts(kind, uuid).map(Some).ok_or_else(|| {
-        FieldError::new("", "unknown_value", format!("subject_type {kind:?} is not one of: lead, contact, account, opportunity"))
+        FieldError::new(
+            "",
+            "unknown_value",
+            format!("subject_type {kind:?} is not one of: lead, contact, account, opportunity"),
+        )
     })
 }
 
@@ -178,7 +264,13 @@ fn parse_instant(raw: Option<&str>) -> Result<Option<DateTime<Utc>>, FieldError>
     crate::domain::lead::optional_with(raw, |v| {
         DateTime::parse_from_rfc3339(v)
             .map(|t| t.with_timezone(&Utc))
-            .map_err(|_| FieldError::new("", "invalid_datetime", format!("{v:?} is not an RFC 3339 time like 2026-12-01T09:30:00Z")))
+            .map_err(|_| {
+                FieldError::new(
+                    "",
+                    "invalid_datetime",
+                    format!("{v:?} is not an RFC 3339 time like 2026-12-01T09:30:00Z"),
+                )
+            })
     })
 }
 
@@ -188,8 +280,17 @@ fn parse_due(raw: Option<&str>) -> Result<DateTime<Utc>, FieldError> {
         return Err(FieldError::new("", "required", "give a due date or time"));
     }
     if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-        return Ok(date.and_time(NaiveTime::from_hms_opt(9, 0, 0).expect("09:00 is a time")).and_utc());
+        return Ok(date
+            .and_time(NaiveTime::from_hms_opt(9, 0, 0).expect("09:00 is a time"))
+            .and_utc());
     }
-    parse_instant(Some(value)).map(|t| t.expect("non-empty"))
-        .map_err(|_| FieldError::new("", "invalid_datetime", format!("{value:?} is neither YYYY-MM-DD nor an RFC 3339 time")))
+    parse_instant(Some(value))
+        .map(|t| t.expect("non-empty"))
+        .map_err(|_| {
+            FieldError::new(
+                "",
+                "invalid_datetime",
+                format!("{value:?} is neither YYYY-MM-DD nor an RFC 3339 time"),
+            )
+        })
 }

@@ -46,17 +46,32 @@ pub struct ConvertOutcome {
 
 impl Services {
     /// Converts a prospect; refuses with every unmet criterion or bad field, writing nothing.
-    pub async fn convert_lead(&self, actor: Actor, id: LeadId, draft: &ConvertDraft) -> Result<ConvertOutcome> {
+    pub async fn convert_lead(
+        &self,
+        actor: Actor,
+        id: LeadId,
+        draft: &ConvertDraft,
+    ) -> Result<ConvertOutcome> {
         let stages = self.store.list_stages().await?;
         let new_opportunities = validate_opportunities(&draft.opportunities, &stages)?;
-        for owner in new_opportunities.iter().map(|o| o.owner_id).collect::<std::collections::BTreeSet<_>>() {
+        for owner in new_opportunities
+            .iter()
+            .map(|o| o.owner_id)
+            .collect::<std::collections::BTreeSet<_>>()
+        {
             self.check_owner(owner).await?;
         }
-        let note = text::optional(draft.note.as_deref(), 10_000).map_err(|e| Error::Validation(vec![e.under("note")]))?;
-        let input = LifecycleInput { expected_version: draft.expected_version, ..LifecycleInput::default() };
+        let note = text::optional(draft.note.as_deref(), 10_000)
+            .map_err(|e| Error::Validation(vec![e.under("note")]))?;
+        let input = LifecycleInput {
+            expected_version: draft.expected_version,
+            ..LifecycleInput::default()
+        };
         let (before, mut lead) = self.begin_move(id, LeadAction::Convert, &input).await?;
         let now = lead.updated_at;
-        let account = self.conversion_account(&lead, draft.account_id, now).await?;
+        let account = self
+            .conversion_account(&lead, draft.account_id, now)
+            .await?;
         let contact = contact_from(&lead, account.id, now);
         let opportunities: Vec<Opportunity> = new_opportunities
             .into_iter()
@@ -79,19 +94,39 @@ impl Services {
             actor_id: actor.user_id,
             ..HistoryEntry::new(RecordRef::Opportunity(o.id), "created", now)
         }));
-        let conversion = Conversion { lead, expected_version: before.version, account, contact, opportunities, history };
+        let conversion = Conversion {
+            lead,
+            expected_version: before.version,
+            account,
+            contact,
+            opportunities,
+            history,
+        };
         let account_id = match self.store.convert_lead(&conversion).await {
             Ok(account_id) => account_id,
             Err(e) => {
                 return Err(stale_to_precondition(e, || async {
-                    self.store.get_lead(id).await.ok().flatten().map(|l| l.version)
+                    self.store
+                        .get_lead(id)
+                        .await
+                        .ok()
+                        .flatten()
+                        .map(|l| l.version)
                 })
                 .await);
             }
         };
-        let Conversion { mut lead, contact, mut opportunities, account, .. } = conversion;
+        let Conversion {
+            mut lead,
+            contact,
+            mut opportunities,
+            account,
+            ..
+        } = conversion;
         lead.account_id = Some(account_id);
-        opportunities.iter_mut().for_each(|o| o.account_id = account_id);
+        opportunities
+            .iter_mut()
+            .for_each(|o| o.account_id = account_id);
         Ok(ConvertOutcome {
             account_reused: account_id != account.id || draft.account_id.is_some(),
             lead,
@@ -101,14 +136,26 @@ impl Services {
         })
     }
 
-    async fn conversion_account(&self, lead: &Lead, chosen: Option<AccountId>, now: chrono::DateTime<chrono::Utc>) -> Result<Account> {
+    async fn conversion_account(
+        &self,
+        lead: &Lead,
+        chosen: Option<AccountId>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Account> {
         if let Some(id) = chosen {
             return self.store.get_account(id).await?.ok_or_else(|| {
-                Error::field("account_id", "unknown_account", format!("no account has id {id}"))
+                Error::field(
+                    "account_id",
+                    "unknown_account",
+                    format!("no account has id {id}"),
+                )
             });
         }
         let f = &lead.fields;
-        let name = f.company.clone().expect("conversion criteria require a company");
+        let name = f
+            .company
+            .clone()
+            .expect("conversion criteria require a company");
         Ok(Account {
             id: AccountId::new(),
             name_key: match_key(&name),
@@ -126,22 +173,36 @@ impl Services {
 }
 
 /// Validates every opportunity draft, addressing errors as `opportunities[i].field`.
-pub(super) fn validate_opportunities(drafts: &[OpportunityDraft], stages: &[PipelineStage]) -> Result<Vec<NewOpportunity>> {
+pub(super) fn validate_opportunities(
+    drafts: &[OpportunityDraft],
+    stages: &[PipelineStage],
+) -> Result<Vec<NewOpportunity>> {
     let mut e = Errors::new();
     if drafts.is_empty() {
-        e.push(FieldError::new("opportunities", "required", "give at least one opportunity to open"));
+        e.push(FieldError::new(
+            "opportunities",
+            "required",
+            "give at least one opportunity to open",
+        ));
     }
     if drafts.len() > MAX_OPPORTUNITIES {
-        e.push(FieldError::new("opportunities", "too_many", format!("at most {MAX_OPPORTUNITIES} per conversion")));
+        e.push(FieldError::new(
+            "opportunities",
+            "too_many",
+            format!("at most {MAX_OPPORTUNITIES} per conversion"),
+        ));
     }
     let mut valid = Vec::with_capacity(drafts.len());
     for (i, draft) in drafts.iter().enumerate() {
         let path = format!("opportunities[{i}]");
-        let stage = check_stage_key(draft.stage.as_deref(), stages).map_err(|fe| fe.under(&format!("{path}.stage")));
+        let stage = check_stage_key(draft.stage.as_deref(), stages)
+            .map_err(|fe| fe.under(&format!("{path}.stage")));
         match draft.validate() {
             Ok(o) if stage.is_ok() => valid.push(o),
             Ok(_) => {}
-            Err(Error::Validation(errors)) => errors.into_iter().for_each(|fe| e.push(fe.under(&path))),
+            Err(Error::Validation(errors)) => {
+                errors.into_iter().for_each(|fe| e.push(fe.under(&path)))
+            }
             Err(other) => return Err(other),
         }
         if let Err(fe) = stage {
@@ -153,16 +214,32 @@ pub(super) fn validate_opportunities(drafts: &[OpportunityDraft], stages: &[Pipe
 }
 
 /// Refuses a starting stage that does not exist or is not an open stage.
-pub(super) fn check_start_stage(o: NewOpportunity, stages: &[PipelineStage]) -> Result<NewOpportunity> {
-    check_stage_key(o.stage.as_deref(), stages).map_err(|e| Error::Validation(vec![e.under("stage")]))?;
+pub(super) fn check_start_stage(
+    o: NewOpportunity,
+    stages: &[PipelineStage],
+) -> Result<NewOpportunity> {
+    check_stage_key(o.stage.as_deref(), stages)
+        .map_err(|e| Error::Validation(vec![e.under("stage")]))?;
     Ok(o)
 }
 
 fn check_stage_key(key: Option<&str>, stages: &[PipelineStage]) -> Result<(), FieldError> {
     match key.map(str::trim).filter(|k| !k.is_empty()) {
-        Some(key) if !stages.iter().any(|s| s.key == key && s.kind == StageKind::Open) => {
-            let open: Vec<&str> = stages.iter().filter(|s| s.kind == StageKind::Open).map(|s| s.key.as_str()).collect();
-            Err(FieldError::new("", "unknown_stage", format!("{key:?} is not an open stage: one of {}", open.join(", "))))
+        Some(key)
+            if !stages
+                .iter()
+                .any(|s| s.key == key && s.kind == StageKind::Open) =>
+        {
+            let open: Vec<&str> = stages
+                .iter()
+                .filter(|s| s.kind == StageKind::Open)
+                .map(|s| s.key.as_str())
+                .collect();
+            Err(FieldError::new(
+                "",
+                "unknown_stage",
+                format!("{key:?} is not an open stage: one of {}", open.join(", ")),
+            ))
         }
         _ => Ok(()),
     }
@@ -207,7 +284,10 @@ pub(super) fn opportunity_from(
         loss_reason: None,
         close_note: None,
         closed_at: None,
-        owner_id: o.owner_id.or(lead.and_then(|l| l.fields.owner_id)).or(account.owner_id),
+        owner_id: o
+            .owner_id
+            .or(lead.and_then(|l| l.fields.owner_id))
+            .or(account.owner_id),
         created_at: now,
         updated_at: now,
         version: 1,

@@ -150,62 +150,115 @@ impl Services {
             return Ok(current);
         }
         let now = self.now();
-        let lead = Lead { fields, updated_at: now, version: current.version + 1, ..current.clone() };
-        let history = HistoryEntry { actor_id: actor.user_id, ..HistoryEntry::new(RecordRef::Lead(id), "updated", now) };
+        let lead = Lead {
+            fields,
+            updated_at: now,
+            version: current.version + 1,
+            ..current.clone()
+        };
+        let history = HistoryEntry {
+            actor_id: actor.user_id,
+            ..HistoryEntry::new(RecordRef::Lead(id), "updated", now)
+        };
         self.save_lead(&lead, current.version, &history).await?;
         Ok(lead)
     }
 
     /// lead -> prospect, once the fit facts are recorded.
-    pub async fn qualify_lead(&self, actor: Actor, id: LeadId, input: &LifecycleInput) -> Result<Lead> {
+    pub async fn qualify_lead(
+        &self,
+        actor: Actor,
+        id: LeadId,
+        input: &LifecycleInput,
+    ) -> Result<Lead> {
         let note = note(input)?;
         let (lead, mut next) = self.begin_move(id, LeadAction::Qualify, input).await?;
         next.qualified_at = Some(next.updated_at);
-        self.finish_move(actor, &lead, next, "qualified", None, note).await
+        self.finish_move(actor, &lead, next, "qualified", None, note)
+            .await
     }
 
     /// Takes a lead or prospect out of the funnel with a reason.
-    pub async fn disqualify_lead(&self, actor: Actor, id: LeadId, input: &LifecycleInput) -> Result<Lead> {
+    pub async fn disqualify_lead(
+        &self,
+        actor: Actor,
+        id: LeadId,
+        input: &LifecycleInput,
+    ) -> Result<Lead> {
         let mut e = Errors::new();
         let reason = e.take("reason", parse_reason(input.reason.as_deref()));
         let note = e.take("note", note_raw(input));
         e.finish()?;
         let (reason, note) = (reason.expect("validated"), note.expect("validated"));
         if reason == DisqualifyReason::Other && note.is_none() {
-            return Err(Error::field("note", "required", "explain the reason when it is \"other\""));
+            return Err(Error::field(
+                "note",
+                "required",
+                "explain the reason when it is \"other\"",
+            ));
         }
         let (lead, mut next) = self.begin_move(id, LeadAction::Disqualify, input).await?;
         next.disqualify_reason = Some(reason);
         next.status_note.clone_from(&note);
         next.nurture_until = None;
-        self.finish_move(actor, &lead, next, "disqualified", Some(reason.as_str()), note).await
+        self.finish_move(
+            actor,
+            &lead,
+            next,
+            "disqualified",
+            Some(reason.as_str()),
+            note,
+        )
+        .await
     }
 
     /// Parks a lead or prospect until a date ("not now; follow up later").
-    pub async fn nurture_lead(&self, actor: Actor, id: LeadId, input: &LifecycleInput) -> Result<Lead> {
+    pub async fn nurture_lead(
+        &self,
+        actor: Actor,
+        id: LeadId,
+        input: &LifecycleInput,
+    ) -> Result<Lead> {
         let mut e = Errors::new();
         let until = e.take("until", parse_date(input.until.as_deref()));
         let note = e.take("note", note_raw(input));
         e.finish()?;
-        let until = until.flatten().ok_or_else(|| Error::field("until", "required", "give the date to revisit, YYYY-MM-DD"))?;
+        let until = until.flatten().ok_or_else(|| {
+            Error::field("until", "required", "give the date to revisit, YYYY-MM-DD")
+        })?;
         if until <= self.now().date_naive() {
-            return Err(Error::field("until", "not_in_future", "the revisit date must be after today"));
+            return Err(Error::field(
+                "until",
+                "not_in_future",
+                "the revisit date must be after today",
+            ));
         }
         let (lead, mut next) = self.begin_move(id, LeadAction::Nurture, input).await?;
         next.nurture_until = Some(until);
-        next.status_note.clone_from(&note.expect("validated"));
-        let note = Some(format!("until {until}"));
-        self.finish_move(actor, &lead, next, "nurtured", None, note).await
+        let note = note.expect("validated");
+        next.status_note.clone_from(&note);
+        let note = Some(match note {
+            Some(text) => format!("until {until}: {text}"),
+            None => format!("until {until}"),
+        });
+        self.finish_move(actor, &lead, next, "nurtured", None, note)
+            .await
     }
 
     /// Brings a disqualified or nurtured lead back to work.
-    pub async fn reopen_lead(&self, actor: Actor, id: LeadId, input: &LifecycleInput) -> Result<Lead> {
+    pub async fn reopen_lead(
+        &self,
+        actor: Actor,
+        id: LeadId,
+        input: &LifecycleInput,
+    ) -> Result<Lead> {
         let note = note(input)?;
         let (lead, mut next) = self.begin_move(id, LeadAction::Reopen, input).await?;
         next.disqualify_reason = None;
         next.nurture_until = None;
         next.status_note = None;
-        self.finish_move(actor, &lead, next, "reopened", None, note).await
+        self.finish_move(actor, &lead, next, "reopened", None, note)
+            .await
     }
 
     /// Loads the lead, checks the version, the state machine and the criteria, and returns
@@ -218,16 +271,27 @@ impl Services {
     ) -> Result<(Lead, Lead)> {
         let lead = self.get_lead(id).await?;
         check_version(input.expected_version, lead.version)?;
-        let state = lead.state.apply(action).ok_or_else(|| Error::IllegalTransition {
-            from: lead.state.to_string(),
-            action: action.as_str(),
-        })?;
+        let state = lead
+            .state
+            .apply(action)
+            .ok_or_else(|| Error::IllegalTransition {
+                from: lead.state.to_string(),
+                action: action.as_str(),
+            })?;
         let unmet = unmet_criteria(action, &lead);
         if !unmet.is_empty() {
-            return Err(Error::UnmetCriteria { action: action.as_str(), unmet });
+            return Err(Error::UnmetCriteria {
+                action: action.as_str(),
+                unmet,
+            });
         }
         let now = self.now();
-        let next = Lead { state, updated_at: now, version: lead.version + 1, ..lead.clone() };
+        let next = Lead {
+            state,
+            updated_at: now,
+            version: lead.version + 1,
+            ..lead.clone()
+        };
         Ok((lead, next))
     }
 
@@ -256,7 +320,12 @@ impl Services {
         match self.store.update_lead(lead, expected, Some(history)).await {
             Ok(()) => Ok(()),
             Err(e) => Err(stale_to_precondition(e, || async {
-                self.store.get_lead(lead.id).await.ok().flatten().map(|l| l.version)
+                self.store
+                    .get_lead(lead.id)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|l| l.version)
             })
             .await),
         }
@@ -284,7 +353,12 @@ fn note_raw(input: &LifecycleInput) -> Result<Option<String>, FieldError> {
 }
 
 fn parse_reason(raw: Option<&str>) -> Result<DisqualifyReason, FieldError> {
-    crate::domain::lead::parse_enum(raw, DisqualifyReason::parse, DisqualifyReason::expected)?.ok_or_else(|| {
-        FieldError::new("", "required", format!("give a reason: one of {}", DisqualifyReason::expected()))
-    })
+    crate::domain::lead::parse_enum(raw, DisqualifyReason::parse, DisqualifyReason::expected)?
+        .ok_or_else(|| {
+            FieldError::new(
+                "",
+                "required",
+                format!("give a reason: one of {}", DisqualifyReason::expected()),
+            )
+        })
 }

@@ -53,7 +53,11 @@ impl Services {
         let stages = self.store.list_stages().await?;
         let new = check_start_stage(draft.validate()?, &stages)?;
         self.check_owner(new.owner_id).await?;
-        let account = found(self.store.get_account(account_id).await?, "account", account_id)?;
+        let account = found(
+            self.store.get_account(account_id).await?,
+            "account",
+            account_id,
+        )?;
         if let Some(cid) = contact_id {
             self.check_account_contact(account_id, cid).await?;
         }
@@ -64,7 +68,9 @@ impl Services {
             actor_id: actor.user_id,
             ..HistoryEntry::new(RecordRef::Opportunity(opportunity.id), "created", now)
         };
-        self.store.insert_opportunity(&opportunity, &history).await?;
+        self.store
+            .insert_opportunity(&opportunity, &history)
+            .await?;
         Ok(opportunity)
     }
 
@@ -72,12 +78,26 @@ impl Services {
     pub async fn get_opportunity(&self, id: OpportunityId) -> Result<OpportunityDetail> {
         let opportunity = found(self.store.get_opportunity(id).await?, "opportunity", id)?;
         let contacts = self.store.opportunity_contacts(id).await?;
-        let stage_history = self.store.history_of(RecordRef::Opportunity(id)).await?;
-        Ok(OpportunityDetail { opportunity, contacts, stage_history })
+        let mut stage_history = self.store.history_of(RecordRef::Opportunity(id)).await?;
+        stage_history.retain(|h| {
+            matches!(
+                h.kind.as_str(),
+                "created" | "stage_changed" | "won" | "lost"
+            )
+        });
+        Ok(OpportunityDetail {
+            opportunity,
+            contacts,
+            stage_history,
+        })
     }
 
     /// A page of opportunities.
-    pub async fn list_opportunities(&self, filter: &OpportunityFilter, page: &PageRequest) -> Result<Page<Opportunity>> {
+    pub async fn list_opportunities(
+        &self,
+        filter: &OpportunityFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Opportunity>> {
         Ok(self.store.list_opportunities(filter, page).await?)
     }
 
@@ -90,36 +110,73 @@ impl Services {
         expected_version: Option<i64>,
     ) -> Result<Opportunity> {
         let stages = self.store.list_stages().await?;
-        let target = stages.iter().find(|s| s.key == stage.trim()).ok_or_else(|| {
-            let keys: Vec<&str> = stages.iter().map(|s| s.key.as_str()).collect();
-            Error::field("stage", "unknown_stage", format!("{stage:?} is not a stage: one of {}", keys.join(", ")))
-        })?;
+        let target = stages
+            .iter()
+            .find(|s| s.key == stage.trim())
+            .ok_or_else(|| {
+                let keys: Vec<&str> = stages.iter().map(|s| s.key.as_str()).collect();
+                Error::field(
+                    "stage",
+                    "unknown_stage",
+                    format!("{stage:?} is not a stage: one of {}", keys.join(", ")),
+                )
+            })?;
         if target.kind != StageKind::Open {
-            return Err(Error::field("stage", "closing_stage", "use close (won or lost) to close a deal"));
+            return Err(Error::field(
+                "stage",
+                "closing_stage",
+                "use close (won or lost) to close a deal",
+            ));
         }
         let current = self.open_opportunity(id, expected_version, "move").await?;
         if current.stage == target.key {
             return Ok(current);
         }
         let now = self.now();
-        let next = Opportunity { stage: target.key.clone(), updated_at: now, version: current.version + 1, ..current.clone() };
+        let next = Opportunity {
+            stage: target.key.clone(),
+            updated_at: now,
+            version: current.version + 1,
+            ..current.clone()
+        };
         let history = HistoryEntry {
             from: Some(current.stage.clone()),
             to: Some(next.stage.clone()),
             actor_id: actor.user_id,
             ..HistoryEntry::new(RecordRef::Opportunity(id), "stage_changed", now)
         };
-        self.save_change(OpportunityChange { opportunity: next.clone(), expected_version: current.version, history, make_customer: false }).await?;
+        self.save_change(OpportunityChange {
+            opportunity: next.clone(),
+            expected_version: current.version,
+            history,
+            make_customer: false,
+        })
+        .await?;
         Ok(next)
     }
 
     /// Closes a deal won or lost; the first won deal makes the account a customer.
-    pub async fn close_opportunity(&self, actor: Actor, id: OpportunityId, draft: &CloseDraft) -> Result<Opportunity> {
+    pub async fn close_opportunity(
+        &self,
+        actor: Actor,
+        id: OpportunityId,
+        draft: &CloseDraft,
+    ) -> Result<Opportunity> {
         let (status, reason, note) = validate_close(draft)?;
         let stages = self.store.list_stages().await?;
-        let kind = if status == OpportunityStatus::Won { StageKind::Won } else { StageKind::Lost };
-        let stage = stages.iter().find(|s| s.kind == kind).map(|s| s.key.clone()).unwrap_or_else(|| status.as_str().to_owned());
-        let current = self.open_opportunity(id, draft.expected_version, "close").await?;
+        let kind = if status == OpportunityStatus::Won {
+            StageKind::Won
+        } else {
+            StageKind::Lost
+        };
+        let stage = stages
+            .iter()
+            .find(|s| s.kind == kind)
+            .map(|s| s.key.clone())
+            .unwrap_or_else(|| status.as_str().to_owned());
+        let current = self
+            .open_opportunity(id, draft.expected_version, "close")
+            .await?;
         let now = self.now();
         let next = Opportunity {
             stage,
@@ -140,31 +197,68 @@ impl Services {
             ..HistoryEntry::new(RecordRef::Opportunity(id), status.as_str(), now)
         };
         let make_customer = status == OpportunityStatus::Won;
-        self.save_change(OpportunityChange { opportunity: next.clone(), expected_version: current.version, history, make_customer }).await?;
+        self.save_change(OpportunityChange {
+            opportunity: next.clone(),
+            expected_version: current.version,
+            history,
+            make_customer,
+        })
+        .await?;
         Ok(next)
     }
 
     /// Records a buyer-side person's role on a deal; the person must belong to its account.
-    pub async fn set_buyer_role(&self, id: OpportunityId, contact: ContactId, role: BuyerRole) -> Result<OpportunityDetail> {
+    pub async fn set_buyer_role(
+        &self,
+        actor: Actor,
+        id: OpportunityId,
+        contact: ContactId,
+        role: BuyerRole,
+    ) -> Result<OpportunityDetail> {
         let opportunity = found(self.store.get_opportunity(id).await?, "opportunity", id)?;
-        self.check_account_contact(opportunity.account_id, contact).await?;
-        self.store.set_opportunity_contact(id, contact, role).await?;
+        self.check_account_contact(opportunity.account_id, contact)
+            .await?;
+        let history = HistoryEntry {
+            to: Some(role.as_str().to_owned()),
+            related: Some(RecordRef::Contact(contact)),
+            actor_id: actor.user_id,
+            ..HistoryEntry::new(RecordRef::Opportunity(id), "buyer_role_set", self.now())
+        };
+        self.store
+            .set_opportunity_contact(id, contact, role, &history)
+            .await?;
         self.get_opportunity(id).await
     }
 
     async fn check_account_contact(&self, account: AccountId, contact: ContactId) -> Result<()> {
         match self.store.get_contact(contact).await? {
             Some(c) if c.account_id == account => Ok(()),
-            Some(_) => Err(Error::field("contact_id", "other_account", "the contact belongs to another account")),
-            None => Err(Error::field("contact_id", "unknown_contact", format!("no contact has id {contact}"))),
+            Some(_) => Err(Error::field(
+                "contact_id",
+                "other_account",
+                "the contact belongs to another account",
+            )),
+            None => Err(Error::field(
+                "contact_id",
+                "unknown_contact",
+                format!("no contact has id {contact}"),
+            )),
         }
     }
 
-    async fn open_opportunity(&self, id: OpportunityId, expected: Option<i64>, action: &'static str) -> Result<Opportunity> {
+    async fn open_opportunity(
+        &self,
+        id: OpportunityId,
+        expected: Option<i64>,
+        action: &'static str,
+    ) -> Result<Opportunity> {
         let current = found(self.store.get_opportunity(id).await?, "opportunity", id)?;
         check_version(expected, current.version)?;
         if current.status != OpportunityStatus::Open {
-            return Err(Error::IllegalTransition { from: format!("opportunity/{}", current.status), action });
+            return Err(Error::IllegalTransition {
+                from: format!("opportunity/{}", current.status),
+                action,
+            });
         }
         Ok(current)
     }
@@ -174,28 +268,58 @@ impl Services {
         match self.store.change_opportunity(&change).await {
             Ok(()) => Ok(()),
             Err(e) => Err(stale_to_precondition(e, || async {
-                self.store.get_opportunity(id).await.ok().flatten().map(|o| o.version)
+                self.store
+                    .get_opportunity(id)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|o| o.version)
             })
             .await),
         }
     }
 }
 
-fn validate_close(d: &CloseDraft) -> Result<(OpportunityStatus, Option<LossReason>, Option<String>)> {
+fn validate_close(
+    d: &CloseDraft,
+) -> Result<(OpportunityStatus, Option<LossReason>, Option<String>)> {
     let mut e = Errors::new();
-    let status = e.take("outcome", match d.outcome.as_deref().map(str::trim) {
-        Some("won") => Ok(OpportunityStatus::Won),
-        Some("lost") => Ok(OpportunityStatus::Lost),
-        _ => Err(FieldError::new("", "required", "must be \"won\" or \"lost\"")),
-    });
+    let status = e.take(
+        "outcome",
+        match d.outcome.as_deref().map(str::trim) {
+            Some("won") => Ok(OpportunityStatus::Won),
+            Some("lost") => Ok(OpportunityStatus::Lost),
+            _ => Err(FieldError::new(
+                "",
+                "required",
+                "must be \"won\" or \"lost\"",
+            )),
+        },
+    );
     let reason = e.take("reason", parse_loss_reason(d.reason.as_deref()));
     let note = e.take("note", text::optional(d.note.as_deref(), limits::TEXT));
     e.finish()?;
-    let (status, reason, note) = (status.expect("checked"), reason.expect("checked"), note.expect("checked"));
+    let (status, reason, note) = (
+        status.expect("checked"),
+        reason.expect("checked"),
+        note.expect("checked"),
+    );
     match (status, reason) {
-        (OpportunityStatus::Lost, None) => Err(Error::field("reason", "required", format!("say why it was lost: one of {}", LossReason::expected()))),
-        (OpportunityStatus::Won, Some(_)) => Err(Error::field("reason", "not_allowed", "loss reasons apply to lost deals; describe a win in the note")),
-        (OpportunityStatus::Lost, Some(LossReason::Other)) if note.is_none() => Err(Error::field("note", "required", "explain the reason when it is \"other\"")),
+        (OpportunityStatus::Lost, None) => Err(Error::field(
+            "reason",
+            "required",
+            format!("say why it was lost: one of {}", LossReason::expected()),
+        )),
+        (OpportunityStatus::Won, Some(_)) => Err(Error::field(
+            "reason",
+            "not_allowed",
+            "loss reasons apply to lost deals; describe a win in the note",
+        )),
+        (OpportunityStatus::Lost, Some(LossReason::Other)) if note.is_none() => Err(Error::field(
+            "note",
+            "required",
+            "explain the reason when it is \"other\"",
+        )),
         _ => Ok((status, reason, note)),
     }
 }

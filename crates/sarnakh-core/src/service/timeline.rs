@@ -29,7 +29,9 @@ pub struct TimelineEntry {
 impl Services {
     /// Everything about `subject`, oldest first. Unknown records are a not-found error.
     pub async fn timeline(&self, subject: RecordRef) -> Result<Vec<TimelineEntry>> {
-        self.check_subject(subject).await.map_err(|_| crate::Error::not_found(subject.kind(), subject.uuid()))?;
+        self.check_subject(subject)
+            .await
+            .map_err(|_| crate::Error::not_found(subject.kind(), subject.uuid()))?;
         let (activities, tasks, history) = (
             self.store.activities_of(subject).await?,
             self.store.tasks_of(subject).await?,
@@ -37,9 +39,18 @@ impl Services {
         );
         let mut entries: Vec<TimelineEntry> = activities
             .into_iter()
-            .map(|a| TimelineEntry { at: a.occurred_at, item: TimelineItem::Activity(a) })
-            .chain(tasks.into_iter().map(|t| TimelineEntry { at: t.due_at, item: TimelineItem::Task(t) }))
-            .chain(history.into_iter().map(|h| TimelineEntry { at: h.at, item: TimelineItem::Change(h) }))
+            .map(|a| TimelineEntry {
+                at: a.occurred_at,
+                item: TimelineItem::Activity(a),
+            })
+            .chain(tasks.into_iter().map(|t| TimelineEntry {
+                at: t.due_at,
+                item: TimelineItem::Task(t),
+            }))
+            .chain(history.into_iter().map(|h| TimelineEntry {
+                at: h.at,
+                item: TimelineItem::Change(h),
+            }))
             .collect();
         entries.sort_by_key(|e| e.at);
         Ok(entries)

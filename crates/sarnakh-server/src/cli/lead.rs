@@ -104,33 +104,76 @@ pub async fn run(store: Arc<dyn Store>, cmd: LeadCommand) -> anyhow::Result<()> 
                 notes: a.notes,
                 ..LeadDraft::default()
             };
-            let lead = services.capture_lead(Actor::SYSTEM, &draft).await.map_err(explain)?;
+            let lead = services
+                .capture_lead(Actor::SYSTEM, &draft)
+                .await
+                .map_err(explain)?;
             print_lead(lead, a.json)
         }
         LeadCommand::List(a) => {
             let filter = LeadFilter {
-                stage: parse_opt("--stage", a.stage.as_deref(), LeadStage::parse, LeadStage::expected)?,
-                status: parse_opt("--status", a.status.as_deref(), LeadStatus::parse, LeadStatus::expected)?,
-                source: parse_opt("--source", a.source.as_deref(), LeadSource::parse, LeadSource::expected)?,
+                stage: parse_opt(
+                    "--stage",
+                    a.stage.as_deref(),
+                    LeadStage::parse,
+                    LeadStage::expected,
+                )?,
+                status: parse_opt(
+                    "--status",
+                    a.status.as_deref(),
+                    LeadStatus::parse,
+                    LeadStatus::expected,
+                )?,
+                source: parse_opt(
+                    "--source",
+                    a.source.as_deref(),
+                    LeadSource::parse,
+                    LeadSource::expected,
+                )?,
                 q: a.q,
                 ..LeadFilter::default()
             };
-            let page = services.list_leads(&filter, &PageRequest::new(Some(a.limit), None)).await.map_err(explain)?;
+            let page = services
+                .list_leads(&filter, &PageRequest::new(Some(a.limit), None))
+                .await
+                .map_err(explain)?;
             if a.json {
                 let rows: Vec<LeadJson> = page.items.into_iter().map(LeadJson::from).collect();
-                println!("{}", serde_json::to_string_pretty(&rows).context("serialise")?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&rows).context("serialise")?
+                );
             } else {
-                println!("{:<36}  {:<28}  {:<30}  {:<9}  {:<12}  {}", "id", "name", "email / phone", "stage", "status", "source");
+                println!(
+                    "{:<36}  {:<28}  {:<30}  {:<9}  {:<12}  source",
+                    "id", "name", "email / phone", "stage", "status"
+                );
                 for l in page.items {
                     let f = &l.fields;
-                    let channel = f.person.email.as_ref().map(|e| e.to_string()).or_else(|| f.person.phone.as_ref().map(|p| p.to_string())).unwrap_or_default();
-                    println!("{:<36}  {:<28}  {:<30}  {:<9}  {:<12}  {}", l.id, f.person.full_name(), channel, l.state.stage, l.state.status, f.source);
+                    let channel = f
+                        .person
+                        .email
+                        .as_ref()
+                        .map(|e| e.to_string())
+                        .or_else(|| f.person.phone.as_ref().map(|p| p.to_string()))
+                        .unwrap_or_default();
+                    println!(
+                        "{:<36}  {:<28}  {:<30}  {:<9}  {:<12}  {}",
+                        l.id,
+                        f.person.full_name(),
+                        channel,
+                        l.state.stage,
+                        l.state.status,
+                        f.source
+                    );
                 }
             }
             Ok(())
         }
         LeadCommand::Show { id, json } => {
-            let id: LeadId = id.parse().map_err(|_| anyhow::anyhow!("{id:?} is not a lead id (expected a UUID)"))?;
+            let id: LeadId = id
+                .parse()
+                .map_err(|_| anyhow::anyhow!("{id:?} is not a lead id (expected a UUID)"))?;
             let lead = services.get_lead(id).await.map_err(explain)?;
             print_lead(lead, json)
         }
@@ -145,22 +188,41 @@ fn print_lead(lead: Lead, json: bool) -> anyhow::Result<()> {
     }
     let value = serde_json::to_value(&j).context("serialise")?;
     if let Some(map) = value.as_object() {
-        for (k, v) in map.iter().filter(|(_, v)| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty())) {
-            println!("{k:>18}: {}", v.as_str().map_or_else(|| v.to_string(), str::to_owned));
+        for (k, v) in map
+            .iter()
+            .filter(|(_, v)| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()))
+        {
+            println!(
+                "{k:>18}: {}",
+                v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+            );
         }
     }
     Ok(())
 }
 
-fn parse_opt<T>(flag: &str, raw: Option<&str>, parse: fn(&str) -> Option<T>, expected: fn() -> String) -> anyhow::Result<Option<T>> {
-    raw.map(|v| parse(v).ok_or_else(|| anyhow::anyhow!("{flag} {v:?} is not one of: {}", expected()))).transpose()
+fn parse_opt<T>(
+    flag: &str,
+    raw: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+    expected: fn() -> String,
+) -> anyhow::Result<Option<T>> {
+    raw.map(|v| {
+        parse(v).ok_or_else(|| anyhow::anyhow!("{flag} {v:?} is not one of: {}", expected()))
+    })
+    .transpose()
 }
 
 /// Turns a use-case error into a message a person can act on, one line per bad field.
 fn explain(e: Error) -> anyhow::Error {
     match e {
         Error::Validation(errors) => {
-            let lines: Vec<String> = errors.iter().map(|FieldError { field, message, .. }| format!("  --{}: {message}", field.replace('_', "-"))).collect();
+            let lines: Vec<String> = errors
+                .iter()
+                .map(|FieldError { field, message, .. }| {
+                    format!("  --{}: {message}", field.replace('_', "-"))
+                })
+                .collect();
             anyhow::anyhow!("the lead was not saved:\n{}", lines.join("\n"))
         }
         other => anyhow::Error::new(other),

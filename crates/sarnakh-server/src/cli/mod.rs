@@ -45,7 +45,7 @@ pub enum Command {
     Demo(serve::DemoArgs),
     /// Capture, list and show leads.
     #[command(subcommand)]
-    Lead(lead::LeadCommand),
+    Lead(Box<lead::LeadCommand>),
 }
 
 /// Runs the parsed command.
@@ -59,10 +59,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo(args) => serve::demo(store, &args).await,
-        Command::Lead(cmd) => lead::run(store, cmd).await,
+        Command::Lead(cmd) => lead::run(store, *cmd).await,
     }
 }
 
 async fn open(url: &str) -> anyhow::Result<Arc<dyn Store>> {
-    open_store(url).await.with_context(|| format!("could not open the database {}", redact(url)))
+    open_store(url)
+        .await
+        .with_context(|| format!("could not open the database {}", redact(url)))
 }

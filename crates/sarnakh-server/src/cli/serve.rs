@@ -35,17 +35,30 @@ pub struct DemoArgs {
 /// Serves the API until Ctrl-C or SIGTERM.
 pub async fn serve(store: Arc<dyn Store>, url: &str, args: ServeArgs) -> anyhow::Result<()> {
     if args.demo {
-        match generate(store.clone(), &DemoOptions { leads: 3000, seed: 7 }).await {
+        match generate(
+            store.clone(),
+            &DemoOptions {
+                leads: 3000,
+                seed: 7,
+            },
+        )
+        .await
+        {
             Ok(summary) => print_summary(&summary),
             Err(Error::Conflict(why)) => tracing::info!("demo data not added: {why}"),
             Err(e) => return Err(e).context("could not create the demo data"),
         }
     }
-    let listener = tokio::net::TcpListener::bind(args.bind).await.with_context(|| format!("could not listen on {}", args.bind))?;
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("could not listen on {}", args.bind))?;
     let addr = listener.local_addr().context("no local address")?;
     tracing::info!(database = %redact(url), "Sarnakh is listening on http://{addr} (API docs at http://{addr}/api/docs)");
     let app = crate::http::app(Services::new(store));
-    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.context("the server failed")?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown())
+        .await
+        .context("the server failed")?;
     tracing::info!("Sarnakh stopped");
     Ok(())
 }
@@ -53,7 +66,15 @@ pub async fn serve(store: Arc<dyn Store>, url: &str, args: ServeArgs) -> anyhow:
 /// Fills an empty database with the demo company.
 pub async fn demo(store: Arc<dyn Store>, args: &DemoArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let summary = generate(store, &DemoOptions { leads: args.leads, seed: args.seed }).await.context("could not create the demo data")?;
+    let summary = generate(
+        store,
+        &DemoOptions {
+            leads: args.leads,
+            seed: args.seed,
+        },
+    )
+    .await
+    .context("could not create the demo data")?;
     print_summary(&summary);
     println!("done in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
@@ -62,7 +83,18 @@ pub async fn demo(store: Arc<dyn Store>, args: &DemoArgs) -> anyhow::Result<()> 
 fn print_summary(s: &DemoSummary) {
     println!(
         "demo company created: {} leads ({} prospects, {} converted, {} disqualified, {} nurtured), {} accounts, {} opportunities ({} won, {} lost), {} activities, {} tasks ({} overdue)",
-        s.leads, s.prospects, s.converted, s.disqualified, s.nurtured, s.accounts, s.opportunities, s.won, s.lost, s.activities, s.tasks, s.overdue_tasks
+        s.leads,
+        s.prospects,
+        s.converted,
+        s.disqualified,
+        s.nurtured,
+        s.accounts,
+        s.opportunities,
+        s.won,
+        s.lost,
+        s.activities,
+        s.tasks,
+        s.overdue_tasks
     );
     println!("demo users (sign-in arrives with user accounts; these own the demo records):");
     for u in &s.users {
@@ -76,7 +108,8 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

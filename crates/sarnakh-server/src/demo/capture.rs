@@ -2,7 +2,7 @@
 //! through which source and campaign, with which contact channels and interests.
 
 use super::companies::{Company, Country, company};
-use super::names::{Locale, PersonName, job_title, person, pick, weighted};
+use super::names::{PersonName, job_title, person, pick, weighted};
 use fastrand::Rng;
 use sarnakh_core::domain::lead::LeadDraft;
 use sarnakh_core::domain::{LeadSource, UserId};
@@ -27,30 +27,24 @@ pub(super) struct Arrival {
 }
 
 /// The product catalogue; the first is what most people ask about.
+#[rustfmt::skip]
 pub(super) const PRODUCTS: &[(&str, u32)] = &[
-    ("Sarnakh Team", 50),
-    ("Sarnakh Enterprise", 15),
-    ("Onboarding package", 12),
-    ("Telephony add-on", 12),
-    ("Data migration", 6),
-    ("Training workshop", 5),
+    ("Sarnakh Team", 50), ("Sarnakh Enterprise", 15), ("Onboarding package", 12),
+    ("Telephony add-on", 12), ("Data migration", 6), ("Training workshop", 5),
 ];
 
+#[rustfmt::skip]
 const SOURCES: &[(LeadSource, u32)] = &[
-    (LeadSource::WebForm, 24),
-    (LeadSource::ContentDownload, 14),
-    (LeadSource::Webinar, 10),
-    (LeadSource::Event, 8),
-    (LeadSource::InboundCall, 9),
-    (LeadSource::ColdOutreach, 12),
-    (LeadSource::Referral, 8),
-    (LeadSource::Partner, 5),
-    (LeadSource::Import, 4),
-    (LeadSource::Api, 4),
-    (LeadSource::Other, 2),
+    (LeadSource::WebForm, 24), (LeadSource::ContentDownload, 14), (LeadSource::Webinar, 10),
+    (LeadSource::Event, 8), (LeadSource::InboundCall, 9), (LeadSource::ColdOutreach, 12),
+    (LeadSource::Referral, 8), (LeadSource::Partner, 5), (LeadSource::Import, 4),
+    (LeadSource::Api, 4), (LeadSource::Other, 2),
 ];
 
-const COUNTRIES: &[(Country, u32)] = &[(Country::Ir, 40), (Country::Ro, 35), (Country::Gb, 12), (Country::Us, 13)];
+#[rustfmt::skip]
+const COUNTRIES: &[(Country, u32)] = &[
+    (Country::Ir, 40), (Country::Ro, 35), (Country::Gb, 12), (Country::Us, 13),
+];
 
 const NOTES: &[&str] = &[
     "Asked about pricing for about 10 users",
@@ -73,18 +67,26 @@ pub(super) fn arrival(rng: &mut Rng, country: Country, owner: UserId) -> Arrival
     let company = company(rng, country);
     let source = weighted(rng, SOURCES);
     let (title, role) = job_title(rng, locale);
-    let states_company = rng.f64() < match source {
-        LeadSource::ColdOutreach => 1.0,
-        LeadSource::ContentDownload => 0.5,
-        LeadSource::InboundCall => 0.4,
-        _ => 0.75,
-    };
+    let states_company = rng.f64()
+        < match source {
+            LeadSource::ColdOutreach => 1.0,
+            LeadSource::ContentDownload => 0.5,
+            LeadSource::InboundCall => 0.4,
+            _ => 0.75,
+        };
     let (wants_email, wants_phone) = match source {
         LeadSource::InboundCall => (rng.f64() < 0.4, true),
         LeadSource::ColdOutreach | LeadSource::Event => (true, rng.f64() < 0.8),
         _ => (true, rng.f64() < 0.55),
     };
-    let email = wants_email.then(|| email(rng, &name, locale, states_company.then_some(company.domain)));
+    let email = wants_email.then(|| {
+        email(
+            rng,
+            &name,
+            country,
+            states_company.then_some(company.domain.as_str()),
+        )
+    });
     let phone = wants_phone.then(|| phone(rng, country));
     let mut products = vec![weighted(rng, PRODUCTS).to_owned()];
     if rng.f64() < 0.25 {
@@ -108,10 +110,18 @@ pub(super) fn arrival(rng: &mut Rng, country: Country, owner: UserId) -> Arrival
         owner_id: Some(owner),
         ..LeadDraft::default()
     };
-    Arrival { draft, name, country, company, title, role, source }
+    Arrival {
+        draft,
+        name,
+        country,
+        company,
+        title,
+        role,
+        source,
+    }
 }
 
-fn email(rng: &mut Rng, n: &PersonName, locale: Locale, domain: Option<&str>) -> String {
+fn email(rng: &mut Rng, n: &PersonName, country: Country, domain: Option<&str>) -> String {
     let (f, l) = (&n.ascii_first, &n.ascii_last);
     match domain {
         Some(domain) => match rng.u8(..10) {
@@ -121,10 +131,11 @@ fn email(rng: &mut Rng, n: &PersonName, locale: Locale, domain: Option<&str>) ->
             _ => format!("{f}{l}@{domain}"),
         },
         None => {
-            let personal = match locale {
-                Locale::Persian => pick(rng, &["gmail.com", "yahoo.com"]),
-                Locale::Romanian => pick(rng, &["gmail.com", "yahoo.com", "yahoo.ro"]),
-                Locale::English => pick(rng, &["gmail.com", "outlook.com", "hotmail.co.uk"]),
+            let personal = match country {
+                Country::Ir => pick(rng, &["gmail.com", "yahoo.com"]),
+                Country::Ro => pick(rng, &["gmail.com", "yahoo.com", "yahoo.ro"]),
+                Country::Gb => pick(rng, &["gmail.com", "outlook.com", "hotmail.co.uk"]),
+                Country::Us => pick(rng, &["gmail.com", "outlook.com", "yahoo.com"]),
             };
             match rng.u8(..3) {
                 0 => format!("{f}.{l}{}@{personal}", rng.u8(70..100)),
@@ -137,11 +148,19 @@ fn email(rng: &mut Rng, n: &PersonName, locale: Locale, domain: Option<&str>) ->
 
 /// A number that is valid for `country`, written the way people type it.
 pub(super) fn phone(rng: &mut Rng, country: Country) -> String {
-    let d = |rng: &mut Rng, n: usize| -> String { (0..n).map(|_| char::from(b'0' + rng.u8(..10))).collect() };
+    let d = |rng: &mut Rng, n: usize| -> String {
+        (0..n).map(|_| char::from(b'0' + rng.u8(..10))).collect()
+    };
     let style = rng.u8(..3);
     match country {
         Country::Ir if rng.f64() < 0.85 => {
-            let p = pick(rng, &["912", "913", "915", "919", "935", "936", "937", "938", "939", "901", "902", "921", "922", "990"]);
+            let p = pick(
+                rng,
+                &[
+                    "912", "913", "915", "919", "935", "936", "937", "938", "939", "901", "902",
+                    "921", "922", "990",
+                ],
+            );
             let (a, b) = (d(rng, 3), d(rng, 4));
             match style {
                 0 => format!("0{p} {a} {b}"),
@@ -151,7 +170,13 @@ pub(super) fn phone(rng: &mut Rng, country: Country) -> String {
         }
         Country::Ir => format!("021 {}{} {}", rng.u8(2..9), d(rng, 3), d(rng, 4)),
         Country::Ro if rng.f64() < 0.85 => {
-            let p = pick(rng, &["722", "723", "724", "730", "740", "744", "745", "751", "755", "766", "770", "771", "784", "788"]);
+            let p = pick(
+                rng,
+                &[
+                    "722", "723", "724", "730", "740", "744", "745", "751", "755", "766", "770",
+                    "771", "784", "788",
+                ],
+            );
             let (a, b) = (d(rng, 3), d(rng, 3));
             match style {
                 0 => format!("0{p} {a} {b}"),
@@ -163,11 +188,20 @@ pub(super) fn phone(rng: &mut Rng, country: Country) -> String {
         Country::Gb if rng.f64() < 0.7 => {
             let p = pick(rng, &["7890", "7712", "7801", "7400", "7522", "7968"]);
             let a = d(rng, 6);
-            if style == 2 { format!("+44 {p} {a}") } else { format!("0{p} {a}") }
+            if style == 2 {
+                format!("+44 {p} {a}")
+            } else {
+                format!("0{p} {a}")
+            }
         }
         Country::Gb => format!("020 7946 0{}", d(rng, 3)),
         Country::Us => {
-            let area = pick(rng, &["212", "312", "415", "512", "617", "206", "303", "404", "646", "702"]);
+            let area = pick(
+                rng,
+                &[
+                    "212", "312", "415", "512", "617", "206", "303", "404", "646", "702",
+                ],
+            );
             let exchange = format!("{}{}{}", rng.u8(2..10), rng.u8(..10), rng.u8(2..10));
             let line = d(rng, 4);
             match style {
@@ -183,7 +217,15 @@ fn campaign(rng: &mut Rng, source: LeadSource, country: Country, industry: &str)
     let fa = country == Country::Ir && rng.bool();
     let ro = country == Country::Ro && rng.bool();
     let text = match source {
-        LeadSource::WebForm => pick(rng, &["Pricing page", "Free trial sign-up", "Contact form", "Landing: CRM for small teams"]),
+        LeadSource::WebForm => pick(
+            rng,
+            &[
+                "Pricing page",
+                "Free trial sign-up",
+                "Contact form",
+                "Landing: CRM for small teams",
+            ],
+        ),
         LeadSource::ContentDownload if fa => "کتاب الکترونیکی: راهنمای قیف فروش",
         LeadSource::ContentDownload if ro => "Ghid: pipeline de vânzări pentru IMM-uri",
         LeadSource::ContentDownload => "E-book: 7 lead qualification mistakes",
@@ -196,7 +238,13 @@ fn campaign(rng: &mut Rng, source: LeadSource, country: Country, industry: &str)
             Country::Gb => "London CRM Forum",
             Country::Us => "SaaS Sales Conference Austin",
         },
-        LeadSource::ColdOutreach => return Some(format!("Outbound: {} ({})", industry.to_lowercase(), country.code())),
+        LeadSource::ColdOutreach => {
+            return Some(format!(
+                "Outbound: {} ({})",
+                industry.to_lowercase(),
+                country.code()
+            ));
+        }
         LeadSource::Partner => match country {
             Country::Ir => "Partner: Pars Integrators",
             Country::Ro => "Partner: Softline Consulting",
@@ -204,7 +252,9 @@ fn campaign(rng: &mut Rng, source: LeadSource, country: Country, industry: &str)
         },
         LeadSource::Import => "Import: trade fair visitor list",
         LeadSource::Referral if rng.bool() => "Customer referral programme",
-        LeadSource::Referral | LeadSource::InboundCall | LeadSource::Api | LeadSource::Other => return None,
+        LeadSource::Referral | LeadSource::InboundCall | LeadSource::Api | LeadSource::Other => {
+            return None;
+        }
     };
     Some(text.to_owned())
 }
@@ -221,7 +271,11 @@ mod tests {
             for _ in 0..500 {
                 let raw = phone(&mut rng, country);
                 let parsed = Phone::parse(&raw, Some(country.code()));
-                assert!(parsed.as_ref().is_ok_and(Phone::is_e164), "{raw} ({}): {parsed:?}", country.code());
+                assert!(
+                    parsed.as_ref().is_ok_and(Phone::is_e164),
+                    "{raw} ({}): {parsed:?}",
+                    country.code()
+                );
             }
         }
     }

@@ -1,7 +1,7 @@
 //! Organisations the demo leads work for, per country, with the facts a rep records while
 //! qualifying (industry, size), and the needs buyers describe, in their own language.
 
-use super::names::{Locale, pick};
+use super::names::{Locale, ascii, capitalise, pick};
 use fastrand::Rng;
 
 /// A country the demo sells into.
@@ -39,23 +39,27 @@ impl Country {
 }
 
 /// A buyer organisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Company {
     /// Name as the lead types it.
-    pub name: &'static str,
+    pub name: String,
     /// Email domain.
-    pub domain: &'static str,
+    pub domain: String,
     /// Industry.
     pub industry: &'static str,
     /// Typical number of employees.
     pub size: i64,
 }
 
-const fn c(name: &'static str, domain: &'static str, industry: &'static str, size: i64) -> Company {
-    Company { name, domain, industry, size }
+/// A well-known company: (name, domain, industry, size).
+type Known = (&'static str, &'static str, &'static str, i64);
+
+const fn c(name: &'static str, domain: &'static str, industry: &'static str, size: i64) -> Known {
+    (name, domain, industry, size)
 }
 
-const IR: &[Company] = &[
+#[rustfmt::skip]
+const IR: &[Known] = &[
     c("شرکت پارس‌نوین", "parsnovin.ir", "Software", 120),
     c("Tehran Steel Co", "tehransteel.com", "Manufacturing", 850),
     c("شرکت آریا تجارت", "ariatejarat.ir", "Wholesale", 45),
@@ -85,7 +89,8 @@ const IR: &[Company] = &[
     c("گروه مالی آینده‌نگر", "ayandenegar.ir", "Financial services", 75),
 ];
 
-const RO: &[Company] = &[
+#[rustfmt::skip]
+const RO: &[Known] = &[
     c("Alfa Distribuție SRL", "alfadistributie.ro", "Wholesale", 60),
     c("Carpatica Logistic SRL", "carpaticalogistic.ro", "Logistics", 140),
     c("Transilvania Software SRL", "transilvaniasoft.ro", "Software", 45),
@@ -112,7 +117,8 @@ const RO: &[Company] = &[
     c("Valea Verde Bio SRL", "valeaverde.ro", "Food & beverage", 35),
 ];
 
-const GB: &[Company] = &[
+#[rustfmt::skip]
+const GB: &[Known] = &[
     c("Northwind Ltd", "northwind.co.uk", "Wholesale", 75),
     c("Thames Analytics Ltd", "thamesanalytics.co.uk", "Software", 40),
     c("Pennine Engineering Ltd", "pennine-eng.co.uk", "Manufacturing", 260),
@@ -125,7 +131,8 @@ const GB: &[Company] = &[
     c("Greenway Foods Ltd", "greenwayfoods.co.uk", "Food & beverage", 150),
 ];
 
-const US: &[Company] = &[
+#[rustfmt::skip]
+const US: &[Known] = &[
     c("Contoso Manufacturing", "contoso-mfg.com", "Manufacturing", 600),
     c("Bluebird Insurance Group", "bluebirdins.com", "Insurance", 450),
     c("Cedar & Pine Realty", "cedarpinerealty.com", "Real estate", 30),
@@ -163,8 +170,51 @@ const NEEDS_EN: &[&str] = &[
     "Replacing an old CRM that nobody keeps up to date",
 ];
 
-/// The companies of `country`.
-pub(super) fn companies(country: Country) -> &'static [Company] {
+/// Lines of business: (Persian name prefix, English word, Romanian word, industry).
+#[rustfmt::skip]
+const SECTORS: &[(&str, &str, &str, &str)] = &[
+    ("شرکت نرم‌افزاری", "Software", "Soft", "Software"),
+    ("شرکت بازرگانی", "Trading", "Distribuție", "Wholesale"),
+    ("صنایع غذایی", "Foods", "Alimentare", "Food & beverage"),
+    ("شرکت حمل و نقل", "Logistics", "Logistic", "Logistics"),
+    ("شرکت ساختمانی", "Construction", "Construct", "Construction"),
+    ("پخش دارویی", "Pharma", "Farm", "Pharmaceuticals"),
+    ("گروه صنعتی", "Industries", "Industrial", "Manufacturing"),
+    ("آژانس مسافرتی", "Travel", "Turism", "Travel"),
+    ("کلینیک", "Health", "Medical", "Healthcare"),
+    ("فروشگاه‌های زنجیره‌ای", "Retail", "Comerț", "Retail"),
+    ("آموزشگاه", "Academy", "Educațional", "Education"),
+    ("مشاور املاک", "Properties", "Imobiliare", "Real estate"),
+];
+
+/// Place and brand names companies are called after: (as written, ASCII).
+#[rustfmt::skip]
+const FA_STEMS: &[(&str, &str)] = &[
+    ("پارس", "pars"), ("آریا", "arya"), ("کیان", "kian"), ("سپهر", "sepehr"), ("البرز", "alborz"),
+    ("زاگرس", "zagros"), ("آرمان", "arman"), ("مهر", "mehr"), ("سیمرغ", "simorgh"),
+    ("هامون", "hamoon"), ("دماوند", "damavand"), ("ارغوان", "arghavan"), ("تابان", "taban"),
+    ("رایان", "rayan"), ("نیکان", "nikan"), ("آسمان", "aseman"), ("بهار", "bahar"),
+    ("کوثر", "kowsar"),
+];
+#[rustfmt::skip]
+const RO_STEMS: &[&str] = &[
+    "Carpați", "Olt", "Siret", "Mureș", "Arieș", "Bistrița", "Ceahlău", "Retezat", "Bucegi",
+    "Făgăraș", "Apuseni", "Someș", "Crișana", "Dobrogea", "Vrancea", "Argeș", "Prut", "Tisa",
+];
+#[rustfmt::skip]
+const GB_STEMS: &[&str] = &[
+    "Ashford", "Blackwood", "Calder", "Dunmore", "Elmstead", "Fairhaven", "Glenbrook", "Hartley",
+    "Ivybridge", "Kingsley", "Langford", "Marlow", "Netherby", "Penrose", "Redcliffe", "Stanmore",
+];
+#[rustfmt::skip]
+const US_STEMS: &[&str] = &[
+    "Aspen", "Bayview", "Canyon", "Delta", "Evergreen", "Frontier", "Granite", "Harbor", "Liberty",
+    "Meridian", "Pioneer", "Redwood", "Silverline", "Summit", "Westfield", "Yellowstone",
+];
+const SIZES: &[i64] = &[12, 25, 40, 60, 90, 140, 220, 350, 600, 1200];
+
+/// The well-known companies of `country`.
+fn known(country: Country) -> &'static [Known] {
     match country {
         Country::Ir => IR,
         Country::Ro => RO,
@@ -173,11 +223,59 @@ pub(super) fn companies(country: Country) -> &'static [Company] {
     }
 }
 
-/// A company of `country`; a few popular ones come up more often, so accounts are reused.
+/// A company of `country`: one of the well-known ones a fifth of the time (so they come
+/// back often and their accounts are reused), otherwise one of hundreds of smaller ones.
 pub(super) fn company(rng: &mut Rng, country: Country) -> Company {
-    let all = companies(country);
-    let popular = &all[..all.len().min(6)];
-    if rng.f64() < 0.3 { pick(rng, popular) } else { pick(rng, all) }
+    if rng.f64() < 0.2 {
+        let (name, domain, industry, size) = pick(rng, known(country));
+        return Company {
+            name: name.to_owned(),
+            domain: domain.to_owned(),
+            industry,
+            size,
+        };
+    }
+    let s = rng.usize(..SECTORS.len());
+    let (fa, en, ro, industry) = SECTORS[s];
+    let stems = match country {
+        Country::Ir => FA_STEMS.len(),
+        Country::Ro => RO_STEMS.len(),
+        Country::Gb => GB_STEMS.len(),
+        Country::Us => US_STEMS.len(),
+    };
+    let b = rng.usize(..stems);
+    let size = SIZES[(b * 7 + s * 3) % SIZES.len()];
+    let (name, domain) = match country {
+        Country::Ir if (b + s).is_multiple_of(3) => (
+            format!("{} {en}", capitalise(FA_STEMS[b].1)),
+            format!("{}{}.com", FA_STEMS[b].1, en.to_lowercase()),
+        ),
+        Country::Ir => (
+            format!("{fa} {}", FA_STEMS[b].0),
+            format!("{}{}.ir", FA_STEMS[b].1, en.to_lowercase()),
+        ),
+        Country::Ro => {
+            let form = if size >= 300 { "SA" } else { "SRL" };
+            (
+                format!("{} {ro} {form}", RO_STEMS[b]),
+                format!("{}{}.ro", ascii(RO_STEMS[b]), ascii(ro)),
+            )
+        }
+        Country::Gb => (
+            format!("{} {en} Ltd", GB_STEMS[b]),
+            format!("{}{}.co.uk", ascii(GB_STEMS[b]), en.to_lowercase()),
+        ),
+        Country::Us => (
+            format!("{} {en} Inc", US_STEMS[b]),
+            format!("{}{}.com", ascii(US_STEMS[b]), en.to_lowercase()),
+        ),
+    };
+    Company {
+        name,
+        domain,
+        industry,
+        size,
+    }
 }
 
 /// A need as a rep would write it down after a discovery call.
@@ -196,10 +294,12 @@ mod tests {
 
     #[test]
     fn every_company_domain_makes_a_valid_address() {
+        let mut rng = Rng::with_seed(11);
         for country in [Country::Ir, Country::Ro, Country::Gb, Country::Us] {
-            for company in companies(country) {
-                let address = format!("info@{}", company.domain);
+            for _ in 0..400 {
+                let address = format!("info@{}", company(&mut rng, country).domain);
                 assert!(Email::parse(&address).is_ok(), "{address}");
+                assert!(address.is_ascii(), "{address}");
             }
         }
     }

@@ -35,16 +35,19 @@ impl PersonName {
 }
 
 /// Persian given names: (Persian script, transliteration).
+#[rustfmt::skip]
 const FA_FIRST: &[(&str, &str)] = &[
     ("علی", "ali"), ("رضا", "reza"), ("محمد", "mohammad"), ("حسین", "hossein"), ("مهدی", "mehdi"),
     ("امیر", "amir"), ("سعید", "saeed"), ("حمید", "hamid"), ("بهرام", "bahram"), ("کاوه", "kaveh"),
     ("آرش", "arash"), ("بابک", "babak"), ("پویا", "pouya"), ("فرهاد", "farhad"), ("مجید", "majid"),
     ("نیما", "nima"), ("مریم", "maryam"), ("زهرا", "zahra"), ("فاطمه", "fatemeh"), ("سارا", "sara"),
-    ("نگار", "negar"), ("شیرین", "shirin"), ("لیلا", "leila"), ("مینا", "mina"), ("نازنین", "nazanin"),
-    ("پریسا", "parisa"), ("الهام", "elham"), ("نیلوفر", "niloufar"), ("سمیرا", "samira"), ("آزاده", "azadeh"),
+    ("نگار", "negar"), ("شیرین", "shirin"), ("لیلا", "leila"), ("مینا", "mina"),
+    ("نازنین", "nazanin"), ("پریسا", "parisa"), ("الهام", "elham"), ("نیلوفر", "niloufar"),
+    ("سمیرا", "samira"), ("آزاده", "azadeh"),
 ];
 
 /// Persian family names: (Persian script, transliteration).
+#[rustfmt::skip]
 const FA_LAST: &[(&str, &str)] = &[
     ("کریمی", "karimi"), ("احمدی", "ahmadi"), ("حسینی", "hosseini"), ("رضایی", "rezaei"),
     ("محمدی", "mohammadi"), ("موسوی", "mousavi"), ("جعفری", "jafari"), ("رحیمی", "rahimi"),
@@ -53,42 +56,52 @@ const FA_LAST: &[(&str, &str)] = &[
     ("اکبری", "akbari"), ("باقری", "bagheri"), ("نجفی", "najafi"), ("عباسی", "abbasi"),
 ];
 
+#[rustfmt::skip]
 const RO_FIRST: &[&str] = &[
     "Ioana", "Maria", "Elena", "Andreea", "Mihaela", "Alexandra", "Cristina", "Raluca", "Ana",
     "Irina", "Simona", "Oana", "Andrei", "Alexandru", "Mihai", "Ștefan", "Răzvan", "Bogdan",
     "Cătălin", "Vlad", "Radu", "Gabriel", "Ion", "Florin", "Tudor", "Sorin",
 ];
 
+#[rustfmt::skip]
 const RO_LAST: &[&str] = &[
     "Popescu", "Ionescu", "Popa", "Dumitru", "Stan", "Stoica", "Gheorghe", "Rusu", "Munteanu",
     "Matei", "Constantin", "Șerban", "Moldovan", "Lungu", "Nistor", "Diaconu", "Toma", "Dinu",
     "Marin", "Vasilescu", "Căpraru", "Țurcanu", "Bălan", "Preda",
 ];
 
+#[rustfmt::skip]
 const EN_FIRST: &[&str] = &[
     "James", "Oliver", "Emma", "Sophie", "Daniel", "Thomas", "Charlotte", "Emily", "Jack", "Harry",
     "Olivia", "Grace", "Michael", "Sarah", "David", "Laura", "Ryan", "Megan", "Chloe", "Ethan",
 ];
 
+#[rustfmt::skip]
 const EN_LAST: &[&str] = &[
-    "Carter", "Smith", "Johnson", "Brown", "Taylor", "Wilson", "Evans", "Walker", "Wright",
+    "Harper", "Smith", "Johnson", "Brown", "Taylor", "Wilson", "Evans", "Walker", "Wright",
     "Hughes", "Green", "Hall", "Baker", "Turner", "Murphy", "Clarke", "Mitchell", "Bennett",
     "Parker", "Reed",
 ];
 
 /// Job titles with the buyer role such a person usually plays.
+#[rustfmt::skip]
 const FA_TITLES: &[(&str, &str)] = &[
     ("مدیرعامل", "decision_maker"), ("مدیر فروش", "champion"), ("مدیر بازاریابی", "influencer"),
-    ("کارشناس فروش", "user"), ("مدیر مالی", "economic_buyer"), ("مدیر فناوری اطلاعات", "technical_evaluator"),
+    ("کارشناس فروش", "user"), ("مدیر مالی", "economic_buyer"),
+    ("مدیر فناوری اطلاعات", "technical_evaluator"),
 ];
+#[rustfmt::skip]
 const RO_TITLES: &[(&str, &str)] = &[
-    ("Director general", "decision_maker"), ("Director vânzări", "champion"), ("Director marketing", "influencer"),
-    ("Agent vânzări", "user"), ("Director financiar", "economic_buyer"), ("Manager IT", "technical_evaluator"),
+    ("Director general", "decision_maker"), ("Director vânzări", "champion"),
+    ("Director marketing", "influencer"), ("Agent vânzări", "user"),
+    ("Director financiar", "economic_buyer"), ("Manager IT", "technical_evaluator"),
 ];
+#[rustfmt::skip]
 const EN_TITLES: &[(&str, &str)] = &[
     ("CEO", "decision_maker"), ("Head of Sales", "champion"), ("Marketing Manager", "influencer"),
-    ("Account Executive", "user"), ("Finance Director", "economic_buyer"), ("IT Manager", "technical_evaluator"),
-    ("Founder", "decision_maker"), ("Sales Operations Lead", "champion"),
+    ("Account Executive", "user"), ("Finance Director", "economic_buyer"),
+    ("IT Manager", "technical_evaluator"), ("Founder", "decision_maker"),
+    ("Sales Operations Lead", "champion"),
 ];
 
 /// A random person of `locale`. Persian people are written in Persian script most of the
@@ -100,8 +113,16 @@ pub(super) fn person(rng: &mut Rng, locale: Locale) -> PersonName {
             let (last, ascii_last) = pick(rng, FA_LAST);
             let latin = rng.f64() < 0.35;
             PersonName {
-                first: if latin { capitalise(ascii_first) } else { first.to_owned() },
-                last: if latin { capitalise(ascii_last) } else { last.to_owned() },
+                first: if latin {
+                    capitalise(ascii_first)
+                } else {
+                    first.to_owned()
+                },
+                last: if latin {
+                    capitalise(ascii_last)
+                } else {
+                    last.to_owned()
+                },
                 ascii_first: ascii_first.to_owned(),
                 ascii_last: ascii_last.to_owned(),
             }
@@ -121,7 +142,12 @@ pub(super) fn job_title(rng: &mut Rng, locale: Locale) -> (&'static str, &'stati
 }
 
 fn latin_person(first: &str, last: &str) -> PersonName {
-    PersonName { first: first.to_owned(), last: last.to_owned(), ascii_first: ascii(first), ascii_last: ascii(last) }
+    PersonName {
+        first: first.to_owned(),
+        last: last.to_owned(),
+        ascii_first: ascii(first),
+        ascii_last: ascii(last),
+    }
 }
 
 /// Lower-case ASCII spelling of a Latin-script name ("Ștefan" -> "stefan").
@@ -138,9 +164,12 @@ pub(super) fn ascii(name: &str) -> String {
         .collect()
 }
 
-fn capitalise(word: &str) -> String {
+/// The word with its first letter upper-case.
+pub(super) fn capitalise(word: &str) -> String {
     let mut chars = word.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// A uniformly chosen element of a non-empty catalogue.
@@ -175,7 +204,9 @@ mod tests {
     #[test]
     fn weights_are_respected() {
         let mut rng = Rng::with_seed(1);
-        let picks: Vec<u8> = (0..100).map(|_| weighted(&mut rng, &[(1, 0), (2, 5)])).collect();
+        let picks: Vec<u8> = (0..100)
+            .map(|_| weighted(&mut rng, &[(1, 0), (2, 5)]))
+            .collect();
         assert!(picks.iter().all(|p| *p == 2));
     }
 }

@@ -1,17 +1,17 @@
 //! The simulation engine: a time-ordered agenda of things the team will do, a manual
-//! clock set to each one's moment before it runs, and what the demo remembers about the
-//! records it created. Nothing is scheduled after real "now"; it simply never happens.
+//! clock set to each one's moment before it runs, and the helpers every step uses to log
+//! activities and follow-ups. Nothing is scheduled after real "now"; it simply never
+//! happens.
 
-use super::capture::Arrival;
-use super::companies::{Company, Country};
+pub(super) use super::cards::{Fate, LeadCard, OppCard, Plan, Tally};
+use super::companies::Country;
 use chrono::{DateTime, Duration, NaiveTime, Timelike, Utc};
 use fastrand::Rng;
 use sarnakh_core::Error;
 use sarnakh_core::clock::ManualClock;
-use sarnakh_core::domain::lifecycle::LeadStatus;
-use sarnakh_core::domain::{AccountId, ContactId, DisqualifyReason, LeadId, OpportunityId, RecordRef, TaskId, UserId};
+use sarnakh_core::domain::{RecordRef, TaskId, UserId};
 use sarnakh_core::service::{ActivityDraft, Actor, Services, TaskDraft};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Something to do at a moment of simulated time.
@@ -35,95 +35,6 @@ pub(super) enum Event {
     Complete(TaskId),
 }
 
-/// What the demo intends for a lead once someone talks to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Plan {
-    /// Record the fit facts and qualify.
-    Qualify,
-    /// Not now: park until a date.
-    Nurture,
-    /// Out, for this reason.
-    Disqualify(DisqualifyReason),
-    /// Nobody gets round to deciding.
-    Idle,
-}
-
-/// Where an opportunity is headed; stage numbers index the open stages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Fate {
-    /// Through every stage, then won.
-    Won,
-    /// Lost while at this stage.
-    Lost(usize),
-    /// Stuck at this stage, still open.
-    Stall(usize),
-}
-
-/// A lead the demo created.
-#[derive(Debug, Clone)]
-pub(super) struct LeadCard {
-    /// Its id.
-    pub id: LeadId,
-    /// Its owner.
-    pub owner: UserId,
-    /// Who it is.
-    pub who: Arrival,
-    /// When it arrived.
-    pub captured: DateTime<Utc>,
-    /// The intended outcome.
-    pub plan: Plan,
-    /// Contact attempts so far.
-    pub attempts: u8,
-    /// Status after the last change.
-    pub status: LeadStatus,
-    /// Whether it ever became a prospect.
-    pub prospect: bool,
-    /// The contact made by conversion.
-    pub contact: Option<ContactId>,
-    /// The open "follow up" task of a nurture.
-    pub follow_up: Option<TaskId>,
-}
-
-/// An opportunity the demo created.
-#[derive(Debug, Clone)]
-pub(super) struct OppCard {
-    /// Its id.
-    pub id: OpportunityId,
-    /// The account.
-    pub account: AccountId,
-    /// Main contact.
-    pub contact: Option<ContactId>,
-    /// Owner.
-    pub owner: UserId,
-    /// The buyer.
-    pub company: Company,
-    /// The buyer's country.
-    pub country: Country,
-    /// Product sold.
-    pub product: &'static str,
-    /// Current open stage index.
-    pub stage: usize,
-    /// Where it is headed.
-    pub fate: Fate,
-}
-
-/// Counts for the summary.
-#[derive(Debug, Default)]
-pub(super) struct Tally {
-    /// Accounts used by conversions.
-    pub accounts: HashSet<AccountId>,
-    /// Opportunities opened.
-    pub opportunities: usize,
-    /// Closed won.
-    pub won: usize,
-    /// Closed lost.
-    pub lost: usize,
-    /// Activities logged.
-    pub activities: usize,
-    /// Tasks: due time and whether completed.
-    pub tasks: HashMap<TaskId, (DateTime<Utc>, bool)>,
-}
-
 /// The running simulation.
 pub(super) struct Sim {
     /// The use cases, reading the manual clock.
@@ -141,7 +52,7 @@ pub(super) struct Sim {
     pub marketing: UserId,
     /// Keys of the open pipeline stages, in board order.
     pub stages: Vec<String>,
-    /// Next stage a stalled deal gets stuck at, round robin, so every column has some.
+    /// How many deals were set to stall, so the stalls take the stages in turn.
     pub next_stall: usize,
     /// Leads created.
     pub leads: Vec<LeadCard>,
@@ -153,7 +64,9 @@ pub(super) struct Sim {
 
 /// A user acting.
 pub(super) fn by(user: UserId) -> Actor {
-    Actor { user_id: Some(user) }
+    Actor {
+        user_id: Some(user),
+    }
 }
 
 impl Sim {
@@ -167,7 +80,7 @@ impl Sim {
             agenda: BTreeMap::new(),
             seq: 0,
             reps: Vec::new(),
-            marketing: UserId::new(),
+            marketing: UserId::new(), // replaced by the real user when the team is inserted
             stages: Vec::new(),
             next_stall: 0,
             leads: Vec::new(),
@@ -213,7 +126,8 @@ impl Sim {
         let minutes = self.rng.i64(min_h * 60..=max_h.max(min_h) * 60).max(1);
         let t = from + Duration::minutes(minutes);
         let day = t.date_naive();
-        let opening = |d: chrono::NaiveDate| d.and_time(NaiveTime::MIN).and_utc() + Duration::hours(5);
+        let opening =
+            |d: chrono::NaiveDate| d.and_time(NaiveTime::MIN).and_utc() + Duration::hours(5);
         let t = match t.hour() {
             0..5 => opening(day) + Duration::minutes(self.rng.i64(0..180)),
             5..16 => t,
@@ -224,7 +138,12 @@ impl Sim {
 
     /// A rep for `country`: usually one who covers it, sometimes anyone (holidays, load).
     pub fn owner_for(&mut self, country: Country) -> UserId {
-        let covering: Vec<UserId> = self.reps.iter().filter(|(_, c)| c.contains(&country)).map(|(id, _)| *id).collect();
+        let covering: Vec<UserId> = self
+            .reps
+            .iter()
+            .filter(|(_, c)| c.contains(&country))
+            .map(|(id, _)| *id)
+            .collect();
         if covering.is_empty() || self.rng.f64() < 0.2 {
             self.reps[self.rng.usize(..self.reps.len())].0
         } else {
@@ -233,7 +152,14 @@ impl Sim {
     }
 
     /// Logs an activity at the clock's time.
-    pub async fn activity(&mut self, owner: UserId, subject: RecordRef, kind: &str, outcome: Option<&str>, summary: String) -> Result<(), Error> {
+    pub async fn activity(
+        &mut self,
+        owner: UserId,
+        subject: RecordRef,
+        kind: &str,
+        outcome: Option<&str>,
+        summary: String,
+    ) -> Result<(), Error> {
         let draft = ActivityDraft {
             subject_type: Some(subject.kind().to_owned()),
             subject_id: Some(subject.uuid().to_string()),
@@ -249,8 +175,16 @@ impl Sim {
     }
 
     /// Creates a follow-up due at `due`; with probability `done` it gets completed around
-    /// its due time (if that is before now), otherwise it is forgotten.
-    pub async fn task(&mut self, owner: UserId, subject: RecordRef, title: String, due: DateTime<Utc>, done: f64) -> Result<TaskId, Error> {
+    /// its due time (if that is before now); otherwise it usually gets done late, after a
+    /// week or three, and now and then is forgotten for good.
+    pub async fn task(
+        &mut self,
+        owner: UserId,
+        subject: RecordRef,
+        title: String,
+        due: DateTime<Utc>,
+        done: f64,
+    ) -> Result<TaskId, Error> {
         let draft = TaskDraft {
             subject_type: Some(subject.kind().to_owned()),
             subject_id: Some(subject.uuid().to_string()),
@@ -261,12 +195,16 @@ impl Sim {
         };
         let task = self.services.create_task(by(owner), &draft).await?;
         self.tally.tasks.insert(task.id, (task.due_at, false));
-        if self.rng.f64() < done {
-            let early = Duration::minutes(self.rng.i64(0..24 * 60));
-            let at = (task.due_at - early).max(task.created_at + Duration::minutes(30));
-            let at = self.later(at, 0, 4);
-            self.schedule(at, Event::Complete(task.id));
-        }
+        let roll = self.rng.f64();
+        let at = if roll < done {
+            task.due_at - Duration::minutes(self.rng.i64(0..24 * 60))
+        } else if done > 0.0 && roll < done + (1.0 - done) * 0.8 {
+            task.due_at + Duration::days(self.rng.i64(5..25))
+        } else {
+            return Ok(task.id);
+        };
+        let at = self.later(at.max(task.created_at + Duration::minutes(30)), 0, 4);
+        self.schedule(at, Event::Complete(task.id));
         Ok(task.id)
     }
 
@@ -281,6 +219,10 @@ impl Sim {
 
     /// Open tasks due before now.
     pub fn overdue(&self) -> usize {
-        self.tally.tasks.values().filter(|(due, done)| !done && *due < self.now).count()
+        self.tally
+            .tasks
+            .values()
+            .filter(|(due, done)| !done && *due < self.now)
+            .count()
     }
 }

@@ -2,48 +2,24 @@
 //! discovery and qualification, then convert, nurture ("a follow-up a month out") or
 //! disqualify with a reason.
 
+use super::calendar::midnight;
 use super::capture::{arrival, country};
 use super::companies::need;
 use super::names::{pick, weighted};
+use super::outcomes::PROSPECT_REASONS;
 use super::sim::{Event, LeadCard, Plan, Sim, by};
 use chrono::{DateTime, Duration, Utc};
 use sarnakh_core::Error;
 use sarnakh_core::domain::lifecycle::LeadStatus;
-use sarnakh_core::domain::{DisqualifyReason as Why, Lead, LeadSource, RecordRef};
+use sarnakh_core::domain::{DisqualifyReason as Why, LeadSource, RecordRef};
 use sarnakh_core::service::{Actor, LeadPatch, LifecycleInput};
 
 /// Why leads are disqualified, and how often.
+#[rustfmt::skip]
 const LEAD_REASONS: &[(Why, u32)] = &[
     (Why::NotInterested, 22), (Why::NoBudget, 16), (Why::Unreachable, 16), (Why::WrongFit, 14),
     (Why::NoNeed, 10), (Why::NoAuthority, 6), (Why::Duplicate, 5), (Why::Spam, 7), (Why::Other, 4),
 ];
-
-/// Why prospects are disqualified after a closer look.
-const PROSPECT_REASONS: &[(Why, u32)] = &[
-    (Why::NoBudget, 30), (Why::NotInterested, 20), (Why::NoAuthority, 15), (Why::WrongFit, 15), (Why::NoNeed, 10), (Why::Other, 10),
-];
-
-const NURTURE_NOTES: &[&str] = &[
-    "Budget opens next quarter",
-    "Revisit after Nowruz holidays",
-    "Revine după concediu; sunați în luna următoare",
-    "Wants to see the telephony add-on first",
-    "Signing with a new sales director; call back then",
-];
-
-fn reason_note(why: Why) -> Option<&'static str> {
-    Some(match why {
-        Why::NotInterested => "Only wanted the free e-book",
-        Why::NoBudget => "Budget is far below our cheapest plan",
-        Why::Unreachable => "No answer after three attempts",
-        Why::WrongFit => "One-person business, no sales team",
-        Why::NoNeed => "Happy with their current process",
-        Why::NoAuthority => "Intern collecting offers; no access to the decision makers",
-        Why::Duplicate => "Already in the pipeline under a colleague's lead",
-        Why::Spam => return None,
-        Why::Other => "Decided to build an in-house tool",
-    })
-}
 
 impl Sim {
     /// A new lead arrives now.
@@ -52,7 +28,10 @@ impl Sim {
         let owner = self.owner_for(country);
         let who = arrival(&mut self.rng, country, owner);
         let actor = match who.source {
-            LeadSource::WebForm | LeadSource::ContentDownload | LeadSource::Webinar | LeadSource::Api => Actor::SYSTEM,
+            LeadSource::WebForm
+            | LeadSource::ContentDownload
+            | LeadSource::Webinar
+            | LeadSource::Api => Actor::SYSTEM,
             LeadSource::Import | LeadSource::Event => by(self.marketing),
             _ => by(owner),
         };
@@ -85,13 +64,18 @@ impl Sim {
             attempts: 0,
             status: LeadStatus::Open,
             prospect: false,
-            contact: None,
             follow_up: None,
         });
         // Speed matters: most leads hear from a rep within a day or two, some wait longer.
         let hours = (2.0 + 118.0 * self.rng.f64().powi(2)) as i64;
         let first = self.later(at, hours, hours + 2);
-        self.schedule(first, Event::Touch { lead: index, attempt: 1 });
+        self.schedule(
+            first,
+            Event::Touch {
+                lead: index,
+                attempt: 1,
+            },
+        );
         Ok(())
     }
 
@@ -103,20 +87,60 @@ impl Sim {
         }
         card.attempts = attempt;
         let (owner, plan, id, name) = (card.owner, card.plan, card.id, card.who.name.full());
-        let (has_phone, has_email) = (card.who.draft.phone.is_some(), card.who.draft.email.is_some());
+        let (has_phone, has_email) = (
+            card.who.draft.phone.is_some(),
+            card.who.draft.email.is_some(),
+        );
         let by_phone = has_phone && (!has_email || self.rng.f64() < 0.7);
         let reachable = plan != Plan::Disqualify(Why::Unreachable);
         let connected = reachable && (attempt >= 3 || self.rng.f64() < 0.6);
         let subject = RecordRef::Lead(id);
         let now = self.clock_now();
         match (by_phone, connected) {
-            (true, true) => self.activity(owner, subject, "call", Some("connected"), format!("First call with {name}")).await?,
-            (true, false) => {
-                let outcome = pick(&mut self.rng, &["no_answer", "no_answer", "left_voicemail", "wrong_contact"]);
-                self.activity(owner, subject, "call", Some(outcome), format!("Tried to reach {name}")).await?;
+            (true, true) => {
+                self.activity(
+                    owner,
+                    subject,
+                    "call",
+                    Some("connected"),
+                    format!("First call with {name}"),
+                )
+                .await?
             }
-            (false, true) => self.activity(owner, subject, "email", Some("completed"), format!("{name} replied to the intro email")).await?,
-            (false, false) => self.activity(owner, subject, "email", None, format!("Intro email to {name}, no reply yet")).await?,
+            (true, false) => {
+                let outcome = pick(
+                    &mut self.rng,
+                    &["no_answer", "no_answer", "left_voicemail", "wrong_contact"],
+                );
+                self.activity(
+                    owner,
+                    subject,
+                    "call",
+                    Some(outcome),
+                    format!("Tried to reach {name}"),
+                )
+                .await?;
+            }
+            (false, true) => {
+                self.activity(
+                    owner,
+                    subject,
+                    "email",
+                    Some("completed"),
+                    format!("{name} replied to the intro email"),
+                )
+                .await?
+            }
+            (false, false) => {
+                self.activity(
+                    owner,
+                    subject,
+                    "email",
+                    None,
+                    format!("Intro email to {name}, no reply yet"),
+                )
+                .await?
+            }
         }
         if !connected {
             if attempt >= 3 {
@@ -125,9 +149,16 @@ impl Sim {
             }
             let next = self.later(now, 20, 72);
             if self.rng.bool() {
-                self.task(owner, subject, format!("Call {name} again"), next, 0.9).await?;
+                self.task(owner, subject, format!("Call {name} again"), next, 0.9)
+                    .await?;
             }
-            self.schedule(next, Event::Touch { lead: i, attempt: attempt + 1 });
+            self.schedule(
+                next,
+                Event::Touch {
+                    lead: i,
+                    attempt: attempt + 1,
+                },
+            );
             return Ok(());
         }
         match plan {
@@ -142,7 +173,14 @@ impl Sim {
             }
             Plan::Idle => {
                 let due = self.later(now, 48, 168);
-                self.task(owner, subject, format!("Send product information to {name}"), due, 0.5).await?;
+                self.task(
+                    owner,
+                    subject,
+                    format!("Send product information to {name}"),
+                    due,
+                    0.5,
+                )
+                .await?;
             }
         }
         Ok(())
@@ -151,13 +189,22 @@ impl Sim {
     /// Discovery call: the fit facts are recorded and the lead becomes a prospect.
     pub async fn qualify(&mut self, i: usize) -> Result<(), Error> {
         let card = &self.leads[i];
-        if card.status != LeadStatus::Open {
+        if card.status != LeadStatus::Open || card.prospect {
             return Ok(());
         }
         let (owner, id, name, who) = (card.owner, card.id, card.who.name.full(), card.who.clone());
         let now = self.clock_now();
-        self.activity(owner, RecordRef::Lead(id), "call", Some("connected"), format!("Discovery call with {name}: need, budget, timeline")).await?;
-        let size = ((who.company.size as f64) * (0.7 + 0.6 * self.rng.f64())).round().max(2.0) as i64;
+        self.activity(
+            owner,
+            RecordRef::Lead(id),
+            "call",
+            Some("connected"),
+            format!("Discovery call with {name}: need, budget, timeline"),
+        )
+        .await?;
+        let size = ((who.company.size as f64) * (0.7 + 0.6 * self.rng.f64()))
+            .round()
+            .max(2.0) as i64;
         let patch = LeadPatch {
             company: Some(Some(who.company.name.to_owned())),
             company_size: Some(Some(size)),
@@ -168,13 +215,24 @@ impl Sim {
             ..LeadPatch::default()
         };
         self.set(now + Duration::minutes(20));
-        self.services.update_lead(by(owner), id, patch, None).await?;
+        self.services
+            .update_lead(by(owner), id, patch, None)
+            .await?;
         self.set(now + Duration::minutes(23));
-        self.services.qualify_lead(by(owner), id, &LifecycleInput::default()).await?;
+        self.services
+            .qualify_lead(by(owner), id, &LifecycleInput::default())
+            .await?;
         let card = &mut self.leads[i];
         card.prospect = true;
         let due = self.later(now, 20, 96);
-        self.task(owner, RecordRef::Lead(id), format!("Send case study and pricing to {name}"), due, 0.94).await?;
+        self.task(
+            owner,
+            RecordRef::Lead(id),
+            format!("Send case study and pricing to {name}"),
+            due,
+            0.94,
+        )
+        .await?;
         let decide = self.later(now, 72, 21 * 24);
         self.schedule(decide, Event::Decide(i));
         Ok(())
@@ -198,7 +256,14 @@ impl Sim {
             self.disqualify(i, why, now).await
         } else {
             let due = self.later(now, 72, 240);
-            self.task(owner, RecordRef::Lead(id), format!("Chase {name} for a decision"), due, 0.6).await?;
+            self.task(
+                owner,
+                RecordRef::Lead(id),
+                format!("Chase {name} for a decision"),
+                due,
+                0.6,
+            )
+            .await?;
             if self.rng.bool() {
                 let again = self.later(now, 15 * 24, 40 * 24);
                 self.schedule(again, Event::Decide(i));
@@ -207,68 +272,28 @@ impl Sim {
         }
     }
 
-    /// The nurture date came: drop it, bring it back to work, or let it slip.
-    pub async fn revisit(&mut self, i: usize) -> Result<(), Error> {
-        let card = &self.leads[i];
-        if card.status != LeadStatus::Nurture {
-            return Ok(());
+    /// This morning's inbox: the newest, untouched leads get a first call due today.
+    pub async fn morning_inbox(&mut self) -> Result<(), Error> {
+        let now = self.set(self.now);
+        let fresh: Vec<usize> = (0..self.leads.len())
+            .filter(|i| {
+                let card = &self.leads[*i];
+                card.attempts == 0
+                    && card.status == LeadStatus::Open
+                    && card.captured > now - Duration::days(3)
+            })
+            .collect();
+        for i in fresh {
+            if self.rng.f64() < 0.7 {
+                let card = &self.leads[i];
+                let (owner, subject, name) =
+                    (card.owner, RecordRef::Lead(card.id), card.who.name.full());
+                let due =
+                    midnight(now.date_naive()) + Duration::minutes(self.rng.i64(5 * 60..17 * 60));
+                self.task(owner, subject, format!("First call: {name}"), due, 0.0)
+                    .await?;
+            }
         }
-        let (owner, id, name, prospect, follow_up) = (card.owner, card.id, card.who.name.full(), card.prospect, card.follow_up);
-        let now = self.clock_now();
-        let roll = self.rng.f64();
-        if roll < 0.3 {
-            return Ok(()); // Nobody got to it; the follow-up stays open and overdue.
-        }
-        if let Some(task) = follow_up {
-            self.complete(task).await?;
-        }
-        self.activity(owner, RecordRef::Lead(id), "call", Some("connected"), format!("Revisit call with {name}")).await?;
-        self.set(now + Duration::minutes(15));
-        if roll < 0.65 {
-            let why = pick(&mut self.rng, &[Why::NotInterested, Why::NoBudget, Why::NoNeed]);
-            return self.disqualify(i, why, now + Duration::minutes(15)).await;
-        }
-        let input = LifecycleInput { note: Some("Ready to talk again".into()), ..LifecycleInput::default() };
-        let lead = self.services.reopen_lead(by(owner), id, &input).await?;
-        self.note_state(i, &lead);
-        let next = self.later(now, 24, 120);
-        self.schedule(next, if prospect { Event::Decide(i) } else { Event::Qualify(i) });
         Ok(())
-    }
-
-    /// Parks the lead until a date about a month or two out, with a follow-up task then.
-    async fn nurture(&mut self, i: usize, at: DateTime<Utc>) -> Result<(), Error> {
-        let at = self.set(at);
-        let card = &self.leads[i];
-        let (owner, id, name) = (card.owner, card.id, card.who.name.full());
-        let until = at.date_naive() + Duration::days(self.rng.i64(21..=75));
-        let input = LifecycleInput {
-            until: Some(until.format("%Y-%m-%d").to_string()),
-            note: Some(pick(&mut self.rng, NURTURE_NOTES).to_owned()),
-            ..LifecycleInput::default()
-        };
-        let lead = self.services.nurture_lead(by(owner), id, &input).await?;
-        self.note_state(i, &lead);
-        let due = until.and_hms_opt(7, 0, 0).map_or(at, |d| d.and_utc());
-        let task = self.task(owner, RecordRef::Lead(id), format!("Follow up with {name}"), due, 0.0).await?;
-        self.leads[i].follow_up = Some(task);
-        let revisit = self.later(due, 0, 72);
-        self.schedule(revisit, Event::Revisit(i));
-        Ok(())
-    }
-
-    /// Takes the lead out of the funnel.
-    async fn disqualify(&mut self, i: usize, why: Why, at: DateTime<Utc>) -> Result<(), Error> {
-        self.set(at);
-        let card = &self.leads[i];
-        let input = LifecycleInput { reason: Some(why.as_str().to_owned()), note: reason_note(why).map(str::to_owned), ..LifecycleInput::default() };
-        let lead = self.services.disqualify_lead(by(card.owner), card.id, &input).await?;
-        self.note_state(i, &lead);
-        Ok(())
-    }
-
-    /// Remembers the lead's status after a change.
-    pub fn note_state(&mut self, i: usize, lead: &Lead) {
-        self.leads[i].status = lead.state.status;
     }
 }

@@ -138,54 +138,103 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// List accounts by name.
 #[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", params(AccountListQuery), responses((status = 200, body = AccountPage), (status = 400, body = Problem)))]
-pub async fn list_accounts(State(app): State<AppState>, ApiQuery(q): ApiQuery<AccountListQuery>) -> ApiResult<axum::Json<AccountPage>> {
-    let filter = AccountFilter { q: q.q, customer: q.customer };
+pub async fn list_accounts(
+    State(app): State<AppState>,
+    ApiQuery(q): ApiQuery<AccountListQuery>,
+) -> ApiResult<axum::Json<AccountPage>> {
+    let filter = AccountFilter {
+        q: q.q,
+        customer: q.customer,
+    };
     let page = page_request(q.limit, q.cursor.as_deref())?;
-    Ok(axum::Json(AccountPage::from_page(app.services.list_accounts(&filter, &page).await?)))
+    Ok(axum::Json(AccountPage::from_page(
+        app.services.list_accounts(&filter, &page).await?,
+    )))
 }
 
 /// Read an account.
 #[utoipa::path(get, path = "/api/v1/accounts/{id}", tag = "accounts", params(("id" = String, Path)), responses((status = 200, body = AccountJson), (status = 404, body = Problem)))]
-pub async fn get_account(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+pub async fn get_account(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
     let account = app.services.get_account(parse_id(&id, "account")?).await?;
-    Ok((etag(account.version), axum::Json(AccountJson::from(account))))
+    Ok((
+        etag(account.version),
+        axum::Json(AccountJson::from(account)),
+    ))
 }
 
 /// Open another deal for an existing account (one customer, many deals).
 #[utoipa::path(post, path = "/api/v1/accounts/{id}/opportunities", tag = "accounts", params(("id" = String, Path)), request_body = CreateOpportunityRequest,
     responses((status = 201, body = OpportunityJson), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_account_opportunity(State(app): State<AppState>, Path(id): Path<String>, ApiJson(body): ApiJson<CreateOpportunityRequest>) -> ApiResult<impl IntoResponse> {
+pub async fn create_account_opportunity(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<CreateOpportunityRequest>,
+) -> ApiResult<impl IntoResponse> {
     let account: AccountId = parse_id(&id, "account")?;
     let contact = body.contact_id.map(ContactId::from_uuid);
-    let o = app.services.create_opportunity(actor(), account, &body.opportunity.into(), contact).await?;
-    Ok((StatusCode::CREATED, etag(o.version), axum::Json(OpportunityJson::from(o))))
+    let o = app
+        .services
+        .create_opportunity(actor(), account, &body.opportunity.into(), contact)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        etag(o.version),
+        axum::Json(OpportunityJson::from(o)),
+    ))
 }
 
 /// An account's activities, follow-ups and changes in time order.
 #[utoipa::path(get, path = "/api/v1/accounts/{id}/timeline", tag = "accounts", params(("id" = String, Path)), responses((status = 200, body = TimelineJson), (status = 404, body = Problem)))]
-pub async fn account_timeline(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<axum::Json<TimelineJson>> {
+pub async fn account_timeline(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<TimelineJson>> {
     let subject = RecordRef::Account(parse_id(&id, "account")?);
-    Ok(axum::Json(TimelineJson::from(app.services.timeline(subject).await?)))
+    Ok(axum::Json(TimelineJson::from(
+        app.services.timeline(subject).await?,
+    )))
 }
 
 /// List contacts.
 #[utoipa::path(get, path = "/api/v1/contacts", tag = "accounts", params(ContactListQuery), responses((status = 200, body = ContactPage), (status = 400, body = Problem)))]
-pub async fn list_contacts(State(app): State<AppState>, ApiQuery(q): ApiQuery<ContactListQuery>) -> ApiResult<axum::Json<ContactPage>> {
-    let filter = ContactFilter { account: q.account.map(AccountId::from_uuid), q: q.q };
+pub async fn list_contacts(
+    State(app): State<AppState>,
+    ApiQuery(q): ApiQuery<ContactListQuery>,
+) -> ApiResult<axum::Json<ContactPage>> {
+    let filter = ContactFilter {
+        account: q.account.map(AccountId::from_uuid),
+        q: q.q,
+    };
     let page = page_request(q.limit, q.cursor.as_deref())?;
-    Ok(axum::Json(ContactPage::from_page(app.services.list_contacts(&filter, &page).await?)))
+    Ok(axum::Json(ContactPage::from_page(
+        app.services.list_contacts(&filter, &page).await?,
+    )))
 }
 
 /// Read a contact.
 #[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "accounts", params(("id" = String, Path)), responses((status = 200, body = ContactJson), (status = 404, body = Problem)))]
-pub async fn get_contact(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+pub async fn get_contact(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
     let contact = app.services.get_contact(parse_id(&id, "contact")?).await?;
-    Ok((etag(contact.version), axum::Json(ContactJson::from(contact))))
+    Ok((
+        etag(contact.version),
+        axum::Json(ContactJson::from(contact)),
+    ))
 }
 
 /// A contact's activities, follow-ups and changes in time order.
 #[utoipa::path(get, path = "/api/v1/contacts/{id}/timeline", tag = "accounts", params(("id" = String, Path)), responses((status = 200, body = TimelineJson), (status = 404, body = Problem)))]
-pub async fn contact_timeline(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<axum::Json<TimelineJson>> {
+pub async fn contact_timeline(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<TimelineJson>> {
     let subject = RecordRef::Contact(parse_id(&id, "contact")?);
-    Ok(axum::Json(TimelineJson::from(app.services.timeline(subject).await?)))
+    Ok(axum::Json(TimelineJson::from(
+        app.services.timeline(subject).await?,
+    )))
 }

@@ -100,7 +100,12 @@ pub struct UserJson {
 
 impl From<User> for UserJson {
     fn from(u: User) -> Self {
-        Self { id: u.id.as_uuid(), email: u.email, display_name: u.display_name, role: u.role.as_str().to_owned() }
+        Self {
+            id: u.id.as_uuid(),
+            email: u.email,
+            display_name: u.display_name,
+            role: u.role.as_str().to_owned(),
+        }
     }
 }
 
@@ -162,32 +167,76 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Log a call, email, meeting, demo or note on any record.
 #[utoipa::path(post, path = "/api/v1/activities", tag = "follow-ups", request_body = CreateActivityRequest,
     responses((status = 201, body = ActivityJson), (status = 422, body = Problem)))]
-pub async fn create_activity(State(app): State<AppState>, ApiJson(b): ApiJson<CreateActivityRequest>) -> ApiResult<impl IntoResponse> {
-    let draft = ActivityDraft { subject_type: b.subject_type, subject_id: b.subject_id, kind: b.kind, outcome: b.outcome, summary: b.summary, body: b.body, occurred_at: b.occurred_at, owner_id: b.owner_id.map(UserId::from_uuid) };
+pub async fn create_activity(
+    State(app): State<AppState>,
+    ApiJson(b): ApiJson<CreateActivityRequest>,
+) -> ApiResult<impl IntoResponse> {
+    let draft = ActivityDraft {
+        subject_type: b.subject_type,
+        subject_id: b.subject_id,
+        kind: b.kind,
+        outcome: b.outcome,
+        summary: b.summary,
+        body: b.body,
+        occurred_at: b.occurred_at,
+        owner_id: b.owner_id.map(UserId::from_uuid),
+    };
     let activity = app.services.log_activity(actor(), &draft).await?;
-    Ok((StatusCode::CREATED, axum::Json(ActivityJson::from(activity))))
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(ActivityJson::from(activity)),
+    ))
 }
 
 /// Follow-ups due overdue, today, this week, all open, or done.
 #[utoipa::path(get, path = "/api/v1/tasks", tag = "follow-ups", params(TaskListQuery), responses((status = 200, body = TaskPage), (status = 400, body = Problem)))]
-pub async fn list_tasks(State(app): State<AppState>, ApiQuery(q): ApiQuery<TaskListQuery>) -> ApiResult<axum::Json<TaskPage>> {
-    let due = enum_param("due", q.due.as_deref(), DueFilter::parse, DueFilter::expected)?.unwrap_or(DueFilter::Open);
+pub async fn list_tasks(
+    State(app): State<AppState>,
+    ApiQuery(q): ApiQuery<TaskListQuery>,
+) -> ApiResult<axum::Json<TaskPage>> {
+    let due = enum_param(
+        "due",
+        q.due.as_deref(),
+        DueFilter::parse,
+        DueFilter::expected,
+    )?
+    .unwrap_or(DueFilter::Open);
     let page = page_request(q.limit, q.cursor.as_deref())?;
-    let tasks = app.services.list_tasks(due, q.owner.map(UserId::from_uuid), None, &page).await?;
+    let tasks = app
+        .services
+        .list_tasks(due, q.owner.map(UserId::from_uuid), None, &page)
+        .await?;
     Ok(axum::Json(TaskPage::from_page(tasks)))
 }
 
 /// Schedule a follow-up ("call Ali again in a month").
 #[utoipa::path(post, path = "/api/v1/tasks", tag = "follow-ups", request_body = CreateTaskRequest, responses((status = 201, body = TaskJson), (status = 422, body = Problem)))]
-pub async fn create_task(State(app): State<AppState>, ApiJson(b): ApiJson<CreateTaskRequest>) -> ApiResult<impl IntoResponse> {
-    let draft = TaskDraft { subject_type: b.subject_type, subject_id: b.subject_id, title: b.title, notes: b.notes, due_at: b.due_at, owner_id: b.owner_id.map(UserId::from_uuid) };
+pub async fn create_task(
+    State(app): State<AppState>,
+    ApiJson(b): ApiJson<CreateTaskRequest>,
+) -> ApiResult<impl IntoResponse> {
+    let draft = TaskDraft {
+        subject_type: b.subject_type,
+        subject_id: b.subject_id,
+        title: b.title,
+        notes: b.notes,
+        due_at: b.due_at,
+        owner_id: b.owner_id.map(UserId::from_uuid),
+    };
     let task = app.services.create_task(actor(), &draft).await?;
-    Ok((StatusCode::CREATED, etag(task.version), axum::Json(TaskJson::from(task))))
+    Ok((
+        StatusCode::CREATED,
+        etag(task.version),
+        axum::Json(TaskJson::from(task)),
+    ))
 }
 
 /// Read a follow-up.
 #[utoipa::path(get, path = "/api/v1/tasks/{id}", tag = "follow-ups", params(("id" = String, Path)), responses((status = 200, body = TaskJson), (status = 404, body = Problem)))]
-pub async fn get_task(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+pub async fn get_task(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
     let task = app.services.get_task(parse_id(&id, "task")?).await?;
     Ok((etag(task.version), axum::Json(TaskJson::from(task))))
 }
@@ -195,13 +244,27 @@ pub async fn get_task(State(app): State<AppState>, Path(id): Path<String>) -> Ap
 /// Mark a follow-up done.
 #[utoipa::path(post, path = "/api/v1/tasks/{id}/complete", tag = "follow-ups", params(("id" = String, Path)),
     responses((status = 200, body = TaskJson), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem)))]
-pub async fn complete_task(State(app): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<impl IntoResponse> {
-    let task = app.services.complete_task(parse_id(&id, "task")?, if_match(&headers)?).await?;
+pub async fn complete_task(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<impl IntoResponse> {
+    let task = app
+        .services
+        .complete_task(parse_id(&id, "task")?, if_match(&headers)?)
+        .await?;
     Ok((etag(task.version), axum::Json(TaskJson::from(task))))
 }
 
 /// Every user.
 #[utoipa::path(get, path = "/api/v1/users", tag = "follow-ups", responses((status = 200, body = Vec<UserJson>)))]
 pub async fn list_users(State(app): State<AppState>) -> ApiResult<axum::Json<Vec<UserJson>>> {
-    Ok(axum::Json(app.services.list_users().await?.into_iter().map(UserJson::from).collect()))
+    Ok(axum::Json(
+        app.services
+            .list_users()
+            .await?
+            .into_iter()
+            .map(UserJson::from)
+            .collect(),
+    ))
 }

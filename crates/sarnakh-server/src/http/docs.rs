@@ -14,7 +14,7 @@ use sarnakh_core::domain::opportunity::LossReason;
 use sarnakh_core::domain::{ActivityKind, BuyerRole, LeadSource};
 use utoipa::OpenApi;
 use utoipa::openapi::schema::{Object, Schema};
-use utoipa::openapi::{RefOr, OpenApi as Doc};
+use utoipa::openapi::{OpenApi as Doc, RefOr};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -37,46 +37,113 @@ pub fn base() -> Doc {
 /// Fills enumerations from the domain's value lists.
 pub fn finish(mut doc: Doc) -> Doc {
     let names = |all: &[&'static str]| all.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-    let sources = names(&LeadSource::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>());
-    let roles = names(&BuyerRole::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>());
+    let sources = names(
+        &LeadSource::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>(),
+    );
+    let roles = names(
+        &BuyerRole::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>(),
+    );
     set_enum(&mut doc, "CreateLeadRequest", "source", &sources);
     set_enum(&mut doc, "UpdateLeadRequest", "source", &sources);
     set_enum(&mut doc, "CreateLeadRequest", "decision_role", &roles);
     set_enum(&mut doc, "UpdateLeadRequest", "decision_role", &roles);
     set_enum(&mut doc, "BuyerRoleRequest", "role", &roles);
-    set_enum(&mut doc, "TransitionRequest", "reason", &DisqualifyReason::ALL.iter().map(|r| r.as_str().to_owned()).collect::<Vec<_>>());
-    set_enum(&mut doc, "CloseRequest", "reason", &LossReason::ALL.iter().map(|r| r.as_str().to_owned()).collect::<Vec<_>>());
-    set_enum(&mut doc, "CloseRequest", "outcome", &["won".to_owned(), "lost".to_owned()]);
-    set_enum(&mut doc, "CreateActivityRequest", "kind", &ActivityKind::ALL.iter().map(|k| k.as_str().to_owned()).collect::<Vec<_>>());
-    set_enum(&mut doc, "CreateActivityRequest", "outcome", &ActivityOutcome::ALL.iter().map(|k| k.as_str().to_owned()).collect::<Vec<_>>());
+    set_enum(
+        &mut doc,
+        "TransitionRequest",
+        "reason",
+        &DisqualifyReason::ALL
+            .iter()
+            .map(|r| r.as_str().to_owned())
+            .collect::<Vec<_>>(),
+    );
+    set_enum(
+        &mut doc,
+        "CloseRequest",
+        "reason",
+        &LossReason::ALL
+            .iter()
+            .map(|r| r.as_str().to_owned())
+            .collect::<Vec<_>>(),
+    );
+    set_enum(
+        &mut doc,
+        "CloseRequest",
+        "outcome",
+        &["won".to_owned(), "lost".to_owned()],
+    );
+    set_enum(
+        &mut doc,
+        "CreateActivityRequest",
+        "kind",
+        &ActivityKind::ALL
+            .iter()
+            .map(|k| k.as_str().to_owned())
+            .collect::<Vec<_>>(),
+    );
+    set_enum(
+        &mut doc,
+        "CreateActivityRequest",
+        "outcome",
+        &ActivityOutcome::ALL
+            .iter()
+            .map(|k| k.as_str().to_owned())
+            .collect::<Vec<_>>(),
+    );
     doc
 }
 
 fn set_enum(doc: &mut Doc, schema: &str, property: &str, values: &[String]) {
-    let Some(components) = doc.components.as_mut() else { return };
-    let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(schema) else { return };
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(schema) else {
+        return;
+    };
     if let Some(RefOr::T(Schema::Object(prop))) = object.properties.get_mut(property) {
         set_values(prop, values);
     }
 }
 
 fn set_values(prop: &mut Object, values: &[String]) {
-    prop.enum_values = Some(values.iter().map(|v| serde_json::Value::String(v.clone())).collect());
+    prop.enum_values = Some(
+        values
+            .iter()
+            .map(|v| serde_json::Value::String(v.clone()))
+            .collect(),
+    );
 }
 
 /// `/api/openapi.json` and `/api/docs`.
 pub fn router(doc: Doc) -> Router<AppState> {
     let json = doc.to_pretty_json().unwrap_or_else(|_| "{}".to_owned());
     Router::new()
-        .route("/api/openapi.json", get(move || async move { ([(header::CONTENT_TYPE, "application/json")], json.clone()) }))
+        .route(
+            "/api/openapi.json",
+            get(
+                move || async move { ([(header::CONTENT_TYPE, "application/json")], json.clone()) },
+            ),
+        )
         .route("/api/docs", get(docs_page))
         .route("/api/docs/docs.js", get(docs_script))
 }
 
 async fn docs_page() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], include_str!("docs/index.html"))
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        include_str!("docs/index.html"),
+    )
 }
 
 async fn docs_script() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], include_str!("docs/docs.js"))
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("docs/docs.js"),
+    )
 }

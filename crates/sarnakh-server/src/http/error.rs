@@ -91,8 +91,13 @@ impl ApiError {
     /// A 400 about one query parameter or header.
     pub fn bad_request(code: &str, field: &str, message: impl Into<String>) -> Self {
         let message = message.into();
-        Self::new(StatusCode::BAD_REQUEST, code, format!("{field}: {message}"))
-            .with_errors(vec![FieldErrorJson { field: field.to_owned(), code: code.to_owned(), message }])
+        Self::new(StatusCode::BAD_REQUEST, code, format!("{field}: {message}")).with_errors(vec![
+            FieldErrorJson {
+                field: field.to_owned(),
+                code: code.to_owned(),
+                message,
+            },
+        ])
     }
 
     /// The problem document.
@@ -105,8 +110,20 @@ impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
         let detail = e.to_string();
         match e {
-            Error::Validation(errors) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", detail).with_errors(
-                errors.into_iter().map(|f| FieldErrorJson { field: f.field, code: f.code.to_owned(), message: f.message }).collect(),
+            Error::Validation(errors) => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                detail,
+            )
+            .with_errors(
+                errors
+                    .into_iter()
+                    .map(|f| FieldErrorJson {
+                        field: f.field,
+                        code: f.code.to_owned(),
+                        message: f.message,
+                    })
+                    .collect(),
             ),
             Error::NotFound { .. } => Self::new(StatusCode::NOT_FOUND, "not_found", detail),
             Error::Conflict(_) => Self::new(StatusCode::CONFLICT, "conflict", detail),
@@ -120,24 +137,46 @@ impl From<Error> for ApiError {
             Error::UnmetCriteria { action, unmet } => {
                 let mut p = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "unmet_criteria", detail);
                 p.0.requested = Some(action.to_owned());
-                p.0.unmet = unmet.into_iter().map(|u| UnmetJson { code: u.code.to_owned(), message: u.message }).collect();
+                p.0.unmet = unmet
+                    .into_iter()
+                    .map(|u| UnmetJson {
+                        code: u.code.to_owned(),
+                        message: u.message,
+                    })
+                    .collect();
                 p
             }
             Error::PreconditionFailed { current } => {
-                let mut p = Self::new(StatusCode::PRECONDITION_FAILED, "precondition_failed", detail);
+                let mut p = Self::new(
+                    StatusCode::PRECONDITION_FAILED,
+                    "precondition_failed",
+                    detail,
+                );
                 p.0.current_version = Some(current);
                 p
             }
-            Error::Store(StoreError::Conflict { constraint }) => {
-                Self::new(StatusCode::CONFLICT, "conflict", format!("the change conflicts with existing data ({constraint})"))
-            }
-            Error::Store(StoreError::NotFound) => Self::new(StatusCode::NOT_FOUND, "not_found", "the record no longer exists"),
-            Error::Store(StoreError::StaleVersion) => {
-                Self::new(StatusCode::PRECONDITION_FAILED, "precondition_failed", "the record was changed by someone else")
-            }
+            Error::Store(StoreError::Conflict { constraint }) => Self::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                format!("the change conflicts with existing data ({constraint})"),
+            ),
+            Error::Store(StoreError::NotFound) => Self::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "the record no longer exists",
+            ),
+            Error::Store(StoreError::StaleVersion) => Self::new(
+                StatusCode::PRECONDITION_FAILED,
+                "precondition_failed",
+                "the record was changed by someone else",
+            ),
             Error::Store(other) => {
                 tracing::error!(error = %other, "storage failure");
-                Self::new(StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable", "the database could not complete the request; retry shortly")
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "storage_unavailable",
+                    "the database could not complete the request; retry shortly",
+                )
             }
         }
     }
@@ -145,11 +184,19 @@ impl From<Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&*self.0).unwrap_or_else(|_| b"{}".to_vec());
-        let mut response = (status, [(header::CONTENT_TYPE, "application/problem+json")], body).into_response();
+        let mut response = (
+            status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body,
+        )
+            .into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {
-            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
         }
         response
     }

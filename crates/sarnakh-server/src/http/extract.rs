@@ -27,13 +27,28 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 mime == "application/json" || mime.ends_with("+json")
             });
         if !json {
-            return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send the body as JSON with Content-Type: application/json"));
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the body as JSON with Content-Type: application/json",
+            ));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("the body is larger than the {} KiB limit", super::BODY_LIMIT / 1024))
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    format!(
+                        "the body is larger than the {} KiB limit",
+                        super::BODY_LIMIT / 1024
+                    ),
+                )
             } else {
-                ApiError::new(StatusCode::BAD_REQUEST, "unreadable_body", rejection.body_text())
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "unreadable_body",
+                    rejection.body_text(),
+                )
             }
         })?;
         parse_json(&bytes).map(ApiJson)
@@ -47,14 +62,30 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
         let path = err.path().to_string();
         let inner = err.into_inner();
         let full = inner.to_string();
-        let message = full.rsplit_once(" at line ").map_or(full.as_str(), |(m, _)| m).to_owned();
+        let message = full
+            .rsplit_once(" at line ")
+            .map_or(full.as_str(), |(m, _)| m)
+            .to_owned();
         if inner.is_data() {
             let field = if path == "." { String::new() } else { path };
-            let detail = if field.is_empty() { message.clone() } else { format!("{field}: {message}") };
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", detail)
-                .with_errors(vec![FieldErrorJson { field, code: "invalid_value".into(), message }])
+            let detail = if field.is_empty() {
+                message.clone()
+            } else {
+                format!("{field}: {message}")
+            };
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", detail).with_errors(
+                vec![FieldErrorJson {
+                    field,
+                    code: "invalid_value".into(),
+                    message,
+                }],
+            )
         } else {
-            ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {full}"))
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                format!("the body is not valid JSON: {full}"),
+            )
         }
     })
 }
@@ -70,8 +101,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
             .map(|q| ApiQuery(q.0))
             .map_err(|rejection| {
                 let text = rejection.body_text();
-                let message = text.strip_prefix("Failed to deserialize query string: ").unwrap_or(&text).to_owned();
-                ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", format!("bad query string: {message}"))
+                let message = text
+                    .strip_prefix("Failed to deserialize query string: ")
+                    .unwrap_or(&text)
+                    .to_owned();
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_query",
+                    format!("bad query string: {message}"),
+                )
             })
     }
 }
@@ -79,13 +117,19 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 /// Parses an id from the path; a malformed one is a 400 naming the entity.
 pub fn parse_id<T: FromStr>(raw: &str, entity: &str) -> ApiResult<T> {
     raw.parse().map_err(|_| {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_id", format!("{raw:?} is not a valid {entity} id (expected a UUID)"))
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_id",
+            format!("{raw:?} is not a valid {entity} id (expected a UUID)"),
+        )
     })
 }
 
 /// Reads `If-Match: "7"` as version 7; absent means "do not check".
 pub fn if_match(headers: &HeaderMap) -> ApiResult<Option<i64>> {
-    let Some(value) = headers.get(header::IF_MATCH) else { return Ok(None) };
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
     let text = value.to_str().unwrap_or("").trim();
     let tag = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
     tag.parse::<i64>().map(Some).map_err(|_| {
@@ -114,7 +158,10 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::OptionalFromRequest<S> 
     /// An empty body with no content type is "no body"; anything else must be JSON.
     async fn from_request(req: Request, state: &S) -> Result<Option<Self>, ApiError> {
         let has_type = req.headers().contains_key(header::CONTENT_TYPE);
-        let empty = req.headers().get(header::CONTENT_LENGTH).is_some_and(|v| v == "0");
+        let empty = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|v| v == "0");
         if !has_type && empty {
             return Ok(None);
         }
@@ -123,9 +170,15 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::OptionalFromRequest<S> 
             return if bytes.iter().all(u8::is_ascii_whitespace) {
                 Ok(None)
             } else {
-                Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send the body as JSON with Content-Type: application/json"))
+                Err(ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "send the body as JSON with Content-Type: application/json",
+                ))
             };
         }
-        <Self as FromRequest<S>>::from_request(req, state).await.map(Some)
+        <Self as FromRequest<S>>::from_request(req, state)
+            .await
+            .map(Some)
     }
 }

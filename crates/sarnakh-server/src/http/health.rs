@@ -11,7 +11,9 @@ use serde_json::{Value, json};
 
 /// The probe routes.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
 }
 
 async fn healthz() -> Json<Value> {
@@ -21,6 +23,15 @@ async fn healthz() -> Json<Value> {
 async fn readyz(State(app): State<AppState>) -> (StatusCode, Json<Value>) {
     let r = app.services.store().readiness().await;
     let ready = r.reachable && r.migrations_applied;
-    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    (status, Json(json!({ "status": if ready { "ready" } else { "not_ready" }, "database": r.reachable, "migrations": r.migrations_applied })))
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        Json(
+            json!({ "status": if ready { "ready" } else { "not_ready" }, "database": r.reachable, "migrations": r.migrations_applied }),
+        ),
+    )
 }

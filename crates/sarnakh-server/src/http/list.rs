@@ -36,35 +36,62 @@ pub fn page_request(limit: Option<u32>, cursor: Option<&str>) -> ApiResult<PageR
     let after = match cursor.filter(|c| !c.is_empty()) {
         None => None,
         Some(token) => Some(Cursor::decode(token).ok_or_else(|| {
-            ApiError::bad_request("invalid_cursor", "cursor", "is not a cursor returned by this list")
+            ApiError::bad_request(
+                "invalid_cursor",
+                "cursor",
+                "is not a cursor returned by this list",
+            )
         })?),
     };
     if limit == Some(0) {
-        return Err(ApiError::bad_request("invalid_limit", "limit", "must be between 1 and 200"));
+        return Err(ApiError::bad_request(
+            "invalid_limit",
+            "limit",
+            "must be between 1 and 200",
+        ));
     }
     Ok(PageRequest::new(limit, after))
 }
 
 /// Parses an optional enum query parameter, naming the accepted values on error.
-pub fn enum_param<T>(name: &str, raw: Option<&str>, parse: fn(&str) -> Option<T>, expected: fn() -> String) -> ApiResult<Option<T>> {
+pub fn enum_param<T>(
+    name: &str,
+    raw: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+    expected: fn() -> String,
+) -> ApiResult<Option<T>> {
     match raw.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) => parse(v).map(Some).ok_or_else(|| {
-            ApiError::bad_request("invalid_query", name, format!("{v:?} is not one of: {}", expected()))
+            ApiError::bad_request(
+                "invalid_query",
+                name,
+                format!("{v:?} is not one of: {}", expected()),
+            )
         }),
     }
 }
 
 /// Parses `sort` (`field` or `-field`) with the given field parser.
-pub fn sort_param<F>(raw: Option<&str>, parse: fn(&str) -> Option<F>, default: (F, SortDir), accepted: &str) -> ApiResult<(F, SortDir)> {
+pub fn sort_param<F>(
+    raw: Option<&str>,
+    parse: fn(&str) -> Option<F>,
+    default: (F, SortDir),
+    accepted: &str,
+) -> ApiResult<(F, SortDir)> {
     match raw.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(default),
         Some(v) => {
             let (field, dir) = parse_sort(v);
             parse(field).map(|f| (f, dir)).ok_or_else(|| {
-                ApiError::bad_request("invalid_query", "sort", format!("{v:?} is not a sort order: use one of {accepted}, with - for descending"))
+                ApiError::bad_request(
+                    "invalid_query",
+                    "sort",
+                    format!(
+                        "{v:?} is not a sort order: use one of {accepted}, with - for descending"
+                    ),
+                )
             })
         }
     }
 }
-

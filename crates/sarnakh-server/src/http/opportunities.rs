@@ -1,18 +1,21 @@
 //! `/api/v1/opportunities` and `/api/v1/pipeline/stages`: list and read deals, move them
 //! across stages, record buyer roles, close them won or lost.
 
+use super::accounts::ContactJson;
 use super::error::{ApiResult, Problem};
 use super::extract::{ApiJson, ApiQuery, etag, if_match, parse_id};
 use super::list::{enum_param, page_request, page_type, sort_param};
 use super::timeline::TimelineJson;
 use super::{AppState, actor};
-use super::accounts::ContactJson;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
 use sarnakh_core::domain::page::SortDir;
-use sarnakh_core::domain::{AccountId, BuyerRole, LeadId, Opportunity, OpportunityId, OpportunityStatus, PipelineStage, RecordRef, UserId};
+use sarnakh_core::domain::{
+    AccountId, BuyerRole, LeadId, Opportunity, OpportunityId, OpportunityStatus, PipelineStage,
+    RecordRef, UserId,
+};
 use sarnakh_core::service::{CloseDraft, OpportunityDetail};
 use sarnakh_core::store::{OpportunityFilter, OpportunitySortField};
 use serde::{Deserialize, Serialize};
@@ -107,8 +110,25 @@ impl From<OpportunityDetail> for OpportunityDetailJson {
     fn from(d: OpportunityDetail) -> Self {
         Self {
             opportunity: d.opportunity.into(),
-            contacts: d.contacts.into_iter().map(|(c, r)| BuyerJson { contact: c.into(), role: r.as_str().to_owned() }).collect(),
-            stage_history: d.stage_history.into_iter().map(|h| StageChangeJson { kind: h.kind, from: h.from, to: h.to, reason: h.reason, at: h.at }).collect(),
+            contacts: d
+                .contacts
+                .into_iter()
+                .map(|(c, r)| BuyerJson {
+                    contact: c.into(),
+                    role: r.as_str().to_owned(),
+                })
+                .collect(),
+            stage_history: d
+                .stage_history
+                .into_iter()
+                .map(|h| StageChangeJson {
+                    kind: h.kind,
+                    from: h.from,
+                    to: h.to,
+                    reason: h.reason,
+                    at: h.at,
+                })
+                .collect(),
         }
     }
 }
@@ -127,7 +147,13 @@ pub struct StageJson {
 
 impl From<PipelineStage> for StageJson {
     fn from(s: PipelineStage) -> Self {
-        Self { key: s.key, name: s.name, probability: s.probability, position: s.position, kind: s.kind.as_str().to_owned() }
+        Self {
+            key: s.key,
+            name: s.name,
+            probability: s.probability,
+            position: s.position,
+            kind: s.kind.as_str().to_owned(),
+        }
     }
 }
 
@@ -194,11 +220,24 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// List opportunities.
 #[utoipa::path(get, path = "/api/v1/opportunities", tag = "opportunities", params(OpportunityListQuery),
     responses((status = 200, body = OpportunityPage), (status = 400, body = Problem)))]
-pub async fn list_opportunities(State(app): State<AppState>, ApiQuery(q): ApiQuery<OpportunityListQuery>) -> ApiResult<axum::Json<OpportunityPage>> {
-    let (sort, dir) = sort_param(q.sort.as_deref(), OpportunitySortField::parse, (OpportunitySortField::CreatedAt, SortDir::Desc), "created_at, updated_at, amount")?;
+pub async fn list_opportunities(
+    State(app): State<AppState>,
+    ApiQuery(q): ApiQuery<OpportunityListQuery>,
+) -> ApiResult<axum::Json<OpportunityPage>> {
+    let (sort, dir) = sort_param(
+        q.sort.as_deref(),
+        OpportunitySortField::parse,
+        (OpportunitySortField::CreatedAt, SortDir::Desc),
+        "created_at, updated_at, amount",
+    )?;
     let filter = OpportunityFilter {
         stage: q.stage.filter(|s| !s.trim().is_empty()),
-        status: enum_param("status", q.status.as_deref(), OpportunityStatus::parse, OpportunityStatus::expected)?,
+        status: enum_param(
+            "status",
+            q.status.as_deref(),
+            OpportunityStatus::parse,
+            OpportunityStatus::expected,
+        )?,
         owner: q.owner.map(UserId::from_uuid),
         account: q.account.map(AccountId::from_uuid),
         lead: q.lead.map(LeadId::from_uuid),
@@ -207,32 +246,61 @@ pub async fn list_opportunities(State(app): State<AppState>, ApiQuery(q): ApiQue
         dir,
     };
     let page = page_request(q.limit, q.cursor.as_deref())?;
-    Ok(axum::Json(OpportunityPage::from_page(app.services.list_opportunities(&filter, &page).await?)))
+    Ok(axum::Json(OpportunityPage::from_page(
+        app.services.list_opportunities(&filter, &page).await?,
+    )))
 }
 
 /// Read a deal with its buyer-side people and stage history.
 #[utoipa::path(get, path = "/api/v1/opportunities/{id}", tag = "opportunities", params(("id" = String, Path)),
     responses((status = 200, body = OpportunityDetailJson), (status = 404, body = Problem)))]
-pub async fn get_opportunity(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
-    let detail = app.services.get_opportunity(parse_id(&id, "opportunity")?).await?;
-    Ok((etag(detail.opportunity.version), axum::Json(OpportunityDetailJson::from(detail))))
+pub async fn get_opportunity(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    let detail = app
+        .services
+        .get_opportunity(parse_id(&id, "opportunity")?)
+        .await?;
+    Ok((
+        etag(detail.opportunity.version),
+        axum::Json(OpportunityDetailJson::from(detail)),
+    ))
 }
 
 /// Move a deal to another open stage (recorded in its stage history).
 #[utoipa::path(post, path = "/api/v1/opportunities/{id}/stage", tag = "opportunities", params(("id" = String, Path)), request_body = MoveStageRequest,
     responses((status = 200, body = OpportunityJson), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
-pub async fn move_opportunity(State(app): State<AppState>, Path(id): Path<String>, headers: HeaderMap, ApiJson(body): ApiJson<MoveStageRequest>) -> ApiResult<impl IntoResponse> {
+pub async fn move_opportunity(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<MoveStageRequest>,
+) -> ApiResult<impl IntoResponse> {
     let id: OpportunityId = parse_id(&id, "opportunity")?;
-    let o = app.services.move_opportunity(actor(), id, &body.stage, if_match(&headers)?).await?;
+    let o = app
+        .services
+        .move_opportunity(actor(), id, &body.stage, if_match(&headers)?)
+        .await?;
     Ok((etag(o.version), axum::Json(OpportunityJson::from(o))))
 }
 
 /// Close a deal won or lost; the first won deal makes the account a customer.
 #[utoipa::path(post, path = "/api/v1/opportunities/{id}/close", tag = "opportunities", params(("id" = String, Path)), request_body = CloseRequest,
     responses((status = 200, body = OpportunityJson), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
-pub async fn close_opportunity(State(app): State<AppState>, Path(id): Path<String>, headers: HeaderMap, ApiJson(body): ApiJson<CloseRequest>) -> ApiResult<impl IntoResponse> {
+pub async fn close_opportunity(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<CloseRequest>,
+) -> ApiResult<impl IntoResponse> {
     let id: OpportunityId = parse_id(&id, "opportunity")?;
-    let draft = CloseDraft { outcome: body.outcome, reason: body.reason, note: body.note, expected_version: if_match(&headers)? };
+    let draft = CloseDraft {
+        outcome: body.outcome,
+        reason: body.reason,
+        note: body.note,
+        expected_version: if_match(&headers)?,
+    };
     let o = app.services.close_opportunity(actor(), id, &draft).await?;
     Ok((etag(o.version), axum::Json(OpportunityJson::from(o))))
 }
@@ -241,24 +309,52 @@ pub async fn close_opportunity(State(app): State<AppState>, Path(id): Path<Strin
 #[utoipa::path(put, path = "/api/v1/opportunities/{id}/contacts/{contact_id}", tag = "opportunities",
     params(("id" = String, Path), ("contact_id" = String, Path)), request_body = BuyerRoleRequest,
     responses((status = 200, body = OpportunityDetailJson), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn set_buyer_role(State(app): State<AppState>, Path((id, contact_id)): Path<(String, String)>, ApiJson(body): ApiJson<BuyerRoleRequest>) -> ApiResult<axum::Json<OpportunityDetailJson>> {
+pub async fn set_buyer_role(
+    State(app): State<AppState>,
+    Path((id, contact_id)): Path<(String, String)>,
+    ApiJson(body): ApiJson<BuyerRoleRequest>,
+) -> ApiResult<axum::Json<OpportunityDetailJson>> {
     let role = BuyerRole::parse(body.role.trim()).ok_or_else(|| {
-        sarnakh_core::Error::field("role", "unknown_value", format!("{:?} is not one of: {}", body.role, BuyerRole::expected()))
+        sarnakh_core::Error::field(
+            "role",
+            "unknown_value",
+            format!("{:?} is not one of: {}", body.role, BuyerRole::expected()),
+        )
     })?;
-    let detail = app.services.set_buyer_role(parse_id(&id, "opportunity")?, parse_id(&contact_id, "contact")?, role).await?;
+    let detail = app
+        .services
+        .set_buyer_role(
+            actor(),
+            parse_id(&id, "opportunity")?,
+            parse_id(&contact_id, "contact")?,
+            role,
+        )
+        .await?;
     Ok(axum::Json(detail.into()))
 }
 
 /// A deal's activities, follow-ups and changes in time order.
 #[utoipa::path(get, path = "/api/v1/opportunities/{id}/timeline", tag = "opportunities", params(("id" = String, Path)),
     responses((status = 200, body = TimelineJson), (status = 404, body = Problem)))]
-pub async fn opportunity_timeline(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<axum::Json<TimelineJson>> {
+pub async fn opportunity_timeline(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<TimelineJson>> {
     let subject = RecordRef::Opportunity(parse_id(&id, "opportunity")?);
-    Ok(axum::Json(TimelineJson::from(app.services.timeline(subject).await?)))
+    Ok(axum::Json(TimelineJson::from(
+        app.services.timeline(subject).await?,
+    )))
 }
 
 /// The pipeline stages in board order, with win probabilities.
 #[utoipa::path(get, path = "/api/v1/pipeline/stages", tag = "opportunities", responses((status = 200, body = Vec<StageJson>)))]
 pub async fn list_stages(State(app): State<AppState>) -> ApiResult<axum::Json<Vec<StageJson>>> {
-    Ok(axum::Json(app.services.list_stages().await?.into_iter().map(StageJson::from).collect()))
+    Ok(axum::Json(
+        app.services
+            .list_stages()
+            .await?
+            .into_iter()
+            .map(StageJson::from)
+            .collect(),
+    ))
 }

@@ -64,11 +64,21 @@ impl From<Vec<TimelineEntry>> for TimelineJson {
         let items = entries
             .into_iter()
             .map(|e| {
-                let mut j = TimelineEntryJson { type_: String::new(), at: e.at, activity: None, task: None, change: None };
+                let mut j = TimelineEntryJson {
+                    type_: String::new(),
+                    at: e.at,
+                    activity: None,
+                    task: None,
+                    change: None,
+                };
                 match e.item {
-                    TimelineItem::Activity(a) => (j.type_, j.activity) = ("activity".into(), Some(a.into())),
+                    TimelineItem::Activity(a) => {
+                        (j.type_, j.activity) = ("activity".into(), Some(a.into()))
+                    }
                     TimelineItem::Task(t) => (j.type_, j.task) = ("task".into(), Some(t.into())),
-                    TimelineItem::Change(h) => (j.type_, j.change) = ("change".into(), Some(h.into())),
+                    TimelineItem::Change(h) => {
+                        (j.type_, j.change) = ("change".into(), Some(h.into()))
+                    }
                 }
                 j
             })

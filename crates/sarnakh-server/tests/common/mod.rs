@@ -1,7 +1,10 @@
 //! In-process API test harness: a fresh SQLite database per test and one helper to send a
 //! request through the router (no network).
 
-#![allow(dead_code, reason = "each test file uses a different subset of the helpers")]
+#![allow(
+    dead_code,
+    reason = "each test file uses a different subset of the helpers"
+)]
 
 use axum::Router;
 use axum::body::Body;
@@ -34,7 +37,14 @@ impl Reply {
 
     /// The `field` of each entry in `errors`.
     pub fn fields(&self) -> Vec<String> {
-        self.body["errors"].as_array().map(|a| a.iter().map(|e| e["field"].as_str().unwrap_or("").to_owned()).collect()).unwrap_or_default()
+        self.body["errors"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|e| e["field"].as_str().unwrap_or("").to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 }
 
@@ -43,13 +53,24 @@ impl TestApp {
         let dir = std::env::temp_dir().join(format!("sarnakh-api-{}", uuid::Uuid::now_v7()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let url = format!("sqlite://{}", dir.join("api.db").display());
-        let store: Arc<dyn Store> = Arc::new(sarnakh_store_sqlite::SqliteStore::open(&url).await.expect("open store"));
+        let store: Arc<dyn Store> = Arc::new(
+            sarnakh_store_sqlite::SqliteStore::open(&url)
+                .await
+                .expect("open store"),
+        );
         let router = sarnakh_server::http::app(Services::new(store.clone()));
         Self { router, store }
     }
 
     /// Sends raw bytes with the given content type and extra headers.
-    pub async fn raw(&self, method: &str, uri: &str, content_type: Option<&str>, body: Vec<u8>, headers: &[(&str, &str)]) -> Reply {
+    pub async fn raw(
+        &self,
+        method: &str,
+        uri: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let mut req = Request::builder().method(method).uri(uri);
         if let Some(ct) = content_type {
             req = req.header(header::CONTENT_TYPE, ct);
@@ -57,16 +78,41 @@ impl TestApp {
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        let response = self.router.clone().oneshot(req.body(Body::from(body)).expect("request")).await.expect("infallible");
+        let response = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::from(body)).expect("request"))
+            .await
+            .expect("infallible");
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.expect("body").to_bytes();
-        let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned())) };
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
         if status.is_client_error() || status.is_server_error() {
-            let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-            assert_eq!(ct, "application/problem+json", "{method} {uri} answered {status} without problem+json: {body}");
+            let ct = headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            assert_eq!(
+                ct, "application/problem+json",
+                "{method} {uri} answered {status} without problem+json: {body}"
+            );
         }
-        Reply { status, headers, body }
+        Reply {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn get(&self, uri: &str) -> Reply {
@@ -74,12 +120,26 @@ impl TestApp {
     }
 
     pub async fn send(&self, method: &str, uri: &str, body: Value) -> Reply {
-        self.raw(method, uri, Some("application/json"), body.to_string().into_bytes(), &[]).await
+        self.raw(
+            method,
+            uri,
+            Some("application/json"),
+            body.to_string().into_bytes(),
+            &[],
+        )
+        .await
     }
 
     pub async fn send_if_match(&self, method: &str, uri: &str, body: Value, version: i64) -> Reply {
         let tag = format!("\"{version}\"");
-        self.raw(method, uri, Some("application/json"), body.to_string().into_bytes(), &[("if-match", &tag)]).await
+        self.raw(
+            method,
+            uri,
+            Some("application/json"),
+            body.to_string().into_bytes(),
+            &[("if-match", &tag)],
+        )
+        .await
     }
 
     pub async fn post(&self, uri: &str, body: Value) -> Reply {
@@ -88,7 +148,9 @@ impl TestApp {
 
     /// How many leads exist, to prove a refused request wrote nothing.
     pub async fn lead_count(&self) -> usize {
-        self.get("/api/v1/leads?limit=200").await.body["items"].as_array().map_or(0, Vec::len)
+        self.get("/api/v1/leads?limit=200").await.body["items"]
+            .as_array()
+            .map_or(0, Vec::len)
     }
 
     /// Captures a lead with every fit fact; returns its JSON.

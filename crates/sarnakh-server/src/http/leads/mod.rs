@@ -39,33 +39,68 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// List leads with filters, search, sort and cursor pagination.
 #[utoipa::path(get, path = "/api/v1/leads", tag = "leads", params(LeadListQuery),
     responses((status = 200, body = LeadPage), (status = 400, body = Problem)))]
-pub async fn list_leads(State(app): State<AppState>, ApiQuery(q): ApiQuery<LeadListQuery>) -> ApiResult<axum::Json<LeadPage>> {
-    let (sort, dir) = sort_param(q.sort.as_deref(), LeadSortField::parse, (LeadSortField::CreatedAt, SortDir::Desc), "created_at, updated_at, name, score")?;
+pub async fn list_leads(
+    State(app): State<AppState>,
+    ApiQuery(q): ApiQuery<LeadListQuery>,
+) -> ApiResult<axum::Json<LeadPage>> {
+    let (sort, dir) = sort_param(
+        q.sort.as_deref(),
+        LeadSortField::parse,
+        (LeadSortField::CreatedAt, SortDir::Desc),
+        "created_at, updated_at, name, score",
+    )?;
     let filter = LeadFilter {
-        stage: enum_param("stage", q.stage.as_deref(), LeadStage::parse, LeadStage::expected)?,
-        status: enum_param("status", q.status.as_deref(), LeadStatus::parse, LeadStatus::expected)?,
-        source: enum_param("source", q.source.as_deref(), LeadSource::parse, LeadSource::expected)?,
+        stage: enum_param(
+            "stage",
+            q.stage.as_deref(),
+            LeadStage::parse,
+            LeadStage::expected,
+        )?,
+        status: enum_param(
+            "status",
+            q.status.as_deref(),
+            LeadStatus::parse,
+            LeadStatus::expected,
+        )?,
+        source: enum_param(
+            "source",
+            q.source.as_deref(),
+            LeadSource::parse,
+            LeadSource::expected,
+        )?,
         owner: q.owner.map(UserId::from_uuid),
         q: q.q,
         sort,
         dir,
     };
     let page = page_request(q.limit, q.cursor.as_deref())?;
-    Ok(axum::Json(LeadPage::from_page(app.services.list_leads(&filter, &page).await?)))
+    Ok(axum::Json(LeadPage::from_page(
+        app.services.list_leads(&filter, &page).await?,
+    )))
 }
 
 /// Capture a lead.
 #[utoipa::path(post, path = "/api/v1/leads", tag = "leads", request_body = CreateLeadRequest,
     responses((status = 201, body = LeadJson), (status = 400, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_lead(State(app): State<AppState>, ApiJson(body): ApiJson<CreateLeadRequest>) -> ApiResult<impl IntoResponse> {
+pub async fn create_lead(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<CreateLeadRequest>,
+) -> ApiResult<impl IntoResponse> {
     let lead = app.services.capture_lead(actor(), &body.into()).await?;
-    Ok((StatusCode::CREATED, etag(lead.version), axum::Json(LeadJson::from(lead))))
+    Ok((
+        StatusCode::CREATED,
+        etag(lead.version),
+        axum::Json(LeadJson::from(lead)),
+    ))
 }
 
 /// Read a lead; the `ETag` carries its version.
 #[utoipa::path(get, path = "/api/v1/leads/{id}", tag = "leads", params(("id" = String, Path)),
     responses((status = 200, body = LeadJson), (status = 404, body = Problem)))]
-pub async fn get_lead(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+pub async fn get_lead(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
     let lead = app.services.get_lead(parse_id(&id, "lead")?).await?;
     Ok((etag(lead.version), axum::Json(LeadJson::from(lead))))
 }
@@ -73,16 +108,35 @@ pub async fn get_lead(State(app): State<AppState>, Path(id): Path<String>) -> Ap
 /// Edit a lead's fields (omit to keep, null to clear). Send `If-Match` to refuse lost updates.
 #[utoipa::path(patch, path = "/api/v1/leads/{id}", tag = "leads", params(("id" = String, Path)), request_body = UpdateLeadRequest,
     responses((status = 200, body = LeadJson), (status = 404, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
-pub async fn update_lead(State(app): State<AppState>, Path(id): Path<String>, headers: HeaderMap, ApiJson(body): ApiJson<UpdateLeadRequest>) -> ApiResult<impl IntoResponse> {
+pub async fn update_lead(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<UpdateLeadRequest>,
+) -> ApiResult<impl IntoResponse> {
     let id: LeadId = parse_id(&id, "lead")?;
-    let lead = app.services.update_lead(actor(), id, body.into(), if_match(&headers)?).await?;
+    let lead = app
+        .services
+        .update_lead(actor(), id, body.into(), if_match(&headers)?)
+        .await?;
     Ok((etag(lead.version), axum::Json(LeadJson::from(lead))))
 }
 
-async fn transition(app: &AppState, id: &str, headers: &HeaderMap, body: Option<TransitionRequest>, action: Action) -> ApiResult<impl IntoResponse + use<>> {
+async fn transition(
+    app: &AppState,
+    id: &str,
+    headers: &HeaderMap,
+    body: Option<TransitionRequest>,
+    action: Action,
+) -> ApiResult<impl IntoResponse + use<>> {
     let id: LeadId = parse_id(id, "lead")?;
     let body = body.unwrap_or_default();
-    let input = LifecycleInput { expected_version: if_match(headers)?, reason: body.reason, note: body.note, until: body.until };
+    let input = LifecycleInput {
+        expected_version: if_match(headers)?,
+        reason: body.reason,
+        note: body.note,
+        until: body.until,
+    };
     let s = &app.services;
     let lead = match action {
         Action::Qualify => s.qualify_lead(actor(), id, &input).await?,
@@ -103,50 +157,85 @@ enum Action {
 /// Qualify a lead into a prospect. Refused with 422 and the unmet criteria when fit facts are missing.
 #[utoipa::path(post, path = "/api/v1/leads/{id}/qualify", tag = "lifecycle", params(("id" = String, Path)), request_body(content = Option<TransitionRequest>),
     responses((status = 200, body = LeadJson), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
-pub async fn qualify_lead(State(app): State<AppState>, Path(id): Path<String>, headers: HeaderMap, body: Option<ApiJson<TransitionRequest>>) -> ApiResult<impl IntoResponse> {
+pub async fn qualify_lead(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Option<ApiJson<TransitionRequest>>,
+) -> ApiResult<impl IntoResponse> {
     transition(&app, &id, &headers, body.map(|b| b.0), Action::Qualify).await
 }
 
 /// Disqualify a lead or prospect with a reason.
 #[utoipa::path(post, path = "/api/v1/leads/{id}/disqualify", tag = "lifecycle", params(("id" = String, Path)), request_body = TransitionRequest,
     responses((status = 200, body = LeadJson), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
-pub async fn disqualify_lead(State(app): State<AppState>, Path(id): Path<String>, headers: HeaderMap, ApiJson(body): ApiJson<TransitionRequest>) -> ApiResult<impl IntoResponse> {
+pub async fn disqualify_lead(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<TransitionRequest>,
+) -> ApiResult<impl IntoResponse> {
     transition(&app, &id, &headers, Some(body), Action::Disqualify).await
 }
 
 /// Park a lead or prospect until a date (`until`).
 #[utoipa::path(post, path = "/api/v1/leads/{id}/nurture", tag = "lifecycle", params(("id" = String, Path)), request_body = TransitionRequest,
     responses((status = 200, body = LeadJson), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
-pub async fn nurture_lead(State(app): State<AppState>, Path(id): Path<String>, headers: HeaderMap, ApiJson(body): ApiJson<TransitionRequest>) -> ApiResult<impl IntoResponse> {
+pub async fn nurture_lead(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<TransitionRequest>,
+) -> ApiResult<impl IntoResponse> {
     transition(&app, &id, &headers, Some(body), Action::Nurture).await
 }
 
 /// Reopen a disqualified or nurtured lead.
 #[utoipa::path(post, path = "/api/v1/leads/{id}/reopen", tag = "lifecycle", params(("id" = String, Path)), request_body(content = Option<TransitionRequest>),
     responses((status = 200, body = LeadJson), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem)))]
-pub async fn reopen_lead(State(app): State<AppState>, Path(id): Path<String>, headers: HeaderMap, body: Option<ApiJson<TransitionRequest>>) -> ApiResult<impl IntoResponse> {
+pub async fn reopen_lead(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Option<ApiJson<TransitionRequest>>,
+) -> ApiResult<impl IntoResponse> {
     transition(&app, &id, &headers, body.map(|b| b.0), Action::Reopen).await
 }
 
 /// Convert a prospect into an account, a contact and one or more opportunities, atomically.
 #[utoipa::path(post, path = "/api/v1/leads/{id}/convert", tag = "lifecycle", params(("id" = String, Path)), request_body = ConvertRequest,
     responses((status = 201, body = ConvertResponse), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
-pub async fn convert_lead(State(app): State<AppState>, Path(id): Path<String>, headers: HeaderMap, ApiJson(body): ApiJson<ConvertRequest>) -> ApiResult<impl IntoResponse> {
+pub async fn convert_lead(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<ConvertRequest>,
+) -> ApiResult<impl IntoResponse> {
     let id: LeadId = parse_id(&id, "lead")?;
     let draft = ConvertDraft {
         expected_version: if_match(&headers)?,
-        account_id: body.account_id.map(sarnakh_core::domain::AccountId::from_uuid),
+        account_id: body
+            .account_id
+            .map(sarnakh_core::domain::AccountId::from_uuid),
         opportunities: body.opportunities.into_iter().map(Into::into).collect(),
         note: body.note,
     };
     let outcome = app.services.convert_lead(actor(), id, &draft).await?;
-    Ok((StatusCode::CREATED, axum::Json(ConvertResponse::from(outcome))))
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(ConvertResponse::from(outcome)),
+    ))
 }
 
 /// A lead's activities, follow-ups and changes in time order.
 #[utoipa::path(get, path = "/api/v1/leads/{id}/timeline", tag = "leads", params(("id" = String, Path)),
     responses((status = 200, body = TimelineJson), (status = 404, body = Problem)))]
-pub async fn lead_timeline(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<axum::Json<TimelineJson>> {
+pub async fn lead_timeline(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<TimelineJson>> {
     let subject = RecordRef::Lead(parse_id(&id, "lead")?);
-    Ok(axum::Json(TimelineJson::from(app.services.timeline(subject).await?)))
+    Ok(axum::Json(TimelineJson::from(
+        app.services.timeline(subject).await?,
+    )))
 }

@@ -315,7 +315,11 @@ impl From<ConvertOutcome> for ConvertResponse {
             account_id: o.account_id.as_uuid(),
             account_reused: o.account_reused,
             contact_id: o.contact_id.as_uuid(),
-            opportunities: o.opportunities.into_iter().map(OpportunityJson::from).collect(),
+            opportunities: o
+                .opportunities
+                .into_iter()
+                .map(OpportunityJson::from)
+                .collect(),
         }
     }
 }

@@ -1,0 +1,3 @@
+//! The benchmark harness (being built).
+
+fn main() {}
