@@ -67,6 +67,9 @@ pub enum Error {
     /// The caller may not do this.
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// No valid credential was presented (missing, unknown, revoked, or its user disabled).
+    #[error("sign in or send a valid API token")]
+    Unauthenticated,
     /// The lifecycle state machine refuses this transition from the current state.
     #[error("cannot {action} a record that is {from}")]
     IllegalTransition {

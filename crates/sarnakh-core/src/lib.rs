@@ -6,8 +6,10 @@
 //! adapters implement [`store::Store`].
 
 pub mod clock;
+pub mod credentials;
 pub mod domain;
 pub mod error;
+pub mod policy;
 pub mod service;
 pub mod store;
 

@@ -10,10 +10,12 @@ pub use filters::*;
 use crate::domain::history::HistoryEntry;
 use crate::domain::opportunity::BuyerRole;
 use crate::domain::{
-    Account, AccountId, Activity, Contact, ContactId, Lead, LeadId, Opportunity, OpportunityId,
-    Page, PageRequest, PipelineStage, RecordRef, Task, TaskId, User, UserId,
+    Account, AccountId, Activity, ApiToken, Contact, ContactId, Lead, LeadId, Opportunity,
+    OpportunityId, Page, PageRequest, PipelineStage, RecordRef, Task, TaskId, Team, TeamId,
+    TokenId, User, UserId,
 };
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 /// Why a store call failed.
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +94,27 @@ pub trait Store: Send + Sync + 'static {
     async fn get_user(&self, id: UserId) -> StoreResult<Option<User>>;
     /// Every user, by display name.
     async fn list_users(&self) -> StoreResult<Vec<User>>;
+    /// A user by lower-cased email, with their password hash if one is set.
+    async fn get_user_by_email(&self, email: &str) -> StoreResult<Option<(User, Option<String>)>>;
+    /// Sets (replaces) a user's password hash and bumps the version.
+    async fn set_password_hash(&self, user: UserId, hash: &str) -> StoreResult<()>;
+    /// The ids of a team's members.
+    async fn team_members(&self, team: TeamId) -> StoreResult<Vec<UserId>>;
+    /// The team with this name, created from `team` if there is none.
+    async fn ensure_team(&self, team: &Team) -> StoreResult<Team>;
+
+    /// Stores a new API token by the digest of its secret.
+    async fn insert_token(&self, token: &ApiToken, digest: &[u8]) -> StoreResult<()>;
+    /// The token with this digest and its user, revoked or not.
+    async fn find_token(&self, digest: &[u8]) -> StoreResult<Option<(ApiToken, User)>>;
+    /// Reads a token.
+    async fn get_token(&self, id: TokenId) -> StoreResult<Option<ApiToken>>;
+    /// A user's tokens, newest first.
+    async fn list_tokens(&self, user: UserId) -> StoreResult<Vec<ApiToken>>;
+    /// Records a use of a token.
+    async fn touch_token(&self, id: TokenId, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Revokes a token (idempotent: an already revoked token keeps its first time).
+    async fn revoke_token(&self, id: TokenId, at: DateTime<Utc>) -> StoreResult<()>;
 
     /// Inserts a lead with its history row.
     async fn insert_lead(&self, lead: &Lead, history: &HistoryEntry) -> StoreResult<()>;

@@ -260,25 +260,20 @@ async fn tasks_and_activities_over_http() {
             vec!["owner_id".to_owned()]
         )
     );
-    let r = app
-        .post(
-            "/api/v1/tasks",
-            json!({ "title": "Call again", "due_at": "2020-01-01" }),
-        )
-        .await;
-    assert_eq!(
-        (r.status, r.fields()),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            vec!["owner_id".to_owned()]
-        )
-    );
     assert_eq!(
         app.get("/api/v1/tasks").await.body["items"]
             .as_array()
             .map(Vec::len),
         Some(0)
     );
+    let me = app.get("/api/v1/me").await.body;
+    let r = app.post("/api/v1/tasks", json!({ "subject_type": "lead", "subject_id": id, "title": "Call again", "due_at": "2020-01-01" })).await;
+    assert_eq!(
+        (r.status, &r.body["owner_id"], r.body["overdue"].as_bool()),
+        (StatusCode::CREATED, &me["id"], Some(true))
+    );
+    let overdue = app.get("/api/v1/tasks?due=overdue").await.body;
+    assert_eq!(overdue["items"].as_array().map(Vec::len), Some(1));
 }
 
 #[tokio::test]

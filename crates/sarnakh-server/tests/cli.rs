@@ -26,7 +26,7 @@ fn help_names_every_command() {
     let out = sarnakh(&fresh_db(), &["--help"]);
     let help = text(&out.stdout);
     assert!(out.status.success());
-    for command in ["serve", "migrate", "demo", "lead"] {
+    for command in ["serve", "migrate", "demo", "lead", "user", "token"] {
         assert!(help.contains(command), "{command} missing from:\n{help}");
     }
     assert!(
@@ -109,4 +109,87 @@ fn migrate_reports_and_an_unknown_database_scheme_fails_clearly() {
         "{}",
         text(&out.stderr)
     );
+}
+
+#[test]
+fn users_are_added_with_a_strong_password_and_get_tokens() {
+    use std::io::Write;
+    let db = fresh_db();
+    let mut weak = Command::new(env!("CARGO_BIN_EXE_sarnakh"))
+        .args([
+            "user",
+            "add",
+            "--email",
+            "ops@example.com",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ])
+        .env("SARNAKH_DATABASE_URL", &db)
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    weak.stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"password1234\n")
+        .expect("write");
+    let out = weak.wait_with_output().expect("wait");
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("--password"),
+        "{}",
+        text(&out.stderr)
+    );
+    let listed = text(&sarnakh(&db, &["user", "list"]).stdout);
+    assert!(
+        !listed.contains("ops@example.com"),
+        "a refused user must not be saved: {listed}"
+    );
+    let out = sarnakh(
+        &db,
+        &[
+            "user",
+            "add",
+            "--email",
+            "Ops@Example.com",
+            "--role",
+            "admin",
+            "--team",
+            "Core",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("password (shown once): "));
+    let again = sarnakh(
+        &db,
+        &[
+            "user",
+            "add",
+            "--email",
+            "ops@example.com",
+            "--role",
+            "sales_rep",
+        ],
+    );
+    assert!(!again.status.success() && text(&again.stderr).contains("--email"));
+    let token = sarnakh(
+        &db,
+        &[
+            "token",
+            "create",
+            "--user",
+            "ops@example.com",
+            "--scope",
+            "write",
+        ],
+    );
+    assert!(
+        text(&token.stdout).contains("snk_"),
+        "{}",
+        text(&token.stderr)
+    );
+    let missing = sarnakh(&db, &["token", "create", "--user", "nobody@example.com"]);
+    assert!(!missing.status.success() && text(&missing.stderr).contains("no user"));
 }

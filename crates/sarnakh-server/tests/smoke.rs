@@ -17,6 +17,42 @@ impl Drop for Server {
 async fn the_binary_serves_the_api_on_a_real_port() {
     let dir = std::env::temp_dir().join(format!("sarnakh-smoke-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&dir).expect("temp dir");
+    let db = format!("sqlite://{}", dir.join("smoke.db").display());
+    let admin = Command::new(env!("CARGO_BIN_EXE_sarnakh"))
+        .args([
+            "user",
+            "add",
+            "--email",
+            "admin@smoke.example",
+            "--role",
+            "admin",
+        ])
+        .env("SARNAKH_DATABASE_URL", &db)
+        .output()
+        .expect("add admin");
+    assert!(
+        admin.status.success(),
+        "{}",
+        String::from_utf8_lossy(&admin.stderr)
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_sarnakh"))
+        .args([
+            "token",
+            "create",
+            "--user",
+            "admin@smoke.example",
+            "--scope",
+            "write",
+        ])
+        .env("SARNAKH_DATABASE_URL", &db)
+        .output()
+        .expect("create token");
+    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+    let token = printed
+        .split_whitespace()
+        .find(|w| w.starts_with("snk_"))
+        .expect("a token is printed")
+        .to_owned();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("free port")
         .local_addr()
@@ -50,11 +86,13 @@ async fn the_binary_serves_the_api_on_a_real_port() {
     }
     let created: serde_json::Value = client
         .post(format!("{base}/api/v1/leads"))
+        .bearer_auth(&token)
         .json(&serde_json::json!({ "first_name": "Ion", "last_name": "Popescu", "phone": "0721 234 567", "country": "RO", "source": "inbound_call" }))
         .send().await.expect("post").json().await.expect("json");
     let id = created["id"].as_str().expect("id");
     let read: serde_json::Value = client
         .get(format!("{base}/api/v1/leads/{id}"))
+        .bearer_auth(&token)
         .send()
         .await
         .expect("get")

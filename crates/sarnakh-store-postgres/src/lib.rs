@@ -4,6 +4,7 @@
 //! Each [`Store`](sarnakh_core::store::Store) method is one transaction (or one statement).
 //! No SQL leaves this crate.
 
+mod auth;
 mod leads;
 mod list;
 mod records;

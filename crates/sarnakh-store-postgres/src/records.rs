@@ -1,7 +1,9 @@
 //! Account, contact and opportunity rows.
 
 use crate::leads::stale_or_missing;
-use crate::list::{contains_pattern, finish, is_int, is_text, is_time, push_order, push_seek};
+use crate::list::{
+    contains_pattern, finish, is_int, is_text, is_time, push_order, push_seek, push_visibility,
+};
 use crate::rows::{AccountRow, ContactRow, OpportunityRow};
 use crate::work::insert_history;
 use crate::{PostgresStore, backend};
@@ -117,6 +119,7 @@ impl PostgresStore {
                 .push_bind(contains_pattern(q))
                 .push(" escape '\\'");
         }
+        push_visibility(&mut qb, &filter.visibility, "owner_id", None);
         match filter.customer {
             Some(true) => qb.push(" and customer_since is not null"),
             Some(false) => qb.push(" and customer_since is null"),
@@ -160,6 +163,11 @@ impl PostgresStore {
         ));
         if let Some(account) = filter.account {
             qb.push(" and account_id = ").push_bind(account.as_uuid());
+        }
+        if filter.visibility != sarnakh_core::policy::Visibility::All {
+            qb.push(" and account_id in (select id from accounts where 1 = 1");
+            push_visibility(&mut qb, &filter.visibility, "owner_id", None);
+            qb.push(")");
         }
         if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
             qb.push(" and search like ")
@@ -231,6 +239,7 @@ impl PostgresStore {
         if let Some(lead) = filter.lead {
             qb.push(" and lead_id = ").push_bind(lead.as_uuid());
         }
+        push_visibility(&mut qb, &filter.visibility, "owner_id", None);
         if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
             qb.push(" and search like ")
                 .push_bind(contains_pattern(q))

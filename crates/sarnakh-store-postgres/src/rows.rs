@@ -13,6 +13,7 @@ use sarnakh_core::domain::{
     OpportunityId, OpportunityStatus, Phone, PipelineStage, RecordRef, Role, StageKind, Task,
     TaskId, User, UserId,
 };
+use sarnakh_core::domain::{ApiToken, Locale, TeamId, TokenId, TokenScope};
 use sarnakh_core::store::StoreError;
 use uuid::Uuid;
 
@@ -53,7 +54,48 @@ pub(crate) struct UserRow {
     email: String,
     display_name: String,
     role: String,
+    team_id: Option<Uuid>,
+    locale: String,
+    time_zone: String,
+    disabled_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
+    version: i64,
+}
+
+/// Columns of [`UserRow`], in order.
+pub(crate) const USER_COLUMNS: &str =
+    "id, email, display_name, role, team_id, locale, time_zone, disabled_at, created_at, version";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct TokenRow {
+    id: Uuid,
+    user_id: Uuid,
+    name: String,
+    prefix: String,
+    scope: String,
+    created_at: DateTime<Utc>,
+    last_used_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+}
+
+/// Columns of [`TokenRow`], in order.
+pub(crate) const TOKEN_COLUMNS: &str =
+    "id, user_id, name, prefix, scope, created_at, last_used_at, revoked_at";
+
+impl TryFrom<TokenRow> for ApiToken {
+    type Error = StoreError;
+    fn try_from(r: TokenRow) -> Result<Self, StoreError> {
+        Ok(ApiToken {
+            id: TokenId::from_uuid(r.id),
+            user_id: UserId::from_uuid(r.user_id),
+            scope: parse("token scope", &r.scope, TokenScope::parse)?,
+            name: r.name,
+            prefix: r.prefix,
+            created_at: r.created_at,
+            last_used_at: r.last_used_at,
+            revoked_at: r.revoked_at,
+        })
+    }
 }
 
 impl TryFrom<UserRow> for User {
@@ -62,9 +104,14 @@ impl TryFrom<UserRow> for User {
         Ok(User {
             id: UserId::from_uuid(r.id),
             role: parse("role", &r.role, Role::parse)?,
+            locale: parse("locale", &r.locale, Locale::parse)?,
+            team_id: r.team_id.map(TeamId::from_uuid),
             email: r.email,
             display_name: r.display_name,
+            time_zone: r.time_zone,
+            disabled_at: r.disabled_at,
             created_at: r.created_at,
+            version: r.version,
         })
     }
 }
@@ -101,6 +148,7 @@ pub(crate) struct LeadRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     version: i64,
+    team_id: Option<Uuid>,
 }
 
 impl TryFrom<LeadRow> for Lead {
@@ -132,6 +180,7 @@ impl TryFrom<LeadRow> for Lead {
                 )?,
                 owner_id: r.owner_id.map(UserId::from_uuid),
             },
+            team_id: r.team_id.map(TeamId::from_uuid),
             state: LeadState {
                 stage: parse("stage", &r.stage, LeadStage::parse)?,
                 status: parse("status", &r.status, LeadStatus::parse)?,

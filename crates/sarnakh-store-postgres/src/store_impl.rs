@@ -2,11 +2,13 @@
 
 use crate::PostgresStore;
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use sarnakh_core::domain::{
     Account, AccountId, Activity, BuyerRole, Contact, ContactId, HistoryEntry, Lead, LeadId,
     Opportunity, OpportunityId, Page, PageRequest, PipelineStage, RecordRef, Task, TaskId, User,
     UserId,
 };
+use sarnakh_core::domain::{ApiToken, Team, TeamId, TokenId};
 use sarnakh_core::store::{
     AccountFilter, ContactFilter, Conversion, LeadFilter, OpportunityChange, OpportunityFilter,
     Readiness, Store, StoreResult, TaskFilter,
@@ -25,6 +27,36 @@ impl Store for PostgresStore {
     }
     async fn list_users(&self) -> StoreResult<Vec<User>> {
         self.list_user_rows().await
+    }
+    async fn get_user_by_email(&self, email: &str) -> StoreResult<Option<(User, Option<String>)>> {
+        self.user_by_email(email).await
+    }
+    async fn set_password_hash(&self, user: UserId, hash: &str) -> StoreResult<()> {
+        self.set_password_row(user, hash).await
+    }
+    async fn team_members(&self, team: TeamId) -> StoreResult<Vec<UserId>> {
+        self.team_member_rows(team).await
+    }
+    async fn ensure_team(&self, team: &Team) -> StoreResult<Team> {
+        self.ensure_team_row(team).await
+    }
+    async fn insert_token(&self, token: &ApiToken, digest: &[u8]) -> StoreResult<()> {
+        self.insert_token_row(token, digest).await
+    }
+    async fn find_token(&self, digest: &[u8]) -> StoreResult<Option<(ApiToken, User)>> {
+        self.find_token_row(digest).await
+    }
+    async fn get_token(&self, id: TokenId) -> StoreResult<Option<ApiToken>> {
+        self.get_token_row(id).await
+    }
+    async fn list_tokens(&self, user: UserId) -> StoreResult<Vec<ApiToken>> {
+        self.list_token_rows(user).await
+    }
+    async fn touch_token(&self, id: TokenId, at: DateTime<Utc>) -> StoreResult<()> {
+        self.touch_token_row(id, at).await
+    }
+    async fn revoke_token(&self, id: TokenId, at: DateTime<Utc>) -> StoreResult<()> {
+        self.revoke_token_row(id, at).await
     }
     async fn insert_lead(&self, lead: &Lead, history: &HistoryEntry) -> StoreResult<()> {
         self.insert_lead_tx(lead, history).await

@@ -1,8 +1,8 @@
 //! Users, pipeline stages, activities, tasks and history rows.
 
 use crate::leads::stale_or_missing;
-use crate::list::{finish, is_time, push_order, push_seek};
-use crate::rows::{ActivityRow, HistoryRow, StageRow, TaskRow, UserRow};
+use crate::list::{finish, is_time, push_order, push_seek, push_visibility};
+use crate::rows::{ActivityRow, HistoryRow, StageRow, TaskRow, USER_COLUMNS, UserRow};
 use crate::{PostgresStore, backend};
 use sarnakh_core::domain::page::{Cursor, CursorKey, SortDir};
 use sarnakh_core::domain::task::{DueFilter, due_window};
@@ -32,27 +32,39 @@ pub(crate) async fn insert_history(
 
 impl PostgresStore {
     pub(crate) async fn insert_user_row(&self, u: &User) -> Result<(), StoreError> {
-        sqlx::query("insert into users (id, email, display_name, role, created_at) values ($1, $2, $3, $4, $5)")
-            .bind(u.id.as_uuid()).bind(&u.email).bind(&u.display_name).bind(u.role.as_str()).bind(u.created_at)
-            .execute(&self.pool).await.map_err(backend)?;
+        sqlx::query(&format!(
+            "insert into users ({USER_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        ))
+        .bind(u.id.as_uuid())
+        .bind(&u.email)
+        .bind(&u.display_name)
+        .bind(u.role.as_str())
+        .bind(u.team_id.map(|t| t.as_uuid()))
+        .bind(u.locale.as_str())
+        .bind(&u.time_zone)
+        .bind(u.disabled_at)
+        .bind(u.created_at)
+        .bind(u.version)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
         Ok(())
     }
 
     pub(crate) async fn get_user_row(&self, id: UserId) -> Result<Option<User>, StoreError> {
-        let row: Option<UserRow> = sqlx::query_as(
-            "select id, email, display_name, role, created_at from users where id = $1",
-        )
-        .bind(id.as_uuid())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(backend)?;
+        let row: Option<UserRow> =
+            sqlx::query_as(&format!("select {USER_COLUMNS} from users where id = $1"))
+                .bind(id.as_uuid())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend)?;
         row.map(User::try_from).transpose()
     }
 
     pub(crate) async fn list_user_rows(&self) -> Result<Vec<User>, StoreError> {
-        let rows: Vec<UserRow> = sqlx::query_as(
-            "select id, email, display_name, role, created_at from users order by display_name, id",
-        )
+        let rows: Vec<UserRow> = sqlx::query_as(&format!(
+            "select {USER_COLUMNS} from users order by display_name, id"
+        ))
         .fetch_all(&self.pool)
         .await
         .map_err(backend)?;
@@ -151,6 +163,7 @@ impl PostgresStore {
         if let Some(owner) = f.owner {
             qb.push(" and owner_id = ").push_bind(owner.as_uuid());
         }
+        push_visibility(&mut qb, &f.visibility, "owner_id", None);
         if let Some(subject) = f.subject {
             qb.push(" and subject_type = ")
                 .push_bind(subject.kind())

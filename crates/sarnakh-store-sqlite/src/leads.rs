@@ -1,7 +1,9 @@
 //! Lead rows: insert, read, versioned update, filtered lists and the conversion
 //! transaction.
 
-use crate::list::{contains_pattern, finish, is_int, is_text, is_time, push_order, push_seek};
+use crate::list::{
+    contains_pattern, finish, is_int, is_text, is_time, push_order, push_seek, push_visibility,
+};
 use crate::rows::LeadRow;
 use crate::work::insert_history;
 use crate::{SqliteStore, backend};
@@ -12,7 +14,7 @@ use sarnakh_core::store::{Conversion, LeadFilter, LeadSortField, StoreError};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use uuid::Uuid;
 
-pub(crate) const LEAD_COLUMNS: &str = "id, first_name, last_name, email, phone, job_title, company, country, source, campaign, products, notes, company_size, industry, need, decision_role, owner_id, stage, status, disqualify_reason, status_note, nurture_until, score, account_id, contact_id, qualified_at, converted_at, created_at, updated_at, version";
+pub(crate) const LEAD_COLUMNS: &str = "id, first_name, last_name, email, phone, job_title, company, country, source, campaign, products, notes, company_size, industry, need, decision_role, owner_id, stage, status, disqualify_reason, status_note, nurture_until, score, account_id, contact_id, qualified_at, converted_at, created_at, updated_at, version, team_id";
 
 /// The key leads sort by when sorted by name.
 pub(crate) fn sort_name(lead: &Lead) -> String {
@@ -100,6 +102,7 @@ impl SqliteStore {
         if let Some(owner) = filter.owner {
             qb.push(" and owner_id = ").push_bind(owner.as_uuid());
         }
+        push_visibility(&mut qb, &filter.visibility, "owner_id", Some("team_id"));
         if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
             qb.push(" and search like ")
                 .push_bind(contains_pattern(q))
@@ -184,8 +187,8 @@ async fn write_lead(
     let f = &l.fields;
     let p = &f.person;
     let sql = match expected {
-        None => format!("insert into leads ({LEAD_COLUMNS}, sort_name, search) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)"),
-        Some(_) => "update leads set first_name = $2, last_name = $3, email = $4, phone = $5, job_title = $6, company = $7, country = $8, source = $9, campaign = $10, products = $11, notes = $12, company_size = $13, industry = $14, need = $15, decision_role = $16, owner_id = $17, stage = $18, status = $19, disqualify_reason = $20, status_note = $21, nurture_until = $22, score = $23, account_id = $24, contact_id = $25, qualified_at = $26, converted_at = $27, created_at = $28, updated_at = $29, version = $30, sort_name = $31, search = $32 where id = $1 and version = $33".to_owned(),
+        None => format!("insert into leads ({LEAD_COLUMNS}, sort_name, search) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33)"),
+        Some(_) => "update leads set first_name = $2, last_name = $3, email = $4, phone = $5, job_title = $6, company = $7, country = $8, source = $9, campaign = $10, products = $11, notes = $12, company_size = $13, industry = $14, need = $15, decision_role = $16, owner_id = $17, stage = $18, status = $19, disqualify_reason = $20, status_note = $21, nurture_until = $22, score = $23, account_id = $24, contact_id = $25, qualified_at = $26, converted_at = $27, created_at = $28, updated_at = $29, version = $30, team_id = $31, sort_name = $32, search = $33 where id = $1 and version = $34".to_owned(),
     };
     let query = sqlx::query(&sql)
         .bind(l.id.as_uuid())
@@ -218,6 +221,7 @@ async fn write_lead(
         .bind(l.created_at)
         .bind(l.updated_at)
         .bind(l.version)
+        .bind(l.team_id.map(|t| t.as_uuid()))
         .bind(sort_name(l))
         .bind(search_text(l));
     let query = match expected {

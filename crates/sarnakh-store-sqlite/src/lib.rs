@@ -4,6 +4,7 @@
 //! avoids `SQLITE_BUSY` upgrades), reads through a small read-only pool that WAL lets run
 //! beside the writer. Each [`Store`] method is one transaction. No SQL leaves this crate.
 
+mod auth;
 mod leads;
 mod list;
 mod records;

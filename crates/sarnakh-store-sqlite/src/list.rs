@@ -2,6 +2,7 @@
 
 use sarnakh_core::domain::page::{Cursor, CursorKey, SortDir};
 use sarnakh_core::domain::{Page, PageRequest};
+use sarnakh_core::policy::Visibility;
 use sarnakh_core::store::StoreError;
 use sqlx::{QueryBuilder, Sqlite};
 
@@ -77,4 +78,41 @@ pub(crate) fn is_text(k: &CursorKey) -> bool {
 
 pub(crate) fn is_int(k: &CursorKey) -> bool {
     matches!(k, CursorKey::Int(_))
+}
+
+/// Appends the policy's row filter: rows owned by the visible owners, unowned rows, and,
+/// when `queue_col` is given (leads), only unowned rows in a visible queue or in none.
+pub(crate) fn push_visibility(
+    qb: &mut QueryBuilder<'_, Sqlite>,
+    v: &Visibility,
+    owner_col: &str,
+    queue_col: Option<&str>,
+) {
+    let Visibility::Scoped { owners, queues } = v else {
+        return;
+    };
+    qb.push(format!(" and ({owner_col} in ("));
+    push_ids(qb, owners.iter().map(|o| o.as_uuid()));
+    qb.push(format!(") or ({owner_col} is null"));
+    if let Some(queue) = queue_col {
+        qb.push(format!(" and ({queue} is null or {queue} in ("));
+        push_ids(qb, queues.iter().map(|q| q.as_uuid()));
+        qb.push("))");
+    }
+    qb.push("))");
+}
+
+/// A comma-separated list of bound ids; `null` when empty (matches nothing).
+fn push_ids(qb: &mut QueryBuilder<'_, Sqlite>, ids: impl Iterator<Item = uuid::Uuid>) {
+    let mut any = false;
+    for id in ids {
+        if any {
+            qb.push(", ");
+        }
+        qb.push_bind(id);
+        any = true;
+    }
+    if !any {
+        qb.push("null");
+    }
 }

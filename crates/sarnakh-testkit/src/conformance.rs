@@ -7,17 +7,20 @@ use crate::builders::{convert, lead, opportunity, qualified_lead};
 use chrono::Duration;
 use sarnakh_core::domain::lifecycle::{LeadStage, LeadStatus};
 use sarnakh_core::domain::{BuyerRole, OpportunityStatus, RecordRef};
+use sarnakh_core::service::Actor;
 use sarnakh_core::service::{ActivityDraft, CloseDraft, LeadPatch, LifecycleInput};
 use sarnakh_core::store::{AccountFilter, Store};
 use sarnakh_core::{Error, domain::PageRequest};
 use std::sync::Arc;
 
 pub use crate::conformance_lists::*;
+pub use crate::conformance_policy::*;
 
 /// Counts rows a conversion would write, to prove a refused one wrote nothing.
 pub(crate) async fn account_count(f: &Fixture) -> usize {
     f.services
         .list_accounts(
+            &Actor::SYSTEM,
             &AccountFilter::default(),
             &PageRequest::new(Some(200), None),
         )
@@ -43,10 +46,14 @@ pub async fn captured_lead_reads_back_equal(store: Arc<dyn Store>) {
     draft.owner_id = Some(f.rep.id);
     let captured = f
         .services
-        .capture_lead(f.actor(), &draft)
+        .capture_lead(&f.actor(), &draft)
         .await
         .expect("capture");
-    let read = f.services.get_lead(captured.id).await.expect("read back");
+    let read = f
+        .services
+        .get_lead(&Actor::SYSTEM, captured.id)
+        .await
+        .expect("read back");
     assert_eq!(read, captured);
     assert_eq!(
         read.fields.person.email.as_ref().map(|e| e.as_str()),
@@ -67,7 +74,7 @@ pub async fn stale_lead_update_is_refused_and_changes_nothing(store: Arc<dyn Sto
     let f = Fixture::new(store).await;
     let l = f
         .services
-        .capture_lead(f.actor(), &lead("Ioana", "ioana@firma.ro"))
+        .capture_lead(&f.actor(), &lead("Ioana", "ioana@firma.ro"))
         .await
         .expect("capture");
     let first = LeadPatch {
@@ -76,7 +83,7 @@ pub async fn stale_lead_update_is_refused_and_changes_nothing(store: Arc<dyn Sto
     };
     let updated = f
         .services
-        .update_lead(f.actor(), l.id, first, Some(1))
+        .update_lead(&f.actor(), l.id, first, Some(1))
         .await
         .expect("first edit");
     assert_eq!(updated.version, 2);
@@ -86,13 +93,17 @@ pub async fn stale_lead_update_is_refused_and_changes_nothing(store: Arc<dyn Sto
     };
     let refused = f
         .services
-        .update_lead(f.actor(), l.id, second, Some(1))
+        .update_lead(&f.actor(), l.id, second, Some(1))
         .await;
     assert!(
         matches!(refused, Err(Error::PreconditionFailed { current: 2 })),
         "{refused:?}"
     );
-    let read = f.services.get_lead(l.id).await.expect("read");
+    let read = f
+        .services
+        .get_lead(&Actor::SYSTEM, l.id)
+        .await
+        .expect("read");
     assert_eq!(read.fields.company.as_deref(), Some("Firma SRL"));
 }
 
@@ -103,12 +114,12 @@ pub async fn qualify_without_fit_facts_is_refused_with_unmet_criteria_and_change
     let f = Fixture::new(store).await;
     let l = f
         .services
-        .capture_lead(f.actor(), &lead("Dan", "dan@firma.ro"))
+        .capture_lead(&f.actor(), &lead("Dan", "dan@firma.ro"))
         .await
         .expect("capture");
     let refused = f
         .services
-        .qualify_lead(f.actor(), l.id, &LifecycleInput::default())
+        .qualify_lead(&f.actor(), l.id, &LifecycleInput::default())
         .await;
     let Err(Error::UnmetCriteria { unmet, .. }) = refused else {
         panic!("expected unmet criteria, got {refused:?}")
@@ -118,7 +129,13 @@ pub async fn qualify_without_fit_facts_is_refused_with_unmet_criteria_and_change
         codes.contains(&"need_recorded") && codes.contains(&"organisation_recorded"),
         "{codes:?}"
     );
-    assert_eq!(f.services.get_lead(l.id).await.expect("read"), l);
+    assert_eq!(
+        f.services
+            .get_lead(&Actor::SYSTEM, l.id)
+            .await
+            .expect("read"),
+        l
+    );
     assert_eq!(
         f.store
             .history_of(RecordRef::Lead(l.id))
@@ -135,7 +152,7 @@ pub async fn qualify_then_convert_creates_account_contact_and_opportunities(stor
     let l = f
         .services
         .capture_lead(
-            f.actor(),
+            &f.actor(),
             &qualified_lead("Reza", "reza@pars.ir", "Pars Co"),
         )
         .await
@@ -143,7 +160,7 @@ pub async fn qualify_then_convert_creates_account_contact_and_opportunities(stor
     f.advance(Duration::hours(2));
     let p = f
         .services
-        .qualify_lead(f.actor(), l.id, &LifecycleInput::default())
+        .qualify_lead(&f.actor(), l.id, &LifecycleInput::default())
         .await
         .expect("qualify");
     assert_eq!(
@@ -157,7 +174,7 @@ pub async fn qualify_then_convert_creates_account_contact_and_opportunities(stor
     ];
     let out = f
         .services
-        .convert_lead(f.actor(), l.id, &convert(deals))
+        .convert_lead(&f.actor(), l.id, &convert(deals))
         .await
         .expect("convert");
     assert_eq!(
@@ -165,14 +182,18 @@ pub async fn qualify_then_convert_creates_account_contact_and_opportunities(stor
         (LeadStage::Converted, LeadStatus::Converted)
     );
     assert!(!out.account_reused);
-    let read = f.services.get_lead(l.id).await.expect("read");
+    let read = f
+        .services
+        .get_lead(&Actor::SYSTEM, l.id)
+        .await
+        .expect("read");
     assert_eq!(
         (read.account_id, read.contact_id),
         (Some(out.account_id), Some(out.contact_id))
     );
     let account = f
         .services
-        .get_account(out.account_id)
+        .get_account(&Actor::SYSTEM, out.account_id)
         .await
         .expect("account");
     assert_eq!(
@@ -181,7 +202,7 @@ pub async fn qualify_then_convert_creates_account_contact_and_opportunities(stor
     );
     let contact = f
         .services
-        .get_contact(out.contact_id)
+        .get_contact(&Actor::SYSTEM, out.contact_id)
         .await
         .expect("contact");
     assert_eq!(
@@ -192,7 +213,7 @@ pub async fn qualify_then_convert_creates_account_contact_and_opportunities(stor
     for o in &out.opportunities {
         let stored = f
             .services
-            .get_opportunity(o.id)
+            .get_opportunity(&Actor::SYSTEM, o.id)
             .await
             .expect("opportunity")
             .opportunity;
@@ -222,16 +243,16 @@ async fn converted(
 ) -> sarnakh_core::service::ConvertOutcome {
     let l = f
         .services
-        .capture_lead(f.actor(), &qualified_lead(first, email, company))
+        .capture_lead(&f.actor(), &qualified_lead(first, email, company))
         .await
         .expect("capture");
     f.services
-        .qualify_lead(f.actor(), l.id, &LifecycleInput::default())
+        .qualify_lead(&f.actor(), l.id, &LifecycleInput::default())
         .await
         .expect("qualify");
     f.services
         .convert_lead(
-            f.actor(),
+            &f.actor(),
             l.id,
             &convert(vec![opportunity(&format!("{company} deal"), "1000")]),
         )
@@ -267,12 +288,15 @@ pub async fn convert_with_invalid_opportunity_writes_nothing(store: Arc<dyn Stor
     let f = Fixture::new(store).await;
     let l = f
         .services
-        .capture_lead(f.actor(), &qualified_lead("Ana", "ana@beta.ro", "Beta SRL"))
+        .capture_lead(
+            &f.actor(),
+            &qualified_lead("Ana", "ana@beta.ro", "Beta SRL"),
+        )
         .await
         .expect("capture");
     let p = f
         .services
-        .qualify_lead(f.actor(), l.id, &LifecycleInput::default())
+        .qualify_lead(&f.actor(), l.id, &LifecycleInput::default())
         .await
         .expect("qualify");
     let mut bad = opportunity("Beta - second", "10.999");
@@ -280,7 +304,7 @@ pub async fn convert_with_invalid_opportunity_writes_nothing(store: Arc<dyn Stor
     let refused = f
         .services
         .convert_lead(
-            f.actor(),
+            &f.actor(),
             l.id,
             &convert(vec![opportunity("Beta - CRM", "10"), bad]),
         )
@@ -293,11 +317,17 @@ pub async fn convert_with_invalid_opportunity_writes_nothing(store: Arc<dyn Stor
         fields,
         ["opportunities[1].amount", "opportunities[1].stage"]
     );
-    assert_eq!(f.services.get_lead(l.id).await.expect("read"), p);
+    assert_eq!(
+        f.services
+            .get_lead(&Actor::SYSTEM, l.id)
+            .await
+            .expect("read"),
+        p
+    );
     assert_eq!(account_count(&f).await, 0);
     let empty = f
         .services
-        .convert_lead(f.actor(), l.id, &convert(vec![]))
+        .convert_lead(&f.actor(), l.id, &convert(vec![]))
         .await;
     assert!(
         matches!(empty, Err(Error::Validation(ref e)) if e[0].field == "opportunities"),
@@ -310,16 +340,16 @@ pub async fn convert_with_stale_version_writes_nothing(store: Arc<dyn Store>) {
     let f = Fixture::new(store).await;
     let l = f
         .services
-        .capture_lead(f.actor(), &qualified_lead("Omid", "omid@gama.ir", "Gama"))
+        .capture_lead(&f.actor(), &qualified_lead("Omid", "omid@gama.ir", "Gama"))
         .await
         .expect("capture");
     f.services
-        .qualify_lead(f.actor(), l.id, &LifecycleInput::default())
+        .qualify_lead(&f.actor(), l.id, &LifecycleInput::default())
         .await
         .expect("qualify");
     let mut draft = convert(vec![opportunity("Gama deal", "1")]);
     draft.expected_version = Some(1);
-    let refused = f.services.convert_lead(f.actor(), l.id, &draft).await;
+    let refused = f.services.convert_lead(&f.actor(), l.id, &draft).await;
     assert!(
         matches!(refused, Err(Error::PreconditionFailed { current: 2 })),
         "{refused:?}"
@@ -332,7 +362,7 @@ pub async fn disqualify_nurture_and_reopen_follow_the_state_machine(store: Arc<d
     let f = Fixture::new(store).await;
     let l = f
         .services
-        .capture_lead(f.actor(), &lead("Cristi", "cristi@delta.ro"))
+        .capture_lead(&f.actor(), &lead("Cristi", "cristi@delta.ro"))
         .await
         .expect("capture");
     let input = LifecycleInput {
@@ -342,7 +372,7 @@ pub async fn disqualify_nurture_and_reopen_follow_the_state_machine(store: Arc<d
     };
     let d = f
         .services
-        .disqualify_lead(f.actor(), l.id, &input)
+        .disqualify_lead(&f.actor(), l.id, &input)
         .await
         .expect("disqualify");
     assert_eq!(
@@ -351,7 +381,7 @@ pub async fn disqualify_nurture_and_reopen_follow_the_state_machine(store: Arc<d
     );
     let r = f
         .services
-        .reopen_lead(f.actor(), l.id, &LifecycleInput::default())
+        .reopen_lead(&f.actor(), l.id, &LifecycleInput::default())
         .await
         .expect("reopen");
     assert_eq!(
@@ -363,7 +393,7 @@ pub async fn disqualify_nurture_and_reopen_follow_the_state_machine(store: Arc<d
         ..LifecycleInput::default()
     };
     assert!(matches!(
-        f.services.nurture_lead(f.actor(), l.id, &past).await,
+        f.services.nurture_lead(&f.actor(), l.id, &past).await,
         Err(Error::Validation(_))
     ));
     let later = LifecycleInput {
@@ -372,7 +402,7 @@ pub async fn disqualify_nurture_and_reopen_follow_the_state_machine(store: Arc<d
     };
     let n = f
         .services
-        .nurture_lead(f.actor(), l.id, &later)
+        .nurture_lead(&f.actor(), l.id, &later)
         .await
         .expect("nurture");
     assert_eq!(
@@ -395,12 +425,12 @@ pub async fn illegal_transition_is_refused_and_changes_nothing(store: Arc<dyn St
     let f = Fixture::new(store).await;
     let l = f
         .services
-        .capture_lead(f.actor(), &qualified_lead("Hana", "hana@eta.ir", "Eta"))
+        .capture_lead(&f.actor(), &qualified_lead("Hana", "hana@eta.ir", "Eta"))
         .await
         .expect("capture");
     let refused = f
         .services
-        .convert_lead(f.actor(), l.id, &convert(vec![opportunity("Eta", "5")]))
+        .convert_lead(&f.actor(), l.id, &convert(vec![opportunity("Eta", "5")]))
         .await;
     assert!(
         matches!(refused, Err(Error::IllegalTransition { ref from, action: "convert" }) if from == "lead/open"),
@@ -408,13 +438,19 @@ pub async fn illegal_transition_is_refused_and_changes_nothing(store: Arc<dyn St
     );
     let refused = f
         .services
-        .reopen_lead(f.actor(), l.id, &LifecycleInput::default())
+        .reopen_lead(&f.actor(), l.id, &LifecycleInput::default())
         .await;
     assert!(
         matches!(refused, Err(Error::IllegalTransition { .. })),
         "{refused:?}"
     );
-    assert_eq!(f.services.get_lead(l.id).await.expect("read"), l);
+    assert_eq!(
+        f.services
+            .get_lead(&Actor::SYSTEM, l.id)
+            .await
+            .expect("read"),
+        l
+    );
     assert_eq!(account_count(&f).await, 0);
 }
 
@@ -425,24 +461,24 @@ pub async fn stage_moves_are_recorded_and_first_win_makes_a_customer(store: Arc<
     let id = out.opportunities[0].id;
     f.advance(Duration::days(1));
     f.services
-        .move_opportunity(f.actor(), id, "demo", Some(1))
+        .move_opportunity(&f.actor(), id, "demo", Some(1))
         .await
         .expect("move");
     f.advance(Duration::days(1));
     f.services
-        .move_opportunity(f.actor(), id, "negotiation", None)
+        .move_opportunity(&f.actor(), id, "negotiation", None)
         .await
         .expect("move");
     let refused = f
         .services
-        .move_opportunity(f.actor(), id, "won", None)
+        .move_opportunity(&f.actor(), id, "won", None)
         .await;
     assert!(matches!(refused, Err(Error::Validation(_))), "{refused:?}");
     f.advance(Duration::days(1));
     let won = f
         .services
         .close_opportunity(
-            f.actor(),
+            &f.actor(),
             id,
             &CloseDraft {
                 outcome: Some("won".into()),
@@ -455,7 +491,11 @@ pub async fn stage_moves_are_recorded_and_first_win_makes_a_customer(store: Arc<
         (won.status, won.stage.as_str(), won.version),
         (OpportunityStatus::Won, "won", 4)
     );
-    let detail = f.services.get_opportunity(id).await.expect("detail");
+    let detail = f
+        .services
+        .get_opportunity(&Actor::SYSTEM, id)
+        .await
+        .expect("detail");
     let trail: Vec<(String, Option<String>)> = detail
         .stage_history
         .into_iter()
@@ -472,7 +512,7 @@ pub async fn stage_moves_are_recorded_and_first_win_makes_a_customer(store: Arc<
     );
     let account = f
         .services
-        .get_account(out.account_id)
+        .get_account(&Actor::SYSTEM, out.account_id)
         .await
         .expect("account");
     assert_eq!(account.customer_since, won.closed_at);
@@ -486,7 +526,7 @@ pub async fn closed_opportunity_cannot_move_or_close_again(store: Arc<dyn Store>
     let no_reason = f
         .services
         .close_opportunity(
-            f.actor(),
+            &f.actor(),
             id,
             &CloseDraft {
                 outcome: Some("lost".into()),
@@ -504,22 +544,22 @@ pub async fn closed_opportunity_cannot_move_or_close_again(store: Arc<dyn Store>
         ..CloseDraft::default()
     };
     f.services
-        .close_opportunity(f.actor(), id, &lost)
+        .close_opportunity(&f.actor(), id, &lost)
         .await
         .expect("close lost");
     assert!(matches!(
-        f.services.close_opportunity(f.actor(), id, &lost).await,
+        f.services.close_opportunity(&f.actor(), id, &lost).await,
         Err(Error::IllegalTransition { .. })
     ));
     assert!(matches!(
         f.services
-            .move_opportunity(f.actor(), id, "demo", None)
+            .move_opportunity(&f.actor(), id, "demo", None)
             .await,
         Err(Error::IllegalTransition { .. })
     ));
     assert!(
         !f.services
-            .get_account(out.account_id)
+            .get_account(&Actor::SYSTEM, out.account_id)
             .await
             .expect("account")
             .is_customer()
@@ -534,7 +574,7 @@ pub async fn more_opportunities_for_an_existing_account(store: Arc<dyn Store>) {
     draft.stage = Some("proposal".into());
     let o = f
         .services
-        .create_opportunity(f.actor(), out.account_id, &draft, Some(out.contact_id))
+        .create_opportunity(&f.actor(), out.account_id, &draft, Some(out.contact_id))
         .await
         .expect("create");
     assert_eq!(
@@ -544,7 +584,7 @@ pub async fn more_opportunities_for_an_existing_account(store: Arc<dyn Store>) {
     let unknown = f
         .services
         .create_opportunity(
-            f.actor(),
+            &f.actor(),
             sarnakh_core::domain::AccountId::new(),
             &draft,
             None,
@@ -569,12 +609,12 @@ pub async fn buyer_roles_are_recorded_per_opportunity(store: Arc<dyn Store>) {
     let b = converted(&f, "Radu", "radu@mu.ro", "Mu SRL").await;
     let id = a.opportunities[0].id;
     f.services
-        .set_buyer_role(f.actor(), id, a.contact_id, BuyerRole::Champion)
+        .set_buyer_role(&f.actor(), id, a.contact_id, BuyerRole::Champion)
         .await
         .expect("role");
     let detail = f
         .services
-        .set_buyer_role(f.actor(), id, a.contact_id, BuyerRole::DecisionMaker)
+        .set_buyer_role(&f.actor(), id, a.contact_id, BuyerRole::DecisionMaker)
         .await
         .expect("change role");
     assert_eq!(
@@ -604,7 +644,7 @@ pub async fn buyer_roles_are_recorded_per_opportunity(store: Arc<dyn Store>) {
     );
     let refused = f
         .services
-        .set_buyer_role(f.actor(), id, b.contact_id, BuyerRole::User)
+        .set_buyer_role(&f.actor(), id, b.contact_id, BuyerRole::User)
         .await;
     assert!(
         matches!(refused, Err(Error::Validation(ref e)) if e[0].code == "other_account"),
@@ -623,7 +663,7 @@ pub async fn activity_on_unknown_record_is_refused_and_writes_nothing(store: Arc
         summary: Some("Called".into()),
         ..ActivityDraft::default()
     };
-    let refused = f.services.log_activity(f.actor(), &draft).await;
+    let refused = f.services.log_activity(&f.actor(), &draft).await;
     assert!(
         matches!(refused, Err(Error::Validation(ref e)) if e[0].code == "unknown_record"),
         "{refused:?}"
@@ -635,7 +675,10 @@ pub async fn activity_on_unknown_record_is_refused_and_writes_nothing(store: Arc
             .expect("activities")
             .is_empty()
     );
-    let timeline = f.services.timeline(RecordRef::Lead(ghost)).await;
+    let timeline = f
+        .services
+        .timeline(&Actor::SYSTEM, RecordRef::Lead(ghost))
+        .await;
     assert!(
         matches!(timeline, Err(Error::NotFound { .. })),
         "{timeline:?}"

@@ -8,6 +8,7 @@ use sarnakh_core::domain::lifecycle::LeadStatus;
 use sarnakh_core::domain::page::{Page, PageRequest, SortDir};
 use sarnakh_core::domain::task::DueFilter;
 use sarnakh_core::domain::{LeadSource, OpportunityStatus, RecordRef};
+use sarnakh_core::service::Actor;
 use sarnakh_core::service::{ActivityDraft, CloseDraft, LifecycleInput, TaskDraft, TimelineItem};
 use sarnakh_core::store::{LeadFilter, LeadSortField, OpportunityFilter, Store};
 use std::collections::HashSet;
@@ -49,7 +50,7 @@ pub async fn lead_lists_filter_and_page_without_gaps_or_repeats(store: Arc<dyn S
         d.source = Some(if i % 3 == 0 { "referral" } else { "web_form" }.into());
         let l = f
             .services
-            .capture_lead(f.actor(), &d)
+            .capture_lead(&f.actor(), &d)
             .await
             .expect("capture");
         if i % 4 == 0 {
@@ -58,7 +59,7 @@ pub async fn lead_lists_filter_and_page_without_gaps_or_repeats(store: Arc<dyn S
                 ..LifecycleInput::default()
             };
             f.services
-                .disqualify_lead(f.actor(), l.id, &input)
+                .disqualify_lead(&f.actor(), l.id, &input)
                 .await
                 .expect("disqualify");
         }
@@ -81,12 +82,12 @@ pub async fn lead_lists_filter_and_page_without_gaps_or_repeats(store: Arc<dyn S
             let paged = all_pages(3, |p| {
                 let s = f.services.clone();
                 let flt = filter.clone();
-                async move { s.list_leads(&flt, &p).await }
+                async move { s.list_leads(&Actor::SYSTEM, &flt, &p).await }
             })
             .await;
             let whole = f
                 .services
-                .list_leads(&filter, &PageRequest::new(Some(200), None))
+                .list_leads(&Actor::SYSTEM, &filter, &PageRequest::new(Some(200), None))
                 .await
                 .expect("one page");
             assert_eq!(
@@ -106,7 +107,7 @@ pub async fn lead_lists_filter_and_page_without_gaps_or_repeats(store: Arc<dyn S
     };
     let disq = f
         .services
-        .list_leads(&filter, &PageRequest::default())
+        .list_leads(&Actor::SYSTEM, &filter, &PageRequest::default())
         .await
         .expect("list");
     assert_eq!(disq.items.len(), 3);
@@ -118,7 +119,7 @@ pub async fn lead_lists_filter_and_page_without_gaps_or_repeats(store: Arc<dyn S
     };
     let referred: Vec<String> = f
         .services
-        .list_leads(&filter, &PageRequest::default())
+        .list_leads(&Actor::SYSTEM, &filter, &PageRequest::default())
         .await
         .expect("list")
         .items
@@ -139,7 +140,7 @@ pub async fn lead_search_matches_persian_and_romanian_text(store: Arc<dyn Store>
         let mut d = lead(first, &format!("x{}@example.com", first.len()));
         d.company = Some(company.into());
         f.services
-            .capture_lead(f.actor(), &d)
+            .capture_lead(&f.actor(), &d)
             .await
             .expect("capture");
     }
@@ -150,7 +151,7 @@ pub async fn lead_search_matches_persian_and_romanian_text(store: Arc<dyn Store>
         };
         let s = f.services.clone();
         async move {
-            s.list_leads(&filter, &PageRequest::default())
+            s.list_leads(&Actor::SYSTEM, &filter, &PageRequest::default())
                 .await
                 .expect("search")
                 .items
@@ -171,13 +172,17 @@ pub async fn cursor_of_another_sort_is_refused(store: Arc<dyn Store>) {
     let f = Fixture::new(store).await;
     for i in 0..3 {
         f.services
-            .capture_lead(f.actor(), &lead("A", &format!("a{i}@example.com")))
+            .capture_lead(&f.actor(), &lead("A", &format!("a{i}@example.com")))
             .await
             .expect("capture");
     }
     let first = f
         .services
-        .list_leads(&LeadFilter::default(), &PageRequest::new(Some(1), None))
+        .list_leads(
+            &Actor::SYSTEM,
+            &LeadFilter::default(),
+            &PageRequest::new(Some(1), None),
+        )
         .await
         .expect("page");
     let by_name = LeadFilter {
@@ -186,7 +191,11 @@ pub async fn cursor_of_another_sort_is_refused(store: Arc<dyn Store>) {
     };
     let refused = f
         .services
-        .list_leads(&by_name, &PageRequest::new(Some(1), first.next))
+        .list_leads(
+            &Actor::SYSTEM,
+            &by_name,
+            &PageRequest::new(Some(1), first.next),
+        )
         .await;
     assert!(
         matches!(refused, Err(Error::Validation(ref e)) if e[0].field == "cursor"),
@@ -199,11 +208,11 @@ pub async fn opportunity_lists_filter_by_stage_status_and_account(store: Arc<dyn
     let f = Fixture::new(store).await;
     let l = f
         .services
-        .capture_lead(f.actor(), &qualified_lead("Arash", "arash@nu.ir", "Nu"))
+        .capture_lead(&f.actor(), &qualified_lead("Arash", "arash@nu.ir", "Nu"))
         .await
         .expect("capture");
     f.services
-        .qualify_lead(f.actor(), l.id, &LifecycleInput::default())
+        .qualify_lead(&f.actor(), l.id, &LifecycleInput::default())
         .await
         .expect("qualify");
     let deals = (0..5)
@@ -211,15 +220,15 @@ pub async fn opportunity_lists_filter_by_stage_status_and_account(store: Arc<dyn
         .collect();
     let out = f
         .services
-        .convert_lead(f.actor(), l.id, &convert(deals))
+        .convert_lead(&f.actor(), l.id, &convert(deals))
         .await
         .expect("convert");
     f.services
-        .move_opportunity(f.actor(), out.opportunities[1].id, "demo", None)
+        .move_opportunity(&f.actor(), out.opportunities[1].id, "demo", None)
         .await
         .expect("move");
     f.services
-        .move_opportunity(f.actor(), out.opportunities[2].id, "demo", None)
+        .move_opportunity(&f.actor(), out.opportunities[2].id, "demo", None)
         .await
         .expect("move");
     let close = CloseDraft {
@@ -228,13 +237,13 @@ pub async fn opportunity_lists_filter_by_stage_status_and_account(store: Arc<dyn
         ..CloseDraft::default()
     };
     f.services
-        .close_opportunity(f.actor(), out.opportunities[3].id, &close)
+        .close_opportunity(&f.actor(), out.opportunities[3].id, &close)
         .await
         .expect("close");
     let count = |filter: OpportunityFilter| {
         let s = f.services.clone();
         async move {
-            s.list_opportunities(&filter, &PageRequest::default())
+            s.list_opportunities(&Actor::SYSTEM, &filter, &PageRequest::default())
                 .await
                 .expect("list")
                 .items
@@ -281,7 +290,7 @@ pub async fn follow_up_lists_split_overdue_today_and_week(store: Arc<dyn Store>)
     let f = Fixture::new(store).await;
     let l = f
         .services
-        .capture_lead(f.actor(), &lead("Kaveh", "kaveh@example.ir"))
+        .capture_lead(&f.actor(), &lead("Kaveh", "kaveh@example.ir"))
         .await
         .expect("capture");
     // The fixture clock stands at 2026-03-02 10:00 UTC.
@@ -300,14 +309,14 @@ pub async fn follow_up_lists_split_overdue_today_and_week(store: Arc<dyn Store>)
             ..TaskDraft::default()
         };
         f.services
-            .create_task(f.actor(), &draft)
+            .create_task(&f.actor(), &draft)
             .await
             .expect("task");
     }
     let titles = |due: DueFilter| {
         let s = f.services.clone();
         async move {
-            s.list_tasks(due, None, None, &PageRequest::default())
+            s.list_tasks(&Actor::SYSTEM, due, None, None, &PageRequest::default())
                 .await
                 .expect("tasks")
                 .items
@@ -329,6 +338,7 @@ pub async fn follow_up_lists_split_overdue_today_and_week(store: Arc<dyn Store>)
     let first = f
         .services
         .list_tasks(
+            &Actor::SYSTEM,
             DueFilter::Overdue,
             Some(f.rep.id),
             None,
@@ -339,7 +349,7 @@ pub async fn follow_up_lists_split_overdue_today_and_week(store: Arc<dyn Store>)
         .items[0]
         .id;
     f.services
-        .complete_task(first, Some(1))
+        .complete_task(&Actor::SYSTEM, first, Some(1))
         .await
         .expect("complete");
     assert_eq!(titles(DueFilter::Overdue).await, ["this morning"]);
@@ -347,7 +357,7 @@ pub async fn follow_up_lists_split_overdue_today_and_week(store: Arc<dyn Store>)
     let missing_owner = f
         .services
         .create_task(
-            sarnakh_core::service::Actor::SYSTEM,
+            &sarnakh_core::service::Actor::SYSTEM,
             &TaskDraft {
                 title: Some("x".into()),
                 due_at: Some("2026-03-03".into()),
@@ -371,21 +381,25 @@ pub async fn completing_a_task_twice_is_refused(store: Arc<dyn Store>) {
     };
     let t = f
         .services
-        .create_task(f.actor(), &draft)
+        .create_task(&f.actor(), &draft)
         .await
         .expect("task");
     let done = f
         .services
-        .complete_task(t.id, None)
+        .complete_task(&Actor::SYSTEM, t.id, None)
         .await
         .expect("complete");
     f.advance(Duration::hours(1));
     assert!(matches!(
-        f.services.complete_task(t.id, None).await,
+        f.services.complete_task(&Actor::SYSTEM, t.id, None).await,
         Err(Error::IllegalTransition { .. })
     ));
     assert_eq!(
-        f.services.get_task(t.id).await.expect("read").completed_at,
+        f.services
+            .get_task(&Actor::SYSTEM, t.id)
+            .await
+            .expect("read")
+            .completed_at,
         done.completed_at
     );
 }
@@ -395,7 +409,7 @@ pub async fn timeline_merges_activities_tasks_and_changes_in_time_order(store: A
     let f = Fixture::new(store).await;
     let l = f
         .services
-        .capture_lead(f.actor(), &qualified_lead("Ahmad", "ahmad@xi.ir", "Xi"))
+        .capture_lead(&f.actor(), &qualified_lead("Ahmad", "ahmad@xi.ir", "Xi"))
         .await
         .expect("capture");
     f.advance(Duration::hours(1));
@@ -408,12 +422,12 @@ pub async fn timeline_merges_activities_tasks_and_changes_in_time_order(store: A
         ..ActivityDraft::default()
     };
     f.services
-        .log_activity(f.actor(), &call)
+        .log_activity(&f.actor(), &call)
         .await
         .expect("activity");
     f.advance(Duration::hours(1));
     f.services
-        .qualify_lead(f.actor(), l.id, &LifecycleInput::default())
+        .qualify_lead(&f.actor(), l.id, &LifecycleInput::default())
         .await
         .expect("qualify");
     let task = TaskDraft {
@@ -424,12 +438,12 @@ pub async fn timeline_merges_activities_tasks_and_changes_in_time_order(store: A
         ..TaskDraft::default()
     };
     f.services
-        .create_task(f.actor(), &task)
+        .create_task(&f.actor(), &task)
         .await
         .expect("task");
     let kinds: Vec<String> = f
         .services
-        .timeline(RecordRef::Lead(l.id))
+        .timeline(&Actor::SYSTEM, RecordRef::Lead(l.id))
         .await
         .expect("timeline")
         .into_iter()

@@ -7,10 +7,11 @@
 pub mod builders;
 pub mod conformance;
 mod conformance_lists;
+mod conformance_policy;
 
 use chrono::{TimeZone, Utc};
 use sarnakh_core::clock::ManualClock;
-use sarnakh_core::domain::{Role, User, UserId};
+use sarnakh_core::domain::{Role, User};
 use sarnakh_core::service::{Actor, Services};
 use sarnakh_core::store::Store;
 use std::sync::Arc;
@@ -35,13 +36,12 @@ impl Fixture {
             .single()
             .expect("valid date");
         let clock = Arc::new(ManualClock::new(start));
-        let rep = User {
-            id: UserId::new(),
-            email: "sara.ahmadi@example.ir".into(),
-            display_name: "Sara Ahmadi".into(),
-            role: Role::SalesRep,
-            created_at: start,
-        };
+        let rep = User::new(
+            "sara.ahmadi@example.ir",
+            "Sara Ahmadi",
+            Role::SalesRep,
+            start,
+        );
         store
             .insert_user(&rep)
             .await
@@ -55,11 +55,9 @@ impl Fixture {
         }
     }
 
-    /// The rep as the acting user.
+    /// System rights, attributed to the rep (storage behaviours, not the policy).
     pub fn actor(&self) -> Actor {
-        Actor {
-            user_id: Some(self.rep.id),
-        }
+        Actor::on_behalf_of(self.rep.id)
     }
 
     /// Moves the clock forward.
@@ -98,7 +96,10 @@ macro_rules! conformance_tests {
             follow_up_lists_split_overdue_today_and_week,
             completing_a_task_twice_is_refused,
             timeline_merges_activities_tasks_and_changes_in_time_order,
-            activity_on_unknown_record_is_refused_and_writes_nothing
+            activity_on_unknown_record_is_refused_and_writes_nothing,
+            lead_visibility_follows_owner_team_and_role,
+            deals_contacts_and_tasks_follow_their_owner,
+            write_rights_are_enforced_and_tokens_can_be_revoked
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {

@@ -87,6 +87,14 @@ id_type!(
     UserId, "user"
 );
 id_type!(
+    /// Identifies a team (reps grouped under a manager).
+    TeamId, "team"
+);
+id_type!(
+    /// Identifies an API token (not the secret itself).
+    TokenId, "token"
+);
+id_type!(
     /// Identifies one entry in a record's history.
     HistoryId, "history entry"
 );

@@ -3,7 +3,7 @@
 //! [`LeadDraft::validate`] turns it into trusted [`LeadFields`] or lists every problem.
 
 use super::email::Email;
-use super::ids::{AccountId, ContactId, LeadId, UserId};
+use super::ids::{AccountId, ContactId, LeadId, TeamId, UserId};
 use super::lifecycle::{DisqualifyReason, LeadState, str_enum};
 use super::opportunity::BuyerRole;
 use super::phone::Phone;
@@ -112,6 +112,8 @@ pub struct Lead {
     pub id: LeadId,
     /// Editable fields.
     pub fields: LeadFields,
+    /// The team queue it waits in while unassigned.
+    pub team_id: Option<TeamId>,
     /// Lifecycle position.
     pub state: LeadState,
     /// Set while disqualified.

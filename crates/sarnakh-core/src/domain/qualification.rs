@@ -71,6 +71,7 @@ mod tests {
         Lead {
             id: LeadId::new(),
             fields: draft.validate().expect("valid"),
+            team_id: None,
             state: LeadState::NEW,
             disqualify_reason: None,
             status_note: None,

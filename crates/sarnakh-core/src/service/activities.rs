@@ -51,7 +51,8 @@ pub struct TaskDraft {
 
 impl Services {
     /// Logs something that happened on a record.
-    pub async fn log_activity(&self, actor: Actor, draft: &ActivityDraft) -> Result<Activity> {
+    pub async fn log_activity(&self, actor: &Actor, draft: &ActivityDraft) -> Result<Activity> {
+        actor.require_write()?;
         let mut e = Errors::new();
         let subject = e.take(
             "subject_id",
@@ -86,7 +87,7 @@ impl Services {
         let occurred_at = e.take("occurred_at", parse_instant(draft.occurred_at.as_deref()));
         e.finish()?;
         let subject = subject.flatten().expect("required above");
-        self.check_subject(subject).await?;
+        self.check_subject(actor, subject).await?;
         let owner_id = draft.owner_id.or(actor.user_id);
         self.check_owner(owner_id).await?;
         let now = self.now();
@@ -106,7 +107,8 @@ impl Services {
     }
 
     /// Schedules a follow-up.
-    pub async fn create_task(&self, actor: Actor, draft: &TaskDraft) -> Result<Task> {
+    pub async fn create_task(&self, actor: &Actor, draft: &TaskDraft) -> Result<Task> {
+        actor.require_write()?;
         let mut e = Errors::new();
         let subject = e.take(
             "subject_id",
@@ -136,7 +138,12 @@ impl Services {
         e.finish()?;
         let subject = subject.flatten();
         if let Some(subject) = subject {
-            self.check_subject(subject).await?;
+            self.check_subject(actor, subject).await?;
+        }
+        if draft.owner_id.is_some_and(|o| !actor.sees_owned(Some(o))) {
+            return Err(Error::Forbidden(
+                "owner_id: you may give follow-ups only to yourself or your team".into(),
+            ));
         }
         self.check_owner(owner_id).await?;
         let now = self.now();
@@ -156,8 +163,15 @@ impl Services {
     }
 
     /// Marks a task done.
-    pub async fn complete_task(&self, id: TaskId, expected_version: Option<i64>) -> Result<Task> {
-        let current = found(self.store.get_task(id).await?, "task", id)?;
+    pub async fn complete_task(
+        &self,
+        actor: &Actor,
+        id: TaskId,
+        expected_version: Option<i64>,
+    ) -> Result<Task> {
+        actor.require_write()?;
+        let current = self.get_task(actor, id).await?;
+        actor.check_edit_task(&current)?;
         check_version(expected_version, current.version)?;
         if current.completed_at.is_some() {
             return Err(Error::IllegalTransition {
@@ -184,14 +198,20 @@ impl Services {
         Ok(task)
     }
 
-    /// Reads one task.
-    pub async fn get_task(&self, id: TaskId) -> Result<Task> {
-        found(self.store.get_task(id).await?, "task", id)
+    /// Reads one task the actor may see.
+    pub async fn get_task(&self, actor: &Actor, id: TaskId) -> Result<Task> {
+        let task = self
+            .store
+            .get_task(id)
+            .await?
+            .filter(|t| actor.sees_owned(Some(t.owner_id)));
+        found(task, "task", id)
     }
 
     /// Follow-ups in a due window, soonest first.
     pub async fn list_tasks(
         &self,
+        actor: &Actor,
         due: DueFilter,
         owner: Option<UserId>,
         subject: Option<RecordRef>,
@@ -202,17 +222,28 @@ impl Services {
             now: self.now(),
             owner,
             subject,
+            visibility: actor.record_visibility(),
         };
         Ok(self.store.list_tasks(&filter, page).await?)
     }
 
-    /// Refuses a subject record that does not exist.
-    pub(super) async fn check_subject(&self, subject: RecordRef) -> Result<()> {
+    /// Refuses a subject record that does not exist or that the actor may not see.
+    pub(super) async fn check_subject(&self, actor: &Actor, subject: RecordRef) -> Result<()> {
         let exists = match subject {
-            RecordRef::Lead(id) => self.store.get_lead(id).await?.is_some(),
-            RecordRef::Contact(id) => self.store.get_contact(id).await?.is_some(),
-            RecordRef::Account(id) => self.store.get_account(id).await?.is_some(),
-            RecordRef::Opportunity(id) => self.store.get_opportunity(id).await?.is_some(),
+            RecordRef::Lead(id) => self
+                .store
+                .get_lead(id)
+                .await?
+                .is_some_and(|l| actor.sees_lead(&l)),
+            RecordRef::Contact(id) => self.get_contact(actor, id).await.is_ok(),
+            RecordRef::Account(id) => self.get_account(actor, id).await.is_ok(),
+            RecordRef::Opportunity(id) => {
+                actor.require_deals()?;
+                self.store
+                    .get_opportunity(id)
+                    .await?
+                    .is_some_and(|o| actor.sees_owned(o.owner_id))
+            }
         };
         if exists {
             Ok(())

@@ -48,10 +48,11 @@ impl Services {
     /// Converts a prospect; refuses with every unmet criterion or bad field, writing nothing.
     pub async fn convert_lead(
         &self,
-        actor: Actor,
+        actor: &Actor,
         id: LeadId,
         draft: &ConvertDraft,
     ) -> Result<ConvertOutcome> {
+        actor.require_deals()?;
         let stages = self.store.list_stages().await?;
         let new_opportunities = validate_opportunities(&draft.opportunities, &stages)?;
         for owner in new_opportunities
@@ -59,6 +60,7 @@ impl Services {
             .map(|o| o.owner_id)
             .collect::<std::collections::BTreeSet<_>>()
         {
+            actor.check_assign(None, owner)?;
             self.check_owner(owner).await?;
         }
         let note = text::optional(draft.note.as_deref(), 10_000)
@@ -67,10 +69,12 @@ impl Services {
             expected_version: draft.expected_version,
             ..LifecycleInput::default()
         };
-        let (before, mut lead) = self.begin_move(id, LeadAction::Convert, &input).await?;
+        let (before, mut lead) = self
+            .begin_move(actor, id, LeadAction::Convert, &input)
+            .await?;
         let now = lead.updated_at;
         let account = self
-            .conversion_account(&lead, draft.account_id, now)
+            .conversion_account(actor, &lead, draft.account_id, now)
             .await?;
         let contact = contact_from(&lead, account.id, now);
         let opportunities: Vec<Opportunity> = new_opportunities
@@ -138,12 +142,18 @@ impl Services {
 
     async fn conversion_account(
         &self,
+        actor: &Actor,
         lead: &Lead,
         chosen: Option<AccountId>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Account> {
         if let Some(id) = chosen {
-            return self.store.get_account(id).await?.ok_or_else(|| {
+            let account = self
+                .store
+                .get_account(id)
+                .await?
+                .filter(|a| actor.sees_owned(a.owner_id));
+            return account.ok_or_else(|| {
                 Error::field(
                     "account_id",
                     "unknown_account",

@@ -90,13 +90,16 @@ pub struct LifecycleInput {
 
 impl Services {
     /// Captures a new lead from any source.
-    pub async fn capture_lead(&self, actor: Actor, draft: &LeadDraft) -> Result<Lead> {
+    pub async fn capture_lead(&self, actor: &Actor, draft: &LeadDraft) -> Result<Lead> {
+        actor.require_write()?;
         let fields = draft.validate()?;
+        actor.check_assign(None, fields.owner_id)?;
         self.check_owner(fields.owner_id).await?;
         let now = self.now();
         let lead = Lead {
             id: LeadId::new(),
             fields,
+            team_id: actor.team(),
             state: LeadState::NEW,
             disqualify_reason: None,
             status_note: None,
@@ -120,30 +123,46 @@ impl Services {
         Ok(lead)
     }
 
-    /// Reads one lead.
-    pub async fn get_lead(&self, id: LeadId) -> Result<Lead> {
-        found(self.store.get_lead(id).await?, "lead", id)
+    /// Reads one lead the actor may see; others are "not found", so ids do not leak.
+    pub async fn get_lead(&self, actor: &Actor, id: LeadId) -> Result<Lead> {
+        let lead = self
+            .store
+            .get_lead(id)
+            .await?
+            .filter(|l| actor.sees_lead(l));
+        found(lead, "lead", id)
     }
 
-    /// A page of leads.
-    pub async fn list_leads(&self, filter: &LeadFilter, page: &PageRequest) -> Result<Page<Lead>> {
-        Ok(self.store.list_leads(filter, page).await?)
+    /// A page of the leads the actor may see.
+    pub async fn list_leads(
+        &self,
+        actor: &Actor,
+        filter: &LeadFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Lead>> {
+        let filter = LeadFilter {
+            visibility: actor.lead_visibility(),
+            ..filter.clone()
+        };
+        Ok(self.store.list_leads(&filter, page).await?)
     }
 
     /// Edits a lead's fields; the whole lead is re-validated, so no edit can break it.
     pub async fn update_lead(
         &self,
-        actor: Actor,
+        actor: &Actor,
         id: LeadId,
         patch: LeadPatch,
         expected_version: Option<i64>,
     ) -> Result<Lead> {
-        let current = self.get_lead(id).await?;
+        actor.require_write()?;
+        let current = self.get_lead(actor, id).await?;
         check_version(expected_version, current.version)?;
         let mut draft = current.fields.to_draft();
         patch.apply(&mut draft);
         let fields: LeadFields = draft.validate()?;
         if fields.owner_id != current.fields.owner_id {
+            actor.check_assign(current.fields.owner_id, fields.owner_id)?;
             self.check_owner(fields.owner_id).await?;
         }
         if fields == current.fields {
@@ -167,12 +186,14 @@ impl Services {
     /// lead -> prospect, once the fit facts are recorded.
     pub async fn qualify_lead(
         &self,
-        actor: Actor,
+        actor: &Actor,
         id: LeadId,
         input: &LifecycleInput,
     ) -> Result<Lead> {
         let note = note(input)?;
-        let (lead, mut next) = self.begin_move(id, LeadAction::Qualify, input).await?;
+        let (lead, mut next) = self
+            .begin_move(actor, id, LeadAction::Qualify, input)
+            .await?;
         next.qualified_at = Some(next.updated_at);
         self.finish_move(actor, &lead, next, "qualified", None, note)
             .await
@@ -181,7 +202,7 @@ impl Services {
     /// Takes a lead or prospect out of the funnel with a reason.
     pub async fn disqualify_lead(
         &self,
-        actor: Actor,
+        actor: &Actor,
         id: LeadId,
         input: &LifecycleInput,
     ) -> Result<Lead> {
@@ -197,7 +218,9 @@ impl Services {
                 "explain the reason when it is \"other\"",
             ));
         }
-        let (lead, mut next) = self.begin_move(id, LeadAction::Disqualify, input).await?;
+        let (lead, mut next) = self
+            .begin_move(actor, id, LeadAction::Disqualify, input)
+            .await?;
         next.disqualify_reason = Some(reason);
         next.status_note.clone_from(&note);
         next.nurture_until = None;
@@ -215,7 +238,7 @@ impl Services {
     /// Parks a lead or prospect until a date ("not now; follow up later").
     pub async fn nurture_lead(
         &self,
-        actor: Actor,
+        actor: &Actor,
         id: LeadId,
         input: &LifecycleInput,
     ) -> Result<Lead> {
@@ -233,7 +256,9 @@ impl Services {
                 "the revisit date must be after today",
             ));
         }
-        let (lead, mut next) = self.begin_move(id, LeadAction::Nurture, input).await?;
+        let (lead, mut next) = self
+            .begin_move(actor, id, LeadAction::Nurture, input)
+            .await?;
         next.nurture_until = Some(until);
         let note = note.expect("validated");
         next.status_note.clone_from(&note);
@@ -248,12 +273,14 @@ impl Services {
     /// Brings a disqualified or nurtured lead back to work.
     pub async fn reopen_lead(
         &self,
-        actor: Actor,
+        actor: &Actor,
         id: LeadId,
         input: &LifecycleInput,
     ) -> Result<Lead> {
         let note = note(input)?;
-        let (lead, mut next) = self.begin_move(id, LeadAction::Reopen, input).await?;
+        let (lead, mut next) = self
+            .begin_move(actor, id, LeadAction::Reopen, input)
+            .await?;
         next.disqualify_reason = None;
         next.nurture_until = None;
         next.status_note = None;
@@ -265,11 +292,13 @@ impl Services {
     /// the lead with its next state (version bumped), or the reason it may not move.
     pub(super) async fn begin_move(
         &self,
+        actor: &Actor,
         id: LeadId,
         action: LeadAction,
         input: &LifecycleInput,
     ) -> Result<(Lead, Lead)> {
-        let lead = self.get_lead(id).await?;
+        actor.require_write()?;
+        let lead = self.get_lead(actor, id).await?;
         check_version(input.expected_version, lead.version)?;
         let state = lead
             .state
@@ -297,7 +326,7 @@ impl Services {
 
     async fn finish_move(
         &self,
-        actor: Actor,
+        actor: &Actor,
         before: &Lead,
         after: Lead,
         kind: &str,

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod activities;
+mod auth;
 mod convert;
 mod leads;
 mod opportunities;
@@ -15,23 +16,12 @@ pub use leads::{LeadPatch, LifecycleInput};
 pub use opportunities::{CloseDraft, OpportunityDetail};
 pub use timeline::{TimelineEntry, TimelineItem};
 
+pub use crate::policy::{Actor, Principal, Rights};
+
 use crate::clock::{Clock, SystemClock};
-use crate::domain::UserId;
 use crate::error::{Error, Result};
 use crate::store::{Store, StoreError};
 use std::sync::Arc;
-
-/// Who is acting. Recorded in history; the visibility policy builds on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Actor {
-    /// The acting user, if a user (not the system) acts.
-    pub user_id: Option<UserId>,
-}
-
-impl Actor {
-    /// Sarnakh itself (demo generator, migrations, background jobs).
-    pub const SYSTEM: Self = Self { user_id: None };
-}
 
 /// The use cases over one store and one clock. Cheap to clone.
 #[derive(Clone)]

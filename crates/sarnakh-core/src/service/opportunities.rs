@@ -45,19 +45,23 @@ impl Services {
     /// Opens another deal for an existing account (one customer, many opportunities).
     pub async fn create_opportunity(
         &self,
-        actor: Actor,
+        actor: &Actor,
         account_id: AccountId,
         draft: &OpportunityDraft,
         contact_id: Option<ContactId>,
     ) -> Result<Opportunity> {
+        actor.require_write()?;
+        actor.require_deals()?;
         let stages = self.store.list_stages().await?;
         let new = check_start_stage(draft.validate()?, &stages)?;
+        actor.check_assign(None, new.owner_id)?;
         self.check_owner(new.owner_id).await?;
-        let account = found(
-            self.store.get_account(account_id).await?,
-            "account",
-            account_id,
-        )?;
+        let account = self
+            .store
+            .get_account(account_id)
+            .await?
+            .filter(|a| actor.sees_owned(a.owner_id));
+        let account = found(account, "account", account_id)?;
         if let Some(cid) = contact_id {
             self.check_account_contact(account_id, cid).await?;
         }
@@ -74,9 +78,13 @@ impl Services {
         Ok(opportunity)
     }
 
-    /// Reads one opportunity with its people and history.
-    pub async fn get_opportunity(&self, id: OpportunityId) -> Result<OpportunityDetail> {
-        let opportunity = found(self.store.get_opportunity(id).await?, "opportunity", id)?;
+    /// Reads one opportunity the actor may see, with its people and history.
+    pub async fn get_opportunity(
+        &self,
+        actor: &Actor,
+        id: OpportunityId,
+    ) -> Result<OpportunityDetail> {
+        let opportunity = self.visible_opportunity(actor, id).await?;
         let contacts = self.store.opportunity_contacts(id).await?;
         let mut stage_history = self.store.history_of(RecordRef::Opportunity(id)).await?;
         stage_history.retain(|h| {
@@ -92,19 +100,35 @@ impl Services {
         })
     }
 
-    /// A page of opportunities.
+    /// A page of the opportunities the actor may see.
     pub async fn list_opportunities(
         &self,
+        actor: &Actor,
         filter: &OpportunityFilter,
         page: &PageRequest,
     ) -> Result<Page<Opportunity>> {
-        Ok(self.store.list_opportunities(filter, page).await?)
+        actor.require_deals()?;
+        let filter = OpportunityFilter {
+            visibility: actor.record_visibility(),
+            ..filter.clone()
+        };
+        Ok(self.store.list_opportunities(&filter, page).await?)
+    }
+
+    async fn visible_opportunity(&self, actor: &Actor, id: OpportunityId) -> Result<Opportunity> {
+        actor.require_deals()?;
+        let opportunity = self
+            .store
+            .get_opportunity(id)
+            .await?
+            .filter(|o| actor.sees_owned(o.owner_id));
+        found(opportunity, "opportunity", id)
     }
 
     /// Moves an open deal to another open stage, recording the move.
     pub async fn move_opportunity(
         &self,
-        actor: Actor,
+        actor: &Actor,
         id: OpportunityId,
         stage: &str,
         expected_version: Option<i64>,
@@ -128,7 +152,9 @@ impl Services {
                 "use close (won or lost) to close a deal",
             ));
         }
-        let current = self.open_opportunity(id, expected_version, "move").await?;
+        let current = self
+            .open_opportunity(actor, id, expected_version, "move")
+            .await?;
         if current.stage == target.key {
             return Ok(current);
         }
@@ -158,7 +184,7 @@ impl Services {
     /// Closes a deal won or lost; the first won deal makes the account a customer.
     pub async fn close_opportunity(
         &self,
-        actor: Actor,
+        actor: &Actor,
         id: OpportunityId,
         draft: &CloseDraft,
     ) -> Result<Opportunity> {
@@ -175,7 +201,7 @@ impl Services {
             .map(|s| s.key.clone())
             .unwrap_or_else(|| status.as_str().to_owned());
         let current = self
-            .open_opportunity(id, draft.expected_version, "close")
+            .open_opportunity(actor, id, draft.expected_version, "close")
             .await?;
         let now = self.now();
         let next = Opportunity {
@@ -210,12 +236,14 @@ impl Services {
     /// Records a buyer-side person's role on a deal; the person must belong to its account.
     pub async fn set_buyer_role(
         &self,
-        actor: Actor,
+        actor: &Actor,
         id: OpportunityId,
         contact: ContactId,
         role: BuyerRole,
     ) -> Result<OpportunityDetail> {
-        let opportunity = found(self.store.get_opportunity(id).await?, "opportunity", id)?;
+        actor.require_write()?;
+        let opportunity = self.visible_opportunity(actor, id).await?;
+        actor.check_edit_opportunity(&opportunity)?;
         self.check_account_contact(opportunity.account_id, contact)
             .await?;
         let history = HistoryEntry {
@@ -227,7 +255,7 @@ impl Services {
         self.store
             .set_opportunity_contact(id, contact, role, &history)
             .await?;
-        self.get_opportunity(id).await
+        self.get_opportunity(actor, id).await
     }
 
     async fn check_account_contact(&self, account: AccountId, contact: ContactId) -> Result<()> {
@@ -248,11 +276,14 @@ impl Services {
 
     async fn open_opportunity(
         &self,
+        actor: &Actor,
         id: OpportunityId,
         expected: Option<i64>,
         action: &'static str,
     ) -> Result<Opportunity> {
-        let current = found(self.store.get_opportunity(id).await?, "opportunity", id)?;
+        actor.require_write()?;
+        let current = self.visible_opportunity(actor, id).await?;
+        actor.check_edit_opportunity(&current)?;
         check_version(expected, current.version)?;
         if current.status != OpportunityStatus::Open {
             return Err(Error::IllegalTransition {

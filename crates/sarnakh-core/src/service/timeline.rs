@@ -1,7 +1,7 @@
 //! A record's timeline: its activities, follow-ups and recorded changes (stage moves,
 //! conversions, closes) merged in time order.
 
-use super::Services;
+use super::{Actor, Services};
 use crate::domain::{Activity, HistoryEntry, RecordRef, Task};
 use crate::error::Result;
 use chrono::{DateTime, Utc};
@@ -28,8 +28,8 @@ pub struct TimelineEntry {
 
 impl Services {
     /// Everything about `subject`, oldest first. Unknown records are a not-found error.
-    pub async fn timeline(&self, subject: RecordRef) -> Result<Vec<TimelineEntry>> {
-        self.check_subject(subject)
+    pub async fn timeline(&self, actor: &Actor, subject: RecordRef) -> Result<Vec<TimelineEntry>> {
+        self.check_subject(actor, subject)
             .await
             .map_err(|_| crate::Error::not_found(subject.kind(), subject.uuid()))?;
         let (activities, tasks, history) = (

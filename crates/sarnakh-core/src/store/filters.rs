@@ -5,6 +5,7 @@ use crate::domain::lifecycle::{LeadStage, LeadStatus};
 use crate::domain::page::SortDir;
 use crate::domain::task::DueFilter;
 use crate::domain::{AccountId, LeadId, LeadSource, OpportunityStatus, RecordRef, UserId};
+use crate::policy::Visibility;
 use chrono::{DateTime, Utc};
 
 /// Columns leads can be sorted by.
@@ -47,6 +48,8 @@ pub struct LeadFilter {
     pub owner: Option<UserId>,
     /// Text search over name, email, phone and company.
     pub q: Option<String>,
+    /// Rows the caller may see (set by the service from the policy).
+    pub visibility: Visibility,
     /// Sort column.
     pub sort: LeadSortField,
     /// Sort direction.
@@ -61,6 +64,7 @@ impl Default for LeadFilter {
             source: None,
             owner: None,
             q: None,
+            visibility: Visibility::All,
             sort: LeadSortField::CreatedAt,
             dir: SortDir::Desc,
         }
@@ -106,6 +110,8 @@ pub struct OpportunityFilter {
     pub lead: Option<LeadId>,
     /// Text search over name and product.
     pub q: Option<String>,
+    /// Rows the caller may see (set by the service from the policy).
+    pub visibility: Visibility,
     /// Sort column.
     pub sort: OpportunitySortField,
     /// Sort direction.
@@ -121,6 +127,7 @@ impl Default for OpportunityFilter {
             account: None,
             lead: None,
             q: None,
+            visibility: Visibility::All,
             sort: OpportunitySortField::CreatedAt,
             dir: SortDir::Desc,
         }
@@ -134,6 +141,8 @@ pub struct AccountFilter {
     pub q: Option<String>,
     /// Only customers (`true`) or only non-customers (`false`).
     pub customer: Option<bool>,
+    /// Rows the caller may see (by account owner).
+    pub visibility: Visibility,
 }
 
 /// Which contacts to list (newest first).
@@ -143,6 +152,8 @@ pub struct ContactFilter {
     pub account: Option<AccountId>,
     /// Text search over name and email.
     pub q: Option<String>,
+    /// Rows the caller may see (by the owner of the contact's account).
+    pub visibility: Visibility,
 }
 
 /// Which tasks to list (soonest due first).
@@ -156,4 +167,6 @@ pub struct TaskFilter {
     pub owner: Option<UserId>,
     /// Only about this record.
     pub subject: Option<RecordRef>,
+    /// Rows the caller may see (by task owner).
+    pub visibility: Visibility,
 }

@@ -105,7 +105,7 @@ pub async fn run(store: Arc<dyn Store>, cmd: LeadCommand) -> anyhow::Result<()> 
                 ..LeadDraft::default()
             };
             let lead = services
-                .capture_lead(Actor::SYSTEM, &draft)
+                .capture_lead(&Actor::SYSTEM, &draft)
                 .await
                 .map_err(explain)?;
             print_lead(lead, a.json)
@@ -134,7 +134,11 @@ pub async fn run(store: Arc<dyn Store>, cmd: LeadCommand) -> anyhow::Result<()> 
                 ..LeadFilter::default()
             };
             let page = services
-                .list_leads(&filter, &PageRequest::new(Some(a.limit), None))
+                .list_leads(
+                    &Actor::SYSTEM,
+                    &filter,
+                    &PageRequest::new(Some(a.limit), None),
+                )
                 .await
                 .map_err(explain)?;
             if a.json {
@@ -174,7 +178,10 @@ pub async fn run(store: Arc<dyn Store>, cmd: LeadCommand) -> anyhow::Result<()> 
             let id: LeadId = id
                 .parse()
                 .map_err(|_| anyhow::anyhow!("{id:?} is not a lead id (expected a UUID)"))?;
-            let lead = services.get_lead(id).await.map_err(explain)?;
+            let lead = services
+                .get_lead(&Actor::SYSTEM, id)
+                .await
+                .map_err(explain)?;
             print_lead(lead, json)
         }
     }
@@ -214,7 +221,7 @@ fn parse_opt<T>(
 }
 
 /// Turns a use-case error into a message a person can act on, one line per bad field.
-fn explain(e: Error) -> anyhow::Error {
+pub(super) fn explain(e: Error) -> anyhow::Error {
     match e {
         Error::Validation(errors) => {
             let lines: Vec<String> = errors
@@ -223,7 +230,7 @@ fn explain(e: Error) -> anyhow::Error {
                     format!("  --{}: {message}", field.replace('_', "-"))
                 })
                 .collect();
-            anyhow::anyhow!("the lead was not saved:\n{}", lines.join("\n"))
+            anyhow::anyhow!("nothing was saved:\n{}", lines.join("\n"))
         }
         other => anyhow::Error::new(other),
     }

@@ -3,6 +3,9 @@
 
 mod lead;
 mod serve;
+mod user;
+
+use lead::explain;
 
 use crate::store_url::{DEFAULT_DATABASE_URL, open_store, redact};
 use anyhow::Context;
@@ -46,6 +49,12 @@ pub enum Command {
     /// Capture, list and show leads.
     #[command(subcommand)]
     Lead(Box<lead::LeadCommand>),
+    /// Add and list users.
+    #[command(subcommand)]
+    User(Box<user::UserCommand>),
+    /// Create API tokens.
+    #[command(subcommand)]
+    Token(user::TokenCommand),
 }
 
 /// Runs the parsed command.
@@ -60,6 +69,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo(args) => serve::demo(store, &args).await,
         Command::Lead(cmd) => lead::run(store, *cmd).await,
+        Command::User(cmd) => user::run_user(store, *cmd).await,
+        Command::Token(cmd) => user::run_token(store, cmd).await,
     }
 }
 

@@ -5,6 +5,9 @@ use crate::store_url::redact;
 use anyhow::Context;
 use clap::Args;
 use sarnakh_core::Error;
+use sarnakh_core::domain::TokenScope;
+use sarnakh_core::domain::user::UserDraft;
+use sarnakh_core::service::Actor;
 use sarnakh_core::service::Services;
 use sarnakh_core::store::Store;
 use std::net::SocketAddr;
@@ -13,7 +16,7 @@ use std::sync::Arc;
 /// Options of `sarnakh serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on. The API has no login yet, so keep it on loopback.
+    /// Address to listen on.
     #[arg(long, env = "SARNAKH_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
     /// Fill an empty database with demo data before serving.
@@ -44,7 +47,10 @@ pub async fn serve(store: Arc<dyn Store>, url: &str, args: ServeArgs) -> anyhow:
         )
         .await
         {
-            Ok(summary) => print_summary(&summary),
+            Ok(summary) => {
+                print_summary(&summary);
+                demo_admin(&store).await?;
+            }
             Err(Error::Conflict(why)) => tracing::info!("demo data not added: {why}"),
             Err(e) => return Err(e).context("could not create the demo data"),
         }
@@ -67,7 +73,7 @@ pub async fn serve(store: Arc<dyn Store>, url: &str, args: ServeArgs) -> anyhow:
 pub async fn demo(store: Arc<dyn Store>, args: &DemoArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let summary = generate(
-        store,
+        store.clone(),
         &DemoOptions {
             leads: args.leads,
             seed: args.seed,
@@ -76,7 +82,38 @@ pub async fn demo(store: Arc<dyn Store>, args: &DemoArgs) -> anyhow::Result<()> 
     .await
     .context("could not create the demo data")?;
     print_summary(&summary);
+    demo_admin(&store).await?;
     println!("done in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Adds the demo's admin and prints its password and a read-write API token, once.
+async fn demo_admin(store: &Arc<dyn Store>) -> anyhow::Result<()> {
+    let services = Services::new(store.clone());
+    let draft = UserDraft {
+        email: Some("admin@demo.sarnakh.example".into()),
+        display_name: Some("Demo Admin".into()),
+        role: Some("admin".into()),
+        ..UserDraft::default()
+    };
+    let (admin, password) = services
+        .add_user(&Actor::SYSTEM, &draft, None)
+        .await
+        .context("could not add the demo admin")?;
+    let (_, token) = services
+        .create_token(&Actor::SYSTEM, admin.id, "demo", TokenScope::Write)
+        .await
+        .context("could not create the demo token")?;
+    println!(
+        "  {:<40} {:<28} {:<14} password: {password}",
+        admin.email,
+        admin.display_name,
+        admin.role.as_str()
+    );
+    println!("API token of the demo admin (shown once): {token}");
+    println!(
+        "  try: curl -H 'Authorization: Bearer {token}' 'http://127.0.0.1:8080/api/v1/leads?limit=5'"
+    );
     Ok(())
 }
 
@@ -96,9 +133,18 @@ fn print_summary(s: &DemoSummary) {
         s.tasks,
         s.overdue_tasks
     );
-    println!("demo users (sign-in arrives with user accounts; these own the demo records):");
+    println!("demo users (passwords are shown once):");
     for u in &s.users {
-        println!("  {:<40} {:<28} {}", u.email, u.display_name, u.role);
+        let password = u
+            .password
+            .as_deref()
+            .unwrap_or("(existing user, unchanged)");
+        println!(
+            "  {:<40} {:<28} {:<14} password: {password}",
+            u.email,
+            u.display_name,
+            u.role.as_str()
+        );
     }
 }
 

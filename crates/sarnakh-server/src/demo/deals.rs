@@ -69,7 +69,7 @@ impl Sim {
             note: Some("Need, budget and timeline confirmed".into()),
             ..ConvertDraft::default()
         };
-        let outcome = self.services.convert_lead(by(owner), id, &draft).await?;
+        let outcome = self.services.convert_lead(&by(owner), id, &draft).await?;
         self.note_state(i, &outcome.lead);
         self.tally.accounts.insert(outcome.account_id);
         // The person who brought the deal in is its decision maker, budget holder or champion.
@@ -80,7 +80,7 @@ impl Sim {
         for (opportunity, product) in outcome.opportunities.iter().zip(products) {
             if self.rng.f64() < 0.7 {
                 self.services
-                    .set_buyer_role(by(owner), opportunity.id, outcome.contact_id, role)
+                    .set_buyer_role(&by(owner), opportunity.id, outcome.contact_id, role)
                     .await?;
             }
             self.open_deal(opportunity, who.company.clone(), who.country, product, 0)
@@ -107,7 +107,7 @@ impl Sim {
         );
         let opportunity = self
             .services
-            .create_opportunity(by(card.owner), card.account, &draft, card.contact)
+            .create_opportunity(&by(card.owner), card.account, &draft, card.contact)
             .await?;
         self.open_deal(
             &opportunity,
@@ -146,7 +146,7 @@ impl Sim {
                     ..CloseDraft::default()
                 };
                 self.services
-                    .close_opportunity(by(card.owner), card.id, &draft)
+                    .close_opportunity(&by(card.owner), card.id, &draft)
                     .await?;
                 self.tally.lost += 1;
                 Ok(())
@@ -168,7 +168,7 @@ impl Sim {
                     ..CloseDraft::default()
                 };
                 self.services
-                    .close_opportunity(by(card.owner), card.id, &draft)
+                    .close_opportunity(&by(card.owner), card.id, &draft)
                     .await?;
                 self.tally.won += 1;
                 if self.rng.f64() < 0.4 {
@@ -181,7 +181,7 @@ impl Sim {
                 let next = card.stage + 1;
                 self.set(now + Duration::minutes(45));
                 self.services
-                    .move_opportunity(by(card.owner), card.id, &self.stages[next], None)
+                    .move_opportunity(&by(card.owner), card.id, &self.stages[next], None)
                     .await?;
                 self.opps[o].stage = next;
                 self.stage_work(o).await

@@ -60,6 +60,8 @@ pub struct DemoLogin {
     pub display_name: String,
     /// Role.
     pub role: Role,
+    /// The generated password, shown once; `None` when the user already existed.
+    pub password: Option<String>,
 }
 
 /// What the generator created.
@@ -261,7 +263,13 @@ mod tests {
         let many = PageRequest::new(Some(200), None);
         let services = Services::new(store.clone());
         let overdue = services
-            .list_tasks(DueFilter::Overdue, None, None, &many)
+            .list_tasks(
+                &sarnakh_core::service::Actor::SYSTEM,
+                DueFilter::Overdue,
+                None,
+                None,
+                &many,
+            )
             .await
             .expect("tasks");
         assert!(

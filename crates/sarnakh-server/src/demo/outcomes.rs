@@ -85,7 +85,7 @@ impl Sim {
             note: Some("Ready to talk again".into()),
             ..LifecycleInput::default()
         };
-        let lead = self.services.reopen_lead(by(owner), id, &input).await?;
+        let lead = self.services.reopen_lead(&by(owner), id, &input).await?;
         self.note_state(i, &lead);
         let next = self.later(now, 24, 120);
         self.schedule(
@@ -110,7 +110,7 @@ impl Sim {
             note: Some(pick(&mut self.rng, NURTURE_NOTES).to_owned()),
             ..LifecycleInput::default()
         };
-        let lead = self.services.nurture_lead(by(owner), id, &input).await?;
+        let lead = self.services.nurture_lead(&by(owner), id, &input).await?;
         self.note_state(i, &lead);
         let due = until.and_hms_opt(7, 0, 0).map_or(at, |d| d.and_utc());
         let task = self
@@ -139,7 +139,7 @@ impl Sim {
         };
         let lead = self
             .services
-            .disqualify_lead(by(card.owner), card.id, &input)
+            .disqualify_lead(&by(card.owner), card.id, &input)
             .await?;
         self.note_state(i, &lead);
         Ok(())

@@ -64,9 +64,7 @@ pub(super) struct Sim {
 
 /// A user acting.
 pub(super) fn by(user: UserId) -> Actor {
-    Actor {
-        user_id: Some(user),
-    }
+    Actor::on_behalf_of(user)
 }
 
 impl Sim {
@@ -169,7 +167,7 @@ impl Sim {
             owner_id: Some(owner),
             ..ActivityDraft::default()
         };
-        self.services.log_activity(by(owner), &draft).await?;
+        self.services.log_activity(&by(owner), &draft).await?;
         self.tally.activities += 1;
         Ok(())
     }
@@ -193,7 +191,7 @@ impl Sim {
             owner_id: Some(owner),
             ..TaskDraft::default()
         };
-        let task = self.services.create_task(by(owner), &draft).await?;
+        let task = self.services.create_task(&by(owner), &draft).await?;
         self.tally.tasks.insert(task.id, (task.due_at, false));
         let roll = self.rng.f64();
         let at = if roll < done {
@@ -210,7 +208,9 @@ impl Sim {
 
     /// Marks a task done now.
     pub async fn complete(&mut self, id: TaskId) -> Result<(), Error> {
-        self.services.complete_task(id, None).await?;
+        self.services
+            .complete_task(&Actor::SYSTEM, id, None)
+            .await?;
         if let Some(entry) = self.tally.tasks.get_mut(&id) {
             entry.1 = true;
         }

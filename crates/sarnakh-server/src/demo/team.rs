@@ -5,7 +5,8 @@ use super::companies::Country;
 use super::sim::Sim;
 use chrono::{DateTime, Utc};
 use sarnakh_core::Error;
-use sarnakh_core::domain::{Role, User, UserId};
+use sarnakh_core::credentials;
+use sarnakh_core::domain::{Role, User};
 use sarnakh_core::store::Store;
 use std::sync::Arc;
 
@@ -30,18 +31,16 @@ pub(super) async fn team(
     let mut logins = Vec::with_capacity(TEAM.len());
     for (login, name, role, countries) in TEAM {
         let email = format!("{login}@demo.sarnakh.example");
-        let id = match existing.iter().find(|u| u.email == email) {
-            Some(user) => user.id,
+        let (id, password) = match existing.iter().find(|u| u.email == email) {
+            Some(user) => (user.id, None),
             None => {
-                let user = User {
-                    id: UserId::new(),
-                    email: email.clone(),
-                    display_name: (*name).to_owned(),
-                    role: *role,
-                    created_at: joined,
-                };
+                let user = User::new(&email, name, *role, joined);
                 store.insert_user(&user).await?;
-                user.id
+                let password = credentials::generate_password();
+                store
+                    .set_password_hash(user.id, &credentials::hash_password(&password))
+                    .await?;
+                (user.id, Some(password))
             }
         };
         match role {
@@ -53,6 +52,7 @@ pub(super) async fn team(
             email,
             display_name: (*name).to_owned(),
             role: *role,
+            password,
         });
     }
     Ok(logins)

@@ -35,7 +35,7 @@ impl Sim {
             LeadSource::Import | LeadSource::Event => by(self.marketing),
             _ => by(owner),
         };
-        let lead = self.services.capture_lead(actor, &who.draft).await?;
+        let lead = self.services.capture_lead(&actor, &who.draft).await?;
         let qualify_odds = match who.source {
             LeadSource::Referral => 0.5,
             LeadSource::Partner | LeadSource::InboundCall => 0.45,
@@ -216,11 +216,11 @@ impl Sim {
         };
         self.set(now + Duration::minutes(20));
         self.services
-            .update_lead(by(owner), id, patch, None)
+            .update_lead(&by(owner), id, patch, None)
             .await?;
         self.set(now + Duration::minutes(23));
         self.services
-            .qualify_lead(by(owner), id, &LifecycleInput::default())
+            .qualify_lead(&by(owner), id, &LifecycleInput::default())
             .await?;
         let card = &mut self.leads[i];
         card.prospect = true;

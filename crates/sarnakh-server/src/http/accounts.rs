@@ -1,13 +1,14 @@
 //! `/api/v1/accounts` and `/api/v1/contacts`: the organisations and people that lead
 //! conversion produces, and more deals for an existing customer.
 
+use super::AppState;
+use super::auth::Authenticated;
 use super::error::{ApiResult, Problem};
 use super::extract::{ApiJson, ApiQuery, etag, parse_id};
 use super::leads::OpportunityRequest;
 use super::list::{page_request, page_type};
 use super::opportunities::OpportunityJson;
 use super::timeline::TimelineJson;
-use super::{AppState, actor};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -140,15 +141,17 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", params(AccountListQuery), responses((status = 200, body = AccountPage), (status = 400, body = Problem)))]
 pub async fn list_accounts(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<AccountListQuery>,
 ) -> ApiResult<axum::Json<AccountPage>> {
     let filter = AccountFilter {
         q: q.q,
         customer: q.customer,
+        ..AccountFilter::default()
     };
     let page = page_request(q.limit, q.cursor.as_deref())?;
     Ok(axum::Json(AccountPage::from_page(
-        app.services.list_accounts(&filter, &page).await?,
+        app.services.list_accounts(&actor, &filter, &page).await?,
     )))
 }
 
@@ -156,9 +159,13 @@ pub async fn list_accounts(
 #[utoipa::path(get, path = "/api/v1/accounts/{id}", tag = "accounts", params(("id" = String, Path)), responses((status = 200, body = AccountJson), (status = 404, body = Problem)))]
 pub async fn get_account(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<impl IntoResponse> {
-    let account = app.services.get_account(parse_id(&id, "account")?).await?;
+    let account = app
+        .services
+        .get_account(&actor, parse_id(&id, "account")?)
+        .await?;
     Ok((
         etag(account.version),
         axum::Json(AccountJson::from(account)),
@@ -170,6 +177,7 @@ pub async fn get_account(
     responses((status = 201, body = OpportunityJson), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_account_opportunity(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<CreateOpportunityRequest>,
 ) -> ApiResult<impl IntoResponse> {
@@ -177,7 +185,7 @@ pub async fn create_account_opportunity(
     let contact = body.contact_id.map(ContactId::from_uuid);
     let o = app
         .services
-        .create_opportunity(actor(), account, &body.opportunity.into(), contact)
+        .create_opportunity(&actor, account, &body.opportunity.into(), contact)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -190,11 +198,12 @@ pub async fn create_account_opportunity(
 #[utoipa::path(get, path = "/api/v1/accounts/{id}/timeline", tag = "accounts", params(("id" = String, Path)), responses((status = 200, body = TimelineJson), (status = 404, body = Problem)))]
 pub async fn account_timeline(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<TimelineJson>> {
     let subject = RecordRef::Account(parse_id(&id, "account")?);
     Ok(axum::Json(TimelineJson::from(
-        app.services.timeline(subject).await?,
+        app.services.timeline(&actor, subject).await?,
     )))
 }
 
@@ -202,15 +211,17 @@ pub async fn account_timeline(
 #[utoipa::path(get, path = "/api/v1/contacts", tag = "accounts", params(ContactListQuery), responses((status = 200, body = ContactPage), (status = 400, body = Problem)))]
 pub async fn list_contacts(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<ContactListQuery>,
 ) -> ApiResult<axum::Json<ContactPage>> {
     let filter = ContactFilter {
         account: q.account.map(AccountId::from_uuid),
         q: q.q,
+        ..ContactFilter::default()
     };
     let page = page_request(q.limit, q.cursor.as_deref())?;
     Ok(axum::Json(ContactPage::from_page(
-        app.services.list_contacts(&filter, &page).await?,
+        app.services.list_contacts(&actor, &filter, &page).await?,
     )))
 }
 
@@ -218,9 +229,13 @@ pub async fn list_contacts(
 #[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "accounts", params(("id" = String, Path)), responses((status = 200, body = ContactJson), (status = 404, body = Problem)))]
 pub async fn get_contact(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<impl IntoResponse> {
-    let contact = app.services.get_contact(parse_id(&id, "contact")?).await?;
+    let contact = app
+        .services
+        .get_contact(&actor, parse_id(&id, "contact")?)
+        .await?;
     Ok((
         etag(contact.version),
         axum::Json(ContactJson::from(contact)),
@@ -231,10 +246,11 @@ pub async fn get_contact(
 #[utoipa::path(get, path = "/api/v1/contacts/{id}/timeline", tag = "accounts", params(("id" = String, Path)), responses((status = 200, body = TimelineJson), (status = 404, body = Problem)))]
 pub async fn contact_timeline(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<TimelineJson>> {
     let subject = RecordRef::Contact(parse_id(&id, "contact")?);
     Ok(axum::Json(TimelineJson::from(
-        app.services.timeline(subject).await?,
+        app.services.timeline(&actor, subject).await?,
     )))
 }

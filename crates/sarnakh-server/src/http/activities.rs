@@ -1,10 +1,11 @@
 //! `/api/v1/activities`, `/api/v1/tasks` and `/api/v1/users`: what happened, what to do
 //! next and by whom.
 
+use super::AppState;
+use super::auth::Authenticated;
 use super::error::{ApiResult, Problem};
 use super::extract::{ApiJson, ApiQuery, etag, if_match, parse_id};
 use super::list::{enum_param, page_request, page_type};
-use super::{AppState, actor};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
@@ -169,6 +170,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 201, body = ActivityJson), (status = 422, body = Problem)))]
 pub async fn create_activity(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     ApiJson(b): ApiJson<CreateActivityRequest>,
 ) -> ApiResult<impl IntoResponse> {
     let draft = ActivityDraft {
@@ -181,7 +183,7 @@ pub async fn create_activity(
         occurred_at: b.occurred_at,
         owner_id: b.owner_id.map(UserId::from_uuid),
     };
-    let activity = app.services.log_activity(actor(), &draft).await?;
+    let activity = app.services.log_activity(&actor, &draft).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(ActivityJson::from(activity)),
@@ -192,6 +194,7 @@ pub async fn create_activity(
 #[utoipa::path(get, path = "/api/v1/tasks", tag = "follow-ups", params(TaskListQuery), responses((status = 200, body = TaskPage), (status = 400, body = Problem)))]
 pub async fn list_tasks(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<TaskListQuery>,
 ) -> ApiResult<axum::Json<TaskPage>> {
     let due = enum_param(
@@ -204,7 +207,7 @@ pub async fn list_tasks(
     let page = page_request(q.limit, q.cursor.as_deref())?;
     let tasks = app
         .services
-        .list_tasks(due, q.owner.map(UserId::from_uuid), None, &page)
+        .list_tasks(&actor, due, q.owner.map(UserId::from_uuid), None, &page)
         .await?;
     Ok(axum::Json(TaskPage::from_page(tasks)))
 }
@@ -213,6 +216,7 @@ pub async fn list_tasks(
 #[utoipa::path(post, path = "/api/v1/tasks", tag = "follow-ups", request_body = CreateTaskRequest, responses((status = 201, body = TaskJson), (status = 422, body = Problem)))]
 pub async fn create_task(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     ApiJson(b): ApiJson<CreateTaskRequest>,
 ) -> ApiResult<impl IntoResponse> {
     let draft = TaskDraft {
@@ -223,7 +227,7 @@ pub async fn create_task(
         due_at: b.due_at,
         owner_id: b.owner_id.map(UserId::from_uuid),
     };
-    let task = app.services.create_task(actor(), &draft).await?;
+    let task = app.services.create_task(&actor, &draft).await?;
     Ok((
         StatusCode::CREATED,
         etag(task.version),
@@ -235,9 +239,13 @@ pub async fn create_task(
 #[utoipa::path(get, path = "/api/v1/tasks/{id}", tag = "follow-ups", params(("id" = String, Path)), responses((status = 200, body = TaskJson), (status = 404, body = Problem)))]
 pub async fn get_task(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<impl IntoResponse> {
-    let task = app.services.get_task(parse_id(&id, "task")?).await?;
+    let task = app
+        .services
+        .get_task(&actor, parse_id(&id, "task")?)
+        .await?;
     Ok((etag(task.version), axum::Json(TaskJson::from(task))))
 }
 
@@ -246,12 +254,13 @@ pub async fn get_task(
     responses((status = 200, body = TaskJson), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem)))]
 pub async fn complete_task(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<impl IntoResponse> {
     let task = app
         .services
-        .complete_task(parse_id(&id, "task")?, if_match(&headers)?)
+        .complete_task(&actor, parse_id(&id, "task")?, if_match(&headers)?)
         .await?;
     Ok((etag(task.version), axum::Json(TaskJson::from(task))))
 }

@@ -128,6 +128,9 @@ impl From<Error> for ApiError {
             Error::NotFound { .. } => Self::new(StatusCode::NOT_FOUND, "not_found", detail),
             Error::Conflict(_) => Self::new(StatusCode::CONFLICT, "conflict", detail),
             Error::Forbidden(_) => Self::new(StatusCode::FORBIDDEN, "forbidden", detail),
+            Error::Unauthenticated => {
+                Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", detail)
+            }
             Error::IllegalTransition { from, action } => {
                 let mut p = Self::new(StatusCode::CONFLICT, "illegal_transition", detail);
                 p.0.current_state = Some(from);
@@ -193,6 +196,12 @@ impl IntoResponse for ApiError {
             body,
         )
             .into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer realm=\"sarnakh\""),
+            );
+        }
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response
                 .headers_mut()

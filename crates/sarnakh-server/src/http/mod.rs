@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod auth;
 mod docs;
 pub mod error;
 pub mod extract;
@@ -14,12 +15,22 @@ pub mod timeline;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, StatusCode};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use error::ApiError;
-use sarnakh_core::service::{Actor, Services};
+use sarnakh_core::service::Services;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
+
+/// Content security policy of every response: our own scripts only, never inline; no
+/// framing.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/// A layer that sets a security header on every response unless the handler set it.
+fn header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
 
 /// Largest request body accepted, in bytes.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -31,12 +42,6 @@ pub struct AppState {
     pub services: Services,
 }
 
-/// The acting user. Requests are not authenticated yet (that lands with user accounts and
-/// API tokens); until then the server listens on loopback by default and acts as the system.
-pub(crate) fn actor() -> Actor {
-    Actor::SYSTEM
-}
-
 /// The whole HTTP application.
 pub fn app(services: Services) -> Router {
     let (api, openapi) = OpenApiRouter::with_openapi(docs::base())
@@ -44,6 +49,7 @@ pub fn app(services: Services) -> Router {
         .merge(opportunities::router())
         .merge(accounts::router())
         .merge(activities::router())
+        .merge(auth::router())
         .split_for_parts();
     let openapi = docs::finish(openapi);
     let request_id = HeaderName::from_static("x-request-id");
@@ -52,6 +58,10 @@ pub fn app(services: Services) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header(header::REFERRER_POLICY, "no-referrer"))
+        .layer(header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))

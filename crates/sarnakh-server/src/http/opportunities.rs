@@ -1,12 +1,13 @@
 //! `/api/v1/opportunities` and `/api/v1/pipeline/stages`: list and read deals, move them
 //! across stages, record buyer roles, close them won or lost.
 
+use super::AppState;
 use super::accounts::ContactJson;
+use super::auth::Authenticated;
 use super::error::{ApiResult, Problem};
 use super::extract::{ApiJson, ApiQuery, etag, if_match, parse_id};
 use super::list::{enum_param, page_request, page_type, sort_param};
 use super::timeline::TimelineJson;
-use super::{AppState, actor};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
@@ -222,6 +223,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, body = OpportunityPage), (status = 400, body = Problem)))]
 pub async fn list_opportunities(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<OpportunityListQuery>,
 ) -> ApiResult<axum::Json<OpportunityPage>> {
     let (sort, dir) = sort_param(
@@ -244,10 +246,13 @@ pub async fn list_opportunities(
         q: q.q,
         sort,
         dir,
+        visibility: Default::default(),
     };
     let page = page_request(q.limit, q.cursor.as_deref())?;
     Ok(axum::Json(OpportunityPage::from_page(
-        app.services.list_opportunities(&filter, &page).await?,
+        app.services
+            .list_opportunities(&actor, &filter, &page)
+            .await?,
     )))
 }
 
@@ -256,11 +261,12 @@ pub async fn list_opportunities(
     responses((status = 200, body = OpportunityDetailJson), (status = 404, body = Problem)))]
 pub async fn get_opportunity(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<impl IntoResponse> {
     let detail = app
         .services
-        .get_opportunity(parse_id(&id, "opportunity")?)
+        .get_opportunity(&actor, parse_id(&id, "opportunity")?)
         .await?;
     Ok((
         etag(detail.opportunity.version),
@@ -273,6 +279,7 @@ pub async fn get_opportunity(
     responses((status = 200, body = OpportunityJson), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn move_opportunity(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     Path(id): Path<String>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<MoveStageRequest>,
@@ -280,7 +287,7 @@ pub async fn move_opportunity(
     let id: OpportunityId = parse_id(&id, "opportunity")?;
     let o = app
         .services
-        .move_opportunity(actor(), id, &body.stage, if_match(&headers)?)
+        .move_opportunity(&actor, id, &body.stage, if_match(&headers)?)
         .await?;
     Ok((etag(o.version), axum::Json(OpportunityJson::from(o))))
 }
@@ -290,6 +297,7 @@ pub async fn move_opportunity(
     responses((status = 200, body = OpportunityJson), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn close_opportunity(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     Path(id): Path<String>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<CloseRequest>,
@@ -301,7 +309,7 @@ pub async fn close_opportunity(
         note: body.note,
         expected_version: if_match(&headers)?,
     };
-    let o = app.services.close_opportunity(actor(), id, &draft).await?;
+    let o = app.services.close_opportunity(&actor, id, &draft).await?;
     Ok((etag(o.version), axum::Json(OpportunityJson::from(o))))
 }
 
@@ -311,6 +319,7 @@ pub async fn close_opportunity(
     responses((status = 200, body = OpportunityDetailJson), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn set_buyer_role(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     Path((id, contact_id)): Path<(String, String)>,
     ApiJson(body): ApiJson<BuyerRoleRequest>,
 ) -> ApiResult<axum::Json<OpportunityDetailJson>> {
@@ -324,7 +333,7 @@ pub async fn set_buyer_role(
     let detail = app
         .services
         .set_buyer_role(
-            actor(),
+            &actor,
             parse_id(&id, "opportunity")?,
             parse_id(&contact_id, "contact")?,
             role,
@@ -338,11 +347,12 @@ pub async fn set_buyer_role(
     responses((status = 200, body = TimelineJson), (status = 404, body = Problem)))]
 pub async fn opportunity_timeline(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<TimelineJson>> {
     let subject = RecordRef::Opportunity(parse_id(&id, "opportunity")?);
     Ok(axum::Json(TimelineJson::from(
-        app.services.timeline(subject).await?,
+        app.services.timeline(&actor, subject).await?,
     )))
 }
 

@@ -16,10 +16,12 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use tower::ServiceExt;
 
-/// The app under test and its store.
+/// The app under test, its store, and an admin's read-write token sent by default.
 pub struct TestApp {
     pub router: Router,
     pub store: Arc<dyn Store>,
+    pub services: Services,
+    pub token: String,
 }
 
 /// A response: status, headers and parsed JSON body (Null when empty).
@@ -58,8 +60,18 @@ impl TestApp {
                 .await
                 .expect("open store"),
         );
-        let router = sarnakh_server::http::app(Services::new(store.clone()));
-        Self { router, store }
+        let services = Services::new(store.clone());
+        let router = sarnakh_server::http::app(services.clone());
+        let mut app = Self {
+            router,
+            store,
+            services,
+            token: String::new(),
+        };
+        app.token = app
+            .token_for("admin@test.example", "admin", None, "write")
+            .await;
+        app
     }
 
     /// Sends raw bytes with the given content type and extra headers.
@@ -77,6 +89,12 @@ impl TestApp {
         }
         for (k, v) in headers {
             req = req.header(*k, *v);
+        }
+        if !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+        {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {}", self.token));
         }
         let response = self
             .router
@@ -144,6 +162,58 @@ impl TestApp {
 
     pub async fn post(&self, uri: &str, body: Value) -> Reply {
         self.send("POST", uri, body).await
+    }
+
+    /// Adds a user and returns a token of `scope` (`read` or `write`) for them.
+    pub async fn token_for(
+        &self,
+        email: &str,
+        role: &str,
+        team: Option<&str>,
+        scope: &str,
+    ) -> String {
+        use sarnakh_core::domain::TokenScope;
+        use sarnakh_core::domain::user::UserDraft;
+        use sarnakh_core::service::Actor;
+        let draft = UserDraft {
+            email: Some(email.into()),
+            display_name: Some(email.into()),
+            role: Some(role.into()),
+            team: team.map(Into::into),
+            ..UserDraft::default()
+        };
+        let (user, _) = self
+            .services
+            .add_user(&Actor::SYSTEM, &draft, None)
+            .await
+            .expect("add user");
+        let scope = TokenScope::parse(scope).expect("scope");
+        self.services
+            .create_token(&Actor::SYSTEM, user.id, "test", scope)
+            .await
+            .expect("token")
+            .1
+    }
+
+    /// Sends a request as the holder of `token` ("" for none).
+    pub async fn as_user(
+        &self,
+        token: &str,
+        method: &str,
+        uri: &str,
+        body: Option<Value>,
+    ) -> Reply {
+        let bearer = if token.is_empty() {
+            String::new()
+        } else {
+            format!("Bearer {token}")
+        };
+        let (ct, bytes) = match body {
+            Some(b) => (Some("application/json"), b.to_string().into_bytes()),
+            None => (None, Vec::new()),
+        };
+        self.raw(method, uri, ct, bytes, &[("authorization", &bearer)])
+            .await
     }
 
     /// How many leads exist, to prove a refused request wrote nothing.

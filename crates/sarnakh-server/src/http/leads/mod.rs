@@ -5,18 +5,19 @@ mod wire;
 
 pub use wire::*;
 
+use super::AppState;
+use super::auth::Authenticated;
 use super::error::{ApiResult, Problem};
 use super::extract::{ApiJson, ApiQuery, etag, if_match, parse_id};
 use super::list::{enum_param, page_request, page_type, sort_param};
 use super::timeline::TimelineJson;
-use super::{AppState, actor};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use sarnakh_core::domain::lifecycle::{LeadStage, LeadStatus};
 use sarnakh_core::domain::page::SortDir;
 use sarnakh_core::domain::{LeadId, LeadSource, RecordRef, UserId};
-use sarnakh_core::service::{ConvertDraft, LifecycleInput};
+use sarnakh_core::service::{Actor, ConvertDraft, LifecycleInput};
 use sarnakh_core::store::{LeadFilter, LeadSortField};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -41,6 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, body = LeadPage), (status = 400, body = Problem)))]
 pub async fn list_leads(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<LeadListQuery>,
 ) -> ApiResult<axum::Json<LeadPage>> {
     let (sort, dir) = sort_param(
@@ -72,10 +74,11 @@ pub async fn list_leads(
         q: q.q,
         sort,
         dir,
+        visibility: Default::default(),
     };
     let page = page_request(q.limit, q.cursor.as_deref())?;
     Ok(axum::Json(LeadPage::from_page(
-        app.services.list_leads(&filter, &page).await?,
+        app.services.list_leads(&actor, &filter, &page).await?,
     )))
 }
 
@@ -84,9 +87,10 @@ pub async fn list_leads(
     responses((status = 201, body = LeadJson), (status = 400, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_lead(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     ApiJson(body): ApiJson<CreateLeadRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    let lead = app.services.capture_lead(actor(), &body.into()).await?;
+    let lead = app.services.capture_lead(&actor, &body.into()).await?;
     Ok((
         StatusCode::CREATED,
         etag(lead.version),
@@ -99,9 +103,13 @@ pub async fn create_lead(
     responses((status = 200, body = LeadJson), (status = 404, body = Problem)))]
 pub async fn get_lead(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<impl IntoResponse> {
-    let lead = app.services.get_lead(parse_id(&id, "lead")?).await?;
+    let lead = app
+        .services
+        .get_lead(&actor, parse_id(&id, "lead")?)
+        .await?;
     Ok((etag(lead.version), axum::Json(LeadJson::from(lead))))
 }
 
@@ -110,6 +118,7 @@ pub async fn get_lead(
     responses((status = 200, body = LeadJson), (status = 404, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_lead(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     Path(id): Path<String>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<UpdateLeadRequest>,
@@ -117,13 +126,14 @@ pub async fn update_lead(
     let id: LeadId = parse_id(&id, "lead")?;
     let lead = app
         .services
-        .update_lead(actor(), id, body.into(), if_match(&headers)?)
+        .update_lead(&actor, id, body.into(), if_match(&headers)?)
         .await?;
     Ok((etag(lead.version), axum::Json(LeadJson::from(lead))))
 }
 
 async fn transition(
     app: &AppState,
+    actor: &Actor,
     id: &str,
     headers: &HeaderMap,
     body: Option<TransitionRequest>,
@@ -139,10 +149,10 @@ async fn transition(
     };
     let s = &app.services;
     let lead = match action {
-        Action::Qualify => s.qualify_lead(actor(), id, &input).await?,
-        Action::Disqualify => s.disqualify_lead(actor(), id, &input).await?,
-        Action::Nurture => s.nurture_lead(actor(), id, &input).await?,
-        Action::Reopen => s.reopen_lead(actor(), id, &input).await?,
+        Action::Qualify => s.qualify_lead(actor, id, &input).await?,
+        Action::Disqualify => s.disqualify_lead(actor, id, &input).await?,
+        Action::Nurture => s.nurture_lead(actor, id, &input).await?,
+        Action::Reopen => s.reopen_lead(actor, id, &input).await?,
     };
     Ok((etag(lead.version), axum::Json(LeadJson::from(lead))))
 }
@@ -159,11 +169,20 @@ enum Action {
     responses((status = 200, body = LeadJson), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn qualify_lead(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Option<ApiJson<TransitionRequest>>,
 ) -> ApiResult<impl IntoResponse> {
-    transition(&app, &id, &headers, body.map(|b| b.0), Action::Qualify).await
+    transition(
+        &app,
+        &actor,
+        &id,
+        &headers,
+        body.map(|b| b.0),
+        Action::Qualify,
+    )
+    .await
 }
 
 /// Disqualify a lead or prospect with a reason.
@@ -171,11 +190,12 @@ pub async fn qualify_lead(
     responses((status = 200, body = LeadJson), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn disqualify_lead(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     Path(id): Path<String>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<TransitionRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    transition(&app, &id, &headers, Some(body), Action::Disqualify).await
+    transition(&app, &actor, &id, &headers, Some(body), Action::Disqualify).await
 }
 
 /// Park a lead or prospect until a date (`until`).
@@ -183,11 +203,12 @@ pub async fn disqualify_lead(
     responses((status = 200, body = LeadJson), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn nurture_lead(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     Path(id): Path<String>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<TransitionRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    transition(&app, &id, &headers, Some(body), Action::Nurture).await
+    transition(&app, &actor, &id, &headers, Some(body), Action::Nurture).await
 }
 
 /// Reopen a disqualified or nurtured lead.
@@ -195,11 +216,20 @@ pub async fn nurture_lead(
     responses((status = 200, body = LeadJson), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem)))]
 pub async fn reopen_lead(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Option<ApiJson<TransitionRequest>>,
 ) -> ApiResult<impl IntoResponse> {
-    transition(&app, &id, &headers, body.map(|b| b.0), Action::Reopen).await
+    transition(
+        &app,
+        &actor,
+        &id,
+        &headers,
+        body.map(|b| b.0),
+        Action::Reopen,
+    )
+    .await
 }
 
 /// Convert a prospect into an account, a contact and one or more opportunities, atomically.
@@ -207,6 +237,7 @@ pub async fn reopen_lead(
     responses((status = 201, body = ConvertResponse), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn convert_lead(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     Path(id): Path<String>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<ConvertRequest>,
@@ -220,7 +251,7 @@ pub async fn convert_lead(
         opportunities: body.opportunities.into_iter().map(Into::into).collect(),
         note: body.note,
     };
-    let outcome = app.services.convert_lead(actor(), id, &draft).await?;
+    let outcome = app.services.convert_lead(&actor, id, &draft).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(ConvertResponse::from(outcome)),
@@ -232,10 +263,11 @@ pub async fn convert_lead(
     responses((status = 200, body = TimelineJson), (status = 404, body = Problem)))]
 pub async fn lead_timeline(
     State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<TimelineJson>> {
     let subject = RecordRef::Lead(parse_id(&id, "lead")?);
     Ok(axum::Json(TimelineJson::from(
-        app.services.timeline(subject).await?,
+        app.services.timeline(&actor, subject).await?,
     )))
 }
