@@ -12,7 +12,7 @@
 //!   no individual deals (deal amounts reach marketing only through reports).
 //! - a **read-only token** may read what its user may read, and write nothing.
 
-use crate::domain::{Lead, Opportunity, Role, Task, TeamId, TokenScope, UserId};
+use crate::domain::{Lead, Opportunity, Role, Task, TeamId, TokenId, TokenScope, UserId};
 use crate::error::{Error, Result};
 use std::sync::Arc;
 
@@ -29,6 +29,8 @@ pub struct Principal {
     pub team_members: Vec<UserId>,
     /// What the credential allows (a session is `Write`).
     pub scope: TokenScope,
+    /// The API token presented, if the request came with one.
+    pub token_id: Option<TokenId>,
 }
 
 /// Whose rights a use case runs with.
@@ -97,6 +99,11 @@ impl Actor {
 
     fn role(&self) -> Role {
         self.principal().map_or(Role::Admin, |p| p.role)
+    }
+
+    /// The API token in use, recorded in history.
+    pub fn token_id(&self) -> Option<TokenId> {
+        self.principal().and_then(|p| p.token_id)
     }
 
     /// The user's team, for the queue of leads they capture.
@@ -265,6 +272,7 @@ mod tests {
                 team_id: team,
                 team_members: members,
                 scope,
+                token_id: None,
             }),
             user_id,
         )

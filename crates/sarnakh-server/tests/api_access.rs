@@ -212,3 +212,41 @@ async fn every_response_carries_security_headers() {
         assert_eq!(h("referrer-policy"), "no-referrer", "{uri}");
     }
 }
+
+#[tokio::test]
+async fn the_audit_trail_names_who_changed_which_fields_with_which_token() {
+    let app = TestApp::new().await;
+    let lead = app
+        .post(
+            "/api/v1/leads",
+            json!({ "first_name": "Omid", "email": "omid@example.ir" }),
+        )
+        .await
+        .body;
+    let uri = format!("/api/v1/leads/{}", lead["id"].as_str().unwrap_or(""));
+    app.send(
+        "PATCH",
+        &uri,
+        json!({ "company": "Tehran Steel", "industry": "Steel" }),
+    )
+    .await;
+    app.send("PATCH", &uri, json!({ "company": "Tehran Steel" }))
+        .await;
+    let history = app.get(&format!("{uri}/history")).await.body;
+    let items = history["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(
+        items
+            .iter()
+            .map(|h| h["kind"].as_str().unwrap_or(""))
+            .collect::<Vec<_>>(),
+        ["created", "updated"]
+    );
+    let fields: Vec<&str> = items[1]["changes"]
+        .as_array()
+        .map(|c| c.iter().filter_map(|x| x["field"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(fields, ["company", "industry"]);
+    assert_eq!(items[1]["changes"][0]["new"], "Tehran Steel");
+    assert!(items[1]["token_id"].is_string() && items[1]["actor_id"].is_string());
+    assert!(items[1]["seq"].as_i64() > items[0]["seq"].as_i64());
+}

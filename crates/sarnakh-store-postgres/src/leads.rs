@@ -1,11 +1,11 @@
 //! Lead rows: insert, read, versioned update, filtered lists and the conversion
 //! transaction.
 
+use crate::history::insert_history;
 use crate::list::{
     contains_pattern, finish, is_int, is_text, is_time, push_order, push_seek, push_visibility,
 };
 use crate::rows::LeadRow;
-use crate::work::insert_history;
 use crate::{PostgresStore, backend};
 use sarnakh_core::domain::page::{Cursor, CursorKey};
 use sarnakh_core::domain::text::match_key;

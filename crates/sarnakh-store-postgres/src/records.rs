@@ -1,11 +1,11 @@
 //! Account, contact and opportunity rows.
 
+use crate::history::insert_history;
 use crate::leads::stale_or_missing;
 use crate::list::{
     contains_pattern, finish, is_int, is_text, is_time, push_order, push_seek, push_visibility,
 };
 use crate::rows::{AccountRow, ContactRow, OpportunityRow};
-use crate::work::insert_history;
 use crate::{PostgresStore, backend};
 use sarnakh_core::domain::page::{Cursor, CursorKey, SortDir};
 use sarnakh_core::domain::{

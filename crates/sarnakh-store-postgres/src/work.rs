@@ -2,34 +2,19 @@
 
 use crate::leads::stale_or_missing;
 use crate::list::{finish, is_time, push_order, push_seek, push_visibility};
-use crate::rows::{ActivityRow, HistoryRow, StageRow, TaskRow, USER_COLUMNS, UserRow};
+use crate::rows::{ActivityRow, StageRow, TaskRow, USER_COLUMNS, UserRow};
 use crate::{PostgresStore, backend};
 use sarnakh_core::domain::page::{Cursor, CursorKey, SortDir};
 use sarnakh_core::domain::task::{DueFilter, due_window};
 use sarnakh_core::domain::{
-    Activity, HistoryEntry, Page, PageRequest, PipelineStage, RecordRef, Task, TaskId, User, UserId,
+    Activity, Page, PageRequest, PipelineStage, RecordRef, Task, TaskId, User, UserId,
 };
 use sarnakh_core::store::{StoreError, TaskFilter};
-use sqlx::{PgConnection, Postgres, QueryBuilder};
+use sqlx::{Postgres, QueryBuilder};
 
 const TASK_COLUMNS: &str = "id, subject_type, subject_id, title, notes, due_at, owner_id, completed_at, created_at, version";
 const ACTIVITY_COLUMNS: &str =
     "id, subject_type, subject_id, kind, outcome, summary, body, occurred_at, owner_id, created_at";
-const HISTORY_COLUMNS: &str = "id, subject_type, subject_id, kind, from_state, to_state, reason, note, related_type, related_id, actor_id, at";
-
-pub(crate) async fn insert_history(
-    conn: &mut PgConnection,
-    h: &HistoryEntry,
-) -> Result<(), StoreError> {
-    sqlx::query(&format!("insert into history ({HISTORY_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"))
-        .bind(h.id.as_uuid()).bind(h.subject.kind()).bind(h.subject.uuid()).bind(&h.kind)
-        .bind(&h.from).bind(&h.to).bind(&h.reason).bind(&h.note)
-        .bind(h.related.map(|r| r.kind())).bind(h.related.map(|r| r.uuid()))
-        .bind(h.actor_id.map(|a| a.as_uuid())).bind(h.at)
-        .execute(conn).await.map_err(backend)?;
-    Ok(())
-}
-
 impl PostgresStore {
     pub(crate) async fn insert_user_row(&self, u: &User) -> Result<(), StoreError> {
         sqlx::query(&format!(
@@ -191,14 +176,5 @@ impl PostgresStore {
         let rows: Vec<TaskRow> = sqlx::query_as(&format!("select {TASK_COLUMNS} from tasks where subject_type = $1 and subject_id = $2 order by due_at, id"))
             .bind(subject.kind()).bind(subject.uuid()).fetch_all(&self.pool).await.map_err(backend)?;
         rows.into_iter().map(Task::try_from).collect()
-    }
-
-    pub(crate) async fn history_rows_of(
-        &self,
-        subject: RecordRef,
-    ) -> Result<Vec<HistoryEntry>, StoreError> {
-        let rows: Vec<HistoryRow> = sqlx::query_as(&format!("select {HISTORY_COLUMNS} from history where subject_type = $1 and subject_id = $2 order by at, id"))
-            .bind(subject.kind()).bind(subject.uuid()).fetch_all(&self.pool).await.map_err(backend)?;
-        rows.into_iter().map(HistoryEntry::try_from).collect()
     }
 }

@@ -28,6 +28,15 @@ static SKIP_NOTED: AtomicBool = AtomicBool::new(false);
 static SWEPT: AtomicBool = AtomicBool::new(false);
 
 async fn fresh_store() -> Option<Arc<dyn Store>> {
+    let test_url = fresh_database().await?;
+    let store = PostgresStore::open_with(&test_url, MAX_CONNECTIONS)
+        .await
+        .unwrap_or_else(|e| panic!("open postgres store on {test_url}: {e}"));
+    Some(Arc::new(store))
+}
+
+/// A URL of a new, empty database on the test server, or `None` when skipping.
+async fn fresh_database() -> Option<String> {
     let Some(url) = std::env::var(URL_VAR).ok().filter(|u| !u.trim().is_empty()) else {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!(
@@ -57,11 +66,7 @@ async fn fresh_store() -> Option<Arc<dyn Store>> {
         .await
         .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
     admin.close().await.expect("close the admin connection");
-    let test_url = server.database(&name).to_url_lossy().to_string();
-    let store = PostgresStore::open_with(&test_url, MAX_CONNECTIONS)
-        .await
-        .unwrap_or_else(|e| panic!("open postgres store on {name}: {e}"));
-    Some(Arc::new(store))
+    Some(server.database(&name).to_url_lossy().to_string())
 }
 
 /// Drops test databases whose UUIDv7 name says they were made over an hour ago.
@@ -103,3 +108,40 @@ async fn drop_stale_databases(admin: &mut PgConnection) {
 }
 
 sarnakh_testkit::conformance_tests!(fresh_store);
+
+/// The history cannot be altered by any path, not even SQL against the database.
+#[tokio::test]
+async fn history_rows_refuse_update_and_delete() {
+    use sarnakh_core::domain::lead::LeadDraft;
+    use sarnakh_core::service::{Actor, Services};
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let store = Arc::new(
+        PostgresStore::open_with(&url, MAX_CONNECTIONS)
+            .await
+            .expect("open"),
+    );
+    let draft = LeadDraft {
+        first_name: Some("Ali".into()),
+        email: Some("ali@example.ir".into()),
+        ..LeadDraft::default()
+    };
+    Services::new(store)
+        .capture_lead(&Actor::SYSTEM, &draft)
+        .await
+        .expect("capture");
+    let mut conn = PgConnection::connect(&url).await.expect("connect");
+    for sql in ["update history set kind = 'forged'", "delete from history"] {
+        let result = sqlx::query(sql).execute(&mut conn).await;
+        assert!(
+            result.is_err_and(|e| e.to_string().contains("append-only")),
+            "{sql} was not refused"
+        );
+    }
+    let kinds: Vec<String> = sqlx::query_scalar("select kind from history")
+        .fetch_all(&mut conn)
+        .await
+        .expect("read");
+    assert_eq!(kinds, ["created"]);
+}

@@ -421,6 +421,8 @@ pub(crate) struct HistoryRow {
     related_id: Option<Uuid>,
     actor_id: Option<Uuid>,
     at: DateTime<Utc>,
+    token_id: Option<Uuid>,
+    seq: i64,
 }
 
 impl TryFrom<HistoryRow> for HistoryEntry {
@@ -437,7 +439,10 @@ impl TryFrom<HistoryRow> for HistoryEntry {
             note: r.note,
             related: subject(r.related_type.as_deref(), r.related_id)?,
             actor_id: r.actor_id.map(UserId::from_uuid),
+            token_id: r.token_id.map(TokenId::from_uuid),
             at: r.at,
+            changes: Vec::new(),
+            seq: r.seq,
         })
     }
 }

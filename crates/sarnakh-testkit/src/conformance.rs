@@ -13,6 +13,7 @@ use sarnakh_core::store::{AccountFilter, Store};
 use sarnakh_core::{Error, domain::PageRequest};
 use std::sync::Arc;
 
+pub use crate::conformance_audit::*;
 pub use crate::conformance_lists::*;
 pub use crate::conformance_policy::*;
 

@@ -6,6 +6,7 @@
 
 pub mod builders;
 pub mod conformance;
+mod conformance_audit;
 mod conformance_lists;
 mod conformance_policy;
 
@@ -99,7 +100,10 @@ macro_rules! conformance_tests {
             activity_on_unknown_record_is_refused_and_writes_nothing,
             lead_visibility_follows_owner_team_and_role,
             deals_contacts_and_tasks_follow_their_owner,
-            write_rights_are_enforced_and_tokens_can_be_revoked
+            write_rights_are_enforced_and_tokens_can_be_revoked,
+            edits_record_changed_fields_and_no_op_edits_write_nothing,
+            concurrent_writers_on_one_record_exactly_one_wins,
+            audit_rows_match_real_changes_for_random_operation_sequences
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {

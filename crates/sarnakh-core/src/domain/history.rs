@@ -1,7 +1,9 @@
-//! History rows: one per change to a record (created, qualified, stage moved, closed ...).
-//! They feed the timeline, stage history and, later, the funnel reports.
+//! History rows: one per accepted change to a record (created, updated, qualified, stage
+//! moved, closed ...), append-only, numbered by a store-wide increasing sequence, with the
+//! fields an edit changed and their old and new values. They feed the audit trail, the
+//! timeline, stage history and, later, the funnel reports.
 
-use super::ids::{HistoryId, RecordRef, UserId};
+use super::ids::{HistoryId, RecordRef, TokenId, UserId};
 use chrono::{DateTime, Utc};
 
 /// One recorded change.
@@ -26,8 +28,25 @@ pub struct HistoryEntry {
     pub related: Option<RecordRef>,
     /// Who did it.
     pub actor_id: Option<UserId>,
+    /// The API token they used, if any.
+    pub token_id: Option<TokenId>,
     /// When.
     pub at: DateTime<Utc>,
+    /// The fields an edit changed, with old and new values.
+    pub changes: Vec<FieldChange>,
+    /// Position in the store-wide history, assigned when stored (0 before).
+    pub seq: i64,
+}
+
+/// One field changed by an edit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    /// Field name as the API names it.
+    pub field: String,
+    /// Value before (as text; `None` when empty).
+    pub old: Option<String>,
+    /// Value after.
+    pub new: Option<String>,
 }
 
 impl HistoryEntry {
@@ -43,7 +62,10 @@ impl HistoryEntry {
             note: None,
             related: None,
             actor_id: None,
+            token_id: None,
             at,
+            changes: Vec::new(),
+            seq: 0,
         }
     }
 }

@@ -361,3 +361,42 @@ fn parse_products(raw: &[String]) -> Result<Vec<String>, FieldError> {
 #[cfg(test)]
 #[path = "lead_tests.rs"]
 mod tests;
+
+/// The fields that differ between two versions of a lead, with old and new values as text.
+pub fn diff(old: &LeadFields, new: &LeadFields) -> Vec<super::history::FieldChange> {
+    let (a, b) = (old.to_draft(), new.to_draft());
+    let owner = |d: &LeadDraft| d.owner_id.map(|o| o.to_string());
+    let size = |d: &LeadDraft| d.company_size.map(|n| n.to_string());
+    let products = |d: &LeadDraft| Some(d.products.join(", ")).filter(|p| !p.is_empty());
+    let pairs: [(&str, Option<String>, Option<String>); 16] = [
+        ("first_name", a.first_name, b.first_name),
+        ("last_name", a.last_name, b.last_name),
+        ("email", a.email, b.email),
+        ("phone", a.phone, b.phone),
+        ("job_title", a.job_title, b.job_title),
+        ("company", a.company, b.company),
+        ("country", a.country, b.country),
+        ("source", a.source, b.source),
+        ("campaign", a.campaign, b.campaign),
+        (
+            "products",
+            products(&old.to_draft()),
+            products(&new.to_draft()),
+        ),
+        ("notes", a.notes, b.notes),
+        ("company_size", size(&old.to_draft()), size(&new.to_draft())),
+        ("industry", a.industry, b.industry),
+        ("need", a.need, b.need),
+        ("decision_role", a.decision_role, b.decision_role),
+        ("owner_id", owner(&old.to_draft()), owner(&new.to_draft())),
+    ];
+    pairs
+        .into_iter()
+        .filter(|(_, o, n)| o != n)
+        .map(|(field, old, new)| super::history::FieldChange {
+            field: field.to_owned(),
+            old,
+            new,
+        })
+        .collect()
+}

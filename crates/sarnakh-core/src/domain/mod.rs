@@ -25,7 +25,7 @@ pub use account::Account;
 pub use activity::{Activity, ActivityKind};
 pub use contact::Contact;
 pub use email::Email;
-pub use history::HistoryEntry;
+pub use history::{FieldChange, HistoryEntry};
 pub use ids::*;
 pub use lead::{Lead, LeadSource, Person};
 pub use lifecycle::{DisqualifyReason, LeadAction, LeadStage, LeadState, LeadStatus};

@@ -154,7 +154,9 @@ impl Services {
         {
             self.store.touch_token(token.id, now).await?;
         }
-        self.principal_of(&user, token.scope).await.map(Actor::user)
+        let mut principal = self.principal_of(&user, token.scope).await?;
+        principal.token_id = Some(token.id);
+        Ok(Actor::user(principal))
     }
 
     async fn principal_of(&self, user: &User, scope: TokenScope) -> Result<Principal> {
@@ -168,6 +170,7 @@ impl Services {
             team_id: user.team_id,
             team_members,
             scope,
+            token_id: None,
         })
     }
 }

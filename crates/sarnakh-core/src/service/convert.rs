@@ -90,12 +90,14 @@ impl Services {
             note,
             related: Some(RecordRef::Account(account.id)),
             actor_id: actor.user_id,
+            token_id: actor.token_id(),
             ..HistoryEntry::new(RecordRef::Lead(id), "converted", now)
         }];
         history.extend(opportunities.iter().map(|o| HistoryEntry {
             to: Some(o.stage.clone()),
             related: Some(RecordRef::Lead(id)),
             actor_id: actor.user_id,
+            token_id: actor.token_id(),
             ..HistoryEntry::new(RecordRef::Opportunity(o.id), "created", now)
         }));
         let conversion = Conversion {

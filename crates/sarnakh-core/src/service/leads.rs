@@ -117,6 +117,7 @@ impl Services {
             to: Some(lead.state.to_string()),
             reason: Some(lead.fields.source.as_str().to_owned()),
             actor_id: actor.user_id,
+            token_id: actor.token_id(),
             ..HistoryEntry::new(RecordRef::Lead(lead.id), "created", now)
         };
         self.store.insert_lead(&lead, &history).await?;
@@ -176,7 +177,9 @@ impl Services {
             ..current.clone()
         };
         let history = HistoryEntry {
+            changes: crate::domain::lead::diff(&current.fields, &lead.fields),
             actor_id: actor.user_id,
+            token_id: actor.token_id(),
             ..HistoryEntry::new(RecordRef::Lead(id), "updated", now)
         };
         self.save_lead(&lead, current.version, &history).await?;
@@ -339,6 +342,7 @@ impl Services {
             reason: reason.map(str::to_owned),
             note,
             actor_id: actor.user_id,
+            token_id: actor.token_id(),
             ..HistoryEntry::new(RecordRef::Lead(after.id), kind, after.updated_at)
         };
         self.save_lead(&after, before.version, &history).await?;

@@ -70,6 +70,7 @@ impl Services {
         let history = HistoryEntry {
             to: Some(opportunity.stage.clone()),
             actor_id: actor.user_id,
+            token_id: actor.token_id(),
             ..HistoryEntry::new(RecordRef::Opportunity(opportunity.id), "created", now)
         };
         self.store
@@ -169,6 +170,7 @@ impl Services {
             from: Some(current.stage.clone()),
             to: Some(next.stage.clone()),
             actor_id: actor.user_id,
+            token_id: actor.token_id(),
             ..HistoryEntry::new(RecordRef::Opportunity(id), "stage_changed", now)
         };
         self.save_change(OpportunityChange {
@@ -220,6 +222,7 @@ impl Services {
             reason: reason.map(|r| r.as_str().to_owned()),
             note,
             actor_id: actor.user_id,
+            token_id: actor.token_id(),
             ..HistoryEntry::new(RecordRef::Opportunity(id), status.as_str(), now)
         };
         let make_customer = status == OpportunityStatus::Won;
@@ -250,6 +253,7 @@ impl Services {
             to: Some(role.as_str().to_owned()),
             related: Some(RecordRef::Contact(contact)),
             actor_id: actor.user_id,
+            token_id: actor.token_id(),
             ..HistoryEntry::new(RecordRef::Opportunity(id), "buyer_role_set", self.now())
         };
         self.store

@@ -55,4 +55,17 @@ impl Services {
         entries.sort_by_key(|e| e.at);
         Ok(entries)
     }
+
+    /// A record's audit trail (oldest first): every accepted change with who, when, the token
+    /// used, and the fields changed. Unknown or invisible records are a not-found error.
+    pub async fn history(
+        &self,
+        actor: &Actor,
+        subject: RecordRef,
+    ) -> Result<Vec<crate::domain::HistoryEntry>> {
+        self.check_subject(actor, subject)
+            .await
+            .map_err(|_| crate::Error::not_found(subject.kind(), subject.uuid()))?;
+        Ok(self.store.history_of(subject).await?)
+    }
 }

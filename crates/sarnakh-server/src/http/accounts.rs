@@ -8,7 +8,7 @@ use super::extract::{ApiJson, ApiQuery, etag, parse_id};
 use super::leads::OpportunityRequest;
 use super::list::{page_request, page_type};
 use super::opportunities::OpportunityJson;
-use super::timeline::TimelineJson;
+use super::timeline::{HistoryJson, TimelineJson};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -132,9 +132,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_account))
         .routes(routes!(create_account_opportunity))
         .routes(routes!(account_timeline))
+        .routes(routes!(account_history))
         .routes(routes!(list_contacts))
         .routes(routes!(get_contact))
         .routes(routes!(contact_timeline))
+        .routes(routes!(contact_history))
 }
 
 /// List accounts by name.
@@ -252,5 +254,33 @@ pub async fn contact_timeline(
     let subject = RecordRef::Contact(parse_id(&id, "contact")?);
     Ok(axum::Json(TimelineJson::from(
         app.services.timeline(&actor, subject).await?,
+    )))
+}
+
+/// The account's audit trail: every accepted change with who, when, the token used and the fields changed.
+#[utoipa::path(get, path = "/api/v1/accounts/{id}/history", tag = "accounts", params(("id" = String, Path)),
+    responses((status = 200, body = HistoryJson), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn account_history(
+    State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<HistoryJson>> {
+    let subject = RecordRef::Account(parse_id(&id, "account")?);
+    Ok(axum::Json(HistoryJson::from(
+        app.services.history(&actor, subject).await?,
+    )))
+}
+
+/// The contact's audit trail: every accepted change with who, when, the token used and the fields changed.
+#[utoipa::path(get, path = "/api/v1/contacts/{id}/history", tag = "accounts", params(("id" = String, Path)),
+    responses((status = 200, body = HistoryJson), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn contact_history(
+    State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<HistoryJson>> {
+    let subject = RecordRef::Contact(parse_id(&id, "contact")?);
+    Ok(axum::Json(HistoryJson::from(
+        app.services.history(&actor, subject).await?,
     )))
 }

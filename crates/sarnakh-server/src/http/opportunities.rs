@@ -7,7 +7,7 @@ use super::auth::Authenticated;
 use super::error::{ApiResult, Problem};
 use super::extract::{ApiJson, ApiQuery, etag, if_match, parse_id};
 use super::list::{enum_param, page_request, page_type, sort_param};
-use super::timeline::TimelineJson;
+use super::timeline::{HistoryJson, TimelineJson};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
@@ -215,6 +215,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(close_opportunity))
         .routes(routes!(set_buyer_role))
         .routes(routes!(opportunity_timeline))
+        .routes(routes!(opportunity_history))
         .routes(routes!(list_stages))
 }
 
@@ -367,4 +368,18 @@ pub async fn list_stages(State(app): State<AppState>) -> ApiResult<axum::Json<Ve
             .map(StageJson::from)
             .collect(),
     ))
+}
+
+/// The opportunity's audit trail: every accepted change with who, when, the token used and the fields changed.
+#[utoipa::path(get, path = "/api/v1/opportunities/{id}/history", tag = "opportunities", params(("id" = String, Path)),
+    responses((status = 200, body = HistoryJson), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn opportunity_history(
+    State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<HistoryJson>> {
+    let subject = RecordRef::Opportunity(parse_id(&id, "opportunity")?);
+    Ok(axum::Json(HistoryJson::from(
+        app.services.history(&actor, subject).await?,
+    )))
 }

@@ -86,3 +86,60 @@ impl From<Vec<TimelineEntry>> for TimelineJson {
         Self { items }
     }
 }
+
+/// One changed field of an edit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldChangeJson {
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// One audit row: an accepted change, who made it, and what it changed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryEntryJson {
+    /// Store-wide increasing sequence number.
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    /// The user who made the change.
+    pub actor_id: Option<Uuid>,
+    /// The API token they used.
+    pub token_id: Option<Uuid>,
+    #[serde(flatten)]
+    pub change: ChangeJson,
+    /// Changed fields with old and new values (edits).
+    pub changes: Vec<FieldChangeJson>,
+}
+
+/// A record's audit trail, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryJson {
+    pub items: Vec<HistoryEntryJson>,
+}
+
+impl From<Vec<HistoryEntry>> for HistoryJson {
+    fn from(rows: Vec<HistoryEntry>) -> Self {
+        let items = rows
+            .into_iter()
+            .map(|mut h| {
+                let changes = std::mem::take(&mut h.changes)
+                    .into_iter()
+                    .map(|c| FieldChangeJson {
+                        field: c.field,
+                        old: c.old,
+                        new: c.new,
+                    })
+                    .collect();
+                HistoryEntryJson {
+                    seq: h.seq,
+                    at: h.at,
+                    actor_id: h.actor_id.map(|a| a.as_uuid()),
+                    token_id: h.token_id.map(|t| t.as_uuid()),
+                    change: h.into(),
+                    changes,
+                }
+            })
+            .collect();
+        Self { items }
+    }
+}

@@ -10,7 +10,7 @@ use super::auth::Authenticated;
 use super::error::{ApiResult, Problem};
 use super::extract::{ApiJson, ApiQuery, etag, if_match, parse_id};
 use super::list::{enum_param, page_request, page_type, sort_param};
-use super::timeline::TimelineJson;
+use super::timeline::{HistoryJson, TimelineJson};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
@@ -35,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(nurture_lead))
         .routes(routes!(reopen_lead))
         .routes(routes!(lead_timeline))
+        .routes(routes!(lead_history))
 }
 
 /// List leads with filters, search, sort and cursor pagination.
@@ -269,5 +270,19 @@ pub async fn lead_timeline(
     let subject = RecordRef::Lead(parse_id(&id, "lead")?);
     Ok(axum::Json(TimelineJson::from(
         app.services.timeline(&actor, subject).await?,
+    )))
+}
+
+/// The lead's audit trail: every accepted change with who, when, the token used and the fields changed.
+#[utoipa::path(get, path = "/api/v1/leads/{id}/history", tag = "leads", params(("id" = String, Path)),
+    responses((status = 200, body = HistoryJson), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn lead_history(
+    State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<HistoryJson>> {
+    let subject = RecordRef::Lead(parse_id(&id, "lead")?);
+    Ok(axum::Json(HistoryJson::from(
+        app.services.history(&actor, subject).await?,
     )))
 }
