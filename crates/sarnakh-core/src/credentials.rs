@@ -79,9 +79,18 @@ pub fn generate_password() -> String {
 
 /// A new API token secret (`snk_` + 256 random bits) and its digest for storage.
 pub fn generate_token() -> (String, Vec<u8>) {
+    generate_secret(TOKEN_PREFIX)
+}
+
+/// A new session secret (256 random bits) and its digest for storage.
+pub fn generate_session() -> (String, Vec<u8>) {
+    generate_secret("")
+}
+
+fn generate_secret(prefix: &str) -> (String, Vec<u8>) {
     let mut bytes = [0_u8; 32];
     fill_random(&mut bytes);
-    let secret = format!("{TOKEN_PREFIX}{}", encode_url_safe(&bytes));
+    let secret = format!("{prefix}{}", encode_url_safe(&bytes));
     let digest = token_digest(&secret);
     (secret, digest)
 }

@@ -70,6 +70,15 @@ pub enum Error {
     /// No valid credential was presented (missing, unknown, revoked, or its user disabled).
     #[error("sign in or send a valid API token")]
     Unauthenticated,
+    /// Sign-in refused: the same answer for an unknown email and a wrong password.
+    #[error("the email or the password is wrong")]
+    InvalidCredentials,
+    /// Too many attempts; try again after the given number of seconds.
+    #[error("too many attempts; try again in {retry_after} seconds")]
+    RateLimited {
+        /// Seconds until the next attempt may succeed.
+        retry_after: u64,
+    },
     /// The lifecycle state machine refuses this transition from the current state.
     #[error("cannot {action} a record that is {from}")]
     IllegalTransition {

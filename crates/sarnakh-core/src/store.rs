@@ -7,6 +7,7 @@ mod filters;
 
 pub use filters::*;
 
+use crate::domain::Session;
 use crate::domain::history::HistoryEntry;
 use crate::domain::opportunity::BuyerRole;
 use crate::domain::{
@@ -115,6 +116,31 @@ pub trait Store: Send + Sync + 'static {
     async fn touch_token(&self, id: TokenId, at: DateTime<Utc>) -> StoreResult<()>;
     /// Revokes a token (idempotent: an already revoked token keeps its first time).
     async fn revoke_token(&self, id: TokenId, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Disables a user (idempotent) and revokes their sessions, in one transaction.
+    async fn disable_user(&self, user: UserId, at: DateTime<Utc>) -> StoreResult<()>;
+
+    /// Stores a new session by the digest of its secret.
+    async fn insert_session(&self, digest: &[u8], session: &Session) -> StoreResult<()>;
+    /// The session with this digest and its user.
+    async fn find_session(&self, digest: &[u8]) -> StoreResult<Option<(Session, User)>>;
+    /// Records activity on a session.
+    async fn touch_session(&self, digest: &[u8], at: DateTime<Utc>) -> StoreResult<()>;
+    /// Revokes one session (sign-out).
+    async fn revoke_session(&self, digest: &[u8], at: DateTime<Utc>) -> StoreResult<()>;
+    /// Revokes every open session of a user (password change).
+    async fn revoke_user_sessions(&self, user: UserId, at: DateTime<Utc>) -> StoreResult<()>;
+
+    /// Records a failed sign-in under each key, and forgets failures older than `forget_before`.
+    async fn record_login_failure(
+        &self,
+        keys: &[String],
+        at: DateTime<Utc>,
+        forget_before: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Failed sign-ins under `key` since `since`.
+    async fn count_login_failures(&self, key: &str, since: DateTime<Utc>) -> StoreResult<i64>;
+    /// Forgets the failures under `key` (after a successful sign-in).
+    async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
 
     /// Inserts a lead with its history row.
     async fn insert_lead(&self, lead: &Lead, history: &HistoryEntry) -> StoreResult<()>;

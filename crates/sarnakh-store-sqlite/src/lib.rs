@@ -10,6 +10,7 @@ mod leads;
 mod list;
 mod records;
 mod rows;
+mod sessions;
 mod store_impl;
 mod work;
 

@@ -8,7 +8,7 @@ use sarnakh_core::domain::{
     Opportunity, OpportunityId, Page, PageRequest, PipelineStage, RecordRef, Task, TaskId, User,
     UserId,
 };
-use sarnakh_core::domain::{ApiToken, Team, TeamId, TokenId};
+use sarnakh_core::domain::{ApiToken, Session, Team, TeamId, TokenId};
 use sarnakh_core::store::{
     AccountFilter, ContactFilter, Conversion, LeadFilter, OpportunityChange, OpportunityFilter,
     Readiness, Store, StoreResult, TaskFilter,
@@ -57,6 +57,39 @@ impl Store for SqliteStore {
     }
     async fn revoke_token(&self, id: TokenId, at: DateTime<Utc>) -> StoreResult<()> {
         self.revoke_token_row(id, at).await
+    }
+    async fn disable_user(&self, user: UserId, at: DateTime<Utc>) -> StoreResult<()> {
+        self.disable_user_row(user, at).await
+    }
+    async fn insert_session(&self, digest: &[u8], session: &Session) -> StoreResult<()> {
+        self.insert_session_row(digest, session).await
+    }
+    async fn find_session(&self, digest: &[u8]) -> StoreResult<Option<(Session, User)>> {
+        self.find_session_row(digest).await
+    }
+    async fn touch_session(&self, digest: &[u8], at: DateTime<Utc>) -> StoreResult<()> {
+        self.touch_session_row(digest, at).await
+    }
+    async fn revoke_session(&self, digest: &[u8], at: DateTime<Utc>) -> StoreResult<()> {
+        self.revoke_session_row(digest, at).await
+    }
+    async fn revoke_user_sessions(&self, user: UserId, at: DateTime<Utc>) -> StoreResult<()> {
+        self.revoke_user_session_rows(user, at).await
+    }
+    async fn record_login_failure(
+        &self,
+        keys: &[String],
+        at: DateTime<Utc>,
+        forget_before: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.record_login_failure_rows(keys, at, forget_before)
+            .await
+    }
+    async fn count_login_failures(&self, key: &str, since: DateTime<Utc>) -> StoreResult<i64> {
+        self.count_login_failure_rows(key, since).await
+    }
+    async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
+        self.clear_login_failure_rows(key).await
     }
     async fn insert_lead(&self, lead: &Lead, history: &HistoryEntry) -> StoreResult<()> {
         self.insert_lead_tx(lead, history).await

@@ -16,6 +16,7 @@ use std::sync::Arc;
 pub use crate::conformance_audit::*;
 pub use crate::conformance_lists::*;
 pub use crate::conformance_policy::*;
+pub use crate::conformance_sessions::*;
 
 /// Counts rows a conversion would write, to prove a refused one wrote nothing.
 pub(crate) async fn account_count(f: &Fixture) -> usize {

@@ -9,6 +9,7 @@ pub mod conformance;
 mod conformance_audit;
 mod conformance_lists;
 mod conformance_policy;
+mod conformance_sessions;
 
 use chrono::{TimeZone, Utc};
 use sarnakh_core::clock::ManualClock;
@@ -103,7 +104,9 @@ macro_rules! conformance_tests {
             write_rights_are_enforced_and_tokens_can_be_revoked,
             edits_record_changed_fields_and_no_op_edits_write_nothing,
             concurrent_writers_on_one_record_exactly_one_wins,
-            audit_rows_match_real_changes_for_random_operation_sequences
+            audit_rows_match_real_changes_for_random_operation_sequences,
+            sign_in_refuses_alike_and_throttles_without_lock_out,
+            sessions_end_on_idle_sign_out_password_change_and_disable
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {

@@ -35,4 +35,4 @@ pub use page::{Cursor, Page, PageRequest};
 pub use phone::Phone;
 pub use stage::{PipelineStage, StageKind};
 pub use task::Task;
-pub use user::{ApiToken, Locale, Role, Team, TokenScope, User};
+pub use user::{ApiToken, Locale, Role, Session, Team, TokenScope, User};

@@ -123,6 +123,21 @@ pub struct ApiToken {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// A browser session; its secret lives only in the user's cookie, the store keeps a digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// Whose session it is.
+    pub user_id: UserId,
+    /// Signed in at.
+    pub created_at: DateTime<Utc>,
+    /// Last request seen (updated at most once a minute).
+    pub last_seen_at: DateTime<Utc>,
+    /// Absolute end, whatever the activity.
+    pub expires_at: DateTime<Utc>,
+    /// Set at sign-out, password change or when the user is disabled.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
 /// Raw input for a new user.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UserDraft {

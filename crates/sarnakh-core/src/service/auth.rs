@@ -159,7 +159,7 @@ impl Services {
         Ok(Actor::user(principal))
     }
 
-    async fn principal_of(&self, user: &User, scope: TokenScope) -> Result<Principal> {
+    pub(super) async fn principal_of(&self, user: &User, scope: TokenScope) -> Result<Principal> {
         let team_members = match (user.role, user.team_id) {
             (Role::SalesManager, Some(team)) => self.store.team_members(team).await?,
             _ => Vec::new(),

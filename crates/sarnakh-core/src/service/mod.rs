@@ -8,12 +8,14 @@ mod auth;
 mod convert;
 mod leads;
 mod opportunities;
+mod sessions;
 mod timeline;
 
 pub use activities::{ActivityDraft, TaskDraft};
 pub use convert::{ConvertDraft, ConvertOutcome};
 pub use leads::{LeadPatch, LifecycleInput};
 pub use opportunities::{CloseDraft, OpportunityDetail};
+pub use sessions::SignedIn;
 pub use timeline::{TimelineEntry, TimelineItem};
 
 pub use crate::policy::{Actor, Principal, Rights};

@@ -61,10 +61,13 @@ pub async fn serve(store: Arc<dyn Store>, url: &str, args: ServeArgs) -> anyhow:
     let addr = listener.local_addr().context("no local address")?;
     tracing::info!(database = %redact(url), "Sarnakh is listening on http://{addr} (API docs at http://{addr}/api/docs)");
     let app = crate::http::app(Services::new(store));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await
-        .context("the server failed")?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
+    .context("the server failed")?;
     tracing::info!("Sarnakh stopped");
     Ok(())
 }

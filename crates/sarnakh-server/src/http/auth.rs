@@ -5,14 +5,15 @@
 use super::AppState;
 use super::error::{ApiError, ApiResult, Problem};
 use super::extract::{ApiJson, parse_id};
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
 use sarnakh_core::domain::{ApiToken, TokenScope};
 use sarnakh_core::service::Actor;
 use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -21,32 +22,161 @@ use uuid::Uuid;
 /// The authenticated caller.
 pub struct Authenticated(pub Actor);
 
+/// The session cookie: `__Host-` pins it to this host and path `/`, over a secure context
+/// (TLS, or loopback for local use).
+pub const SESSION_COOKIE: &str = "__Host-sarnakh";
+
 impl FromRequestParts<AppState> for Authenticated {
     type Rejection = ApiError;
 
+    /// A bearer token, or else the session cookie; a cookie-authenticated change must come
+    /// from this site (strict `Origin` check) so other sites cannot forge it.
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
         let header = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        let Some(secret) = header.strip_prefix("Bearer ").map(str::trim) else {
+        let result = if let Some(secret) = header.strip_prefix("Bearer ").map(str::trim) {
+            app.services.authenticate_token(secret).await
+        } else if let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) {
+            check_same_origin(parts)?;
+            app.services.authenticate_session(&secret).await
+        } else {
             return Err(unauthenticated(
-                "send an API token as Authorization: Bearer snk_...",
+                "sign in, or send an API token as Authorization: Bearer snk_...",
             ));
         };
-        match app.services.authenticate_token(secret).await {
+        match result {
             Ok(actor) => Ok(Self(actor)),
             Err(sarnakh_core::Error::Unauthenticated) => Err(unauthenticated(
-                "the token is unknown, revoked, or its user is disabled",
+                "the credential is unknown, expired or revoked, or its user is disabled",
             )),
             Err(e) => Err(e.into()),
         }
     }
 }
 
+/// The value of cookie `name`, if sent.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (k, v) = pair.trim().split_once('=')?;
+            (k == name && !v.is_empty()).then(|| v.to_owned())
+        })
+}
+
+/// Refuses a state-changing request whose `Origin` (or `Sec-Fetch-Site`) shows it comes
+/// from another site.
+fn check_same_origin(parts: &Parts) -> Result<(), ApiError> {
+    if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(());
+    }
+    let get = |name: header::HeaderName| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let host = get(header::HOST).unwrap_or_default();
+    let same = match get(header::ORIGIN) {
+        Some(origin) => origin
+            .split_once("://")
+            .is_some_and(|(_, rest)| rest == host),
+        None => get(header::HeaderName::from_static("sec-fetch-site"))
+            .is_some_and(|s| s == "same-origin"),
+    };
+    if same {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "cross_site_request",
+            "a signed-in change must come from this site's own pages",
+        ))
+    }
+}
+
+/// The peer address of the connection (`unknown` when served without one, as in tests).
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        Ok(Self(peer.unwrap_or_else(|| "unknown".to_owned())))
+    }
+}
+
 fn unauthenticated(detail: &str) -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", detail)
+}
+
+/// Credentials to sign in with.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignInRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// A new session (its secret is only in the `Set-Cookie` header).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionJson {
+    pub user: super::activities::UserJson,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Sign in: sets the session cookie. Unknown email and wrong password get the same 401;
+/// repeated failures get 429 with `Retry-After`.
+#[utoipa::path(post, path = "/api/v1/session", tag = "access", request_body = SignInRequest,
+    responses((status = 201, body = SessionJson), (status = 401, body = Problem), (status = 429, body = Problem)))]
+pub async fn sign_in(
+    State(app): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    ApiJson(body): ApiJson<SignInRequest>,
+) -> ApiResult<impl IntoResponse> {
+    let signed = app
+        .services
+        .sign_in(&body.email, &body.password, &address)
+        .await?;
+    let max_age = (signed.expires_at - Utc::now()).num_seconds().max(0);
+    let cookie = format!(
+        "{SESSION_COOKIE}={}; Path=/; Max-Age={max_age}; HttpOnly; Secure; SameSite=Lax",
+        signed.secret
+    );
+    let body = SessionJson {
+        user: signed.user.into(),
+        expires_at: signed.expires_at,
+    };
+    Ok((
+        StatusCode::CREATED,
+        [(header::SET_COOKIE, cookie)],
+        axum::Json(body),
+    ))
+}
+
+/// Sign out: the session stops working at once and the cookie is cleared.
+#[utoipa::path(delete, path = "/api/v1/session", tag = "access", responses((status = 204), (status = 401, body = Problem)))]
+pub async fn sign_out(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Authenticated(_actor): Authenticated,
+) -> ApiResult<impl IntoResponse> {
+    if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
+        app.services.sign_out(&secret).await?;
+    }
+    let clear = format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax");
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]))
 }
 
 /// An API token as listed (never the secret).
@@ -99,6 +229,7 @@ pub struct CreateTokenRequest {
 /// The authentication routes.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(sign_in, sign_out))
         .routes(routes!(me))
         .routes(routes!(list_my_tokens, create_my_token))
         .routes(routes!(revoke_my_token))

@@ -62,29 +62,35 @@ pub struct Problem {
 
 /// An error on its way to becoming a problem response.
 #[derive(Debug)]
-pub struct ApiError(Box<Problem>);
+pub struct ApiError {
+    problem: Box<Problem>,
+    retry_after: Option<u64>,
+}
 
 impl ApiError {
     /// A problem with a status, code and detail.
     pub fn new(status: StatusCode, code: &str, detail: impl Into<String>) -> Self {
-        Self(Box::new(Problem {
-            type_: format!("urn:sarnakh:problem:{code}"),
-            title: status.canonical_reason().unwrap_or("Error").to_owned(),
-            status: status.as_u16(),
-            detail: detail.into(),
-            code: code.to_owned(),
-            errors: Vec::new(),
-            unmet: Vec::new(),
-            current_state: None,
-            requested: None,
-            current_version: None,
-        }))
+        Self {
+            retry_after: None,
+            problem: Box::new(Problem {
+                type_: format!("urn:sarnakh:problem:{code}"),
+                title: status.canonical_reason().unwrap_or("Error").to_owned(),
+                status: status.as_u16(),
+                detail: detail.into(),
+                code: code.to_owned(),
+                errors: Vec::new(),
+                unmet: Vec::new(),
+                current_state: None,
+                requested: None,
+                current_version: None,
+            }),
+        }
     }
 
     /// Adds per-field errors.
     #[must_use]
     pub fn with_errors(mut self, errors: Vec<FieldErrorJson>) -> Self {
-        self.0.errors = errors;
+        self.problem.errors = errors;
         self
     }
 
@@ -102,7 +108,7 @@ impl ApiError {
 
     /// The problem document.
     pub fn problem(&self) -> &Problem {
-        &self.0
+        &self.problem
     }
 }
 
@@ -131,16 +137,24 @@ impl From<Error> for ApiError {
             Error::Unauthenticated => {
                 Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", detail)
             }
+            Error::InvalidCredentials => {
+                Self::new(StatusCode::UNAUTHORIZED, "invalid_credentials", detail)
+            }
+            Error::RateLimited { retry_after } => {
+                let mut p = Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", detail);
+                p.retry_after = Some(retry_after);
+                p
+            }
             Error::IllegalTransition { from, action } => {
                 let mut p = Self::new(StatusCode::CONFLICT, "illegal_transition", detail);
-                p.0.current_state = Some(from);
-                p.0.requested = Some(action.to_owned());
+                p.problem.current_state = Some(from);
+                p.problem.requested = Some(action.to_owned());
                 p
             }
             Error::UnmetCriteria { action, unmet } => {
                 let mut p = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "unmet_criteria", detail);
-                p.0.requested = Some(action.to_owned());
-                p.0.unmet = unmet
+                p.problem.requested = Some(action.to_owned());
+                p.problem.unmet = unmet
                     .into_iter()
                     .map(|u| UnmetJson {
                         code: u.code.to_owned(),
@@ -155,7 +169,7 @@ impl From<Error> for ApiError {
                     "precondition_failed",
                     detail,
                 );
-                p.0.current_version = Some(current);
+                p.problem.current_version = Some(current);
                 p
             }
             Error::Store(StoreError::Conflict { constraint }) => Self::new(
@@ -188,8 +202,8 @@ impl From<Error> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status =
-            StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = serde_json::to_vec(&*self.0).unwrap_or_else(|_| b"{}".to_vec());
+            StatusCode::from_u16(self.problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&*self.problem).unwrap_or_else(|_| b"{}".to_vec());
         let mut response = (
             status,
             [(header::CONTENT_TYPE, "application/problem+json")],
@@ -202,10 +216,13 @@ impl IntoResponse for ApiError {
                 header::HeaderValue::from_static("Bearer realm=\"sarnakh\""),
             );
         }
-        if status == StatusCode::SERVICE_UNAVAILABLE {
+        let retry = self
+            .retry_after
+            .or((status == StatusCode::SERVICE_UNAVAILABLE).then_some(1));
+        if let Some(seconds) = retry {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
         }
         response
     }
