@@ -10,6 +10,7 @@ mod conformance_audit;
 mod conformance_lists;
 mod conformance_policy;
 mod conformance_sessions;
+pub mod postgres;
 
 use chrono::{TimeZone, Utc};
 use sarnakh_core::clock::ManualClock;

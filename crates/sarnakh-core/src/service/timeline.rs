@@ -31,7 +31,12 @@ impl Services {
     pub async fn timeline(&self, actor: &Actor, subject: RecordRef) -> Result<Vec<TimelineEntry>> {
         self.check_subject(actor, subject)
             .await
-            .map_err(|_| crate::Error::not_found(subject.kind(), subject.uuid()))?;
+            .map_err(|e| match e {
+                crate::Error::Validation(_) => {
+                    crate::Error::not_found(subject.kind(), subject.uuid())
+                }
+                other => other,
+            })?;
         let (activities, tasks, history) = (
             self.store.activities_of(subject).await?,
             self.store.tasks_of(subject).await?,
@@ -65,7 +70,12 @@ impl Services {
     ) -> Result<Vec<crate::domain::HistoryEntry>> {
         self.check_subject(actor, subject)
             .await
-            .map_err(|_| crate::Error::not_found(subject.kind(), subject.uuid()))?;
+            .map_err(|e| match e {
+                crate::Error::Validation(_) => {
+                    crate::Error::not_found(subject.kind(), subject.uuid())
+                }
+                other => other,
+            })?;
         Ok(self.store.history_of(subject).await?)
     }
 }

@@ -267,7 +267,10 @@ pub async fn complete_task(
 
 /// Every user.
 #[utoipa::path(get, path = "/api/v1/users", tag = "follow-ups", responses((status = 200, body = Vec<UserJson>)))]
-pub async fn list_users(State(app): State<AppState>) -> ApiResult<axum::Json<Vec<UserJson>>> {
+pub async fn list_users(
+    State(app): State<AppState>,
+    Authenticated(_actor): Authenticated,
+) -> ApiResult<axum::Json<Vec<UserJson>>> {
     Ok(axum::Json(
         app.services
             .list_users()

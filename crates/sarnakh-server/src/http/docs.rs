@@ -36,6 +36,20 @@ pub fn base() -> Doc {
 
 /// Fills enumerations from the domain's value lists.
 pub fn finish(mut doc: Doc) -> Doc {
+    use utoipa::openapi::security::{
+        HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+    };
+    if let Some(components) = doc.components.as_mut() {
+        let bearer = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some("An API token: Authorization: Bearer snk_..."))
+            .build();
+        components.add_security_scheme("token", SecurityScheme::Http(bearer));
+    }
+    doc.security = Some(vec![SecurityRequirement::new(
+        "token",
+        Vec::<String>::new(),
+    )]);
     let names = |all: &[&'static str]| all.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
     let sources = names(
         &LeadSource::ALL

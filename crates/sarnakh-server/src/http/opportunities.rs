@@ -359,7 +359,10 @@ pub async fn opportunity_timeline(
 
 /// The pipeline stages in board order, with win probabilities.
 #[utoipa::path(get, path = "/api/v1/pipeline/stages", tag = "opportunities", responses((status = 200, body = Vec<StageJson>)))]
-pub async fn list_stages(State(app): State<AppState>) -> ApiResult<axum::Json<Vec<StageJson>>> {
+pub async fn list_stages(
+    State(app): State<AppState>,
+    Authenticated(_actor): Authenticated,
+) -> ApiResult<axum::Json<Vec<StageJson>>> {
     Ok(axum::Json(
         app.services
             .list_stages()

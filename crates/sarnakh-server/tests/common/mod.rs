@@ -51,6 +51,7 @@ impl Reply {
 }
 
 impl TestApp {
+    /// An app on a fresh SQLite file.
     pub async fn new() -> Self {
         let dir = std::env::temp_dir().join(format!("sarnakh-api-{}", uuid::Uuid::now_v7()));
         std::fs::create_dir_all(&dir).expect("temp dir");
@@ -60,6 +61,20 @@ impl TestApp {
                 .await
                 .expect("open store"),
         );
+        Self::with_store(store).await
+    }
+
+    /// An app on a fresh PostgreSQL database, or `None` when PostgreSQL tests are skipped.
+    pub async fn postgres() -> Option<Self> {
+        let url = sarnakh_testkit::postgres::fresh_database().await?;
+        let store = sarnakh_store_postgres::PostgresStore::open_with(&url, 4)
+            .await
+            .expect("open postgres");
+        Some(Self::with_store(Arc::new(store)).await)
+    }
+
+    /// An app on `store`, with an admin token.
+    pub async fn with_store(store: Arc<dyn Store>) -> Self {
         let services = Services::new(store.clone());
         let router = sarnakh_server::http::app(services.clone());
         let mut app = Self {

@@ -1,0 +1,320 @@
+//! The authorization matrix (`docs/authorization.csv`: method, path, role, ownership,
+//! expected outcome) run against a world of users and records, on SQLite and PostgreSQL.
+//! Every route of the OpenAPI document must have rows for every role, so a new route
+//! without a written rule fails this test.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::TestApp;
+use sarnakh_core::domain::lead::LeadDraft;
+use sarnakh_core::domain::opportunity::OpportunityDraft;
+use sarnakh_core::domain::user::UserDraft;
+use sarnakh_core::domain::{TokenScope, UserId};
+use sarnakh_core::service::{Actor, ConvertDraft, LifecycleInput, TaskDraft};
+use serde_json::{Value, json};
+use std::collections::{BTreeSet, HashMap};
+
+const ROLES: [&str; 6] = [
+    "admin",
+    "sales_manager",
+    "sales_rep",
+    "marketing",
+    "reader",
+    "anonymous",
+];
+
+#[derive(Debug, serde::Deserialize)]
+struct Row {
+    method: String,
+    path: String,
+    role: String,
+    ownership: String,
+    expect: String,
+}
+
+/// One user's records, one of each kind the routes address.
+struct Owned {
+    lead: String,
+    opportunity: String,
+    account: String,
+    contact: String,
+    task: String,
+    token: String,
+}
+
+struct World {
+    /// Role name -> (that actor's API token, owner user per ownership class).
+    actors: HashMap<&'static str, (String, HashMap<&'static str, UserId>)>,
+    records: HashMap<UserId, Owned>,
+}
+
+async fn user(app: &TestApp, email: &str, role: &str, team: Option<&str>) -> UserId {
+    let draft = UserDraft {
+        email: Some(email.into()),
+        display_name: Some(email.into()),
+        role: Some(role.into()),
+        team: team.map(Into::into),
+        ..UserDraft::default()
+    };
+    app.services
+        .add_user(&Actor::SYSTEM, &draft, None)
+        .await
+        .expect("add user")
+        .0
+        .id
+}
+
+async fn token(app: &TestApp, user: UserId, scope: TokenScope) -> String {
+    app.services
+        .create_token(&Actor::SYSTEM, user, "matrix", scope)
+        .await
+        .expect("token")
+        .1
+}
+
+async fn owned(app: &TestApp, owner: UserId, n: usize) -> Owned {
+    let s = &app.services;
+    let sys = Actor::SYSTEM;
+    let prospect = |company: String, email: String| LeadDraft {
+        first_name: Some("Matrix".into()),
+        email: Some(email),
+        company: Some(company),
+        industry: Some("Retail".into()),
+        need: Some("Pipeline visibility".into()),
+        decision_role: Some("decision_maker".into()),
+        owner_id: Some(owner),
+        ..LeadDraft::default()
+    };
+    let lead = s
+        .capture_lead(
+            &sys,
+            &prospect(format!("Lead Co {n}"), format!("lead{n}@matrix.example")),
+        )
+        .await
+        .expect("lead");
+    s.qualify_lead(&sys, lead.id, &LifecycleInput::default())
+        .await
+        .expect("qualify");
+    let other = s
+        .capture_lead(
+            &sys,
+            &prospect(format!("Account Co {n}"), format!("acct{n}@matrix.example")),
+        )
+        .await
+        .expect("lead");
+    s.qualify_lead(&sys, other.id, &LifecycleInput::default())
+        .await
+        .expect("qualify");
+    let deal = OpportunityDraft {
+        name: Some(format!("Deal {n}")),
+        amount: Some("100".into()),
+        currency: Some("EUR".into()),
+        ..OpportunityDraft::default()
+    };
+    let out = s
+        .convert_lead(
+            &sys,
+            other.id,
+            &ConvertDraft {
+                opportunities: vec![deal],
+                ..ConvertDraft::default()
+            },
+        )
+        .await
+        .expect("convert");
+    let task = TaskDraft {
+        title: Some("Matrix task".into()),
+        due_at: Some("2030-01-01".into()),
+        owner_id: Some(owner),
+        ..TaskDraft::default()
+    };
+    let task = s.create_task(&sys, &task).await.expect("task");
+    let (tok, _) = s
+        .create_token(&sys, owner, "owned", TokenScope::Read)
+        .await
+        .expect("token");
+    Owned {
+        lead: lead.id.to_string(),
+        opportunity: out.opportunities[0].id.to_string(),
+        account: out.account_id.to_string(),
+        contact: out.contact_id.to_string(),
+        task: task.id.to_string(),
+        token: tok.id.to_string(),
+    }
+}
+
+async fn world(app: &TestApp) -> World {
+    let admin = user(app, "x@matrix.example", "admin", None).await;
+    let reader = user(app, "r@matrix.example", "admin", None).await;
+    let manager = user(app, "m@matrix.example", "sales_manager", Some("North")).await;
+    let rep_a = user(app, "a@matrix.example", "sales_rep", Some("North")).await;
+    let rep_b = user(app, "b@matrix.example", "sales_rep", Some("North")).await;
+    let rep_c = user(app, "c@matrix.example", "sales_rep", Some("South")).await;
+    let marketing = user(app, "k@matrix.example", "marketing", None).await;
+    let classes = |own, team, other| {
+        HashMap::from([("own", own), ("team", team), ("other", other), ("-", own)])
+    };
+    let actors = HashMap::from([
+        (
+            "admin",
+            (
+                token(app, admin, TokenScope::Write).await,
+                classes(admin, rep_b, rep_c),
+            ),
+        ),
+        (
+            "reader",
+            (
+                token(app, reader, TokenScope::Read).await,
+                classes(reader, rep_b, rep_c),
+            ),
+        ),
+        (
+            "sales_manager",
+            (
+                token(app, manager, TokenScope::Write).await,
+                classes(manager, rep_a, rep_c),
+            ),
+        ),
+        (
+            "sales_rep",
+            (
+                token(app, rep_a, TokenScope::Write).await,
+                classes(rep_a, rep_b, rep_c),
+            ),
+        ),
+        (
+            "marketing",
+            (
+                token(app, marketing, TokenScope::Write).await,
+                classes(marketing, rep_b, rep_c),
+            ),
+        ),
+        ("anonymous", (String::new(), classes(admin, rep_b, rep_c))),
+    ]);
+    let mut records = HashMap::new();
+    for (n, u) in [admin, reader, manager, rep_a, rep_b, rep_c, marketing]
+        .into_iter()
+        .enumerate()
+    {
+        records.insert(u, owned(app, u, n).await);
+    }
+    World { actors, records }
+}
+
+fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
+    let id = match row.path.split('/').nth(3).unwrap_or("") {
+        "leads" => &r.lead,
+        "opportunities" => &r.opportunity,
+        "accounts" => &r.account,
+        "contacts" => &r.contact,
+        "tasks" => &r.task,
+        _ => &r.token,
+    };
+    let uri = row
+        .path
+        .replace("{id}", id)
+        .replace("{contact_id}", &r.contact);
+    let until = (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string();
+    let body = match (
+        row.method.as_str(),
+        row.path.rsplit('/').next().unwrap_or(""),
+    ) {
+        ("GET" | "DELETE", _) => None,
+        ("POST", "leads") => Some(json!({ "first_name": "New", "email": "new@matrix.example" })),
+        ("PATCH", _) => Some(json!({ "notes": "checked" })),
+        (_, "disqualify") => Some(json!({ "reason": "no_need" })),
+        (_, "nurture") => Some(json!({ "until": until })),
+        (_, "convert") => {
+            Some(json!({ "opportunities": [{ "name": "D", "amount": "1", "currency": "EUR" }] }))
+        }
+        (_, "stage") => Some(json!({ "stage": "demo" })),
+        (_, "close") => Some(json!({ "outcome": "lost", "reason": "price" })),
+        (_, "{contact_id}") => Some(json!({ "role": "champion" })),
+        (_, "opportunities") => Some(json!({ "name": "More", "amount": "5", "currency": "EUR" })),
+        (_, "activities") => Some(
+            json!({ "subject_type": "lead", "subject_id": r.lead, "kind": "note", "summary": "matrix" }),
+        ),
+        (_, "tasks") => Some(json!({ "title": "t", "due_at": "2030-01-01" })),
+        (_, "tokens") => Some(json!({ "name": "matrix", "scope": "read" })),
+        _ => Some(json!({})),
+    };
+    (uri, body)
+}
+
+fn outcome_matches(expect: &str, status: StatusCode) -> bool {
+    match expect {
+        "allow" => !matches!(status.as_u16(), 401 | 403 | 404) && !status.is_server_error(),
+        "hidden" => status == StatusCode::NOT_FOUND,
+        "forbidden" => status == StatusCode::FORBIDDEN,
+        "invalid" => status == StatusCode::UNPROCESSABLE_ENTITY,
+        "unauthenticated" => status == StatusCode::UNAUTHORIZED,
+        other => panic!("unknown expectation {other:?} in the matrix"),
+    }
+}
+
+fn rows() -> Vec<Row> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/authorization.csv");
+    csv::Reader::from_path(path)
+        .expect("docs/authorization.csv")
+        .deserialize()
+        .map(|r| r.expect("a well-formed row"))
+        .collect()
+}
+
+async fn every_route_obeys_the_matrix(app: TestApp) {
+    let rows = rows();
+    let doc = app.get("/api/openapi.json").await.body;
+    let mut missing = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("methods").keys() {
+            let method = method.to_uppercase();
+            let covered: BTreeSet<&str> = rows
+                .iter()
+                .filter(|r| r.method == method && &r.path == path)
+                .map(|r| r.role.as_str())
+                .collect();
+            if !covered.contains("anyone") && ROLES.iter().any(|role| !covered.contains(role)) {
+                missing.push(format!("{method} {path}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "routes without complete rows in docs/authorization.csv: {missing:?}"
+    );
+    let world = world(&app).await;
+    let mut wrong = Vec::new();
+    for row in rows.iter().filter(|r| r.expect != "public") {
+        let (token, owners) = &world.actors[row.role.as_str()];
+        let records = &world.records[&owners[row.ownership.as_str()]];
+        let (uri, body) = request(row, records);
+        let reply = app.as_user(token, &row.method, &uri, body).await;
+        if !outcome_matches(&row.expect, reply.status) {
+            wrong.push(format!(
+                "{} {} as {} on {}: expected {}, got {} {}",
+                row.method, row.path, row.role, row.ownership, row.expect, reply.status, reply.body
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} rows disagree:\n{}",
+        wrong.len(),
+        rows.len(),
+        wrong.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn every_route_obeys_the_matrix_on_sqlite() {
+    every_route_obeys_the_matrix(TestApp::new().await).await;
+}
+
+#[tokio::test]
+async fn every_route_obeys_the_matrix_on_postgres() {
+    if let Some(app) = TestApp::postgres().await {
+        every_route_obeys_the_matrix(app).await;
+    }
+}
