@@ -140,7 +140,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// List accounts by name.
-#[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", params(AccountListQuery), responses((status = 200, body = AccountPage), (status = 400, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", params(AccountListQuery), responses((status = 200, body = AccountPage), (status = 400, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_accounts(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -158,7 +158,7 @@ pub async fn list_accounts(
 }
 
 /// Read an account.
-#[utoipa::path(get, path = "/api/v1/accounts/{id}", tag = "accounts", params(("id" = String, Path)), responses((status = 200, body = AccountJson), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/accounts/{id}", tag = "accounts", params(("id" = String, Path)), responses((status = 200, body = AccountJson), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get_account(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -176,7 +176,7 @@ pub async fn get_account(
 
 /// Open another deal for an existing account (one customer, many deals).
 #[utoipa::path(post, path = "/api/v1/accounts/{id}/opportunities", tag = "accounts", params(("id" = String, Path)), request_body = CreateOpportunityRequest,
-    responses((status = 201, body = OpportunityJson), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = OpportunityJson), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn create_account_opportunity(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -197,7 +197,7 @@ pub async fn create_account_opportunity(
 }
 
 /// An account's activities, follow-ups and changes in time order.
-#[utoipa::path(get, path = "/api/v1/accounts/{id}/timeline", tag = "accounts", params(("id" = String, Path)), responses((status = 200, body = TimelineJson), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/accounts/{id}/timeline", tag = "accounts", params(("id" = String, Path)), responses((status = 200, body = TimelineJson), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn account_timeline(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -210,7 +210,7 @@ pub async fn account_timeline(
 }
 
 /// List contacts.
-#[utoipa::path(get, path = "/api/v1/contacts", tag = "accounts", params(ContactListQuery), responses((status = 200, body = ContactPage), (status = 400, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/contacts", tag = "accounts", params(ContactListQuery), responses((status = 200, body = ContactPage), (status = 400, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_contacts(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -228,7 +228,7 @@ pub async fn list_contacts(
 }
 
 /// Read a contact.
-#[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "accounts", params(("id" = String, Path)), responses((status = 200, body = ContactJson), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "accounts", params(("id" = String, Path)), responses((status = 200, body = ContactJson), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get_contact(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -245,7 +245,7 @@ pub async fn get_contact(
 }
 
 /// A contact's activities, follow-ups and changes in time order.
-#[utoipa::path(get, path = "/api/v1/contacts/{id}/timeline", tag = "accounts", params(("id" = String, Path)), responses((status = 200, body = TimelineJson), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/contacts/{id}/timeline", tag = "accounts", params(("id" = String, Path)), responses((status = 200, body = TimelineJson), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn contact_timeline(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -259,7 +259,7 @@ pub async fn contact_timeline(
 
 /// The account's audit trail: every accepted change with who, when, the token used and the fields changed.
 #[utoipa::path(get, path = "/api/v1/accounts/{id}/history", tag = "accounts", params(("id" = String, Path)),
-    responses((status = 200, body = HistoryJson), (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = HistoryJson), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn account_history(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -273,7 +273,7 @@ pub async fn account_history(
 
 /// The contact's audit trail: every accepted change with who, when, the token used and the fields changed.
 #[utoipa::path(get, path = "/api/v1/contacts/{id}/history", tag = "accounts", params(("id" = String, Path)),
-    responses((status = 200, body = HistoryJson), (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = HistoryJson), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn contact_history(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,

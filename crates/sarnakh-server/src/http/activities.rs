@@ -167,7 +167,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Log a call, email, meeting, demo or note on any record.
 #[utoipa::path(post, path = "/api/v1/activities", tag = "follow-ups", request_body = CreateActivityRequest,
-    responses((status = 201, body = ActivityJson), (status = 422, body = Problem)))]
+    responses((status = 201, body = ActivityJson), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn create_activity(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -191,7 +191,7 @@ pub async fn create_activity(
 }
 
 /// Follow-ups due overdue, today, this week, all open, or done.
-#[utoipa::path(get, path = "/api/v1/tasks", tag = "follow-ups", params(TaskListQuery), responses((status = 200, body = TaskPage), (status = 400, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/tasks", tag = "follow-ups", params(TaskListQuery), responses((status = 200, body = TaskPage), (status = 400, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_tasks(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -213,7 +213,7 @@ pub async fn list_tasks(
 }
 
 /// Schedule a follow-up ("call Ali again in a month").
-#[utoipa::path(post, path = "/api/v1/tasks", tag = "follow-ups", request_body = CreateTaskRequest, responses((status = 201, body = TaskJson), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/tasks", tag = "follow-ups", request_body = CreateTaskRequest, responses((status = 201, body = TaskJson), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn create_task(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -236,7 +236,7 @@ pub async fn create_task(
 }
 
 /// Read a follow-up.
-#[utoipa::path(get, path = "/api/v1/tasks/{id}", tag = "follow-ups", params(("id" = String, Path)), responses((status = 200, body = TaskJson), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/tasks/{id}", tag = "follow-ups", params(("id" = String, Path)), responses((status = 200, body = TaskJson), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get_task(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -251,7 +251,7 @@ pub async fn get_task(
 
 /// Mark a follow-up done.
 #[utoipa::path(post, path = "/api/v1/tasks/{id}/complete", tag = "follow-ups", params(("id" = String, Path)),
-    responses((status = 200, body = TaskJson), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem)))]
+    responses((status = 200, body = TaskJson), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 412, body = Problem, content_type = "application/problem+json")))]
 pub async fn complete_task(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,

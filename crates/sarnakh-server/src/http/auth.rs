@@ -139,7 +139,7 @@ pub struct SessionJson {
 /// Sign in: sets the session cookie. Unknown email and wrong password get the same 401;
 /// repeated failures get 429 with `Retry-After`.
 #[utoipa::path(post, path = "/api/v1/session", tag = "access", request_body = SignInRequest,
-    responses((status = 201, body = SessionJson), (status = 401, body = Problem), (status = 429, body = Problem)))]
+    responses((status = 201, body = SessionJson), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 429, body = Problem, content_type = "application/problem+json")))]
 pub async fn sign_in(
     State(app): State<AppState>,
     ClientAddress(address): ClientAddress,
@@ -166,7 +166,7 @@ pub async fn sign_in(
 }
 
 /// Sign out: the session stops working at once and the cookie is cleared.
-#[utoipa::path(delete, path = "/api/v1/session", tag = "access", responses((status = 204), (status = 401, body = Problem)))]
+#[utoipa::path(delete, path = "/api/v1/session", tag = "access", responses((status = 204), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn sign_out(
     State(app): State<AppState>,
     headers: HeaderMap,
@@ -236,7 +236,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Who the token belongs to.
-#[utoipa::path(get, path = "/api/v1/me", tag = "access", responses((status = 200, body = super::activities::UserJson), (status = 401, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/me", tag = "access", responses((status = 200, body = super::activities::UserJson), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn me(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -253,7 +253,7 @@ pub async fn me(
 }
 
 /// The caller's API tokens.
-#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "access", responses((status = 200, body = Vec<TokenJson>), (status = 401, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "access", responses((status = 200, body = Vec<TokenJson>), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_my_tokens(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -271,7 +271,7 @@ pub async fn list_my_tokens(
 
 /// Create an API token for the caller; the secret is returned once.
 #[utoipa::path(post, path = "/api/v1/me/tokens", tag = "access", request_body = CreateTokenRequest,
-    responses((status = 201, body = NewTokenJson), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = NewTokenJson), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn create_my_token(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -303,7 +303,7 @@ pub async fn create_my_token(
 
 /// Revoke one of the caller's tokens.
 #[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "access", params(("id" = String, Path)),
-    responses((status = 200, body = TokenJson), (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = TokenJson), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn revoke_my_token(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,

@@ -221,7 +221,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// List opportunities.
 #[utoipa::path(get, path = "/api/v1/opportunities", tag = "opportunities", params(OpportunityListQuery),
-    responses((status = 200, body = OpportunityPage), (status = 400, body = Problem)))]
+    responses((status = 200, body = OpportunityPage), (status = 400, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_opportunities(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -259,7 +259,7 @@ pub async fn list_opportunities(
 
 /// Read a deal with its buyer-side people and stage history.
 #[utoipa::path(get, path = "/api/v1/opportunities/{id}", tag = "opportunities", params(("id" = String, Path)),
-    responses((status = 200, body = OpportunityDetailJson), (status = 404, body = Problem)))]
+    responses((status = 200, body = OpportunityDetailJson), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get_opportunity(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -277,7 +277,7 @@ pub async fn get_opportunity(
 
 /// Move a deal to another open stage (recorded in its stage history).
 #[utoipa::path(post, path = "/api/v1/opportunities/{id}/stage", tag = "opportunities", params(("id" = String, Path)), request_body = MoveStageRequest,
-    responses((status = 200, body = OpportunityJson), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = OpportunityJson), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 412, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn move_opportunity(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -295,7 +295,7 @@ pub async fn move_opportunity(
 
 /// Close a deal won or lost; the first won deal makes the account a customer.
 #[utoipa::path(post, path = "/api/v1/opportunities/{id}/close", tag = "opportunities", params(("id" = String, Path)), request_body = CloseRequest,
-    responses((status = 200, body = OpportunityJson), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = OpportunityJson), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 412, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn close_opportunity(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -317,7 +317,7 @@ pub async fn close_opportunity(
 /// Record a buyer-side person's role on a deal.
 #[utoipa::path(put, path = "/api/v1/opportunities/{id}/contacts/{contact_id}", tag = "opportunities",
     params(("id" = String, Path), ("contact_id" = String, Path)), request_body = BuyerRoleRequest,
-    responses((status = 200, body = OpportunityDetailJson), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = OpportunityDetailJson), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn set_buyer_role(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -345,7 +345,7 @@ pub async fn set_buyer_role(
 
 /// A deal's activities, follow-ups and changes in time order.
 #[utoipa::path(get, path = "/api/v1/opportunities/{id}/timeline", tag = "opportunities", params(("id" = String, Path)),
-    responses((status = 200, body = TimelineJson), (status = 404, body = Problem)))]
+    responses((status = 200, body = TimelineJson), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn opportunity_timeline(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -375,7 +375,7 @@ pub async fn list_stages(
 
 /// The opportunity's audit trail: every accepted change with who, when, the token used and the fields changed.
 #[utoipa::path(get, path = "/api/v1/opportunities/{id}/history", tag = "opportunities", params(("id" = String, Path)),
-    responses((status = 200, body = HistoryJson), (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = HistoryJson), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn opportunity_history(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,

@@ -40,7 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// List leads with filters, search, sort and cursor pagination.
 #[utoipa::path(get, path = "/api/v1/leads", tag = "leads", params(LeadListQuery),
-    responses((status = 200, body = LeadPage), (status = 400, body = Problem)))]
+    responses((status = 200, body = LeadPage), (status = 400, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_leads(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -85,7 +85,7 @@ pub async fn list_leads(
 
 /// Capture a lead.
 #[utoipa::path(post, path = "/api/v1/leads", tag = "leads", request_body = CreateLeadRequest,
-    responses((status = 201, body = LeadJson), (status = 400, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = LeadJson), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn create_lead(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -101,7 +101,7 @@ pub async fn create_lead(
 
 /// Read a lead; the `ETag` carries its version.
 #[utoipa::path(get, path = "/api/v1/leads/{id}", tag = "leads", params(("id" = String, Path)),
-    responses((status = 200, body = LeadJson), (status = 404, body = Problem)))]
+    responses((status = 200, body = LeadJson), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get_lead(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -116,7 +116,7 @@ pub async fn get_lead(
 
 /// Edit a lead's fields (omit to keep, null to clear). Send `If-Match` to refuse lost updates.
 #[utoipa::path(patch, path = "/api/v1/leads/{id}", tag = "leads", params(("id" = String, Path)), request_body = UpdateLeadRequest,
-    responses((status = 200, body = LeadJson), (status = 404, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = LeadJson), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 412, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn update_lead(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -167,7 +167,7 @@ enum Action {
 
 /// Qualify a lead into a prospect. Refused with 422 and the unmet criteria when fit facts are missing.
 #[utoipa::path(post, path = "/api/v1/leads/{id}/qualify", tag = "lifecycle", params(("id" = String, Path)), request_body(content = Option<TransitionRequest>),
-    responses((status = 200, body = LeadJson), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = LeadJson), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 412, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn qualify_lead(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -188,7 +188,7 @@ pub async fn qualify_lead(
 
 /// Disqualify a lead or prospect with a reason.
 #[utoipa::path(post, path = "/api/v1/leads/{id}/disqualify", tag = "lifecycle", params(("id" = String, Path)), request_body = TransitionRequest,
-    responses((status = 200, body = LeadJson), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = LeadJson), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 412, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn disqualify_lead(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -201,7 +201,7 @@ pub async fn disqualify_lead(
 
 /// Park a lead or prospect until a date (`until`).
 #[utoipa::path(post, path = "/api/v1/leads/{id}/nurture", tag = "lifecycle", params(("id" = String, Path)), request_body = TransitionRequest,
-    responses((status = 200, body = LeadJson), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = LeadJson), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 412, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn nurture_lead(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -214,7 +214,7 @@ pub async fn nurture_lead(
 
 /// Reopen a disqualified or nurtured lead.
 #[utoipa::path(post, path = "/api/v1/leads/{id}/reopen", tag = "lifecycle", params(("id" = String, Path)), request_body(content = Option<TransitionRequest>),
-    responses((status = 200, body = LeadJson), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem)))]
+    responses((status = 200, body = LeadJson), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 412, body = Problem, content_type = "application/problem+json")))]
 pub async fn reopen_lead(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -235,7 +235,7 @@ pub async fn reopen_lead(
 
 /// Convert a prospect into an account, a contact and one or more opportunities, atomically.
 #[utoipa::path(post, path = "/api/v1/leads/{id}/convert", tag = "lifecycle", params(("id" = String, Path)), request_body = ConvertRequest,
-    responses((status = 201, body = ConvertResponse), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = ConvertResponse), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 412, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn convert_lead(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -261,7 +261,7 @@ pub async fn convert_lead(
 
 /// A lead's activities, follow-ups and changes in time order.
 #[utoipa::path(get, path = "/api/v1/leads/{id}/timeline", tag = "leads", params(("id" = String, Path)),
-    responses((status = 200, body = TimelineJson), (status = 404, body = Problem)))]
+    responses((status = 200, body = TimelineJson), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn lead_timeline(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -275,7 +275,7 @@ pub async fn lead_timeline(
 
 /// The lead's audit trail: every accepted change with who, when, the token used and the fields changed.
 #[utoipa::path(get, path = "/api/v1/leads/{id}/history", tag = "leads", params(("id" = String, Path)),
-    responses((status = 200, body = HistoryJson), (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = HistoryJson), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn lead_history(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
