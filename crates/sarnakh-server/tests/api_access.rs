@@ -250,3 +250,31 @@ async fn the_audit_trail_names_who_changed_which_fields_with_which_token() {
     assert!(items[1]["token_id"].is_string() && items[1]["actor_id"].is_string());
     assert!(items[1]["seq"].as_i64() > items[0]["seq"].as_i64());
 }
+
+#[tokio::test]
+async fn a_token_past_its_rate_limit_gets_429_with_retry_after() {
+    use sarnakh_server::http::limits::RateLimits;
+    let mut app = TestApp::new().await;
+    let limits = RateLimits {
+        per_token_per_second: 1,
+        per_token_burst: 3,
+    };
+    app.router = sarnakh_server::http::app_with(app.services.clone(), limits);
+    for _ in 0..3 {
+        assert_eq!(app.get("/api/v1/me").await.status, StatusCode::OK);
+    }
+    let limited = app.get("/api/v1/me").await;
+    assert_eq!(
+        (limited.status, limited.code()),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+    );
+    assert!(limited.headers.get("retry-after").is_some());
+    let other = app
+        .token_for("other@test.example", "sales_rep", None, "read")
+        .await;
+    assert_eq!(
+        app.as_user(&other, "GET", "/api/v1/me", None).await.status,
+        StatusCode::OK,
+        "limits are per token"
+    );
+}

@@ -41,6 +41,8 @@ struct Owned {
     contact: String,
     task: String,
     token: String,
+    /// A user who may be disabled without disturbing the rest of the run.
+    victim: String,
 }
 
 struct World {
@@ -134,6 +136,7 @@ async fn owned(app: &TestApp, owner: UserId, n: usize) -> Owned {
         .create_token(&sys, owner, "owned", TokenScope::Read)
         .await
         .expect("token");
+    let victim = user(app, &format!("victim{n}@matrix.example"), "sales_rep", None).await;
     Owned {
         lead: lead.id.to_string(),
         opportunity: out.opportunities[0].id.to_string(),
@@ -141,6 +144,7 @@ async fn owned(app: &TestApp, owner: UserId, n: usize) -> Owned {
         contact: out.contact_id.to_string(),
         task: task.id.to_string(),
         token: tok.id.to_string(),
+        victim: victim.to_string(),
     }
 }
 
@@ -210,6 +214,7 @@ fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
         "accounts" => &r.account,
         "contacts" => &r.contact,
         "tasks" => &r.task,
+        "users" => &r.victim,
         _ => &r.token,
     };
     let uri = row
@@ -238,6 +243,13 @@ fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
         ),
         (_, "tasks") => Some(json!({ "title": "t", "due_at": "2030-01-01" })),
         (_, "tokens") => Some(json!({ "name": "matrix", "scope": "read" })),
+        ("POST", "users") => Some(
+            json!({ "email": format!("new{}@matrix.example", uuid::Uuid::now_v7().simple()), "display_name": "New", "role": "sales_rep" }),
+        ),
+        (_, "password") => Some(
+            json!({ "current_password": "not the current one", "new_password": "a brand new kettle lantern" }),
+        ),
+        (_, "disable") => None,
         _ => Some(json!({})),
     };
     (uri, body)

@@ -192,4 +192,7 @@ fn users_are_added_with_a_strong_password_and_get_tokens() {
     );
     let missing = sarnakh(&db, &["token", "create", "--user", "nobody@example.com"]);
     assert!(!missing.status.success() && text(&missing.stderr).contains("no user"));
+    let disabled = sarnakh(&db, &["user", "disable", "ops@example.com"]);
+    assert!(disabled.status.success(), "{}", text(&disabled.stderr));
+    assert!(text(&sarnakh(&db, &["user", "list"]).stdout).contains("(disabled)"));
 }

@@ -126,6 +126,26 @@ impl Services {
         Ok(self.store.revoke_user_sessions(user, self.now()).await?)
     }
 
+    /// Changes the actor's own password, which they must confirm with the current one.
+    pub async fn change_own_password(&self, actor: &Actor, current: &str, new: &str) -> Result<()> {
+        actor.require_write()?;
+        let user_id = actor.user_id.ok_or(Error::Unauthenticated)?;
+        let user = found(self.store.get_user(user_id).await?, "user", user_id)?;
+        let stored = self
+            .store
+            .get_user_by_email(&user.email)
+            .await?
+            .and_then(|(_, hash)| hash);
+        if !stored.is_some_and(|hash| credentials::verify_password(current, &hash)) {
+            return Err(Error::field(
+                "current_password",
+                "wrong_password",
+                "the current password is wrong",
+            ));
+        }
+        self.set_password(actor, user_id, new).await
+    }
+
     /// Disables a user (admins only): their sessions end and their tokens stop working.
     pub async fn disable_user(&self, actor: &Actor, user: UserId) -> Result<()> {
         actor.require_write()?;

@@ -22,6 +22,12 @@ pub struct ServeArgs {
     /// Fill an empty database with demo data before serving.
     #[arg(long)]
     pub demo: bool,
+    /// Sustained API requests per second allowed per token (0: no limit).
+    #[arg(long, env = "SARNAKH_RATE_LIMIT_PER_TOKEN", default_value_t = 100)]
+    pub rate_limit_per_token: u32,
+    /// Requests a token may send in a burst before the sustained rate applies.
+    #[arg(long, env = "SARNAKH_RATE_LIMIT_BURST", default_value_t = 1000)]
+    pub rate_limit_burst: u32,
 }
 
 /// Options of `sarnakh demo`.
@@ -60,7 +66,11 @@ pub async fn serve(store: Arc<dyn Store>, url: &str, args: ServeArgs) -> anyhow:
         .with_context(|| format!("could not listen on {}", args.bind))?;
     let addr = listener.local_addr().context("no local address")?;
     tracing::info!(database = %redact(url), "Sarnakh is listening on http://{addr} (API docs at http://{addr}/api/docs)");
-    let app = crate::http::app(Services::new(store));
+    let limits = crate::http::limits::RateLimits {
+        per_token_per_second: args.rate_limit_per_token,
+        per_token_burst: args.rate_limit_burst,
+    };
+    let app = crate::http::app_with(Services::new(store), limits);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

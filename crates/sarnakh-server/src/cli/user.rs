@@ -18,6 +18,16 @@ pub enum UserCommand {
     Add(AddUser),
     /// List users.
     List,
+    /// Disable a user: their sessions end and their tokens stop working.
+    Disable {
+        /// The user's email.
+        email: String,
+    },
+    /// Set a user's password from standard input; their sessions end.
+    Password {
+        /// The user's email.
+        email: String,
+    },
 }
 
 /// Options of `sarnakh user add`.
@@ -94,6 +104,28 @@ pub async fn run_user(store: Arc<dyn Store>, cmd: UserCommand) -> anyhow::Result
             }
             Ok(())
         }
+        UserCommand::Disable { email } => {
+            let user = find(&services, &email).await?;
+            services
+                .disable_user(&Actor::SYSTEM, user.id)
+                .await
+                .map_err(super::explain)?;
+            println!("disabled {}", user.email);
+            Ok(())
+        }
+        UserCommand::Password { email } => {
+            let user = find(&services, &email).await?;
+            let password = read_password()?;
+            services
+                .set_password(&Actor::SYSTEM, user.id, &password)
+                .await
+                .map_err(super::explain)?;
+            println!(
+                "password of {} changed; their sessions have ended",
+                user.email
+            );
+            Ok(())
+        }
         UserCommand::List => {
             for u in services.list_users().await.map_err(super::explain)? {
                 let state = if u.is_active() { "" } else { " (disabled)" };
@@ -114,11 +146,7 @@ pub async fn run_token(store: Arc<dyn Store>, cmd: TokenCommand) -> anyhow::Resu
         TokenCommand::Create { user, name, scope } => {
             let scope = TokenScope::parse(scope.trim())
                 .ok_or_else(|| anyhow::anyhow!("--scope {scope:?} is not one of: read, write"))?;
-            let owner = services
-                .find_user(&user)
-                .await
-                .map_err(super::explain)?
-                .ok_or_else(|| anyhow::anyhow!("no user has the email {user:?}"))?;
+            let owner = find(&services, &user).await?;
             let (token, secret) = services
                 .create_token(&Actor::SYSTEM, owner.id, &name, scope)
                 .await
@@ -131,6 +159,14 @@ pub async fn run_token(store: Arc<dyn Store>, cmd: TokenCommand) -> anyhow::Resu
             Ok(())
         }
     }
+}
+
+async fn find(services: &Services, email: &str) -> anyhow::Result<sarnakh_core::domain::User> {
+    services
+        .find_user(email)
+        .await
+        .map_err(super::explain)?
+        .ok_or_else(|| anyhow::anyhow!("no user has the email {email:?}"))
 }
 
 fn read_password() -> anyhow::Result<String> {

@@ -38,7 +38,13 @@ impl FromRequestParts<AppState> for Authenticated {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         let result = if let Some(secret) = header.strip_prefix("Bearer ").map(str::trim) {
-            app.services.authenticate_token(secret).await
+            let actor = app.services.authenticate_token(secret).await;
+            if let Some(token) = actor.as_ref().ok().and_then(Actor::token_id) {
+                app.limiter.check_token(token).map_err(|retry_after| {
+                    ApiError::from(sarnakh_core::Error::RateLimited { retry_after })
+                })?;
+            }
+            actor
         } else if let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) {
             check_same_origin(parts)?;
             app.services.authenticate_session(&secret).await

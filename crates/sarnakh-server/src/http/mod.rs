@@ -9,9 +9,11 @@ pub mod error;
 pub mod extract;
 mod health;
 pub mod leads;
+pub mod limits;
 mod list;
 pub mod opportunities;
 pub mod timeline;
+pub mod users;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -40,16 +42,24 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 pub struct AppState {
     /// The use cases.
     pub services: Services,
+    /// Request rate buckets.
+    pub limiter: std::sync::Arc<limits::Limiter>,
 }
 
-/// The whole HTTP application.
+/// The whole HTTP application with the default rate limits.
 pub fn app(services: Services) -> Router {
+    app_with(services, limits::RateLimits::default())
+}
+
+/// The whole HTTP application with the given rate limits.
+pub fn app_with(services: Services, rate_limits: limits::RateLimits) -> Router {
     let (api, openapi) = OpenApiRouter::with_openapi(docs::base())
         .merge(leads::router())
         .merge(opportunities::router())
         .merge(accounts::router())
         .merge(activities::router())
         .merge(auth::router())
+        .merge(users::router())
         .split_for_parts();
     let openapi = docs::finish(openapi);
     let request_id = HeaderName::from_static("x-request-id");
@@ -65,7 +75,10 @@ pub fn app(services: Services) -> Router {
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
-        .with_state(AppState { services })
+        .with_state(AppState {
+            services,
+            limiter: std::sync::Arc::new(limits::Limiter::new(rate_limits)),
+        })
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {
