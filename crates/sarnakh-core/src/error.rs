@@ -42,7 +42,7 @@ impl FieldError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnmetCriterion {
     /// Stable code, e.g. `organisation_fit_recorded`.
-    pub code: &'static str,
+    pub code: String,
     /// What the rep has to record or do.
     pub message: String,
 }

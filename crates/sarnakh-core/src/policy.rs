@@ -180,6 +180,16 @@ impl Actor {
         }
     }
 
+    /// Refuses overriding the playbook unless a manager or admin asks.
+    pub fn require_override(&self) -> Result<()> {
+        match self.role() {
+            Role::Admin | Role::SalesManager => Ok(()),
+            Role::SalesRep | Role::Marketing => Err(Error::Forbidden(
+                "only a sales manager or an admin may override the playbook".into(),
+            )),
+        }
+    }
+
     /// Refuses marketing on individual deals.
     pub fn require_deals(&self) -> Result<()> {
         if self.role() == Role::Marketing {

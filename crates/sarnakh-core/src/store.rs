@@ -10,6 +10,7 @@ pub use filters::*;
 use crate::domain::Session;
 use crate::domain::history::HistoryEntry;
 use crate::domain::opportunity::BuyerRole;
+use crate::domain::playbook::Playbook;
 use crate::domain::{
     Account, AccountId, Activity, ApiToken, Contact, ContactId, Lead, LeadId, Opportunity,
     OpportunityId, Page, PageRequest, PipelineStage, RecordRef, Task, TaskId, Team, TeamId,
@@ -223,6 +224,11 @@ pub trait Store: Send + Sync + 'static {
     async fn list_tasks(&self, filter: &TaskFilter, page: &PageRequest) -> StoreResult<Page<Task>>;
     /// A record's tasks, soonest due first.
     async fn tasks_of(&self, subject: RecordRef) -> StoreResult<Vec<Task>>;
+
+    /// The playbook in force (the highest version), if one was ever saved.
+    async fn current_playbook(&self) -> StoreResult<Option<Playbook>>;
+    /// Saves a new playbook version; `Conflict` if that version exists (a concurrent save).
+    async fn save_playbook(&self, playbook: &Playbook) -> StoreResult<()>;
 
     /// A record's history, oldest first.
     async fn history_of(&self, subject: RecordRef) -> StoreResult<Vec<HistoryEntry>>;

@@ -215,6 +215,7 @@ fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
         "contacts" => &r.contact,
         "tasks" => &r.task,
         "users" => &r.victim,
+        "settings" => &r.lead,
         _ => &r.token,
     };
     let uri = row
@@ -250,6 +251,9 @@ fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
             json!({ "current_password": "not the current one", "new_password": "a brand new kettle lantern" }),
         ),
         (_, "disable") => None,
+        ("PUT", "playbook") => Some(
+            json!({ "qualify": [{ "code": "need_recorded", "message": "record the need", "kind": "recorded", "field": "need" }], "convert": [] }),
+        ),
         _ => Some(json!({})),
     };
     (uri, body)

@@ -196,3 +196,37 @@ fn users_are_added_with_a_strong_password_and_get_tokens() {
     assert!(disabled.status.success(), "{}", text(&disabled.stderr));
     assert!(text(&sarnakh(&db, &["user", "list"]).stdout).contains("(disabled)"));
 }
+
+#[test]
+fn a_playbook_file_in_toml_becomes_the_next_version() {
+    let db = fresh_db();
+    let dir = std::env::temp_dir().join(format!("sarnakh-playbook-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("playbook.toml");
+    std::fs::write(&file, "convert = []\n\n[[qualify]]\ncode = \"need_recorded\"\nmessage = \"record the need\"\nkind = \"recorded\"\nfield = \"need\"\n").expect("write");
+    let out = sarnakh(
+        &db,
+        &["playbook", "set", file.to_str().expect("utf-8 path")],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("version 1"));
+    let shown = text(&sarnakh(&db, &["playbook", "show"]).stdout);
+    assert!(
+        shown.contains("need_recorded") && !shown.contains("decision_role_recorded"),
+        "{shown}"
+    );
+    std::fs::write(
+        &file,
+        "convert = []\nqualify = [{ code = \"x\", message = \"m\", kind = \"size_range\" }]\n",
+    )
+    .expect("write");
+    let bad = sarnakh(
+        &db,
+        &["playbook", "set", file.to_str().expect("utf-8 path")],
+    );
+    assert!(
+        !bad.status.success() && text(&bad.stderr).contains("size_range"),
+        "{}",
+        text(&bad.stderr)
+    );
+}

@@ -9,8 +9,8 @@ use sqlx::PgConnection;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-const HISTORY_COLUMNS: &str = "id, subject_type, subject_id, kind, from_state, to_state, reason, note, related_type, related_id, actor_id, at, token_id, seq";
-const INSERT_COLUMNS: &str = "id, subject_type, subject_id, kind, from_state, to_state, reason, note, related_type, related_id, actor_id, at, token_id";
+const HISTORY_COLUMNS: &str = "id, subject_type, subject_id, kind, from_state, to_state, reason, note, related_type, related_id, actor_id, at, token_id, playbook_version, seq";
+const INSERT_COLUMNS: &str = "id, subject_type, subject_id, kind, from_state, to_state, reason, note, related_type, related_id, actor_id, at, token_id, playbook_version";
 
 /// Appends one history row and its field changes; the sequence number comes from the
 /// `history_seq_source` sequence (increasing, gaps allowed).
@@ -18,11 +18,12 @@ pub(crate) async fn insert_history(
     conn: &mut PgConnection,
     h: &HistoryEntry,
 ) -> Result<(), StoreError> {
-    sqlx::query(&format!("insert into history ({INSERT_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"))
+    sqlx::query(&format!("insert into history ({INSERT_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"))
         .bind(h.id.as_uuid()).bind(h.subject.kind()).bind(h.subject.uuid()).bind(&h.kind)
         .bind(&h.from).bind(&h.to).bind(&h.reason).bind(&h.note)
         .bind(h.related.map(|r| r.kind())).bind(h.related.map(|r| r.uuid()))
         .bind(h.actor_id.map(|a| a.as_uuid())).bind(h.at).bind(h.token_id.map(|t| t.as_uuid()))
+        .bind(h.playbook_version)
         .execute(&mut *conn).await.map_err(backend)?;
     for (position, c) in h.changes.iter().enumerate() {
         sqlx::query("insert into history_changes (history_id, position, field, old_value, new_value) values ($1, $2, $3, $4, $5)")

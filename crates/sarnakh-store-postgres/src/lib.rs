@@ -8,6 +8,7 @@ mod auth;
 mod history;
 mod leads;
 mod list;
+mod playbook;
 mod records;
 mod rows;
 mod sessions;

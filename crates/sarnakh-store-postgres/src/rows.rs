@@ -149,6 +149,7 @@ pub(crate) struct LeadRow {
     updated_at: DateTime<Utc>,
     version: i64,
     team_id: Option<Uuid>,
+    evidence: String,
 }
 
 impl TryFrom<LeadRow> for Lead {
@@ -179,6 +180,8 @@ impl TryFrom<LeadRow> for Lead {
                     BuyerRole::parse,
                 )?,
                 owner_id: r.owner_id.map(UserId::from_uuid),
+                evidence: serde_json::from_str(&r.evidence)
+                    .map_err(|_| corrupt("evidence", &r.evidence))?,
             },
             team_id: r.team_id.map(TeamId::from_uuid),
             state: LeadState {
@@ -421,6 +424,7 @@ pub(crate) struct HistoryRow {
     at: DateTime<Utc>,
     token_id: Option<Uuid>,
     seq: i64,
+    playbook_version: Option<i64>,
 }
 
 impl TryFrom<HistoryRow> for HistoryEntry {
@@ -441,6 +445,7 @@ impl TryFrom<HistoryRow> for HistoryEntry {
             at: r.at,
             changes: Vec::new(),
             seq: r.seq,
+            playbook_version: r.playbook_version,
         })
     }
 }

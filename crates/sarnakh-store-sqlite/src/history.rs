@@ -9,7 +9,7 @@ use sqlx::SqliteConnection;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-const HISTORY_COLUMNS: &str = "id, subject_type, subject_id, kind, from_state, to_state, reason, note, related_type, related_id, actor_id, at, token_id, seq";
+const HISTORY_COLUMNS: &str = "id, subject_type, subject_id, kind, from_state, to_state, reason, note, related_type, related_id, actor_id, at, token_id, playbook_version, seq";
 
 /// Appends one history row and its field changes. SQLite has one writer, so the next
 /// sequence number is simply one past the largest.
@@ -17,11 +17,12 @@ pub(crate) async fn insert_history(
     conn: &mut SqliteConnection,
     h: &HistoryEntry,
 ) -> Result<(), StoreError> {
-    sqlx::query(&format!("insert into history ({HISTORY_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, (select coalesce(max(seq), 0) + 1 from history))"))
+    sqlx::query(&format!("insert into history ({HISTORY_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, (select coalesce(max(seq), 0) + 1 from history))"))
         .bind(h.id.as_uuid()).bind(h.subject.kind()).bind(h.subject.uuid()).bind(&h.kind)
         .bind(&h.from).bind(&h.to).bind(&h.reason).bind(&h.note)
         .bind(h.related.map(|r| r.kind())).bind(h.related.map(|r| r.uuid()))
         .bind(h.actor_id.map(|a| a.as_uuid())).bind(h.at).bind(h.token_id.map(|t| t.as_uuid()))
+        .bind(h.playbook_version)
         .execute(&mut *conn).await.map_err(backend)?;
     for (position, c) in h.changes.iter().enumerate() {
         sqlx::query("insert into history_changes (history_id, position, field, old_value, new_value) values ($1, $2, $3, $4, $5)")

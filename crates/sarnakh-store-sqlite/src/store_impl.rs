@@ -191,6 +191,17 @@ impl Store for SqliteStore {
     async fn tasks_of(&self, subject: RecordRef) -> StoreResult<Vec<Task>> {
         self.task_rows_of(subject).await
     }
+    async fn current_playbook(
+        &self,
+    ) -> StoreResult<Option<sarnakh_core::domain::playbook::Playbook>> {
+        self.current_playbook_row().await
+    }
+    async fn save_playbook(
+        &self,
+        playbook: &sarnakh_core::domain::playbook::Playbook,
+    ) -> StoreResult<()> {
+        self.save_playbook_row(playbook).await
+    }
     async fn history_of(&self, subject: RecordRef) -> StoreResult<Vec<HistoryEntry>> {
         self.history_rows_of(subject).await
     }

@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 pub use crate::conformance_audit::*;
 pub use crate::conformance_lists::*;
+pub use crate::conformance_playbook::*;
 pub use crate::conformance_policy::*;
 pub use crate::conformance_sessions::*;
 
@@ -126,7 +127,7 @@ pub async fn qualify_without_fit_facts_is_refused_with_unmet_criteria_and_change
     let Err(Error::UnmetCriteria { unmet, .. }) = refused else {
         panic!("expected unmet criteria, got {refused:?}")
     };
-    let codes: Vec<_> = unmet.iter().map(|c| c.code).collect();
+    let codes: Vec<_> = unmet.iter().map(|c| c.code.as_str()).collect();
     assert!(
         codes.contains(&"need_recorded") && codes.contains(&"organisation_recorded"),
         "{codes:?}"

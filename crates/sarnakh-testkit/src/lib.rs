@@ -8,6 +8,7 @@ pub mod builders;
 pub mod conformance;
 mod conformance_audit;
 mod conformance_lists;
+mod conformance_playbook;
 mod conformance_policy;
 mod conformance_sessions;
 pub mod postgres;
@@ -107,7 +108,9 @@ macro_rules! conformance_tests {
             concurrent_writers_on_one_record_exactly_one_wins,
             audit_rows_match_real_changes_for_random_operation_sequences,
             sign_in_refuses_alike_and_throttles_without_lock_out,
-            sessions_end_on_idle_sign_out_password_change_and_disable
+            sessions_end_on_idle_sign_out_password_change_and_disable,
+            saved_playbooks_are_enforced_and_recorded_on_transitions,
+            only_managers_override_the_playbook_and_the_reason_is_recorded
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {

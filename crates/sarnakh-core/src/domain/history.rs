@@ -36,6 +36,8 @@ pub struct HistoryEntry {
     pub changes: Vec<FieldChange>,
     /// Position in the store-wide history, assigned when stored (0 before).
     pub seq: i64,
+    /// The playbook version that allowed a qualify or convert.
+    pub playbook_version: Option<i64>,
 }
 
 /// One field changed by an edit.
@@ -66,6 +68,7 @@ impl HistoryEntry {
             at,
             changes: Vec::new(),
             seq: 0,
+            playbook_version: None,
         }
     }
 }

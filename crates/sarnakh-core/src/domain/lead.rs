@@ -103,6 +103,8 @@ pub struct LeadFields {
     pub decision_role: Option<BuyerRole>,
     /// Owning user.
     pub owner_id: Option<UserId>,
+    /// Written evidence for qualification checklist items (`budget` -> "50k EUR approved").
+    pub evidence: std::collections::BTreeMap<String, String>,
 }
 
 /// A lead as stored.
@@ -175,6 +177,8 @@ pub struct LeadDraft {
     pub decision_role: Option<String>,
     /// Owning user.
     pub owner_id: Option<UserId>,
+    /// Checklist evidence by item.
+    pub evidence: std::collections::BTreeMap<String, String>,
 }
 
 impl LeadDraft {
@@ -236,6 +240,7 @@ impl LeadDraft {
             )
             .map(Some),
         );
+        let evidence = e.take("evidence", parse_evidence(&self.evidence));
         e.finish()?;
         let missing = "validated above";
         Ok(LeadFields {
@@ -257,6 +262,7 @@ impl LeadDraft {
             need: need.expect(missing),
             decision_role: decision_role.expect(missing).flatten(),
             owner_id: self.owner_id,
+            evidence: evidence.expect(missing),
         })
     }
 }
@@ -282,6 +288,7 @@ impl LeadFields {
             need: self.need.clone(),
             decision_role: self.decision_role.map(|r| r.as_str().to_owned()),
             owner_id: self.owner_id,
+            evidence: self.evidence.clone(),
         }
     }
 }
@@ -328,6 +335,40 @@ fn parse_country(raw: Option<&str>) -> Result<Option<String>, FieldError> {
     })
 }
 
+/// Most checklist items with evidence on one lead.
+const MAX_EVIDENCE_ITEMS: usize = 20;
+
+fn parse_evidence(
+    raw: &std::collections::BTreeMap<String, String>,
+) -> Result<std::collections::BTreeMap<String, String>, FieldError> {
+    if raw.len() > MAX_EVIDENCE_ITEMS {
+        return Err(FieldError::new(
+            "",
+            "too_many",
+            format!("at most {MAX_EVIDENCE_ITEMS} checklist items"),
+        ));
+    }
+    let mut out = std::collections::BTreeMap::new();
+    for (item, text) in raw {
+        let key = item.trim().to_lowercase();
+        let ok = !key.is_empty()
+            && key.len() <= 50
+            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !ok {
+            return Err(FieldError::new(
+                format!(".{item}"),
+                "invalid_item",
+                "checklist items are 1-50 letters, digits or _",
+            ));
+        }
+        let text = text::optional(Some(text), 2000).map_err(|e| e.under(&format!(".{key}")))?;
+        if let Some(text) = text {
+            out.insert(key, text);
+        }
+    }
+    Ok(out)
+}
+
 fn parse_company_size(raw: Option<i64>) -> Result<Option<i32>, FieldError> {
     match raw {
         None => Ok(None),
@@ -368,7 +409,17 @@ pub fn diff(old: &LeadFields, new: &LeadFields) -> Vec<super::history::FieldChan
     let owner = |d: &LeadDraft| d.owner_id.map(|o| o.to_string());
     let size = |d: &LeadDraft| d.company_size.map(|n| n.to_string());
     let products = |d: &LeadDraft| Some(d.products.join(", ")).filter(|p| !p.is_empty());
-    let pairs: [(&str, Option<String>, Option<String>); 16] = [
+    let evidence = |d: &LeadDraft| {
+        Some(
+            d.evidence
+                .iter()
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+        .filter(|e| !e.is_empty())
+    };
+    let pairs: [(&str, Option<String>, Option<String>); 17] = [
         ("first_name", a.first_name, b.first_name),
         ("last_name", a.last_name, b.last_name),
         ("email", a.email, b.email),
@@ -389,6 +440,11 @@ pub fn diff(old: &LeadFields, new: &LeadFields) -> Vec<super::history::FieldChan
         ("need", a.need, b.need),
         ("decision_role", a.decision_role, b.decision_role),
         ("owner_id", owner(&old.to_draft()), owner(&new.to_draft())),
+        (
+            "evidence",
+            evidence(&old.to_draft()),
+            evidence(&new.to_draft()),
+        ),
     ];
     pairs
         .into_iter()

@@ -15,7 +15,7 @@ pub mod money;
 pub mod opportunity;
 pub mod page;
 pub mod phone;
-pub mod qualification;
+pub mod playbook;
 pub mod stage;
 pub mod task;
 pub mod text;

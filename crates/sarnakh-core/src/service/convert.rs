@@ -27,6 +27,8 @@ pub struct ConvertDraft {
     pub opportunities: Vec<OpportunityDraft>,
     /// Free text for the history.
     pub note: Option<String>,
+    /// Convert although playbook criteria are unmet (managers and admins), with the reason.
+    pub override_reason: Option<String>,
 }
 
 /// What a conversion produced.
@@ -67,11 +69,17 @@ impl Services {
             .map_err(|e| Error::Validation(vec![e.under("note")]))?;
         let input = LifecycleInput {
             expected_version: draft.expected_version,
+            override_reason: draft.override_reason.clone(),
             ..LifecycleInput::default()
         };
-        let (before, mut lead) = self
+        let step = self
             .begin_move(actor, id, LeadAction::Convert, &input)
             .await?;
+        let (before, mut lead) = (step.before, step.after);
+        let (reason, note) = match step.overridden {
+            Some(why) => (Some("override".to_owned()), Some(why)),
+            None => (None, note),
+        };
         let now = lead.updated_at;
         let account = self
             .conversion_account(actor, &lead, draft.account_id, now)
@@ -87,7 +95,9 @@ impl Services {
         let mut history = vec![HistoryEntry {
             from: Some(before.state.to_string()),
             to: Some(lead.state.to_string()),
+            reason,
             note,
+            playbook_version: step.playbook_version,
             related: Some(RecordRef::Account(account.id)),
             actor_id: actor.user_id,
             token_id: actor.token_id(),

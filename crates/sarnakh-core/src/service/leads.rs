@@ -5,7 +5,6 @@ use super::{Actor, Services, check_version, found, stale_to_precondition};
 use crate::domain::lead::{LeadDraft, LeadFields, limits};
 use crate::domain::lifecycle::{DisqualifyReason, LeadAction, LeadState};
 use crate::domain::opportunity::parse_date;
-use crate::domain::qualification::unmet_criteria;
 use crate::domain::{HistoryEntry, Lead, LeadId, Page, PageRequest, RecordRef, UserId, text};
 use crate::error::{Error, Errors, FieldError, Result};
 use crate::store::LeadFilter;
@@ -45,6 +44,8 @@ pub struct LeadPatch {
     pub decision_role: Option<Option<String>>,
     /// Owner.
     pub owner_id: Option<Option<UserId>>,
+    /// Checklist evidence: `Some(text)` records an item, `None` removes it; other items stay.
+    pub evidence: Option<std::collections::BTreeMap<String, Option<String>>>,
 }
 
 impl LeadPatch {
@@ -72,7 +73,25 @@ impl LeadPatch {
         if let Some(products) = self.products {
             d.products = products;
         }
+        for (item, text) in self.evidence.unwrap_or_default() {
+            match text {
+                Some(text) => d.evidence.insert(item.trim().to_lowercase(), text),
+                None => d.evidence.remove(&item.trim().to_lowercase()),
+            };
+        }
     }
+}
+
+/// A lifecycle move that passed the checks, ready to be saved.
+pub(super) struct Move {
+    /// The lead as read.
+    pub before: Lead,
+    /// The lead in its next state (version bumped).
+    pub after: Lead,
+    /// The playbook version whose criteria were checked, if any applied.
+    pub playbook_version: Option<i64>,
+    /// The written reason when a manager overrode unmet criteria.
+    pub overridden: Option<String>,
 }
 
 /// Input of a lifecycle move; each move reads the parts it needs.
@@ -86,6 +105,9 @@ pub struct LifecycleInput {
     pub note: Option<String>,
     /// Revisit date `YYYY-MM-DD` (nurture).
     pub until: Option<String>,
+    /// Qualify or convert although playbook criteria are unmet (managers and admins), with
+    /// the written reason recorded in history.
+    pub override_reason: Option<String>,
 }
 
 impl Services {
@@ -194,11 +216,12 @@ impl Services {
         input: &LifecycleInput,
     ) -> Result<Lead> {
         let note = note(input)?;
-        let (lead, mut next) = self
+        let step = self
             .begin_move(actor, id, LeadAction::Qualify, input)
             .await?;
+        let mut next = step.after.clone();
         next.qualified_at = Some(next.updated_at);
-        self.finish_move(actor, &lead, next, "qualified", None, note)
+        self.finish_move(actor, &step, next, "qualified", None, note)
             .await
     }
 
@@ -221,15 +244,16 @@ impl Services {
                 "explain the reason when it is \"other\"",
             ));
         }
-        let (lead, mut next) = self
+        let step = self
             .begin_move(actor, id, LeadAction::Disqualify, input)
             .await?;
+        let mut next = step.after.clone();
         next.disqualify_reason = Some(reason);
         next.status_note.clone_from(&note);
         next.nurture_until = None;
         self.finish_move(
             actor,
-            &lead,
+            &step,
             next,
             "disqualified",
             Some(reason.as_str()),
@@ -259,9 +283,10 @@ impl Services {
                 "the revisit date must be after today",
             ));
         }
-        let (lead, mut next) = self
+        let step = self
             .begin_move(actor, id, LeadAction::Nurture, input)
             .await?;
+        let mut next = step.after.clone();
         next.nurture_until = Some(until);
         let note = note.expect("validated");
         next.status_note.clone_from(&note);
@@ -269,7 +294,7 @@ impl Services {
             Some(text) => format!("until {until}: {text}"),
             None => format!("until {until}"),
         });
-        self.finish_move(actor, &lead, next, "nurtured", None, note)
+        self.finish_move(actor, &step, next, "nurtured", None, note)
             .await
     }
 
@@ -281,13 +306,14 @@ impl Services {
         input: &LifecycleInput,
     ) -> Result<Lead> {
         let note = note(input)?;
-        let (lead, mut next) = self
+        let step = self
             .begin_move(actor, id, LeadAction::Reopen, input)
             .await?;
+        let mut next = step.after.clone();
         next.disqualify_reason = None;
         next.nurture_until = None;
         next.status_note = None;
-        self.finish_move(actor, &lead, next, "reopened", None, note)
+        self.finish_move(actor, &step, next, "reopened", None, note)
             .await
     }
 
@@ -299,7 +325,7 @@ impl Services {
         id: LeadId,
         action: LeadAction,
         input: &LifecycleInput,
-    ) -> Result<(Lead, Lead)> {
+    ) -> Result<Move> {
         actor.require_write()?;
         let lead = self.get_lead(actor, id).await?;
         check_version(input.expected_version, lead.version)?;
@@ -310,13 +336,32 @@ impl Services {
                 from: lead.state.to_string(),
                 action: action.as_str(),
             })?;
-        let unmet = unmet_criteria(action, &lead);
-        if !unmet.is_empty() {
-            return Err(Error::UnmetCriteria {
-                action: action.as_str(),
-                unmet,
-            });
-        }
+        let playbook = self.playbook().await?;
+        let criteria = match action {
+            LeadAction::Qualify => &playbook.rules.qualify[..],
+            LeadAction::Convert => &playbook.rules.convert[..],
+            LeadAction::Disqualify | LeadAction::Nurture | LeadAction::Reopen => &[],
+        };
+        let unmet = crate::domain::playbook::unmet(criteria, &lead);
+        let overridden = match (
+            unmet.is_empty(),
+            input.override_reason.as_deref().map(str::trim),
+        ) {
+            (true, _) => None,
+            (false, Some(reason)) if !reason.is_empty() => {
+                actor.require_override()?;
+                Some(
+                    text::required(reason, limits::TEXT)
+                        .map_err(|e| Error::Validation(vec![e.under("override_reason")]))?,
+                )
+            }
+            (false, _) => {
+                return Err(Error::UnmetCriteria {
+                    action: action.as_str(),
+                    unmet,
+                });
+            }
+        };
         let now = self.now();
         let next = Lead {
             state,
@@ -324,28 +369,41 @@ impl Services {
             version: lead.version + 1,
             ..lead.clone()
         };
-        Ok((lead, next))
+        let playbook_version =
+            (!criteria.is_empty() || overridden.is_some()).then_some(playbook.version);
+        Ok(Move {
+            before: lead,
+            after: next,
+            playbook_version,
+            overridden,
+        })
     }
 
     async fn finish_move(
         &self,
         actor: &Actor,
-        before: &Lead,
+        step: &Move,
         after: Lead,
         kind: &str,
         reason: Option<&str>,
         note: Option<String>,
     ) -> Result<Lead> {
+        let (reason, note) = match &step.overridden {
+            Some(why) => (Some("override"), Some(why.clone())),
+            None => (reason, note),
+        };
         let history = HistoryEntry {
-            from: Some(before.state.to_string()),
+            from: Some(step.before.state.to_string()),
             to: Some(after.state.to_string()),
             reason: reason.map(str::to_owned),
             note,
             actor_id: actor.user_id,
             token_id: actor.token_id(),
+            playbook_version: step.playbook_version,
             ..HistoryEntry::new(RecordRef::Lead(after.id), kind, after.updated_at)
         };
-        self.save_lead(&after, before.version, &history).await?;
+        self.save_lead(&after, step.before.version, &history)
+            .await?;
         Ok(after)
     }
 

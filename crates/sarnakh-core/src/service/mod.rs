@@ -8,6 +8,7 @@ mod auth;
 mod convert;
 mod leads;
 mod opportunities;
+mod playbook;
 mod sessions;
 mod timeline;
 
@@ -15,6 +16,7 @@ pub use activities::{ActivityDraft, TaskDraft};
 pub use convert::{ConvertDraft, ConvertOutcome};
 pub use leads::{LeadPatch, LifecycleInput};
 pub use opportunities::{CloseDraft, OpportunityDetail};
+pub use playbook::LeadReadiness;
 pub use sessions::SignedIn;
 pub use timeline::{TimelineEntry, TimelineItem};
 

@@ -2,6 +2,7 @@
 //! leads from a terminal. Commands call the same services as the API.
 
 mod lead;
+mod playbook;
 mod serve;
 mod user;
 
@@ -55,6 +56,9 @@ pub enum Command {
     /// Create API tokens.
     #[command(subcommand)]
     Token(user::TokenCommand),
+    /// Show or change the qualification playbook.
+    #[command(subcommand)]
+    Playbook(playbook::PlaybookCommand),
 }
 
 /// Runs the parsed command.
@@ -71,6 +75,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Lead(cmd) => lead::run(store, *cmd).await,
         Command::User(cmd) => user::run_user(store, *cmd).await,
         Command::Token(cmd) => user::run_token(store, cmd).await,
+        Command::Playbook(cmd) => playbook::run(store, cmd).await,
     }
 }
 

@@ -25,6 +25,8 @@ use utoipa::openapi::{OpenApi as Doc, RefOr};
         (name = "opportunities", description = "Deals and the pipeline"),
         (name = "accounts", description = "Accounts and contacts"),
         (name = "follow-ups", description = "Activities, tasks and users"),
+        (name = "playbook", description = "The shared qualification criteria and lead readiness"),
+        (name = "access", description = "Sign-in, tokens and users"),
     )
 )]
 struct ApiDoc;

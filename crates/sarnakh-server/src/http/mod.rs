@@ -12,6 +12,7 @@ pub mod leads;
 pub mod limits;
 mod list;
 pub mod opportunities;
+pub mod playbook;
 pub mod timeline;
 pub mod users;
 
@@ -60,6 +61,7 @@ pub fn app_with(services: Services, rate_limits: limits::RateLimits) -> Router {
         .merge(activities::router())
         .merge(auth::router())
         .merge(users::router())
+        .merge(playbook::router())
         .split_for_parts();
     let openapi = docs::finish(openapi);
     let request_id = HeaderName::from_static("x-request-id");

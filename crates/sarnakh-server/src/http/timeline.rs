@@ -105,6 +105,8 @@ pub struct HistoryEntryJson {
     pub actor_id: Option<Uuid>,
     /// The API token they used.
     pub token_id: Option<Uuid>,
+    /// The playbook version that allowed a qualify or convert.
+    pub playbook_version: Option<i64>,
     #[serde(flatten)]
     pub change: ChangeJson,
     /// Changed fields with old and new values (edits).
@@ -135,6 +137,7 @@ impl From<Vec<HistoryEntry>> for HistoryJson {
                     at: h.at,
                     actor_id: h.actor_id.map(|a| a.as_uuid()),
                     token_id: h.token_id.map(|t| t.as_uuid()),
+                    playbook_version: h.playbook_version,
                     change: h.into(),
                     changes,
                 }

@@ -147,6 +147,7 @@ async fn transition(
         reason: body.reason,
         note: body.note,
         until: body.until,
+        override_reason: body.override_reason,
     };
     let s = &app.services;
     let lead = match action {
@@ -251,6 +252,7 @@ pub async fn convert_lead(
             .map(sarnakh_core::domain::AccountId::from_uuid),
         opportunities: body.opportunities.into_iter().map(Into::into).collect(),
         note: body.note,
+        override_reason: body.override_reason,
     };
     let outcome = app.services.convert_lead(&actor, id, &draft).await?;
     Ok((

@@ -37,6 +37,8 @@ pub struct LeadJson {
     pub need: Option<String>,
     pub decision_role: Option<String>,
     pub owner_id: Option<Uuid>,
+    /// Written evidence per qualification checklist item.
+    pub evidence: std::collections::BTreeMap<String, String>,
     /// `lead`, `prospect` or `converted`.
     pub stage: String,
     /// `open`, `nurture`, `disqualified` or `converted`.
@@ -78,6 +80,7 @@ impl From<Lead> for LeadJson {
             need: f.need,
             decision_role: f.decision_role.map(|r| r.as_str().to_owned()),
             owner_id: f.owner_id.map(|o| o.as_uuid()),
+            evidence: f.evidence,
             stage: l.state.stage.as_str().to_owned(),
             status: l.state.status.as_str().to_owned(),
             disqualify_reason: l.disqualify_reason.map(|r| r.as_str().to_owned()),
@@ -120,6 +123,9 @@ pub struct CreateLeadRequest {
     /// The person's role in the buying decision.
     pub decision_role: Option<String>,
     pub owner_id: Option<Uuid>,
+    /// Written evidence per checklist item, e.g. {"budget": "50k EUR approved"}.
+    #[serde(default)]
+    pub evidence: std::collections::BTreeMap<String, String>,
 }
 
 impl From<CreateLeadRequest> for LeadDraft {
@@ -141,6 +147,7 @@ impl From<CreateLeadRequest> for LeadDraft {
             need: r.need,
             decision_role: r.decision_role,
             owner_id: r.owner_id.map(UserId::from_uuid),
+            evidence: r.evidence,
         }
     }
 }
@@ -195,6 +202,8 @@ pub struct UpdateLeadRequest {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<Uuid>)]
     pub owner_id: Option<Option<Uuid>>,
+    /// Checklist evidence to record (text) or remove (null), item by item; others stay.
+    pub evidence: Option<std::collections::BTreeMap<String, Option<String>>>,
 }
 
 impl From<UpdateLeadRequest> for LeadPatch {
@@ -216,6 +225,7 @@ impl From<UpdateLeadRequest> for LeadPatch {
             need: r.need,
             decision_role: r.decision_role,
             owner_id: r.owner_id.map(|o| o.map(UserId::from_uuid)),
+            evidence: r.evidence,
         }
     }
 }
@@ -252,6 +262,8 @@ pub struct TransitionRequest {
     pub note: Option<String>,
     /// Nurture: the date to revisit, YYYY-MM-DD.
     pub until: Option<String>,
+    /// Qualify although playbook criteria are unmet (sales managers and admins): the reason.
+    pub override_reason: Option<String>,
 }
 
 /// One deal to open.
@@ -295,6 +307,8 @@ pub struct ConvertRequest {
     #[serde(default)]
     pub opportunities: Vec<OpportunityRequest>,
     pub note: Option<String>,
+    /// Convert although playbook criteria are unmet (sales managers and admins): the reason.
+    pub override_reason: Option<String>,
 }
 
 /// What a conversion produced.

@@ -1,0 +1,111 @@
+//! The playbook over HTTP: read it, replace it as a manager, see a lead's readiness, record
+//! checklist evidence, and qualify with the version recorded.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::TestApp;
+use serde_json::json;
+
+#[tokio::test]
+async fn managers_set_the_playbook_and_leads_show_their_readiness() {
+    let app = TestApp::new().await;
+    let manager = app
+        .token_for("m@test.example", "sales_manager", None, "write")
+        .await;
+    let rep = app
+        .token_for("r@test.example", "sales_rep", None, "write")
+        .await;
+    let shipped = app.get("/api/v1/settings/playbook").await.body;
+    assert_eq!(shipped["version"], 0);
+    let rules = json!({ "qualify": [
+        { "code": "budget_known", "message": "record the budget", "kind": "checklist", "items": ["budget"] },
+        { "code": "retail_or_banking", "message": "we sell to retail and banking", "kind": "in_set", "field": "industry", "values": ["Retail", "Banking"] }
+    ], "convert": [] });
+    assert_eq!(
+        app.as_user(
+            &rep,
+            "PUT",
+            "/api/v1/settings/playbook",
+            Some(rules.clone())
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let bad = app.as_user(&manager, "PUT", "/api/v1/settings/playbook", Some(json!({ "qualify": [{ "code": "x", "message": "m", "kind": "in_set", "field": "industry", "values": [] }], "convert": [] }))).await;
+    assert_eq!(
+        (bad.status, bad.fields()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["qualify[0]".to_owned()]
+        )
+    );
+    let saved = app
+        .as_user(&manager, "PUT", "/api/v1/settings/playbook", Some(rules))
+        .await;
+    assert_eq!(
+        (saved.status, saved.body["version"].as_i64()),
+        (StatusCode::OK, Some(1))
+    );
+    let lead = app
+        .post(
+            "/api/v1/leads",
+            json!({ "first_name": "Lia", "email": "lia@example.ro", "industry": "Retail" }),
+        )
+        .await
+        .body;
+    let uri = format!("/api/v1/leads/{}", lead["id"].as_str().unwrap_or(""));
+    let readiness = app.get(&format!("{uri}/readiness")).await.body;
+    assert_eq!(
+        (readiness["next"].as_str(), readiness["ready"].as_bool()),
+        (Some("qualify"), Some(false))
+    );
+    let met: Vec<(String, bool)> = readiness["checks"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|c| {
+                    (
+                        c["code"].as_str().unwrap_or("").to_owned(),
+                        c["met"].as_bool().unwrap_or(true),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        met,
+        [
+            ("budget_known".to_owned(), false),
+            ("retail_or_banking".to_owned(), true)
+        ]
+    );
+    let refused = app.post(&format!("{uri}/qualify"), json!({})).await;
+    assert_eq!(
+        (refused.status, refused.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "unmet_criteria")
+    );
+    let patched = app
+        .send(
+            "PATCH",
+            &uri,
+            json!({ "evidence": { "budget": "12k EUR this quarter" } }),
+        )
+        .await;
+    assert_eq!(patched.body["evidence"]["budget"], "12k EUR this quarter");
+    assert_eq!(
+        app.get(&format!("{uri}/readiness")).await.body["ready"],
+        true
+    );
+    assert_eq!(
+        app.post(&format!("{uri}/qualify"), json!({})).await.status,
+        StatusCode::OK
+    );
+    let history = app.get(&format!("{uri}/history")).await.body;
+    let qualified = history["items"]
+        .as_array()
+        .and_then(|a| a.iter().find(|h| h["kind"] == "qualified").cloned())
+        .unwrap_or_default();
+    assert_eq!(qualified["playbook_version"], 1);
+}

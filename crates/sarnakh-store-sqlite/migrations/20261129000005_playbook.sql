@@ -1,0 +1,13 @@
+-- The qualification playbook: versioned rules (JSON, see docs/PLAYBOOK.md), the version that
+-- allowed each qualify or convert, and the written checklist evidence on each lead.
+
+create table playbooks (
+    version integer primary key,
+    rules text not null,
+    created_at text not null,
+    created_by blob references users (id)
+);
+
+alter table history add column playbook_version integer;
+
+alter table leads add column evidence text not null default '{}';

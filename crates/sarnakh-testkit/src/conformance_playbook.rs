@@ -1,0 +1,213 @@
+//! Conformance behaviours of the playbook: versions are stored, enforced, overridden only by
+//! managers with a reason, and every transition records the version that allowed it.
+
+use crate::Fixture;
+use crate::builders::qualified_lead;
+use sarnakh_core::Error;
+use sarnakh_core::domain::playbook::PlaybookRules;
+use sarnakh_core::domain::user::UserDraft;
+use sarnakh_core::domain::{RecordRef, TokenScope};
+use sarnakh_core::service::{Actor, LeadPatch, LifecycleInput};
+use sarnakh_core::store::Store;
+use std::sync::Arc;
+
+const BANT: &str = r#"{
+  "qualify": [
+    { "code": "need_recorded", "message": "record the need", "kind": "recorded", "field": "need" },
+    { "code": "bant", "message": "record budget and timeline evidence", "kind": "checklist", "items": ["budget", "timeline"] },
+    { "code": "size_in_range", "message": "50 to 5000 employees", "kind": "size_range", "min": 50, "max": 5000 }
+  ],
+  "convert": []
+}"#;
+
+async fn signed_in(f: &Fixture, email: &str, role: &str) -> Actor {
+    let draft = UserDraft {
+        email: Some(email.into()),
+        display_name: Some(email.into()),
+        role: Some(role.into()),
+        ..UserDraft::default()
+    };
+    let (user, _) = f
+        .services
+        .add_user(&Actor::SYSTEM, &draft, None)
+        .await
+        .expect("user");
+    let (_, secret) = f
+        .services
+        .create_token(&Actor::SYSTEM, user.id, "t", TokenScope::Write)
+        .await
+        .expect("token");
+    f.services
+        .authenticate_token(&secret)
+        .await
+        .expect("sign in")
+}
+
+/// A saved playbook is enforced, its readiness checklist shows each criterion, and the
+/// qualify that it allowed records its version.
+pub async fn saved_playbooks_are_enforced_and_recorded_on_transitions(store: Arc<dyn Store>) {
+    let f = Fixture::new(store).await;
+    assert_eq!(f.services.playbook().await.expect("default").version, 0);
+    let manager = signed_in(&f, "m@example.com", "sales_manager").await;
+    let rep = signed_in(&f, "r@example.com", "sales_rep").await;
+    let rules = PlaybookRules::from_json(BANT).expect("valid playbook");
+    assert!(matches!(
+        f.services.set_playbook(&rep, rules.clone()).await,
+        Err(Error::Forbidden(_))
+    ));
+    let saved = f
+        .services
+        .set_playbook(&manager, rules.clone())
+        .await
+        .expect("save");
+    assert_eq!(saved.version, 1);
+    assert_eq!(
+        f.services
+            .set_playbook(&manager, rules)
+            .await
+            .expect("same rules")
+            .version,
+        1,
+        "saving the same rules makes no version"
+    );
+    let l = f
+        .services
+        .capture_lead(
+            &f.actor(),
+            &qualified_lead("Bita", "bita@example.ir", "Bita Co"),
+        )
+        .await
+        .expect("capture");
+    let readiness = f
+        .services
+        .readiness(&Actor::SYSTEM, l.id)
+        .await
+        .expect("readiness");
+    assert_eq!(
+        (readiness.next, readiness.playbook_version),
+        (Some("qualify"), 1)
+    );
+    assert_eq!(
+        readiness
+            .checks
+            .iter()
+            .map(|c| (c.code.as_str(), c.met))
+            .collect::<Vec<_>>(),
+        [
+            ("need_recorded", true),
+            ("bant", false),
+            ("size_in_range", true)
+        ]
+    );
+    let refused = f
+        .services
+        .qualify_lead(&f.actor(), l.id, &LifecycleInput::default())
+        .await;
+    assert!(
+        matches!(refused, Err(Error::UnmetCriteria { ref unmet, .. }) if unmet.len() == 1 && unmet[0].code == "bant"),
+        "{refused:?}"
+    );
+    let evidence = [
+        ("budget".to_owned(), Some("40k EUR approved".to_owned())),
+        ("timeline".to_owned(), Some("before March".to_owned())),
+    ]
+    .into();
+    f.services
+        .update_lead(
+            &f.actor(),
+            l.id,
+            LeadPatch {
+                evidence: Some(evidence),
+                ..LeadPatch::default()
+            },
+            None,
+        )
+        .await
+        .expect("record evidence");
+    assert!(
+        f.services
+            .readiness(&Actor::SYSTEM, l.id)
+            .await
+            .expect("readiness")
+            .ready()
+    );
+    f.services
+        .qualify_lead(&f.actor(), l.id, &LifecycleInput::default())
+        .await
+        .expect("qualify");
+    let history = f
+        .services
+        .history(&Actor::SYSTEM, RecordRef::Lead(l.id))
+        .await
+        .expect("history");
+    let qualified = history
+        .iter()
+        .find(|h| h.kind == "qualified")
+        .expect("qualified row");
+    assert_eq!(qualified.playbook_version, Some(1));
+    let stored = f
+        .services
+        .get_lead(&Actor::SYSTEM, l.id)
+        .await
+        .expect("read");
+    assert_eq!(
+        stored.fields.evidence.get("budget").map(String::as_str),
+        Some("40k EUR approved")
+    );
+}
+
+/// Unmet criteria may be overridden only by a manager, with a written reason in history.
+pub async fn only_managers_override_the_playbook_and_the_reason_is_recorded(store: Arc<dyn Store>) {
+    let f = Fixture::new(store).await;
+    let manager = signed_in(&f, "m@example.com", "sales_manager").await;
+    let rep = signed_in(&f, "r@example.com", "sales_rep").await;
+    f.services
+        .set_playbook(&manager, PlaybookRules::from_json(BANT).expect("valid"))
+        .await
+        .expect("save");
+    let l = f
+        .services
+        .capture_lead(
+            &Actor::SYSTEM,
+            &qualified_lead("Ovi", "ovi@example.ro", "Ovi SRL"),
+        )
+        .await
+        .expect("capture");
+    let by_rep = LifecycleInput {
+        override_reason: Some("I feel it".into()),
+        ..LifecycleInput::default()
+    };
+    assert!(matches!(
+        f.services.qualify_lead(&rep, l.id, &by_rep).await,
+        Err(Error::Forbidden(_) | Error::NotFound { .. })
+    ));
+    let by_manager = LifecycleInput {
+        override_reason: Some("CEO intro; budget confirmed by phone".into()),
+        ..LifecycleInput::default()
+    };
+    f.services
+        .qualify_lead(&manager, l.id, &by_manager)
+        .await
+        .expect("override");
+    let history = f
+        .services
+        .history(&Actor::SYSTEM, RecordRef::Lead(l.id))
+        .await
+        .expect("history");
+    let row = history
+        .iter()
+        .find(|h| h.kind == "qualified")
+        .expect("qualified row");
+    assert_eq!(
+        (
+            row.reason.as_deref(),
+            row.note.as_deref(),
+            row.playbook_version
+        ),
+        (
+            Some("override"),
+            Some("CEO intro; budget confirmed by phone"),
+            Some(1)
+        )
+    );
+}
