@@ -29,14 +29,7 @@ pub struct TimelineEntry {
 impl Services {
     /// Everything about `subject`, oldest first. Unknown records are a not-found error.
     pub async fn timeline(&self, actor: &Actor, subject: RecordRef) -> Result<Vec<TimelineEntry>> {
-        self.check_subject(actor, subject)
-            .await
-            .map_err(|e| match e {
-                crate::Error::Validation(_) => {
-                    crate::Error::not_found(subject.kind(), subject.uuid())
-                }
-                other => other,
-            })?;
+        self.require_visible(actor, subject).await?;
         let (activities, tasks, history) = (
             self.store.activities_of(subject).await?,
             self.store.tasks_of(subject).await?,
@@ -68,6 +61,13 @@ impl Services {
         actor: &Actor,
         subject: RecordRef,
     ) -> Result<Vec<crate::domain::HistoryEntry>> {
+        self.require_visible(actor, subject).await?;
+        Ok(self.store.history_of(subject).await?)
+    }
+
+    /// Refuses a record the actor may not see as "not found" (a subject error from
+    /// `check_subject` is about a request field; here the record is the path).
+    async fn require_visible(&self, actor: &Actor, subject: RecordRef) -> Result<()> {
         self.check_subject(actor, subject)
             .await
             .map_err(|e| match e {
@@ -75,7 +75,6 @@ impl Services {
                     crate::Error::not_found(subject.kind(), subject.uuid())
                 }
                 other => other,
-            })?;
-        Ok(self.store.history_of(subject).await?)
+            })
     }
 }

@@ -1,0 +1,7 @@
+//! What Sarnakh's SQL storage adapters share, written once for any sqlx database: the row
+//! types (with their conversion into domain types) and the seek-pagination and visibility
+//! clauses of list queries. Each adapter keeps its own connection handling, transactions,
+//! migrations and the few rows whose column types differ.
+
+pub mod list;
+pub mod rows;

@@ -1,0 +1,357 @@
+//! Row structs as both SQL stores return them, and their conversion into domain types. A row that
+//! does not convert (an unknown enum name, a bad currency) is reported as a backend error:
+//! it means the database was edited outside Sarnakh.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sarnakh_core::domain::activity::ActivityOutcome;
+use sarnakh_core::domain::opportunity::LossReason;
+use sarnakh_core::domain::{
+    Account, AccountId, Activity, ActivityId, ActivityKind, Contact, ContactId, Currency, Email,
+    HistoryEntry, HistoryId, LeadId, Money, Opportunity, OpportunityId, OpportunityStatus, Phone,
+    PipelineStage, RecordRef, Role, StageKind, Task, TaskId, User, UserId,
+};
+use sarnakh_core::domain::{ApiToken, Locale, TeamId, TokenId, TokenScope};
+use sarnakh_core::store::StoreError;
+use uuid::Uuid;
+
+pub fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Backend(format!("stored {what} {value:?} is not valid"))
+}
+
+pub fn parse<T>(what: &str, value: &str, f: fn(&str) -> Option<T>) -> Result<T, StoreError> {
+    f(value).ok_or_else(|| corrupt(what, value))
+}
+
+pub fn parse_opt<T>(
+    what: &str,
+    value: Option<&str>,
+    f: fn(&str) -> Option<T>,
+) -> Result<Option<T>, StoreError> {
+    value.map(|v| parse(what, v, f)).transpose()
+}
+
+pub fn email(value: Option<String>) -> Result<Option<Email>, StoreError> {
+    value
+        .map(|v| Email::parse(&v).map_err(|_| corrupt("email", &v)))
+        .transpose()
+}
+
+fn subject(kind: Option<&str>, id: Option<Uuid>) -> Result<Option<RecordRef>, StoreError> {
+    match (kind, id) {
+        (Some(k), Some(id)) => RecordRef::from_parts(k, id)
+            .map(Some)
+            .ok_or_else(|| corrupt("record type", k)),
+        _ => Ok(None),
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct UserRow {
+    id: Uuid,
+    email: String,
+    display_name: String,
+    role: String,
+    team_id: Option<Uuid>,
+    locale: String,
+    time_zone: String,
+    disabled_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    version: i64,
+}
+
+/// Columns of [`UserRow`], in order.
+pub const USER_COLUMNS: &str =
+    "id, email, display_name, role, team_id, locale, time_zone, disabled_at, created_at, version";
+
+#[derive(sqlx::FromRow)]
+pub struct TokenRow {
+    id: Uuid,
+    user_id: Uuid,
+    name: String,
+    prefix: String,
+    scope: String,
+    created_at: DateTime<Utc>,
+    last_used_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+}
+
+/// Columns of [`TokenRow`], in order.
+pub const TOKEN_COLUMNS: &str =
+    "id, user_id, name, prefix, scope, created_at, last_used_at, revoked_at";
+
+impl TryFrom<TokenRow> for ApiToken {
+    type Error = StoreError;
+    fn try_from(r: TokenRow) -> Result<Self, StoreError> {
+        Ok(ApiToken {
+            id: TokenId::from_uuid(r.id),
+            user_id: UserId::from_uuid(r.user_id),
+            scope: parse("token scope", &r.scope, TokenScope::parse)?,
+            name: r.name,
+            prefix: r.prefix,
+            created_at: r.created_at,
+            last_used_at: r.last_used_at,
+            revoked_at: r.revoked_at,
+        })
+    }
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+    fn try_from(r: UserRow) -> Result<Self, StoreError> {
+        Ok(User {
+            id: UserId::from_uuid(r.id),
+            role: parse("role", &r.role, Role::parse)?,
+            locale: parse("locale", &r.locale, Locale::parse)?,
+            team_id: r.team_id.map(TeamId::from_uuid),
+            email: r.email,
+            display_name: r.display_name,
+            time_zone: r.time_zone,
+            disabled_at: r.disabled_at,
+            created_at: r.created_at,
+            version: r.version,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct AccountRow {
+    id: Uuid,
+    name: String,
+    name_key: String,
+    industry: Option<String>,
+    company_size: Option<i32>,
+    country: Option<String>,
+    owner_id: Option<Uuid>,
+    customer_since: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    version: i64,
+}
+
+impl From<AccountRow> for Account {
+    fn from(r: AccountRow) -> Self {
+        Account {
+            id: AccountId::from_uuid(r.id),
+            name: r.name,
+            name_key: r.name_key,
+            industry: r.industry,
+            company_size: r.company_size,
+            country: r.country,
+            owner_id: r.owner_id.map(UserId::from_uuid),
+            customer_since: r.customer_since,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            version: r.version,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct ContactRow {
+    id: Uuid,
+    account_id: Uuid,
+    lead_id: Option<Uuid>,
+    first_name: String,
+    last_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    job_title: Option<String>,
+    created_at: DateTime<Utc>,
+    version: i64,
+}
+
+impl TryFrom<ContactRow> for Contact {
+    type Error = StoreError;
+    fn try_from(r: ContactRow) -> Result<Self, StoreError> {
+        Ok(Contact {
+            id: ContactId::from_uuid(r.id),
+            account_id: AccountId::from_uuid(r.account_id),
+            lead_id: r.lead_id.map(LeadId::from_uuid),
+            first_name: r.first_name,
+            last_name: r.last_name,
+            email: email(r.email)?,
+            phone: r.phone.map(Phone::from_stored),
+            job_title: r.job_title,
+            created_at: r.created_at,
+            version: r.version,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct OpportunityRow {
+    id: Uuid,
+    account_id: Uuid,
+    contact_id: Option<Uuid>,
+    lead_id: Option<Uuid>,
+    name: String,
+    product: Option<String>,
+    amount_minor: i64,
+    currency: String,
+    expected_close_date: Option<NaiveDate>,
+    stage: String,
+    status: String,
+    loss_reason: Option<String>,
+    close_note: Option<String>,
+    closed_at: Option<DateTime<Utc>>,
+    owner_id: Option<Uuid>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    version: i64,
+}
+
+impl TryFrom<OpportunityRow> for Opportunity {
+    type Error = StoreError;
+    fn try_from(r: OpportunityRow) -> Result<Self, StoreError> {
+        let currency =
+            Currency::parse(&r.currency).map_err(|_| corrupt("currency", &r.currency))?;
+        Ok(Opportunity {
+            id: OpportunityId::from_uuid(r.id),
+            account_id: AccountId::from_uuid(r.account_id),
+            contact_id: r.contact_id.map(ContactId::from_uuid),
+            lead_id: r.lead_id.map(LeadId::from_uuid),
+            name: r.name,
+            product: r.product,
+            amount: Money::from_minor(r.amount_minor, currency)
+                .map_err(|_| corrupt("amount", &r.amount_minor.to_string()))?,
+            expected_close_date: r.expected_close_date,
+            stage: r.stage,
+            status: parse("status", &r.status, OpportunityStatus::parse)?,
+            loss_reason: parse_opt("loss reason", r.loss_reason.as_deref(), LossReason::parse)?,
+            close_note: r.close_note,
+            closed_at: r.closed_at,
+            owner_id: r.owner_id.map(UserId::from_uuid),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            version: r.version,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct StageRow {
+    key: String,
+    name: String,
+    probability: i32,
+    position: i32,
+    kind: String,
+}
+
+impl TryFrom<StageRow> for PipelineStage {
+    type Error = StoreError;
+    fn try_from(r: StageRow) -> Result<Self, StoreError> {
+        Ok(PipelineStage {
+            probability: u8::try_from(r.probability)
+                .map_err(|_| corrupt("probability", &r.probability.to_string()))?,
+            kind: parse("stage kind", &r.kind, StageKind::parse)?,
+            key: r.key,
+            name: r.name,
+            position: r.position,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct ActivityRow {
+    id: Uuid,
+    subject_type: String,
+    subject_id: Uuid,
+    kind: String,
+    outcome: Option<String>,
+    summary: String,
+    body: Option<String>,
+    occurred_at: DateTime<Utc>,
+    owner_id: Option<Uuid>,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<ActivityRow> for Activity {
+    type Error = StoreError;
+    fn try_from(r: ActivityRow) -> Result<Self, StoreError> {
+        Ok(Activity {
+            id: ActivityId::from_uuid(r.id),
+            subject: subject(Some(&r.subject_type), Some(r.subject_id))?
+                .ok_or_else(|| corrupt("subject", &r.subject_type))?,
+            kind: parse("activity kind", &r.kind, ActivityKind::parse)?,
+            outcome: parse_opt("outcome", r.outcome.as_deref(), ActivityOutcome::parse)?,
+            summary: r.summary,
+            body: r.body,
+            occurred_at: r.occurred_at,
+            owner_id: r.owner_id.map(UserId::from_uuid),
+            created_at: r.created_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct TaskRow {
+    id: Uuid,
+    subject_type: Option<String>,
+    subject_id: Option<Uuid>,
+    title: String,
+    notes: Option<String>,
+    due_at: DateTime<Utc>,
+    owner_id: Uuid,
+    completed_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    version: i64,
+}
+
+impl TryFrom<TaskRow> for Task {
+    type Error = StoreError;
+    fn try_from(r: TaskRow) -> Result<Self, StoreError> {
+        Ok(Task {
+            id: TaskId::from_uuid(r.id),
+            subject: subject(r.subject_type.as_deref(), r.subject_id)?,
+            title: r.title,
+            notes: r.notes,
+            due_at: r.due_at,
+            owner_id: UserId::from_uuid(r.owner_id),
+            completed_at: r.completed_at,
+            created_at: r.created_at,
+            version: r.version,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct HistoryRow {
+    id: Uuid,
+    subject_type: String,
+    subject_id: Uuid,
+    kind: String,
+    from_state: Option<String>,
+    to_state: Option<String>,
+    reason: Option<String>,
+    note: Option<String>,
+    related_type: Option<String>,
+    related_id: Option<Uuid>,
+    actor_id: Option<Uuid>,
+    at: DateTime<Utc>,
+    token_id: Option<Uuid>,
+    seq: i64,
+    playbook_version: Option<i64>,
+}
+
+impl TryFrom<HistoryRow> for HistoryEntry {
+    type Error = StoreError;
+    fn try_from(r: HistoryRow) -> Result<Self, StoreError> {
+        Ok(HistoryEntry {
+            id: HistoryId::from_uuid(r.id),
+            subject: subject(Some(&r.subject_type), Some(r.subject_id))?
+                .ok_or_else(|| corrupt("subject", &r.subject_type))?,
+            kind: r.kind,
+            from: r.from_state,
+            to: r.to_state,
+            reason: r.reason,
+            note: r.note,
+            related: subject(r.related_type.as_deref(), r.related_id)?,
+            actor_id: r.actor_id.map(UserId::from_uuid),
+            token_id: r.token_id.map(TokenId::from_uuid),
+            at: r.at,
+            changes: Vec::new(),
+            seq: r.seq,
+            playbook_version: r.playbook_version,
+        })
+    }
+}
