@@ -190,6 +190,11 @@ impl Actor {
         }
     }
 
+    /// True when the actor acts with `role` (system rights count as admin).
+    pub fn has_role(&self, role: Role) -> bool {
+        self.role() == role
+    }
+
     /// Refuses marketing on individual deals.
     pub fn require_deals(&self) -> Result<()> {
         if self.role() == Role::Marketing {

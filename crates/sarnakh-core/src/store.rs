@@ -11,6 +11,7 @@ use crate::domain::Session;
 use crate::domain::history::HistoryEntry;
 use crate::domain::opportunity::BuyerRole;
 use crate::domain::playbook::Playbook;
+use crate::domain::scoring::{LeadScore, ScoringRules};
 use crate::domain::{
     Account, AccountId, Activity, ApiToken, Contact, ContactId, Lead, LeadId, Opportunity,
     OpportunityId, Page, PageRequest, PipelineStage, RecordRef, Task, TaskId, Team, TeamId,
@@ -229,6 +230,19 @@ pub trait Store: Send + Sync + 'static {
     async fn current_playbook(&self) -> StoreResult<Option<Playbook>>;
     /// Saves a new playbook version; `Conflict` if that version exists (a concurrent save).
     async fn save_playbook(&self, playbook: &Playbook) -> StoreResult<()>;
+
+    /// The scoring rules in force (the highest version), if any were saved.
+    async fn current_scoring(&self) -> StoreResult<Option<(i64, ScoringRules)>>;
+    /// Saves a new scoring rules version; `Conflict` if that version exists.
+    async fn save_scoring(
+        &self,
+        version: i64,
+        rules: &ScoringRules,
+        at: DateTime<Utc>,
+        by: Option<UserId>,
+    ) -> StoreResult<()>;
+    /// Stores recomputed scores (derived data: no version change, no history row).
+    async fn set_lead_scores(&self, scores: &[(LeadId, LeadScore)]) -> StoreResult<()>;
 
     /// A record's history, oldest first.
     async fn history_of(&self, subject: RecordRef) -> StoreResult<Vec<HistoryEntry>>;

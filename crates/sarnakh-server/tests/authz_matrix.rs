@@ -251,6 +251,9 @@ fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
             json!({ "current_password": "not the current one", "new_password": "a brand new kettle lantern" }),
         ),
         (_, "disable") => None,
+        ("PUT", "scoring") => Some(
+            json!({ "fit": [{ "code": "need", "points": 10, "kind": "recorded", "field": "need" }], "grades": { "a": 30, "b": 20, "c": 5 } }),
+        ),
         ("PUT", "playbook") => Some(
             json!({ "qualify": [{ "code": "need_recorded", "message": "record the need", "kind": "recorded", "field": "need" }], "convert": [] }),
         ),

@@ -202,6 +202,26 @@ impl Store for PostgresStore {
     ) -> StoreResult<()> {
         self.save_playbook_row(playbook).await
     }
+    async fn current_scoring(
+        &self,
+    ) -> StoreResult<Option<(i64, sarnakh_core::domain::scoring::ScoringRules)>> {
+        self.current_scoring_row().await
+    }
+    async fn save_scoring(
+        &self,
+        version: i64,
+        rules: &sarnakh_core::domain::scoring::ScoringRules,
+        at: DateTime<Utc>,
+        by: Option<UserId>,
+    ) -> StoreResult<()> {
+        self.save_scoring_row(version, rules, at, by).await
+    }
+    async fn set_lead_scores(
+        &self,
+        scores: &[(LeadId, sarnakh_core::domain::scoring::LeadScore)],
+    ) -> StoreResult<()> {
+        self.set_lead_score_rows(scores).await
+    }
     async fn history_of(&self, subject: RecordRef) -> StoreResult<Vec<HistoryEntry>> {
         self.history_rows_of(subject).await
     }

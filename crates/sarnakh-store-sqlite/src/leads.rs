@@ -14,7 +14,7 @@ use sarnakh_core::store::{Conversion, LeadFilter, LeadSortField, StoreError};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use uuid::Uuid;
 
-pub(crate) const LEAD_COLUMNS: &str = "id, first_name, last_name, email, phone, job_title, company, country, source, campaign, products, notes, company_size, industry, need, decision_role, owner_id, stage, status, disqualify_reason, status_note, nurture_until, score, account_id, contact_id, qualified_at, converted_at, created_at, updated_at, version, team_id, evidence";
+pub(crate) const LEAD_COLUMNS: &str = "id, first_name, last_name, email, phone, job_title, company, country, source, campaign, products, notes, company_size, industry, need, decision_role, owner_id, stage, status, disqualify_reason, status_note, nurture_until, score, account_id, contact_id, qualified_at, converted_at, created_at, updated_at, version, team_id, evidence, score_lines, grade";
 
 /// The key leads sort by when sorted by name.
 pub(crate) fn sort_name(lead: &Lead) -> String {
@@ -187,8 +187,8 @@ async fn write_lead(
     let f = &l.fields;
     let p = &f.person;
     let sql = match expected {
-        None => format!("insert into leads ({LEAD_COLUMNS}, sort_name, search) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34)"),
-        Some(_) => "update leads set first_name = $2, last_name = $3, email = $4, phone = $5, job_title = $6, company = $7, country = $8, source = $9, campaign = $10, products = $11, notes = $12, company_size = $13, industry = $14, need = $15, decision_role = $16, owner_id = $17, stage = $18, status = $19, disqualify_reason = $20, status_note = $21, nurture_until = $22, score = $23, account_id = $24, contact_id = $25, qualified_at = $26, converted_at = $27, created_at = $28, updated_at = $29, version = $30, team_id = $31, evidence = $32, sort_name = $33, search = $34 where id = $1 and version = $35".to_owned(),
+        None => format!("insert into leads ({LEAD_COLUMNS}, sort_name, search) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36)"),
+        Some(_) => "update leads set first_name = $2, last_name = $3, email = $4, phone = $5, job_title = $6, company = $7, country = $8, source = $9, campaign = $10, products = $11, notes = $12, company_size = $13, industry = $14, need = $15, decision_role = $16, owner_id = $17, stage = $18, status = $19, disqualify_reason = $20, status_note = $21, nurture_until = $22, score = $23, account_id = $24, contact_id = $25, qualified_at = $26, converted_at = $27, created_at = $28, updated_at = $29, version = $30, team_id = $31, evidence = $32, score_lines = $33, grade = $34, sort_name = $35, search = $36 where id = $1 and version = $37".to_owned(),
     };
     let query = sqlx::query(&sql)
         .bind(l.id.as_uuid())
@@ -223,6 +223,8 @@ async fn write_lead(
         .bind(l.version)
         .bind(l.team_id.map(|t| t.as_uuid()))
         .bind(serde_json::to_string(&l.fields.evidence).expect("a map of strings serialises"))
+        .bind(serde_json::to_string(&l.score_lines).expect("score lines serialise"))
+        .bind(l.grade.as_str())
         .bind(sort_name(l))
         .bind(search_text(l));
     let query = match expected {

@@ -46,6 +46,8 @@ pub(crate) struct LeadRow {
     version: i64,
     team_id: Option<Uuid>,
     evidence: String,
+    score_lines: String,
+    grade: String,
 }
 
 impl TryFrom<LeadRow> for Lead {
@@ -94,6 +96,13 @@ impl TryFrom<LeadRow> for Lead {
             status_note: r.status_note,
             nurture_until: r.nurture_until,
             score: r.score,
+            score_lines: serde_json::from_str(&r.score_lines)
+                .map_err(|_| corrupt("score breakdown", &r.score_lines))?,
+            grade: parse(
+                "grade",
+                &r.grade,
+                sarnakh_core::domain::scoring::Grade::parse,
+            )?,
             account_id: r.account_id.map(AccountId::from_uuid),
             contact_id: r.contact_id.map(ContactId::from_uuid),
             qualified_at: r.qualified_at,

@@ -211,3 +211,70 @@ pub async fn only_managers_override_the_playbook_and_the_reason_is_recorded(stor
         )
     );
 }
+
+/// Leads are scored on capture and edit with a breakdown that sums to the score, and new
+/// scoring rules rescore every lead.
+pub async fn leads_are_scored_and_rescored_when_the_rules_change(store: Arc<dyn Store>) {
+    use sarnakh_core::domain::scoring::{Grade, ScoringRules};
+    let f = Fixture::new(store).await;
+    let l = f
+        .services
+        .capture_lead(
+            &f.actor(),
+            &qualified_lead("Sam", "sam@gmail.com", "Sam Ltd"),
+        )
+        .await
+        .expect("capture");
+    let codes: Vec<&str> = l.score_lines.iter().map(|s| s.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "size_in_range",
+            "industry_recorded",
+            "need_recorded",
+            "decision_maker",
+            "free_mail"
+        ]
+    );
+    assert_eq!((l.score, l.grade), (45, Grade::B));
+    let patched = f
+        .services
+        .update_lead(
+            &f.actor(),
+            l.id,
+            LeadPatch {
+                job_title: Some(Some("Head of Sales".into())),
+                ..LeadPatch::default()
+            },
+            None,
+        )
+        .await
+        .expect("edit");
+    assert_eq!((patched.score, patched.grade), (55, Grade::A));
+    assert_eq!(
+        f.services
+            .get_lead(&Actor::SYSTEM, l.id)
+            .await
+            .expect("read")
+            .score,
+        55
+    );
+    let rules = ScoringRules::from_json(r#"{"fit": [{"code": "need", "points": 7, "kind": "recorded", "field": "need"}], "grades": {"a": 20, "b": 10, "c": 5}}"#).expect("rules");
+    let marketing = signed_in(&f, "mk@example.com", "marketing").await;
+    let (version, rescored) = f
+        .services
+        .set_scoring(&marketing, rules)
+        .await
+        .expect("save scoring");
+    assert_eq!((version, rescored), (1, 1));
+    let stored = f
+        .services
+        .get_lead(&Actor::SYSTEM, l.id)
+        .await
+        .expect("read");
+    assert_eq!(
+        (stored.score, stored.grade, stored.version),
+        (7, Grade::C, patched.version),
+        "rescoring is not an edit"
+    );
+}

@@ -110,7 +110,8 @@ macro_rules! conformance_tests {
             sign_in_refuses_alike_and_throttles_without_lock_out,
             sessions_end_on_idle_sign_out_password_change_and_disable,
             saved_playbooks_are_enforced_and_recorded_on_transitions,
-            only_managers_override_the_playbook_and_the_reason_is_recorded
+            only_managers_override_the_playbook_and_the_reason_is_recorded,
+            leads_are_scored_and_rescored_when_the_rules_change
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {

@@ -126,6 +126,10 @@ pub struct Lead {
     pub nurture_until: Option<NaiveDate>,
     /// Lead score (rule points).
     pub score: i32,
+    /// Which scoring rule gave how many points; sums to `score`.
+    pub score_lines: Vec<super::scoring::ScoreLine>,
+    /// Grade from the score (A flags the prospect review).
+    pub grade: super::scoring::Grade,
     /// Account produced by conversion.
     pub account_id: Option<AccountId>,
     /// Contact produced by conversion.

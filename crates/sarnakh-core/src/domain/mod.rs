@@ -16,6 +16,7 @@ pub mod opportunity;
 pub mod page;
 pub mod phone;
 pub mod playbook;
+pub mod scoring;
 pub mod stage;
 pub mod task;
 pub mod text;

@@ -68,6 +68,16 @@ pub enum Rule {
     },
     /// The person is a decision maker or the economic buyer.
     DecisionMaker,
+    /// The email's domain is one of `domains` (free mail, a competitor ...).
+    EmailDomainIn {
+        /// Domains, lower-case.
+        domains: Vec<String>,
+    },
+    /// The job title contains one of `words` (case-insensitive), e.g. seniority.
+    TitleContains {
+        /// Words to look for.
+        words: Vec<String>,
+    },
     /// At least one of the rules holds.
     AnyOf {
         /// The alternatives.
@@ -208,7 +218,7 @@ impl PlaybookRules {
     }
 }
 
-fn check_rule(rule: &Rule) -> Result<(), String> {
+pub(crate) fn check_rule(rule: &Rule) -> Result<(), String> {
     match rule {
         Rule::InSet { values, .. } if values.is_empty() => {
             Err("in_set needs at least one value".into())
@@ -225,6 +235,12 @@ fn check_rule(rule: &Rule) -> Result<(), String> {
             Err("checklist needs at least one item".into())
         }
         Rule::AnyOf { rules } if rules.is_empty() => Err("any_of needs at least one rule".into()),
+        Rule::EmailDomainIn { domains } if domains.is_empty() => {
+            Err("email_domain_in needs at least one domain".into())
+        }
+        Rule::TitleContains { words } if words.is_empty() => {
+            Err("title_contains needs at least one word".into())
+        }
         Rule::AnyOf { rules } => rules.iter().try_for_each(check_rule),
         _ => Ok(()),
     }
@@ -269,6 +285,17 @@ impl Rule {
                 Some(BuyerRole::DecisionMaker | BuyerRole::EconomicBuyer)
             ),
             Self::AnyOf { rules } => rules.iter().any(|r| r.holds(lead)),
+            Self::EmailDomainIn { domains } => f.person.email.as_ref().is_some_and(|e| {
+                domains
+                    .iter()
+                    .any(|d| d.trim().eq_ignore_ascii_case(e.domain()))
+            }),
+            Self::TitleContains { words } => f.person.job_title.as_ref().is_some_and(|t| {
+                let title = t.to_lowercase();
+                words
+                    .iter()
+                    .any(|w| !w.trim().is_empty() && title.contains(&w.trim().to_lowercase()))
+            }),
         }
     }
 }

@@ -16,6 +16,8 @@ fn lead(draft: LeadDraft, score: i32) -> Lead {
         status_note: None,
         nurture_until: None,
         score,
+        score_lines: Vec::new(),
+        grade: crate::domain::scoring::Grade::D,
         account_id: None,
         contact_id: None,
         qualified_at: None,

@@ -118,7 +118,7 @@ impl Services {
         actor.check_assign(None, fields.owner_id)?;
         self.check_owner(fields.owner_id).await?;
         let now = self.now();
-        let lead = Lead {
+        let mut lead = Lead {
             id: LeadId::new(),
             fields,
             team_id: actor.team(),
@@ -127,6 +127,8 @@ impl Services {
             status_note: None,
             nurture_until: None,
             score: 0,
+            score_lines: Vec::new(),
+            grade: crate::domain::scoring::Grade::D,
             account_id: None,
             contact_id: None,
             qualified_at: None,
@@ -135,6 +137,7 @@ impl Services {
             updated_at: now,
             version: 1,
         };
+        self.apply_score(&mut lead).await?;
         let history = HistoryEntry {
             to: Some(lead.state.to_string()),
             reason: Some(lead.fields.source.as_str().to_owned()),
@@ -192,12 +195,13 @@ impl Services {
             return Ok(current);
         }
         let now = self.now();
-        let lead = Lead {
+        let mut lead = Lead {
             fields,
             updated_at: now,
             version: current.version + 1,
             ..current.clone()
         };
+        self.apply_score(&mut lead).await?;
         let history = HistoryEntry {
             changes: crate::domain::lead::diff(&current.fields, &lead.fields),
             actor_id: actor.user_id,

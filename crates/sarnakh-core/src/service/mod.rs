@@ -9,6 +9,7 @@ mod convert;
 mod leads;
 mod opportunities;
 mod playbook;
+mod scoring;
 mod sessions;
 mod timeline;
 

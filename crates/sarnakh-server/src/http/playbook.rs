@@ -9,6 +9,7 @@ use super::extract::{ApiJson, parse_id};
 use axum::extract::{Path, State};
 use chrono::{DateTime, Utc};
 use sarnakh_core::domain::playbook::{Playbook, PlaybookRules};
+use sarnakh_core::domain::scoring::ScoringRules;
 use sarnakh_core::service::LeadReadiness;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -78,11 +79,56 @@ impl From<LeadReadiness> for ReadinessJson {
     }
 }
 
-/// The playbook routes.
+/// Scoring rules in force.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScoringJson {
+    /// Version; 0 is the shipped default.
+    pub version: i64,
+    /// `{"fit": [rule with points], "grades": {"a", "b", "c"}}`; see docs/PLAYBOOK.md.
+    #[schema(value_type = Object)]
+    pub rules: serde_json::Value,
+    /// Leads rescored by this change (on save).
+    pub rescored: Option<usize>,
+}
+
+/// The playbook and scoring routes.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_playbook, set_playbook))
         .routes(routes!(lead_readiness))
+        .routes(routes!(get_scoring, set_scoring))
+}
+
+/// The lead scoring rules in force.
+#[utoipa::path(get, path = "/api/v1/settings/scoring", tag = "playbook", responses((status = 200, body = ScoringJson), (status = 401, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_scoring(
+    State(app): State<AppState>,
+    Authenticated(_actor): Authenticated,
+) -> ApiResult<axum::Json<ScoringJson>> {
+    let (version, rules) = app.services.scoring().await?;
+    Ok(axum::Json(ScoringJson {
+        version,
+        rules: serde_json::to_value(&rules).unwrap_or_default(),
+        rescored: None,
+    }))
+}
+
+/// Save new scoring rules (marketing, sales managers, admins); every lead is rescored.
+#[utoipa::path(put, path = "/api/v1/settings/scoring", tag = "playbook", request_body(content = Object, description = "fit rules with points, and grade thresholds a > b > c; see docs/PLAYBOOK.md"),
+    responses((status = 200, body = ScoringJson), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn set_scoring(
+    State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> ApiResult<axum::Json<ScoringJson>> {
+    let rules = ScoringRules::from_json(&body.to_string())
+        .map_err(|e| sarnakh_core::Error::Validation(vec![e]))?;
+    let (version, rescored) = app.services.set_scoring(&actor, rules.clone()).await?;
+    Ok(axum::Json(ScoringJson {
+        version,
+        rules: serde_json::to_value(&rules).unwrap_or_default(),
+        rescored: Some(rescored),
+    }))
 }
 
 /// The playbook in force.

@@ -47,6 +47,10 @@ pub struct LeadJson {
     pub status_note: Option<String>,
     pub nurture_until: Option<NaiveDate>,
     pub score: i32,
+    /// `a` (ready for the prospect review) to `d`.
+    pub grade: String,
+    /// Which scoring rule gave how many points; sums to `score`.
+    pub score_breakdown: Vec<ScoreLineJson>,
     /// Account produced by conversion.
     pub account_id: Option<Uuid>,
     /// Contact produced by conversion.
@@ -87,6 +91,15 @@ impl From<Lead> for LeadJson {
             status_note: l.status_note,
             nurture_until: l.nurture_until,
             score: l.score,
+            grade: l.grade.as_str().to_owned(),
+            score_breakdown: l
+                .score_lines
+                .into_iter()
+                .map(|s| ScoreLineJson {
+                    rule: s.code,
+                    points: s.points,
+                })
+                .collect(),
             account_id: l.account_id.map(|a| a.as_uuid()),
             contact_id: l.contact_id.map(|c| c.as_uuid()),
             qualified_at: l.qualified_at,
@@ -95,6 +108,14 @@ impl From<Lead> for LeadJson {
             updated_at: l.updated_at,
         }
     }
+}
+
+/// One line of a score's breakdown.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScoreLineJson {
+    /// The scoring rule's code.
+    pub rule: String,
+    pub points: i32,
 }
 
 /// A new lead: a first name, an email or a phone, and a sign of interest.

@@ -1,0 +1,102 @@
+use super::*;
+use crate::domain::ids::LeadId;
+use crate::domain::lead::LeadDraft;
+use crate::domain::lifecycle::LeadState;
+use chrono::Utc;
+use proptest::prelude::*;
+
+fn lead(draft: LeadDraft) -> Lead {
+    let now = Utc::now();
+    Lead {
+        id: LeadId::new(),
+        fields: draft.validate().expect("valid"),
+        team_id: None,
+        state: LeadState::NEW,
+        disqualify_reason: None,
+        status_note: None,
+        nurture_until: None,
+        score: 0,
+        score_lines: Vec::new(),
+        grade: crate::domain::scoring::Grade::D,
+        account_id: None,
+        contact_id: None,
+        qualified_at: None,
+        converted_at: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    }
+}
+
+#[test]
+fn a_senior_buyer_at_a_fitting_company_scores_a_and_free_mail_costs_points() {
+    let rules = ScoringRules::default_b2b();
+    let strong = LeadDraft {
+        first_name: Some("Mihai".into()),
+        email: Some("mihai@alfa.ro".into()),
+        job_title: Some("Director vânzări".into()),
+        company_size: Some(300),
+        industry: Some("Retail".into()),
+        need: Some("Lost follow-ups".into()),
+        decision_role: Some("decision_maker".into()),
+        ..LeadDraft::default()
+    };
+    let s = rules.score(&lead(strong));
+    assert_eq!((s.total, s.grade), (65, Grade::A));
+    let weak = LeadDraft {
+        first_name: Some("Ali".into()),
+        email: Some("ali@gmail.com".into()),
+        ..LeadDraft::default()
+    };
+    let s = rules.score(&lead(weak));
+    assert_eq!(
+        (
+            s.total,
+            s.grade,
+            s.lines.iter().map(|l| l.code.as_str()).collect::<Vec<_>>()
+        ),
+        (-10, Grade::D, vec!["free_mail"])
+    );
+}
+
+#[test]
+fn bad_scoring_rules_are_refused() {
+    let mut rules = ScoringRules::default_b2b();
+    rules.fit[0].points = 0;
+    assert_eq!(rules.check().map_err(|e| e.code), Err("invalid_points"));
+    let mut rules = ScoringRules::default_b2b();
+    rules.fit[0].rule = Rule::MinScore { min: 5 };
+    assert_eq!(rules.check().map_err(|e| e.code), Err("invalid_rule"));
+    let mut rules = ScoringRules::default_b2b();
+    rules.grades = Grades { a: 10, b: 20, c: 5 };
+    assert_eq!(rules.check().map_err(|e| e.code), Err("invalid_grades"));
+    assert_eq!(
+        ScoringRules::from_json(&ScoringRules::default_b2b().to_json()),
+        Ok(ScoringRules::default_b2b())
+    );
+}
+
+proptest! {
+    #[test]
+    fn the_breakdown_always_sums_to_the_score(
+        size in prop::option::of(1_i64..20_000),
+        title in prop::option::of(prop::sample::select(vec!["CEO", "Intern", "Head of Sales", "مدیر فروش", ""])),
+        domain in prop::sample::select(vec!["gmail.com", "firma.ro", "pars.ir"]),
+        need in any::<bool>(),
+        role in prop::option::of(prop::sample::select(vec!["decision_maker", "user", "champion"])),
+    ) {
+        let d = LeadDraft {
+            first_name: Some("P".into()),
+            email: Some(format!("p@{domain}")),
+            job_title: title.map(Into::into),
+            company_size: size,
+            need: need.then(|| "a need".to_owned()),
+            decision_role: role.map(Into::into),
+            ..LeadDraft::default()
+        };
+        let rules = ScoringRules::default_b2b();
+        let s = rules.score(&lead(d));
+        prop_assert_eq!(s.total, s.lines.iter().map(|l| l.points).sum::<i32>());
+        prop_assert_eq!(s.grade, rules.grade(s.total));
+    }
+}

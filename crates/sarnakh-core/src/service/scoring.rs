@@ -1,0 +1,70 @@
+//! The scoring rules in force, replacing them (marketing, sales managers and admins), and
+//! keeping every lead's score, breakdown and grade current: on capture, on every edit, and
+//! for all leads when the rules change.
+
+use super::{Actor, Services};
+use crate::domain::Lead;
+use crate::domain::page::PageRequest;
+use crate::domain::scoring::ScoringRules;
+use crate::domain::{LeadId, Role};
+use crate::error::{Error, Result};
+use crate::store::LeadFilter;
+
+/// Leads rescored per store call when the rules change.
+const RESCORE_BATCH: u32 = 200;
+
+impl Services {
+    /// The scoring rules in force and their version (0: the shipped default).
+    pub async fn scoring(&self) -> Result<(i64, ScoringRules)> {
+        Ok(self
+            .store
+            .current_scoring()
+            .await?
+            .unwrap_or_else(|| (0, ScoringRules::default_b2b())))
+    }
+
+    /// Saves new scoring rules as the next version and rescores every lead; returns the
+    /// version and how many leads were rescored.
+    pub async fn set_scoring(&self, actor: &Actor, rules: ScoringRules) -> Result<(i64, usize)> {
+        actor.require_write()?;
+        if actor.require_override().is_err() && !actor.has_role(Role::Marketing) {
+            return Err(Error::Forbidden(
+                "only marketing, a sales manager or an admin may change the scoring rules".into(),
+            ));
+        }
+        rules.check().map_err(|e| Error::Validation(vec![e]))?;
+        let (version, current) = self.scoring().await?;
+        if current == rules {
+            return Ok((version, 0));
+        }
+        self.store
+            .save_scoring(version + 1, &rules, self.now(), actor.user_id)
+            .await?;
+        Ok((version + 1, self.rescore_all(&rules).await?))
+    }
+
+    /// Sets `lead`'s score, breakdown and grade from the rules in force.
+    pub(super) async fn apply_score(&self, lead: &mut Lead) -> Result<()> {
+        let (_, rules) = self.scoring().await?;
+        let s = rules.score(lead);
+        (lead.score, lead.score_lines, lead.grade) = (s.total, s.lines, s.grade);
+        Ok(())
+    }
+
+    async fn rescore_all(&self, rules: &ScoringRules) -> Result<usize> {
+        let filter = LeadFilter::default();
+        let mut page = PageRequest::new(Some(RESCORE_BATCH), None);
+        let mut count = 0;
+        loop {
+            let leads = self.store.list_leads(&filter, &page).await?;
+            let scores: Vec<(LeadId, _)> =
+                leads.items.iter().map(|l| (l.id, rules.score(l))).collect();
+            count += scores.len();
+            self.store.set_lead_scores(&scores).await?;
+            match leads.next {
+                Some(next) => page = PageRequest::new(Some(RESCORE_BATCH), Some(next)),
+                None => return Ok(count),
+            }
+        }
+    }
+}
