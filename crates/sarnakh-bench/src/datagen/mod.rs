@@ -1,0 +1,147 @@
+//! The scale generator: a realistic company of N leads written directly into the database
+//! (multi-row inserts, one transaction per chunk of leads), on SQLite or PostgreSQL. The
+//! schema comes from the real store's migrations; the rows match them column for column.
+
+mod journey;
+pub mod model;
+pub mod records;
+pub mod rows;
+pub mod words;
+
+use crate::db::{Batch, RawDb, Stmt, Value};
+use anyhow::{Context, Result};
+use chrono::{DateTime, SubsecRound, Utc};
+use model::{Counts, World, v7};
+use rows::USER_COLUMNS;
+use std::time::Instant;
+use uuid::Uuid;
+
+/// Leads per transaction.
+const CHUNK: u64 = 5_000;
+
+/// Sales team size (owners of generated records).
+const USERS: usize = 12;
+
+/// What the generator did and how fast.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct GenReport {
+    /// Rows written per kind.
+    pub counts: Counts,
+    /// Users (owners) written.
+    pub users: usize,
+    /// Wall time in seconds.
+    pub seconds: f64,
+    /// Leads (with everything they produced) per second.
+    pub leads_per_second: f64,
+    /// The company's admin (the bench's API token belongs to it).
+    #[serde(skip)]
+    pub admin: Uuid,
+}
+
+/// Writes `leads` leads with their history, accounts, contacts, deals and activities,
+/// deterministically from `seed`, into the (migrated, empty) database behind `db`.
+pub async fn generate(db: &RawDb, leads: u64, seed: u64) -> Result<GenReport> {
+    let started = Instant::now();
+    let now = Utc::now().trunc_subsecs(0);
+    let (users, user_stmts) = users(seed, now, db.max_params());
+    db.run_tx(&user_stmts).await.context("writing users")?;
+    let admin = users[0];
+    let (sqlite, max_params) = (db.is_sqlite(), db.max_params());
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Stmt>>(2);
+    // Rows are built on a blocking thread while the previous chunk is being written.
+    let producer = tokio::task::spawn_blocking(move || {
+        let mut world = World::new(seed, leads, now, users, sqlite);
+        let mut from = 0;
+        while from < leads {
+            let to = (from + CHUNK).min(leads);
+            // leads <-> contacts reference each other: leads go in without their contact,
+            // which is linked once the contacts exist (no deferred foreign keys needed).
+            let chunk = world.chunk(from, to);
+            let mut stmts = Vec::new();
+            for batch in chunk.batches {
+                stmts.extend(batch.into_stmts(max_params, !sqlite));
+            }
+            for links in chunk.contact_links.chunks(500) {
+                stmts.push(link_contacts(links, !sqlite));
+            }
+            if tx.blocking_send(stmts).is_err() {
+                break;
+            }
+            from = to;
+        }
+        world.counts
+    });
+    while let Some(stmts) = rx.recv().await {
+        db.run_tx(&stmts)
+            .await
+            .context("writing a chunk of generated rows")?;
+    }
+    let counts = producer.await.context("the row builder failed")?;
+    // The first won deal makes an account a customer.
+    db.execute(&Stmt::new(
+        "update accounts set customer_since = (select min(o.closed_at) from opportunities o where o.account_id = accounts.id and o.status = 'won'), version = version + 1 \
+         where exists (select 1 from opportunities o where o.account_id = accounts.id and o.status = 'won')",
+        vec![],
+    ))
+    .await?;
+    if sqlite {
+        db.execute(&Stmt::new("pragma wal_checkpoint(truncate)", vec![]))
+            .await?;
+    } else {
+        db.execute(&Stmt::new("vacuum analyze", vec![])).await?;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    Ok(GenReport {
+        leads_per_second: counts.leads as f64 / seconds.max(1e-9),
+        counts,
+        users: USERS,
+        seconds,
+        admin,
+    })
+}
+
+/// `update leads set contact_id` for (lead, contact) pairs, in one statement.
+fn link_contacts(links: &[(Uuid, Uuid)], numbered: bool) -> Stmt {
+    let pair = |i: usize| {
+        if numbered {
+            format!("(${}, ${})", 2 * i + 1, 2 * i + 2)
+        } else {
+            "(?, ?)".to_owned()
+        }
+    };
+    let pairs: Vec<String> = (0..links.len()).map(pair).collect();
+    let sql = format!(
+        "with v (lid, cid) as (values {}) update leads set contact_id = (select cid from v where v.lid = leads.id) where id in (select lid from v)",
+        pairs.join(", ")
+    );
+    Stmt::new(
+        sql,
+        links
+            .iter()
+            .flat_map(|(l, c)| [Value::Uuid(*l), Value::Uuid(*c)])
+            .collect(),
+    )
+}
+
+fn users(seed: u64, now: DateTime<Utc>, max_params: usize) -> (Vec<Uuid>, Vec<Stmt>) {
+    let mut rng = fastrand::Rng::with_seed(seed ^ 0x5eed);
+    let mut batch = Batch::new("users", USER_COLUMNS);
+    let ids: Vec<Uuid> = (0..USERS)
+        .map(|i| {
+            let id = v7(&mut rng, now);
+            let role = ["admin", "sales_manager"]
+                .get(i)
+                .copied()
+                .unwrap_or("sales_rep");
+            batch.push([
+                Value::Uuid(id),
+                Value::Text(format!("rep{i}@bench.example")),
+                Value::Text(format!("Sales Rep {i}")),
+                Value::Str(role),
+                Value::Time(now),
+            ]);
+            id
+        })
+        .collect();
+    (ids, batch.into_stmts(max_params, true))
+}

@@ -1,0 +1,149 @@
+//! Command-line options of `sarnakh-bench` (also built by tests with `Options::parse_from`).
+
+use clap::{Parser, ValueEnum};
+use std::path::PathBuf;
+
+/// The database the harness runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// A fresh SQLite file (WAL, synchronous=NORMAL, foreign keys on).
+    Sqlite,
+    /// A fresh database on a PostgreSQL server.
+    Postgres,
+}
+
+/// A scenario name on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScenarioName {
+    /// 1. Concurrent `POST /api/v1/leads`.
+    Capture,
+    /// 4. Filtered, sorted first pages and deep cursor pages.
+    Lists,
+    /// 6. Qualify, convert, stage moves and close.
+    Lifecycle,
+    /// Every scenario above.
+    All,
+}
+
+/// Sarnakh's performance harness: generates a company of N leads directly into a fresh
+/// database, serves the real application on loopback, and measures each scenario next to
+/// the raw database limit.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "sarnakh-bench", version)]
+pub struct Options {
+    /// Database to run on.
+    #[arg(long, value_enum, default_value_t = Backend::Sqlite)]
+    pub database: Backend,
+    /// PostgreSQL server (any database on it); a fresh `sarnakh_bench_*` database is
+    /// created there and dropped afterwards.
+    #[arg(
+        long,
+        env = "SARNAKH_BENCH_POSTGRES_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+    )]
+    pub postgres_url: String,
+    /// Leads to generate: 10k, 100k, 1m or a number; a comma list runs each in turn.
+    #[arg(long, value_delimiter = ',', value_parser = parse_scale, default_value = "10k")]
+    pub scale: Vec<u64>,
+    /// Scenarios to run.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "all")]
+    pub scenario: Vec<ScenarioName>,
+    /// Requests per measured loop (capture: per concurrency level; lists: a quarter of it
+    /// per list; lifecycle: journeys of six requests making up about this many requests).
+    #[arg(long, default_value_t = 2000)]
+    pub requests: usize,
+    /// Concurrency levels of capture and lifecycle.
+    #[arg(long, value_delimiter = ',', default_value = "1,8,32")]
+    pub concurrency: Vec<usize>,
+    /// Concurrent clients of the list scenario.
+    #[arg(long, default_value_t = 4)]
+    pub list_concurrency: usize,
+    /// Planned rate of the paced capture loop (leads per second).
+    #[arg(long, default_value_t = 1000.0)]
+    pub rate: f64,
+    /// Time budget of each measured loop, in seconds (loops stop at the budget or the count).
+    #[arg(long, default_value_t = 30)]
+    pub budget_secs: u64,
+    /// Seed of the generator and the request bodies.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Print the report as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the JSON report to this file (the table still goes to stdout).
+    #[arg(long, value_name = "FILE")]
+    pub json_out: Option<PathBuf>,
+    /// Keep the generated SQLite files in DIR (PostgreSQL: keep the database).
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
+    /// The `sarnakh` binary for the start-to-ready and RSS probe (default: next to this one).
+    #[arg(long)]
+    pub server_bin: Option<PathBuf>,
+    /// Skip the probe of the real `sarnakh serve` process.
+    #[arg(long)]
+    pub no_server_probe: bool,
+}
+
+impl Options {
+    /// The scenarios to run, in order, without duplicates.
+    pub fn scenarios(&self) -> Vec<ScenarioName> {
+        let all = [
+            ScenarioName::Capture,
+            ScenarioName::Lists,
+            ScenarioName::Lifecycle,
+        ];
+        all.into_iter()
+            .filter(|s| {
+                self.scenario
+                    .iter()
+                    .any(|x| x == s || *x == ScenarioName::All)
+            })
+            .collect()
+    }
+}
+
+/// `10k`, `100k`, `1m` or a plain number of leads.
+pub fn parse_scale(raw: &str) -> Result<u64, String> {
+    let lower = raw.trim().to_ascii_lowercase().replace('_', "");
+    let (digits, factor) = match lower.strip_suffix('k') {
+        Some(d) => (d, 1_000),
+        None => match lower.strip_suffix('m') {
+            Some(d) => (d, 1_000_000),
+            None => (lower.as_str(), 1),
+        },
+    };
+    match digits.parse::<u64>() {
+        Ok(n) if n * factor >= 1 => Ok(n * factor),
+        _ => Err(format!(
+            "{raw:?} is not a scale: use 10k, 100k, 1m or a number of leads"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scales_parse() {
+        assert_eq!(parse_scale("10k"), Ok(10_000));
+        assert_eq!(parse_scale("1M"), Ok(1_000_000));
+        assert_eq!(parse_scale("300"), Ok(300));
+        assert!(parse_scale("lots").is_err());
+    }
+
+    #[test]
+    fn all_expands_to_every_scenario() {
+        let o = Options::parse_from(["sarnakh-bench", "--scenario", "lists,all"]);
+        assert_eq!(
+            o.scenarios(),
+            [
+                ScenarioName::Capture,
+                ScenarioName::Lists,
+                ScenarioName::Lifecycle
+            ]
+        );
+    }
+}

@@ -1,0 +1,282 @@
+//! The report: JSON (`--json`, for comparing commits) and a human table, plus the issue's
+//! targets checked against what this run measured.
+
+use crate::datagen::GenReport;
+use crate::process::ServerProbe;
+use crate::scenario::{CaseResult, RatioBasis};
+use serde::Serialize;
+use std::fmt::Write;
+
+/// Everything one invocation measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// `sarnakh-bench` version.
+    pub version: &'static str,
+    /// When the run finished (UTC, RFC 3339).
+    pub date: String,
+    /// Cores available to the process.
+    pub cores: usize,
+    /// `sqlite` or `postgres`.
+    pub database: crate::options::Backend,
+    /// One entry per scale.
+    pub runs: Vec<RunReport>,
+}
+
+/// The results at one scale.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunReport {
+    /// Leads generated.
+    pub scale: u64,
+    /// The generator's work.
+    pub generate: GenReport,
+    /// Database size on disk after generation (SQLite only).
+    pub database_bytes: Option<u64>,
+    /// Every measured case.
+    pub cases: Vec<CaseResult>,
+    /// The real-binary probe, unless skipped.
+    pub server: Option<ServerProbe>,
+    /// Why the probe did not run, if it did not.
+    pub server_note: Option<String>,
+    /// The issue's targets against this run.
+    pub targets: Vec<TargetCheck>,
+}
+
+/// One target of the issue.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetCheck {
+    /// What is measured.
+    pub name: String,
+    /// The target, as text.
+    pub target: String,
+    /// The measured value, as text.
+    pub measured: String,
+    /// Whether it is met.
+    pub met: bool,
+}
+
+fn check(name: &str, target: &str, measured: String, met: bool) -> TargetCheck {
+    TargetCheck {
+        name: name.to_owned(),
+        target: target.to_owned(),
+        measured,
+        met,
+    }
+}
+
+/// The targets that this run's cases and probe can decide.
+pub fn targets(cases: &[CaseResult], server: Option<&ServerProbe>, scale: u64) -> Vec<TargetCheck> {
+    let mut out = Vec::new();
+    let closed: Vec<&CaseResult> = cases
+        .iter()
+        .filter(|c| c.scenario == "capture" && c.ratio_basis == RatioBasis::Throughput)
+        .collect();
+    if let Some(best) = closed
+        .iter()
+        .max_by(|a, b| a.sarnakh.per_second.total_cmp(&b.sarnakh.per_second))
+    {
+        out.push(check(
+            "capture throughput (best level)",
+            ">= 5000 leads/s",
+            format!(
+                "{:.0} leads/s at c={}",
+                best.sarnakh.per_second, best.concurrency
+            ),
+            best.sarnakh.per_second >= 5000.0,
+        ));
+        let limit = closed
+            .iter()
+            .filter_map(|c| c.limit.as_ref())
+            .map(|l| l.per_second)
+            .fold(0.0, f64::max);
+        let ratio = limit / best.sarnakh.per_second.max(1e-9);
+        out.push(check(
+            "capture vs raw insert limit (best / best)",
+            "<= 3x",
+            format!("{ratio:.2}x ({limit:.0} raw/s)"),
+            ratio <= 3.0,
+        ));
+    }
+    if let Some(paced) = cases
+        .iter()
+        .find(|c| c.scenario == "capture" && c.ratio_basis == RatioBasis::P99)
+    {
+        out.push(check(
+            &format!("capture p99 at {}", paced.case),
+            "<= 20 ms (at 1000/s)",
+            format!("{:.1} ms", paced.sarnakh.p99_ms),
+            paced.sarnakh.p99_ms <= 20.0,
+        ));
+    }
+    let pages: Vec<&CaseResult> = cases
+        .iter()
+        .filter(|c| c.scenario == "lists" && !c.case.contains("q="))
+        .collect();
+    if let Some(worst) = pages
+        .iter()
+        .max_by(|a, b| a.sarnakh.p99_ms.total_cmp(&b.sarnakh.p99_ms))
+    {
+        out.push(check(
+            &format!("list page p99, worst of filters/sorts/deep, {scale} leads"),
+            "<= 20 ms",
+            format!("{:.1} ms ({})", worst.sarnakh.p99_ms, worst.case),
+            worst.sarnakh.p99_ms <= 20.0,
+        ));
+    }
+    let search: Vec<&CaseResult> = cases
+        .iter()
+        .filter(|c| c.scenario == "lists" && c.case.contains("q="))
+        .collect();
+    if let Some(worst) = search
+        .iter()
+        .max_by(|a, b| a.sarnakh.p99_ms.total_cmp(&b.sarnakh.p99_ms))
+    {
+        out.push(check(
+            &format!("list search p99, worst, {scale} leads"),
+            "<= 20 ms",
+            format!("{:.1} ms ({})", worst.sarnakh.p99_ms, worst.case),
+            worst.sarnakh.p99_ms <= 20.0,
+        ));
+    }
+    if let Some(p) = server {
+        out.push(check(
+            "server RSS after list pages (no text search)",
+            "<= 100 MB",
+            format!("{:.1} MiB", p.rss_after_pages_mib),
+            p.rss_after_pages_mib * 1.048_576 <= 100.0,
+        ));
+        out.push(check(
+            "server peak RSS, list pages and text search",
+            "<= 100 MB",
+            format!("{:.1} MiB", p.peak_rss_mib),
+            p.peak_rss_mib * 1.048_576 <= 100.0,
+        ));
+        out.push(check(
+            "start to ready",
+            "<= 1 s",
+            format!("{:.0} ms", p.start_to_ready_ms),
+            p.start_to_ready_ms <= 1000.0,
+        ));
+    }
+    out
+}
+
+/// The report as a human-readable table.
+pub fn table(r: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "sarnakh-bench {} on {:?}, {} cores, {}",
+        r.version, r.database, r.cores, r.date
+    );
+    for run in &r.runs {
+        let g = &run.generate;
+        let c = &g.counts;
+        let _ = writeln!(s, "\n== {} leads ==", run.scale);
+        let _ = writeln!(
+            s,
+            "generated in {:.1} s ({:.0} leads/s): {} prospects, {} converted, {} disqualified, {} nurtured, {} accounts, {} opportunities ({} won, {} lost), {} activities, {} history rows{}",
+            g.seconds,
+            g.leads_per_second,
+            c.prospects,
+            c.converted,
+            c.disqualified,
+            c.nurtured,
+            c.accounts,
+            c.opportunities,
+            c.won,
+            c.lost,
+            c.activities,
+            c.history,
+            run.database_bytes.map_or(String::new(), |b| format!(
+                "; {:.1} MiB on disk",
+                b as f64 / 1_048_576.0
+            )),
+        );
+        let _ = writeln!(
+            s,
+            "\n{:<10} {:<40} {:>7} {:>9} {:>8} {:>8} {:>9} {:>8} {:>8} {:>7}",
+            "scenario",
+            "case",
+            "ok/err",
+            "ops/s",
+            "p50 ms",
+            "p99 ms",
+            "limit/s",
+            "lim p50",
+            "lim p99",
+            "ratio"
+        );
+        for case in &run.cases {
+            let (a, l) = (&case.sarnakh, case.limit.as_ref());
+            let lim = |f: fn(&crate::measure::Stats) -> f64, p: usize| {
+                l.map_or("-".to_owned(), |l| format!("{:.p$}", f(l)))
+            };
+            let ratio = case.ratio.map_or("-".to_owned(), |r| {
+                format!(
+                    "{r:.2}{}",
+                    match case.ratio_basis {
+                        RatioBasis::Throughput => "t",
+                        RatioBasis::P50 => "m",
+                        RatioBasis::P99 => "9",
+                    }
+                )
+            });
+            let _ = writeln!(
+                s,
+                "{:<10} {:<40} {:>7} {:>9.0} {:>8.2} {:>8.2} {:>9} {:>8} {:>8} {:>7}",
+                case.scenario,
+                case.case,
+                format!("{}/{}", a.ok, a.errors),
+                a.per_second,
+                a.p50_ms,
+                a.p99_ms,
+                lim(|l| l.per_second, 0),
+                lim(|l| l.p50_ms, 2),
+                lim(|l| l.p99_ms, 2),
+                ratio,
+            );
+            if let Some(e) = a
+                .first_error
+                .as_ref()
+                .or(l.and_then(|l| l.first_error.as_ref()))
+            {
+                let _ = writeln!(s, "{:<10} first error: {e}", "");
+            }
+        }
+        let _ = writeln!(
+            s,
+            "ratio = Sarnakh cost / limit cost: t = limit ops/s / Sarnakh ops/s, m = p50 / p50, 9 = p99 / p99"
+        );
+        match (&run.server, &run.server_note) {
+            (Some(p), _) => {
+                let _ = writeln!(
+                    s,
+                    "\nserver probe ({}): ready in {:.0} ms; after {} list requests ({} errors) RSS {:.1} MiB (after the pages without search: {:.1} MiB), peak {:.1} MiB",
+                    p.binary,
+                    p.start_to_ready_ms,
+                    p.requests,
+                    p.errors,
+                    p.rss_mib,
+                    p.rss_after_pages_mib,
+                    p.peak_rss_mib
+                );
+            }
+            (None, Some(note)) => {
+                let _ = writeln!(s, "\nserver probe skipped: {note}");
+            }
+            (None, None) => {}
+        }
+        let _ = writeln!(s, "\ntargets:");
+        for t in &run.targets {
+            let _ = writeln!(
+                s,
+                "  [{}] {:<55} target {:<22} measured {}",
+                if t.met { "met" } else { "MISSED" },
+                t.name,
+                t.target,
+                t.measured
+            );
+        }
+    }
+    s
+}

@@ -1,0 +1,154 @@
+//! The harness end to end at a tiny scale on SQLite: the report is well-formed, every
+//! request succeeded, and the generated data has the intended shape and decodes through
+//! the real store.
+
+use clap::Parser;
+use sarnakh_bench::db::{RawDb, SqliteMode};
+use sarnakh_bench::options::Options;
+use sarnakh_core::domain::PageRequest;
+use sarnakh_core::store::{LeadFilter, Store};
+
+fn near(value: u64, total: u64, share: f64, tolerance: f64) -> bool {
+    let actual = value as f64 / total as f64;
+    (actual - share).abs() <= tolerance
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tiny_run_is_well_formed_and_the_data_has_the_intended_shape() {
+    let dir = std::env::temp_dir().join(format!("sarnakh-bench-test-{}", std::process::id()));
+    let opts = Options::parse_from([
+        "sarnakh-bench",
+        "--scale",
+        "300",
+        "--requests",
+        "48",
+        "--concurrency",
+        "1,4",
+        "--rate",
+        "500",
+        "--budget-secs",
+        "20",
+        "--no-server-probe",
+        "--keep",
+        dir.to_str().expect("utf-8 temp dir"),
+    ]);
+    let report = sarnakh_bench::run(&opts).await.expect("the harness runs");
+    assert_eq!(report.runs.len(), 1);
+    let run = &report.runs[0];
+    let c = &run.generate.counts;
+    assert_eq!(c.leads, 300);
+    assert!(
+        near(c.prospects, c.leads, 0.30, 0.08),
+        "prospects {}",
+        c.prospects
+    );
+    assert!(
+        near(c.converted, c.leads, 0.10, 0.05),
+        "converted {}",
+        c.converted
+    );
+    assert!(
+        c.opportunities >= c.converted
+            && c.won + c.lost <= c.opportunities
+            && c.won > 0
+            && c.lost > c.won
+    );
+    assert!(
+        near(c.activities, c.leads, 5.0, 1.0),
+        "activities {}",
+        c.activities
+    );
+
+    for scenario in ["capture", "lists", "lifecycle"] {
+        let cases: Vec<_> = run
+            .cases
+            .iter()
+            .filter(|x| x.scenario == scenario)
+            .collect();
+        assert!(!cases.is_empty(), "no {scenario} case");
+        for case in cases {
+            assert_eq!(
+                case.sarnakh.errors, 0,
+                "{scenario} {}: {:?}",
+                case.case, case.sarnakh.first_error
+            );
+            let limit = case.limit.as_ref().expect("every case has a limit");
+            assert_eq!(
+                limit.errors, 0,
+                "{scenario} {} limit: {:?}",
+                case.case, limit.first_error
+            );
+            assert!(
+                case.sarnakh.ok > 0
+                    && case.sarnakh.p50_ms > 0.0
+                    && case.sarnakh.p99_ms >= case.sarnakh.p50_ms
+            );
+            assert!(
+                case.ratio.is_some_and(f64::is_finite),
+                "{scenario} {} has no ratio",
+                case.case
+            );
+            if scenario == "lists" {
+                assert!(
+                    case.rows.is_some_and(|r| r > 0),
+                    "{} returned an empty page",
+                    case.case
+                );
+            }
+        }
+    }
+    assert_eq!(
+        run.cases
+            .iter()
+            .filter(|x| x.scenario == "capture")
+            .map(|x| x.sarnakh.ok)
+            .sum::<u64>(),
+        48 * 3
+    );
+    let json = serde_json::to_value(&report).expect("the report serialises");
+    assert!(json["runs"][0]["cases"][0]["sarnakh"]["p99_ms"].is_number());
+    assert!(sarnakh_bench::report::table(&report).contains("targets:"));
+
+    // The kept database: the shape as stored, consistent keys, rows the real store decodes.
+    let url = format!(
+        "sqlite://{}",
+        dir.join(format!("sarnakh_bench_{}_300.db", std::process::id()))
+            .display()
+    );
+    let raw = RawDb::sqlite(&url, 1, SqliteMode::Adapter, true)
+        .await
+        .expect("open the kept database");
+    let count = |sql: &'static str| {
+        let raw = raw.clone();
+        async move { raw.fetch_i64(sql).await.expect(sql) }
+    };
+    // Capture: the warm-up, then each loop over HTTP and raw.
+    let captured = sarnakh_bench::scenario::capture::WARM_UP as i64 + 48 * 3 * 2;
+    let leads = count("select count(*) from leads").await;
+    assert_eq!(leads, 300 + captured);
+    assert_eq!(count("select count(*) from leads l where l.stage = 'converted' and (l.contact_id is null or l.account_id is null)").await, 0);
+    assert_eq!(
+        count("select count(*) from pragma_foreign_key_check").await,
+        0
+    );
+    assert!(count("select count(*) from accounts where customer_since is not null").await > 0);
+    raw.close().await;
+
+    let store = sarnakh_store_sqlite::SqliteStore::open(&url)
+        .await
+        .expect("the real store opens it");
+    let (mut seen, mut page) = (0, PageRequest::new(Some(200), None));
+    loop {
+        let p = store
+            .list_leads(&LeadFilter::default(), &page)
+            .await
+            .expect("every lead decodes");
+        seen += p.items.len();
+        match p.next {
+            Some(next) => page = PageRequest::new(Some(200), Some(next)),
+            None => break,
+        }
+    }
+    assert_eq!(seen as i64, leads);
+    let _ = std::fs::remove_dir_all(&dir);
+}
