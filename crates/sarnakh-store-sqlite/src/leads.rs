@@ -103,6 +103,11 @@ impl SqliteStore {
             qb.push(" and owner_id = ").push_bind(owner.as_uuid());
         }
         push_visibility(&mut qb, &filter.visibility, "owner_id", Some("team_id"));
+        if let Some(email) = &filter.email {
+            qb.push(" and lower(email) = lower(")
+                .push_bind(email.clone())
+                .push(")");
+        }
         if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
             qb.push(" and search like ")
                 .push_bind(contains_pattern(q))

@@ -42,11 +42,13 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            .pragma("temp_store", "memory")
-            .pragma("cache_size", "-32000");
+            .pragma("temp_store", "memory");
+        // Page caches are per connection: 32 MiB for the writer, 8 MiB for each of the four
+        // readers, so a full scan on every reader cannot push the process past ~70 MiB of cache.
+        let write_options = options.clone().pragma("cache_size", "-32000");
         let write = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(options.clone())
+            .connect_with(write_options)
             .await
             .map_err(backend)?;
         MIGRATOR
@@ -55,7 +57,7 @@ impl SqliteStore {
             .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))?;
         let read = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(options.read_only(true))
+            .connect_with(options.read_only(true).pragma("cache_size", "-8000"))
             .await
             .map_err(backend)?;
         Ok(Self { write, read })

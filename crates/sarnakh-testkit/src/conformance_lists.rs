@@ -165,6 +165,21 @@ pub async fn lead_search_matches_persian_and_romanian_text(store: Arc<dyn Store>
     assert_eq!(search("ţara").await, ["Ştefan"]);
     assert_eq!(search("0%").await, ["John"]);
     assert!(search("%%%").await.is_empty());
+    let mut d = lead("Exact", "Exact.Person@Example.COM");
+    d.company = Some("Exact Co".into());
+    f.services
+        .capture_lead(&f.actor(), &d)
+        .await
+        .expect("capture");
+    f.services
+        .capture_lead(&f.actor(), &lead("Other", "xexact.person@example.com"))
+        .await
+        .expect("capture");
+    assert_eq!(
+        search("exact.person@EXAMPLE.com").await,
+        ["Exact"],
+        "a whole address is an exact, case-insensitive lookup"
+    );
 }
 
 /// A cursor made for one sort order is refused by another with a clear field error.

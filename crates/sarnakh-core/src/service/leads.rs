@@ -166,10 +166,19 @@ impl Services {
         filter: &LeadFilter,
         page: &PageRequest,
     ) -> Result<Page<Lead>> {
-        let filter = LeadFilter {
+        let mut filter = LeadFilter {
             visibility: actor.lead_visibility(),
             ..filter.clone()
         };
+        // A whole email address is looked up exactly (indexed), not scanned for.
+        if let Some(email) = filter
+            .q
+            .as_deref()
+            .and_then(|q| crate::domain::Email::parse(q).ok())
+        {
+            filter.email = Some(email.as_str().to_owned());
+            filter.q = None;
+        }
         Ok(self.store.list_leads(&filter, page).await?)
     }
 

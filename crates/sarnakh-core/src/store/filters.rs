@@ -48,6 +48,9 @@ pub struct LeadFilter {
     pub owner: Option<UserId>,
     /// Text search over name, email, phone and company.
     pub q: Option<String>,
+    /// Only this exact (normalised) email; the service turns a `q` that is a whole email
+    /// address into this, which an index serves.
+    pub email: Option<String>,
     /// Rows the caller may see (set by the service from the policy).
     pub visibility: Visibility,
     /// Sort column.
@@ -64,6 +67,7 @@ impl Default for LeadFilter {
             source: None,
             owner: None,
             q: None,
+            email: None,
             visibility: Visibility::All,
             sort: LeadSortField::CreatedAt,
             dir: SortDir::Desc,

@@ -75,6 +75,7 @@ pub async fn list_leads(
         q: q.q,
         sort,
         dir,
+        email: None,
         visibility: Default::default(),
     };
     let page = page_request(q.limit, q.cursor.as_deref())?;
