@@ -50,8 +50,15 @@ fn case(name: &str, s: Spec<'_>) -> ListCase {
         query.push(format!("{param}={shown}"));
     }
     if let Some(q) = s.search {
-        values.push(Value::Text(format!("%{q}%")));
-        sql.push_str(&format!(" and search like ${} escape '\\'", values.len()));
+        // The same SQL the adapters run: a whole email address is an indexed lookup, other
+        // text a scan of the lower-cased search column.
+        if q.contains('@') {
+            values.push(Value::Text(q.clone()));
+            sql.push_str(&format!(" and lower(email) = lower(${})", values.len()));
+        } else {
+            values.push(Value::Text(format!("%{q}%")));
+            sql.push_str(&format!(" and search like ${} escape '\\'", values.len()));
+        }
         query.push(format!("q={q}"));
     }
     let (column, api_name, desc) = s.sort;
