@@ -19,6 +19,8 @@ pub mod playbook;
 pub mod scoring;
 pub mod stage;
 pub mod task;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod text;
 pub mod user;
 

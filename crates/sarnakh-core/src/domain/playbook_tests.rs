@@ -1,31 +1,9 @@
 use super::*;
-use crate::domain::ids::LeadId;
 use crate::domain::lead::LeadDraft;
-use crate::domain::lifecycle::LeadState;
-use chrono::Utc;
 use rstest::rstest;
 
 fn lead(draft: LeadDraft, score: i32) -> Lead {
-    let now = Utc::now();
-    Lead {
-        id: LeadId::new(),
-        fields: draft.validate().expect("valid"),
-        team_id: None,
-        state: LeadState::NEW,
-        disqualify_reason: None,
-        status_note: None,
-        nurture_until: None,
-        score,
-        score_lines: Vec::new(),
-        grade: crate::domain::scoring::Grade::D,
-        account_id: None,
-        contact_id: None,
-        qualified_at: None,
-        converted_at: None,
-        created_at: now,
-        updated_at: now,
-        version: 1,
-    }
+    crate::domain::test_support::lead_with_score(draft, score)
 }
 
 fn base() -> LeadDraft {
