@@ -230,3 +230,49 @@ fn a_playbook_file_in_toml_becomes_the_next_version() {
         text(&bad.stderr)
     );
 }
+
+#[test]
+fn scoring_rules_from_a_file_rescore_every_lead() {
+    let db = fresh_db();
+    let added = sarnakh(
+        &db,
+        &[
+            "lead",
+            "add",
+            "--first-name",
+            "Ana",
+            "--email",
+            "ana@gmail.com",
+            "--json",
+        ],
+    );
+    let lead: serde_json::Value = serde_json::from_slice(&added.stdout).expect("json");
+    assert_eq!(
+        (lead["score"].as_i64(), lead["grade"].as_str()),
+        (Some(-10), Some("d")),
+        "the shipped rules penalise free mail"
+    );
+    let dir = std::env::temp_dir().join(format!("sarnakh-scoring-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("scoring.json");
+    std::fs::write(&file, r#"{"fit": [{"code": "has_email", "points": 12, "kind": "recorded", "field": "email"}], "grades": {"a": 30, "b": 20, "c": 10}}"#).expect("write");
+    let out = sarnakh(&db, &["scoring", "set", file.to_str().expect("utf-8 path")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("1 leads rescored"),
+        "{}",
+        text(&out.stdout)
+    );
+    let shown: serde_json::Value = serde_json::from_slice(
+        &sarnakh(
+            &db,
+            &["lead", "show", lead["id"].as_str().unwrap_or(""), "--json"],
+        )
+        .stdout,
+    )
+    .expect("json");
+    assert_eq!(
+        (shown["score"].as_i64(), shown["grade"].as_str()),
+        (Some(12), Some("c"))
+    );
+}

@@ -14,7 +14,7 @@ use sarnakh_core::store::{Conversion, LeadFilter, LeadSortField, StoreError};
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
-pub(crate) const LEAD_COLUMNS: &str = "id, first_name, last_name, email, phone, job_title, company, country, source, campaign, products, notes, company_size, industry, need, decision_role, owner_id, stage, status, disqualify_reason, status_note, nurture_until, score, account_id, contact_id, qualified_at, converted_at, created_at, updated_at, version, team_id, evidence, score_lines, grade";
+pub(crate) use sarnakh_store_sql::rows::LEAD_COLUMNS;
 
 /// The key leads sort by when sorted by name.
 pub(crate) fn sort_name(lead: &Lead) -> String {

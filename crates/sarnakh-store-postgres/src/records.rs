@@ -21,7 +21,7 @@ use sqlx::{PgConnection, Postgres, QueryBuilder};
 const ACCOUNT_COLUMNS: &str = "id, name, name_key, industry, company_size, country, owner_id, customer_since, created_at, updated_at, version";
 const CONTACT_COLUMNS: &str =
     "id, account_id, lead_id, first_name, last_name, email, phone, job_title, created_at, version";
-const OPPORTUNITY_COLUMNS: &str = "id, account_id, contact_id, lead_id, name, product, amount_minor, currency, expected_close_date, stage, status, loss_reason, close_note, closed_at, owner_id, created_at, updated_at, version";
+use sarnakh_store_sql::rows::OPPORTUNITY_COLUMNS;
 
 pub(crate) async fn insert_contact(conn: &mut PgConnection, c: &Contact) -> Result<(), StoreError> {
     let search = [

@@ -11,8 +11,8 @@ use anyhow::{Context, Result};
 use sarnakh_core::domain::page::{Cursor, CursorKey};
 use std::sync::Arc;
 
-const LEAD_SELECT: &str = "id, first_name, last_name, email, phone, job_title, company, country, source, campaign, products, notes, company_size, industry, need, decision_role, owner_id, stage, status, disqualify_reason, status_note, nurture_until, score, account_id, contact_id, qualified_at, converted_at, created_at, updated_at, version, team_id, evidence, score_lines, grade";
-const OPPORTUNITY_SELECT: &str = "id, account_id, contact_id, lead_id, name, product, amount_minor, currency, expected_close_date, stage, status, loss_reason, close_note, closed_at, owner_id, created_at, updated_at, version";
+use sarnakh_store_sql::rows::LEAD_COLUMNS as LEAD_SELECT;
+use sarnakh_store_sql::rows::OPPORTUNITY_COLUMNS as OPPORTUNITY_SELECT;
 
 /// One list request: the API path and the adapter's SQL for it.
 #[derive(Debug, Clone)]

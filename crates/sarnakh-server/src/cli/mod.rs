@@ -59,6 +59,9 @@ pub enum Command {
     /// Show or change the qualification playbook.
     #[command(subcommand)]
     Playbook(playbook::PlaybookCommand),
+    /// Show or change the lead scoring rules.
+    #[command(subcommand)]
+    Scoring(playbook::ScoringCommand),
 }
 
 /// Runs the parsed command.
@@ -76,6 +79,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(cmd) => user::run_user(store, *cmd).await,
         Command::Token(cmd) => user::run_token(store, cmd).await,
         Command::Playbook(cmd) => playbook::run(store, cmd).await,
+        Command::Scoring(cmd) => playbook::run_scoring(store, cmd).await,
     }
 }
 
