@@ -8,6 +8,7 @@ mod filters;
 pub use filters::*;
 
 use crate::domain::Session;
+use crate::domain::event::EngagementEvent;
 use crate::domain::history::HistoryEntry;
 use crate::domain::opportunity::BuyerRole;
 use crate::domain::playbook::Playbook;
@@ -243,6 +244,18 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// Stores recomputed scores (derived data: no version change, no history row).
     async fn set_lead_scores(&self, scores: &[(LeadId, LeadScore)]) -> StoreResult<()>;
+
+    /// Records engagement events in one transaction; an event whose id is already stored is
+    /// skipped. Returns how many were new.
+    async fn insert_events(
+        &self,
+        events: &[EngagementEvent],
+        received_at: DateTime<Utc>,
+    ) -> StoreResult<usize>;
+    /// A lead's engagement events, oldest first.
+    async fn events_of(&self, lead: LeadId) -> StoreResult<Vec<EngagementEvent>>;
+    /// The newest lead with this email (case-insensitive).
+    async fn find_lead_by_email(&self, email: &str) -> StoreResult<Option<LeadId>>;
 
     /// A record's history, oldest first.
     async fn history_of(&self, subject: RecordRef) -> StoreResult<Vec<HistoryEntry>>;

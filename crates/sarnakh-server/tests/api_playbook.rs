@@ -109,3 +109,52 @@ async fn managers_set_the_playbook_and_leads_show_their_readiness() {
         .unwrap_or_default();
     assert_eq!(qualified["playbook_version"], 1);
 }
+
+#[tokio::test]
+async fn event_batches_take_large_bodies_and_report_refused_events_by_position() {
+    let app = TestApp::new().await;
+    let lead = app
+        .post(
+            "/api/v1/leads",
+            json!({ "first_name": "Dana", "email": "dana@firma.ro" }),
+        )
+        .await
+        .body;
+    let id = lead["id"].as_str().unwrap_or("").to_owned();
+    let long_url = format!("https://sarnakh.example/pricing?{}", "x".repeat(700));
+    let mut events: Vec<serde_json::Value> = (0..3000).map(|i| json!({ "id": format!("big-{i}"), "kind": "email_opened", "lead_id": id, "url": long_url })).collect();
+    events.push(json!({ "id": "bad", "kind": "page_view" }));
+    let body = json!({ "events": events });
+    assert!(
+        body.to_string().len() > 2 * 1024 * 1024,
+        "the batch is larger than the 1 MiB limit of other routes"
+    );
+    let r = app.post("/api/v1/events", body).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body["detail"]);
+    assert_eq!(
+        (
+            r.body["accepted"].as_u64(),
+            r.body["rejected"][0]["index"].as_u64()
+        ),
+        (Some(3000), Some(3000))
+    );
+    assert_eq!(r.body["rejected"][0]["errors"][0]["field"], "lead_id");
+    let demo = app.post("/api/v1/events", json!({ "events": [{ "id": "d1", "kind": "demo_requested", "email": "DANA@firma.ro" }] })).await;
+    assert_eq!(demo.body["accepted"], 1);
+    let scored = app.get(&format!("/api/v1/leads/{id}")).await.body;
+    let lines: Vec<&str> = scored["score_breakdown"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|l| l["rule"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(lines.contains(&"demo_requested"), "{lines:?}");
+    let too_many: Vec<serde_json::Value> = (0..10_001)
+        .map(|i| json!({ "id": format!("m{i}"), "kind": "custom" }))
+        .collect();
+    let r = app
+        .post("/api/v1/events", json!({ "events": too_many }))
+        .await;
+    assert_eq!(
+        (r.status, r.fields()),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["events".to_owned()])
+    );
+}

@@ -251,6 +251,9 @@ fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
             json!({ "current_password": "not the current one", "new_password": "a brand new kettle lantern" }),
         ),
         (_, "disable") => None,
+        ("POST", "events") => Some(
+            json!({ "events": [{ "id": uuid::Uuid::now_v7().to_string(), "kind": "page_view", "lead_id": r.lead, "url": "/pricing" }] }),
+        ),
         ("PUT", "scoring") => Some(
             json!({ "fit": [{ "code": "need", "points": 10, "kind": "recorded", "field": "need" }], "grades": { "a": 30, "b": 20, "c": 5 } }),
         ),

@@ -5,6 +5,7 @@
 //! No SQL leaves this crate.
 
 mod auth;
+mod events;
 mod history;
 mod leads;
 mod list;

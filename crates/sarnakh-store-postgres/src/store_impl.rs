@@ -222,6 +222,22 @@ impl Store for PostgresStore {
     ) -> StoreResult<()> {
         self.set_lead_score_rows(scores).await
     }
+    async fn insert_events(
+        &self,
+        events: &[sarnakh_core::domain::event::EngagementEvent],
+        received_at: DateTime<Utc>,
+    ) -> StoreResult<usize> {
+        self.insert_event_rows(events, received_at).await
+    }
+    async fn events_of(
+        &self,
+        lead: LeadId,
+    ) -> StoreResult<Vec<sarnakh_core::domain::event::EngagementEvent>> {
+        self.event_rows_of(lead).await
+    }
+    async fn find_lead_by_email(&self, email: &str) -> StoreResult<Option<LeadId>> {
+        self.lead_id_by_email(email).await
+    }
     async fn history_of(&self, subject: RecordRef) -> StoreResult<Vec<HistoryEntry>> {
         self.history_rows_of(subject).await
     }

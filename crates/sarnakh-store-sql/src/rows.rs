@@ -362,3 +362,29 @@ impl TryFrom<HistoryRow> for HistoryEntry {
         })
     }
 }
+
+#[derive(sqlx::FromRow)]
+pub struct EventRow {
+    id: String,
+    lead_id: Uuid,
+    kind: String,
+    url: Option<String>,
+    occurred_at: DateTime<Utc>,
+}
+
+impl TryFrom<EventRow> for sarnakh_core::domain::event::EngagementEvent {
+    type Error = StoreError;
+    fn try_from(r: EventRow) -> Result<Self, StoreError> {
+        Ok(Self {
+            kind: parse(
+                "event kind",
+                &r.kind,
+                sarnakh_core::domain::event::EventKind::parse,
+            )?,
+            id: r.id,
+            lead_id: LeadId::from_uuid(r.lead_id),
+            url: r.url,
+            occurred_at: r.occurred_at,
+        })
+    }
+}

@@ -5,6 +5,7 @@
 //! beside the writer. Each [`Store`] method is one transaction. No SQL leaves this crate.
 
 mod auth;
+mod events;
 mod history;
 mod leads;
 mod list;

@@ -7,6 +7,7 @@
 pub mod builders;
 pub mod conformance;
 mod conformance_audit;
+mod conformance_events;
 mod conformance_lists;
 mod conformance_playbook;
 mod conformance_policy;
@@ -111,7 +112,8 @@ macro_rules! conformance_tests {
             sessions_end_on_idle_sign_out_password_change_and_disable,
             saved_playbooks_are_enforced_and_recorded_on_transitions,
             only_managers_override_the_playbook_and_the_reason_is_recorded,
-            leads_are_scored_and_rescored_when_the_rules_change
+            leads_are_scored_and_rescored_when_the_rules_change,
+            event_batches_are_idempotent_matched_and_scored
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {

@@ -7,6 +7,7 @@ pub mod account;
 pub mod activity;
 pub mod contact;
 pub mod email;
+pub mod event;
 pub mod history;
 pub mod ids;
 pub mod lead;

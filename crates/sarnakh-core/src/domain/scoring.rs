@@ -3,10 +3,12 @@
 //! sharing its rule language. Every score comes with its breakdown, which always sums to the
 //! score, and a grade (A-D); grade A flags the lead for the prospect review.
 
+use super::event::{EngagementEvent, EventKind};
 use super::lead::Lead;
 use super::lifecycle::str_enum;
 use super::playbook::{Rule, check_rule};
 use crate::error::FieldError;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 str_enum!(
@@ -47,12 +49,37 @@ pub struct Grades {
     pub c: i32,
 }
 
+/// Points for engagement events of one kind, optionally only for URLs containing a text,
+/// capped, and halved every `half_life_days`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BehaviourRule {
+    /// Stable code, shown in the breakdown.
+    pub code: String,
+    /// Event kind name (`page_view`, `demo_requested` ...).
+    pub event: String,
+    /// Only events whose URL contains this (e.g. `/pricing`).
+    #[serde(default)]
+    pub url_contains: Option<String>,
+    /// Points per event (before decay), never 0.
+    pub points: i32,
+    /// Most points this rule may give one lead.
+    #[serde(default)]
+    pub cap: Option<i32>,
+    /// An event's points halve every this many days.
+    #[serde(default)]
+    pub half_life_days: Option<u32>,
+}
+
 /// The scoring rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScoringRules {
     /// Fit and penalty rules.
     pub fit: Vec<PointsRule>,
+    /// Engagement rules.
+    #[serde(default)]
+    pub behaviour: Vec<BehaviourRule>,
     /// Grade thresholds.
     pub grades: Grades,
 }
@@ -160,6 +187,48 @@ impl ScoringRules {
                     },
                 ),
             ],
+            behaviour: vec![
+                behaviour(
+                    "pricing_page",
+                    EventKind::PageView,
+                    Some("/pricing"),
+                    10,
+                    Some(20),
+                    Some(30),
+                ),
+                behaviour(
+                    "demo_requested",
+                    EventKind::DemoRequested,
+                    None,
+                    25,
+                    Some(25),
+                    None,
+                ),
+                behaviour(
+                    "content_download",
+                    EventKind::ContentDownload,
+                    None,
+                    5,
+                    Some(15),
+                    Some(60),
+                ),
+                behaviour(
+                    "webinar_attended",
+                    EventKind::WebinarAttended,
+                    None,
+                    10,
+                    Some(20),
+                    Some(90),
+                ),
+                behaviour(
+                    "email_clicked",
+                    EventKind::EmailClicked,
+                    None,
+                    2,
+                    Some(10),
+                    Some(14),
+                ),
+            ],
             grades: Grades {
                 a: 50,
                 b: 30,
@@ -210,6 +279,34 @@ impl ScoringRules {
             }
             check_rule(&r.rule).map_err(|why| FieldError::new(at, "invalid_rule", why))?;
         }
+        for (i, b) in self.behaviour.iter().enumerate() {
+            let at = format!("behaviour[{i}]");
+            if b.code.trim().is_empty() || !seen.insert(b.code.as_str()) {
+                return Err(FieldError::new(
+                    at,
+                    "invalid_code",
+                    "each rule needs its own non-empty code",
+                ));
+            }
+            if EventKind::parse(&b.event).is_none() {
+                return Err(FieldError::new(
+                    at,
+                    "invalid_rule",
+                    format!("{:?} is not one of: {}", b.event, EventKind::expected()),
+                ));
+            }
+            if b.points == 0
+                || b.points.abs() > 1000
+                || b.cap.is_some_and(|c| c <= 0)
+                || b.half_life_days == Some(0)
+            {
+                return Err(FieldError::new(
+                    at,
+                    "invalid_points",
+                    "points between -1000 and 1000 (not 0), a positive cap and half-life",
+                ));
+            }
+        }
         let g = self.grades;
         if !(g.a > g.b && g.b > g.c) {
             return Err(FieldError::new(
@@ -221,9 +318,20 @@ impl ScoringRules {
         Ok(())
     }
 
-    /// Scores a lead: one breakdown line per rule that holds.
+    /// Scores a lead without engagement (fit rules only).
     pub fn score(&self, lead: &Lead) -> LeadScore {
-        let lines: Vec<ScoreLine> = self
+        self.score_with(lead, &[], lead.updated_at)
+    }
+
+    /// Scores a lead and its engagement events as of `now`: one breakdown line per fit rule
+    /// that holds and per behaviour rule that gives points.
+    pub fn score_with(
+        &self,
+        lead: &Lead,
+        events: &[EngagementEvent],
+        now: DateTime<Utc>,
+    ) -> LeadScore {
+        let mut lines: Vec<ScoreLine> = self
             .fit
             .iter()
             .filter(|r| r.rule.holds(lead))
@@ -232,6 +340,15 @@ impl ScoringRules {
                 points: r.points,
             })
             .collect();
+        for rule in &self.behaviour {
+            let points = rule.points_for(events, now);
+            if points != 0 {
+                lines.push(ScoreLine {
+                    code: rule.code.clone(),
+                    points,
+                });
+            }
+        }
         let total = lines.iter().map(|l| l.points).sum();
         LeadScore {
             total,
@@ -247,6 +364,53 @@ impl ScoringRules {
             s if s >= self.grades.b => Grade::B,
             s if s >= self.grades.c => Grade::C,
             _ => Grade::D,
+        }
+    }
+}
+
+fn behaviour(
+    code: &str,
+    event: EventKind,
+    url: Option<&str>,
+    points: i32,
+    cap: Option<i32>,
+    half_life_days: Option<u32>,
+) -> BehaviourRule {
+    BehaviourRule {
+        code: code.into(),
+        event: event.as_str().into(),
+        url_contains: url.map(Into::into),
+        points,
+        cap,
+        half_life_days,
+    }
+}
+
+impl BehaviourRule {
+    /// The points this rule gives for `events` as of `now`, decayed, rounded and capped.
+    pub fn points_for(&self, events: &[EngagementEvent], now: DateTime<Utc>) -> i32 {
+        let kind = EventKind::parse(&self.event);
+        let matching = events.iter().filter(|e| {
+            Some(e.kind) == kind
+                && self
+                    .url_contains
+                    .as_deref()
+                    .is_none_or(|u| e.url.as_deref().is_some_and(|url| url.contains(u)))
+        });
+        let raw: f64 = matching
+            .map(|e| {
+                let age_days = (now - e.occurred_at).num_seconds().max(0) as f64 / 86_400.0;
+                let decay = self
+                    .half_life_days
+                    .map_or(1.0, |h| 0.5_f64.powf(age_days / f64::from(h)));
+                f64::from(self.points) * decay
+            })
+            .sum();
+        let points = raw.round() as i32;
+        match self.cap {
+            Some(cap) if points > cap => cap,
+            Some(cap) if points < -cap => -cap,
+            _ => points,
         }
     }
 }

@@ -78,3 +78,70 @@ proptest! {
         prop_assert_eq!(s.grade, rules.grade(s.total));
     }
 }
+
+#[test]
+fn behaviour_points_decay_and_stop_at_the_cap() {
+    use crate::domain::event::{EngagementEvent, EventKind};
+    let rules = ScoringRules::default_b2b();
+    let l = lead(LeadDraft {
+        first_name: Some("E".into()),
+        email: Some("e@firma.ro".into()),
+        ..LeadDraft::default()
+    });
+    let now = Utc::now();
+    let event = |kind, url: Option<&str>, days: i64| EngagementEvent {
+        id: format!("{kind:?}{days}{url:?}"),
+        lead_id: l.id,
+        kind,
+        url: url.map(Into::into),
+        occurred_at: now - chrono::Duration::days(days),
+    };
+    let pricing = rules
+        .behaviour
+        .iter()
+        .find(|b| b.code == "pricing_page")
+        .expect("default rule");
+    assert_eq!(
+        pricing.points_for(
+            &[event(EventKind::PageView, Some("https://x.ro/pricing"), 0)],
+            now
+        ),
+        10
+    );
+    assert_eq!(
+        pricing.points_for(
+            &[event(EventKind::PageView, Some("https://x.ro/pricing"), 30)],
+            now
+        ),
+        5,
+        "one half-life later"
+    );
+    assert_eq!(
+        pricing.points_for(
+            &[event(EventKind::PageView, Some("https://x.ro/blog"), 0)],
+            now
+        ),
+        0,
+        "other pages do not count"
+    );
+    let many: Vec<_> = (0..5)
+        .map(|_| event(EventKind::PageView, Some("/pricing"), 0))
+        .collect();
+    assert_eq!(pricing.points_for(&many, now), 20, "capped");
+    let s = rules.score_with(&l, &[event(EventKind::DemoRequested, None, 400)], now);
+    assert_eq!(
+        s.lines
+            .iter()
+            .map(|x| (x.code.as_str(), x.points))
+            .collect::<Vec<_>>(),
+        [("demo_requested", 25)],
+        "no half-life: no decay"
+    );
+}
+
+#[test]
+fn behaviour_rules_must_name_a_known_event() {
+    let mut rules = ScoringRules::default_b2b();
+    rules.behaviour[0].event = "page_visit".into();
+    assert_eq!(rules.check().map_err(|e| e.code), Err("invalid_rule"));
+}

@@ -6,6 +6,7 @@ mod accounts;
 mod activities;
 mod auth;
 mod convert;
+mod events;
 mod leads;
 mod opportunities;
 mod playbook;
@@ -15,6 +16,7 @@ mod timeline;
 
 pub use activities::{ActivityDraft, TaskDraft};
 pub use convert::{ConvertDraft, ConvertOutcome};
+pub use events::{IngestReport, RejectedEvent};
 pub use leads::{LeadPatch, LifecycleInput};
 pub use opportunities::{CloseDraft, OpportunityDetail};
 pub use playbook::LeadReadiness;

@@ -43,12 +43,28 @@ impl Services {
         Ok((version + 1, self.rescore_all(&rules).await?))
     }
 
-    /// Sets `lead`'s score, breakdown and grade from the rules in force.
+    /// Sets `lead`'s score, breakdown and grade from the rules in force and its events.
     pub(super) async fn apply_score(&self, lead: &mut Lead) -> Result<()> {
         let (_, rules) = self.scoring().await?;
-        let s = rules.score(lead);
+        // A lead being captured has no events yet; skip the read on the hot path.
+        let events = if lead.version == 1 {
+            Vec::new()
+        } else {
+            self.store.events_of(lead.id).await?
+        };
+        let s = rules.score_with(lead, &events, self.now());
         (lead.score, lead.score_lines, lead.grade) = (s.total, s.lines, s.grade);
         Ok(())
+    }
+
+    /// Rescores the given leads (after new events) and stores the results.
+    pub(super) async fn rescore(&self, rules: &ScoringRules, leads: &[Lead]) -> Result<()> {
+        let mut scores: Vec<(LeadId, _)> = Vec::with_capacity(leads.len());
+        for lead in leads {
+            let events = self.store.events_of(lead.id).await?;
+            scores.push((lead.id, rules.score_with(lead, &events, self.now())));
+        }
+        Ok(self.store.set_lead_scores(&scores).await?)
     }
 
     async fn rescore_all(&self, rules: &ScoringRules) -> Result<usize> {
@@ -57,10 +73,8 @@ impl Services {
         let mut count = 0;
         loop {
             let leads = self.store.list_leads(&filter, &page).await?;
-            let scores: Vec<(LeadId, _)> =
-                leads.items.iter().map(|l| (l.id, rules.score(l))).collect();
-            count += scores.len();
-            self.store.set_lead_scores(&scores).await?;
+            self.rescore(rules, &leads.items).await?;
+            count += leads.items.len();
             match leads.next {
                 Some(next) => page = PageRequest::new(Some(RESCORE_BATCH), Some(next)),
                 None => return Ok(count),

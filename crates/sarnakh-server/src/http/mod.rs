@@ -6,6 +6,7 @@ pub mod activities;
 pub mod auth;
 mod docs;
 pub mod error;
+pub mod events;
 pub mod extract;
 mod health;
 pub mod leads;
@@ -62,6 +63,7 @@ pub fn app_with(services: Services, rate_limits: limits::RateLimits) -> Router {
         .merge(auth::router())
         .merge(users::router())
         .merge(playbook::router())
+        .merge(events::router())
         .split_for_parts();
     let openapi = docs::finish(openapi);
     let request_id = HeaderName::from_static("x-request-id");
