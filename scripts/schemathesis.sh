@@ -2,7 +2,9 @@
 # Fuzzes Sarnakh's JSON API from its own OpenAPI document with schemathesis (PyPI): a real
 # server on a loopback port, demo data, one run per role with that role's token, a bounded
 # number of examples per operation. Fails on any server error (5xx), any response whose body
-# does not match the documented schema, or a wrong content type.
+# does not match the documented schema, or a wrong content type. Routes that would lock the
+# fuzzer out (sign-in, disabling users, revoking its token, changing its password) are left
+# to the authorization matrix and API tests.
 #
 #   scripts/schemathesis.sh              # 25 examples per operation and role
 #   EXAMPLES=100 scripts/schemathesis.sh
@@ -58,6 +60,9 @@ for role in admin sales_manager sales_rep marketing; do
         --max-examples "$EXAMPLES" \
         --seed 20261129 \
         --exclude-path /api/v1/session \
+        --exclude-path "/api/v1/users/{id}/disable" \
+        --exclude-path "/api/v1/me/tokens/{id}" \
+        --exclude-path /api/v1/me/password \
         --workers 2 \
         --no-color \
         || status=1
