@@ -95,6 +95,9 @@ impl PostgresStore {
         if let Some(source) = filter.source {
             qb.push(" and source = ").push_bind(source.as_str());
         }
+        if let Some(grade) = filter.grade {
+            qb.push(" and grade = ").push_bind(grade.as_str());
+        }
         if let Some(owner) = filter.owner {
             qb.push(" and owner_id = ").push_bind(owner.as_uuid());
         }

@@ -82,6 +82,16 @@ pub async fn event_batches_are_idempotent_matched_and_scored(store: Arc<dyn Stor
         .expect("resend");
     assert_eq!((again.accepted, again.duplicates), (0, 2));
     assert_eq!(f.store.events_of(l.id).await.expect("events").len(), 2);
+    let timeline = f
+        .services
+        .timeline(&Actor::SYSTEM, sarnakh_core::domain::RecordRef::Lead(l.id))
+        .await
+        .expect("timeline");
+    let events = timeline
+        .iter()
+        .filter(|e| matches!(e.item, sarnakh_core::service::TimelineItem::Event(_)))
+        .count();
+    assert_eq!(events, 2, "the lead's timeline shows its events");
     f.advance(Duration::days(30));
     let patch = sarnakh_core::service::LeadPatch {
         notes: Some(Some("called".into())),

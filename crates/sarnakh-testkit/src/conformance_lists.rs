@@ -466,6 +466,7 @@ pub async fn timeline_merges_activities_tasks_and_changes_in_time_order(store: A
             TimelineItem::Activity(a) => format!("activity:{}", a.kind),
             TimelineItem::Task(t) => format!("task:{}", t.title),
             TimelineItem::Change(h) => format!("change:{}", h.kind),
+            TimelineItem::Event(e) => format!("event:{}", e.kind),
         })
         .collect();
     assert_eq!(

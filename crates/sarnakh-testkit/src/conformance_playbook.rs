@@ -259,6 +259,29 @@ pub async fn leads_are_scored_and_rescored_when_the_rules_change(store: Arc<dyn 
             .score,
         55
     );
+    let review = |grade| {
+        let s = f.services.clone();
+        async move {
+            let filter = sarnakh_core::store::LeadFilter {
+                grade: Some(grade),
+                ..Default::default()
+            };
+            s.list_leads(
+                &Actor::SYSTEM,
+                &filter,
+                &sarnakh_core::domain::PageRequest::default(),
+            )
+            .await
+            .expect("list")
+            .items
+            .len()
+        }
+    };
+    assert_eq!(
+        (review(Grade::A).await, review(Grade::B).await),
+        (1, 0),
+        "grade A is the review queue"
+    );
     let rules = ScoringRules::from_json(r#"{"fit": [{"code": "need", "points": 7, "kind": "recorded", "field": "need"}], "grades": {"a": 20, "b": 10, "c": 5}}"#).expect("rules");
     let marketing = signed_in(&f, "mk@example.com", "marketing").await;
     let (version, rescored) = f
@@ -277,4 +300,5 @@ pub async fn leads_are_scored_and_rescored_when_the_rules_change(store: Arc<dyn 
         (7, Grade::C, patched.version),
         "rescoring is not an edit"
     );
+    assert_eq!((review(Grade::A).await, review(Grade::C).await), (0, 1));
 }

@@ -15,6 +15,8 @@ pub enum TimelineItem {
     Task(Task),
     /// A recorded change.
     Change(HistoryEntry),
+    /// An engagement event (leads only).
+    Event(crate::domain::event::EngagementEvent),
 }
 
 /// A timeline item with the instant it is placed at.
@@ -50,6 +52,13 @@ impl Services {
                 item: TimelineItem::Change(h),
             }))
             .collect();
+        if let RecordRef::Lead(id) = subject {
+            let events = self.store.events_of(id).await?;
+            entries.extend(events.into_iter().map(|e| TimelineEntry {
+                at: e.occurred_at,
+                item: TimelineItem::Event(e),
+            }));
+        }
         entries.sort_by_key(|e| e.at);
         Ok(entries)
     }

@@ -44,6 +44,8 @@ pub struct LeadFilter {
     pub status: Option<LeadStatus>,
     /// Only this source.
     pub source: Option<LeadSource>,
+    /// Only this score grade (`a` is the prospect review queue).
+    pub grade: Option<crate::domain::scoring::Grade>,
     /// Only this owner.
     pub owner: Option<UserId>,
     /// Text search over name, email, phone and company.
@@ -65,6 +67,7 @@ impl Default for LeadFilter {
             stage: None,
             status: None,
             source: None,
+            grade: None,
             owner: None,
             q: None,
             email: None,

@@ -37,10 +37,10 @@ impl From<HistoryEntry> for ChangeJson {
     }
 }
 
-/// One timeline entry; exactly one of `activity`, `task`, `change` is set, as `type` says.
+/// One timeline entry; exactly one of `activity`, `task`, `change`, `event` is set, as `type` says.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TimelineEntryJson {
-    /// `activity`, `task` or `change`.
+    /// `activity`, `task`, `change` or `event`.
     #[serde(rename = "type")]
     pub type_: String,
     /// When it happened (a task: when it is due).
@@ -51,6 +51,18 @@ pub struct TimelineEntryJson {
     pub task: Option<TaskJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change: Option<ChangeJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<EventJson>,
+}
+
+/// An engagement event on a lead's timeline.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventJson {
+    /// The sender's event id.
+    pub id: String,
+    /// page_view, content_download, webinar_attended ...
+    pub kind: String,
+    pub url: Option<String>,
 }
 
 /// A record's timeline, oldest first.
@@ -70,6 +82,7 @@ impl From<Vec<TimelineEntry>> for TimelineJson {
                     activity: None,
                     task: None,
                     change: None,
+                    event: None,
                 };
                 match e.item {
                     TimelineItem::Activity(a) => {
@@ -78,6 +91,14 @@ impl From<Vec<TimelineEntry>> for TimelineJson {
                     TimelineItem::Task(t) => (j.type_, j.task) = ("task".into(), Some(t.into())),
                     TimelineItem::Change(h) => {
                         (j.type_, j.change) = ("change".into(), Some(h.into()))
+                    }
+                    TimelineItem::Event(e) => {
+                        let event = EventJson {
+                            id: e.id,
+                            kind: e.kind.as_str().to_owned(),
+                            url: e.url,
+                        };
+                        (j.type_, j.event) = ("event".into(), Some(event))
                     }
                 }
                 j

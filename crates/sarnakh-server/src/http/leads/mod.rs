@@ -71,6 +71,12 @@ pub async fn list_leads(
             LeadSource::parse,
             LeadSource::expected,
         )?,
+        grade: enum_param(
+            "grade",
+            q.grade.as_deref(),
+            sarnakh_core::domain::scoring::Grade::parse,
+            sarnakh_core::domain::scoring::Grade::expected,
+        )?,
         owner: q.owner.map(UserId::from_uuid),
         q: q.q,
         sort,

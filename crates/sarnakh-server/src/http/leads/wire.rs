@@ -261,6 +261,8 @@ pub struct LeadListQuery {
     pub status: Option<String>,
     /// A lead source name.
     pub source: Option<String>,
+    /// Score grade `a`-`d`; `a` is the prospect review queue.
+    pub grade: Option<String>,
     /// Owner user id.
     pub owner: Option<Uuid>,
     /// Text search in name, email, phone and company.
