@@ -4,21 +4,19 @@
 //! Each [`Store`](sarnakh_core::store::Store) method is one transaction (or one statement).
 //! No SQL leaves this crate.
 
-mod auth;
-mod events;
 mod history;
 mod leads;
 mod list;
-mod playbook;
 mod records;
 mod rows;
-mod sessions;
 mod store_impl;
 mod work;
 
 use sarnakh_core::store::{Readiness, StoreError};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::time::Duration;
+
+sarnakh_store_sql::shared_queries!(PostgresStore, pool, pool);
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

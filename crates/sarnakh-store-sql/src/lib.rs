@@ -4,4 +4,5 @@
 //! migrations and the few rows whose column types differ.
 
 pub mod list;
+mod queries;
 pub mod rows;

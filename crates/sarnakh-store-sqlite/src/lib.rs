@@ -4,15 +4,11 @@
 //! avoids `SQLITE_BUSY` upgrades), reads through a small read-only pool that WAL lets run
 //! beside the writer. Each [`Store`] method is one transaction. No SQL leaves this crate.
 
-mod auth;
-mod events;
 mod history;
 mod leads;
 mod list;
-mod playbook;
 mod records;
 mod rows;
-mod sessions;
 mod store_impl;
 mod work;
 
@@ -22,6 +18,8 @@ use sqlx::sqlite::{
 };
 use std::str::FromStr;
 use std::time::Duration;
+
+sarnakh_store_sql::shared_queries!(SqliteStore, read, write);
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

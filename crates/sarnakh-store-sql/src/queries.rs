@@ -1,0 +1,485 @@
+//! Query code that is the same for both SQL stores, written once: users and credentials,
+//! sessions and sign-in throttling, playbook and scoring versions, engagement events.
+//!
+//! The stores differ only in their pool types and in which pool serves reads, so this is a
+//! macro that each store expands at the root of its own crate:
+//! `sarnakh_store_sql::shared_queries!(SqliteStore, read, write);` (a reader pool and a
+//! writer pool) or `sarnakh_store_sql::shared_queries!(PostgresStore, pool, pool);`. The
+//! expansion uses the store's `backend` function (its error mapping) from that crate root.
+
+/// Expands the shared query functions as `impl $store` blocks in the calling store crate.
+#[macro_export]
+macro_rules! shared_queries {
+    ($store:ident, $read:ident, $write:ident) => {
+        pub(crate) mod auth {
+        //! Credentials and teams: password hashes, API token digests, team membership.
+
+        use $crate::rows::{TOKEN_COLUMNS, TokenRow, USER_COLUMNS, UserRow};
+        use super::backend;
+                use super::$store;
+        use chrono::{DateTime, Utc};
+        use sarnakh_core::domain::{ApiToken, Team, TeamId, TokenId, User, UserId};
+        use sarnakh_core::store::StoreError;
+        use sqlx::Row;
+        use uuid::Uuid;
+
+        impl $store {
+            pub(crate) async fn user_by_email(
+                &self,
+                email: &str,
+            ) -> Result<Option<(User, Option<String>)>, StoreError> {
+                let sql = format!("select {USER_COLUMNS}, password_hash from users where email = $1");
+                let Some(row) = sqlx::query(&sql)
+                    .bind(email)
+                    .fetch_optional(&self.$read)
+                    .await
+                    .map_err(backend)?
+                else {
+                    return Ok(None);
+                };
+                let hash: Option<String> = row.try_get("password_hash").map_err(backend)?;
+                let user = <UserRow as sqlx::FromRow<_>>::from_row(&row).map_err(backend)?;
+                Ok(Some((User::try_from(user)?, hash)))
+            }
+
+            pub(crate) async fn set_password_row(
+                &self,
+                user: UserId,
+                hash: &str,
+            ) -> Result<(), StoreError> {
+                let done =
+                    sqlx::query("update users set password_hash = $2, version = version + 1 where id = $1")
+                        .bind(user.as_uuid())
+                        .bind(hash)
+                        .execute(&self.$write)
+                        .await
+                        .map_err(backend)?;
+                if done.rows_affected() == 0 {
+                    Err(StoreError::NotFound)
+                } else {
+                    Ok(())
+                }
+            }
+
+            pub(crate) async fn team_member_rows(&self, team: TeamId) -> Result<Vec<UserId>, StoreError> {
+                let ids: Vec<Uuid> =
+                    sqlx::query_scalar("select id from users where team_id = $1 order by id")
+                        .bind(team.as_uuid())
+                        .fetch_all(&self.$read)
+                        .await
+                        .map_err(backend)?;
+                Ok(ids.into_iter().map(UserId::from_uuid).collect())
+            }
+
+            pub(crate) async fn ensure_team_row(&self, team: &Team) -> Result<Team, StoreError> {
+                sqlx::query("insert into teams (id, name, created_at) values ($1, $2, $3) on conflict (name) do nothing")
+                    .bind(team.id.as_uuid()).bind(&team.name).bind(team.created_at)
+                    .execute(&self.$write).await.map_err(backend)?;
+                let (id, name, created_at): (Uuid, String, DateTime<Utc>) =
+                    sqlx::query_as("select id, name, created_at from teams where name = $1")
+                        .bind(&team.name)
+                        .fetch_one(&self.$write)
+                        .await
+                        .map_err(backend)?;
+                Ok(Team {
+                    id: TeamId::from_uuid(id),
+                    name,
+                    created_at,
+                })
+            }
+
+            pub(crate) async fn insert_token_row(
+                &self,
+                t: &ApiToken,
+                digest: &[u8],
+            ) -> Result<(), StoreError> {
+                sqlx::query(&format!("insert into api_tokens ({TOKEN_COLUMNS}, token_hash) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
+                    .bind(t.id.as_uuid()).bind(t.user_id.as_uuid()).bind(&t.name).bind(&t.prefix).bind(t.scope.as_str())
+                    .bind(t.created_at).bind(t.last_used_at).bind(t.revoked_at).bind(digest)
+                    .execute(&self.$write).await.map_err(backend)?;
+                Ok(())
+            }
+
+            pub(crate) async fn find_token_row(
+                &self,
+                digest: &[u8],
+            ) -> Result<Option<(ApiToken, User)>, StoreError> {
+                let token: Option<TokenRow> = sqlx::query_as(&format!(
+                    "select {TOKEN_COLUMNS} from api_tokens where token_hash = $1"
+                ))
+                .bind(digest)
+                .fetch_optional(&self.$read)
+                .await
+                .map_err(backend)?;
+                let Some(token) = token.map(ApiToken::try_from).transpose()? else {
+                    return Ok(None);
+                };
+                let user = self
+                    .get_user_row(token.user_id)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                Ok(Some((token, user)))
+            }
+
+            pub(crate) async fn get_token_row(&self, id: TokenId) -> Result<Option<ApiToken>, StoreError> {
+                let row: Option<TokenRow> = sqlx::query_as(&format!(
+                    "select {TOKEN_COLUMNS} from api_tokens where id = $1"
+                ))
+                .bind(id.as_uuid())
+                .fetch_optional(&self.$read)
+                .await
+                .map_err(backend)?;
+                row.map(ApiToken::try_from).transpose()
+            }
+
+            pub(crate) async fn list_token_rows(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError> {
+                let rows: Vec<TokenRow> = sqlx::query_as(&format!("select {TOKEN_COLUMNS} from api_tokens where user_id = $1 order by created_at desc, id desc"))
+                    .bind(user.as_uuid()).fetch_all(&self.$read).await.map_err(backend)?;
+                rows.into_iter().map(ApiToken::try_from).collect()
+            }
+
+            pub(crate) async fn touch_token_row(
+                &self,
+                id: TokenId,
+                at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                sqlx::query("update api_tokens set last_used_at = $2 where id = $1")
+                    .bind(id.as_uuid())
+                    .bind(at)
+                    .execute(&self.$write)
+                    .await
+                    .map_err(backend)?;
+                Ok(())
+            }
+
+            pub(crate) async fn revoke_token_row(
+                &self,
+                id: TokenId,
+                at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                sqlx::query("update api_tokens set revoked_at = coalesce(revoked_at, $2) where id = $1")
+                    .bind(id.as_uuid())
+                    .bind(at)
+                    .execute(&self.$write)
+                    .await
+                    .map_err(backend)?;
+                Ok(())
+            }
+        }
+
+        }
+
+        pub(crate) mod sessions {
+        //! Browser sessions (by digest), disabling users, and the failed sign-in counters.
+
+        use $crate::rows::{USER_COLUMNS, UserRow};
+        use super::backend;
+                use super::$store;
+        use chrono::{DateTime, Utc};
+        use sarnakh_core::domain::{Session, User, UserId};
+        use sarnakh_core::store::StoreError;
+        use sqlx::Row;
+        use uuid::Uuid;
+
+        impl $store {
+            pub(crate) async fn disable_user_row(
+                &self,
+                user: UserId,
+                at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.$write.begin().await.map_err(backend)?;
+                sqlx::query("update users set disabled_at = coalesce(disabled_at, $2), version = version + 1 where id = $1")
+                    .bind(user.as_uuid()).bind(at).execute(&mut *tx).await.map_err(backend)?;
+                sqlx::query("update sessions set revoked_at = coalesce(revoked_at, $2) where user_id = $1")
+                    .bind(user.as_uuid())
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                tx.commit().await.map_err(backend)
+            }
+
+            pub(crate) async fn insert_session_row(
+                &self,
+                digest: &[u8],
+                s: &Session,
+            ) -> Result<(), StoreError> {
+                sqlx::query("insert into sessions (id_hash, user_id, created_at, last_seen_at, expires_at, revoked_at) values ($1, $2, $3, $4, $5, $6)")
+                    .bind(digest).bind(s.user_id.as_uuid()).bind(s.created_at).bind(s.last_seen_at).bind(s.expires_at).bind(s.revoked_at)
+                    .execute(&self.$write).await.map_err(backend)?;
+                Ok(())
+            }
+
+            pub(crate) async fn find_session_row(
+                &self,
+                digest: &[u8],
+            ) -> Result<Option<(Session, User)>, StoreError> {
+                let cols = USER_COLUMNS
+                    .split(", ")
+                    .map(|c| format!("u.{c}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let sql = format!(
+                    "select {cols}, s.user_id as session_user, s.created_at as session_created, s.last_seen_at, s.expires_at, s.revoked_at from sessions s join users u on u.id = s.user_id where s.id_hash = $1"
+                );
+                let Some(row) = sqlx::query(&sql)
+                    .bind(digest)
+                    .fetch_optional(&self.$read)
+                    .await
+                    .map_err(backend)?
+                else {
+                    return Ok(None);
+                };
+                let user = User::try_from(<UserRow as sqlx::FromRow<_>>::from_row(&row).map_err(backend)?)?;
+                let session = Session {
+                    user_id: UserId::from_uuid(row.try_get::<Uuid, _>("session_user").map_err(backend)?),
+                    created_at: row.try_get("session_created").map_err(backend)?,
+                    last_seen_at: row.try_get("last_seen_at").map_err(backend)?,
+                    expires_at: row.try_get("expires_at").map_err(backend)?,
+                    revoked_at: row.try_get("revoked_at").map_err(backend)?,
+                };
+                Ok(Some((session, user)))
+            }
+
+            pub(crate) async fn touch_session_row(
+                &self,
+                digest: &[u8],
+                at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                sqlx::query("update sessions set last_seen_at = $2 where id_hash = $1")
+                    .bind(digest)
+                    .bind(at)
+                    .execute(&self.$write)
+                    .await
+                    .map_err(backend)?;
+                Ok(())
+            }
+
+            pub(crate) async fn revoke_session_row(
+                &self,
+                digest: &[u8],
+                at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                sqlx::query("update sessions set revoked_at = coalesce(revoked_at, $2) where id_hash = $1")
+                    .bind(digest)
+                    .bind(at)
+                    .execute(&self.$write)
+                    .await
+                    .map_err(backend)?;
+                Ok(())
+            }
+
+            pub(crate) async fn revoke_user_session_rows(
+                &self,
+                user: UserId,
+                at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                sqlx::query("update sessions set revoked_at = coalesce(revoked_at, $2) where user_id = $1")
+                    .bind(user.as_uuid())
+                    .bind(at)
+                    .execute(&self.$write)
+                    .await
+                    .map_err(backend)?;
+                Ok(())
+            }
+
+            pub(crate) async fn record_login_failure_rows(
+                &self,
+                keys: &[String],
+                at: DateTime<Utc>,
+                forget_before: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.$write.begin().await.map_err(backend)?;
+                for key in keys {
+                    sqlx::query("delete from login_failures where key = $1 and at < $2")
+                        .bind(key)
+                        .bind(forget_before)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    sqlx::query("insert into login_failures (key, at) values ($1, $2)")
+                        .bind(key)
+                        .bind(at)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                }
+                tx.commit().await.map_err(backend)
+            }
+
+            pub(crate) async fn count_login_failure_rows(
+                &self,
+                key: &str,
+                since: DateTime<Utc>,
+            ) -> Result<i64, StoreError> {
+                sqlx::query_scalar("select count(*) from login_failures where key = $1 and at >= $2")
+                    .bind(key)
+                    .bind(since)
+                    .fetch_one(&self.$read)
+                    .await
+                    .map_err(backend)
+            }
+
+            pub(crate) async fn clear_login_failure_rows(&self, key: &str) -> Result<(), StoreError> {
+                sqlx::query("delete from login_failures where key = $1")
+                    .bind(key)
+                    .execute(&self.$write)
+                    .await
+                    .map_err(backend)?;
+                Ok(())
+            }
+        }
+
+        }
+
+        pub(crate) mod playbook {
+        //! Playbook and scoring rules versions (JSON text, one row per version), and storing
+        //! recomputed lead scores.
+
+        use super::backend;
+                use super::$store;
+        use chrono::{DateTime, Utc};
+        use sarnakh_core::domain::LeadId;
+        use sarnakh_core::domain::UserId;
+        use sarnakh_core::domain::playbook::{Playbook, PlaybookRules};
+        use sarnakh_core::domain::scoring::{LeadScore, ScoringRules};
+        use sarnakh_core::store::StoreError;
+        use uuid::Uuid;
+
+        impl $store {
+            pub(crate) async fn current_playbook_row(&self) -> Result<Option<Playbook>, StoreError> {
+                let row: Option<(i64, String, DateTime<Utc>, Option<Uuid>)> =
+                    sqlx::query_as("select version, rules, created_at, created_by from playbooks order by version desc limit 1")
+                        .fetch_optional(&self.$read).await.map_err(backend)?;
+                row.map(|(version, rules, created_at, created_by)| {
+                    let rules = PlaybookRules::from_json(&rules).map_err(|e| {
+                        StoreError::Backend(format!(
+                            "stored playbook v{version} is not valid: {}",
+                            e.message
+                        ))
+                    })?;
+                    Ok(Playbook {
+                        version,
+                        rules,
+                        created_at,
+                        created_by: created_by.map(UserId::from_uuid),
+                    })
+                })
+                .transpose()
+            }
+
+            pub(crate) async fn save_playbook_row(&self, p: &Playbook) -> Result<(), StoreError> {
+                sqlx::query("insert into playbooks (version, rules, created_at, created_by) values ($1, $2, $3, $4)")
+                    .bind(p.version).bind(p.rules.to_json()).bind(p.created_at).bind(p.created_by.map(|u| u.as_uuid()))
+                    .execute(&self.$write).await.map_err(backend)?;
+                Ok(())
+            }
+
+            pub(crate) async fn current_scoring_row(
+                &self,
+            ) -> Result<Option<(i64, ScoringRules)>, StoreError> {
+                let row: Option<(i64, String)> = sqlx::query_as(
+                    "select version, rules from scoring_rules order by version desc limit 1",
+                )
+                .fetch_optional(&self.$read)
+                .await
+                .map_err(backend)?;
+                row.map(|(version, rules)| {
+                    let rules = ScoringRules::from_json(&rules).map_err(|e| {
+                        StoreError::Backend(format!(
+                            "stored scoring rules v{version} are not valid: {}",
+                            e.message
+                        ))
+                    })?;
+                    Ok((version, rules))
+                })
+                .transpose()
+            }
+
+            pub(crate) async fn save_scoring_row(
+                &self,
+                version: i64,
+                rules: &ScoringRules,
+                at: DateTime<Utc>,
+                by: Option<UserId>,
+            ) -> Result<(), StoreError> {
+                sqlx::query("insert into scoring_rules (version, rules, created_at, created_by) values ($1, $2, $3, $4)")
+                    .bind(version).bind(rules.to_json()).bind(at).bind(by.map(|u| u.as_uuid()))
+                    .execute(&self.$write).await.map_err(backend)?;
+                Ok(())
+            }
+
+            pub(crate) async fn set_lead_score_rows(
+                &self,
+                scores: &[(LeadId, LeadScore)],
+            ) -> Result<(), StoreError> {
+                let mut tx = self.$write.begin().await.map_err(backend)?;
+                for (id, s) in scores {
+                    let lines = serde_json::to_string(&s.lines).expect("score lines serialise");
+                    sqlx::query("update leads set score = $2, score_lines = $3, grade = $4 where id = $1")
+                        .bind(id.as_uuid())
+                        .bind(s.total)
+                        .bind(lines)
+                        .bind(s.grade.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                }
+                tx.commit().await.map_err(backend)
+            }
+        }
+
+        }
+
+        pub(crate) mod events {
+        //! Engagement events: idempotent batch inserts and per-lead reads.
+
+        use $crate::rows::EventRow;
+        use super::backend;
+                use super::$store;
+        use chrono::{DateTime, Utc};
+        use sarnakh_core::domain::LeadId;
+        use sarnakh_core::domain::event::EngagementEvent;
+        use sarnakh_core::store::StoreError;
+        use uuid::Uuid;
+
+        impl $store {
+            pub(crate) async fn insert_event_rows(
+                &self,
+                events: &[EngagementEvent],
+                received_at: DateTime<Utc>,
+            ) -> Result<usize, StoreError> {
+                let mut tx = self.$write.begin().await.map_err(backend)?;
+                let mut new = 0;
+                for e in events {
+                    let done = sqlx::query("insert into events (id, lead_id, kind, url, occurred_at, received_at) values ($1, $2, $3, $4, $5, $6) on conflict (id) do nothing")
+                        .bind(&e.id).bind(e.lead_id.as_uuid()).bind(e.kind.as_str()).bind(&e.url).bind(e.occurred_at).bind(received_at)
+                        .execute(&mut *tx).await.map_err(backend)?;
+                    new += usize::try_from(done.rows_affected()).unwrap_or(0);
+                }
+                tx.commit().await.map_err(backend)?;
+                Ok(new)
+            }
+
+            pub(crate) async fn event_rows_of(
+                &self,
+                lead: LeadId,
+            ) -> Result<Vec<EngagementEvent>, StoreError> {
+                let rows: Vec<EventRow> = sqlx::query_as("select id, lead_id, kind, url, occurred_at from events where lead_id = $1 order by occurred_at, id")
+                    .bind(lead.as_uuid())
+                    .fetch_all(&self.$read)
+                    .await
+                    .map_err(backend)?;
+                rows.into_iter().map(EngagementEvent::try_from).collect()
+            }
+
+            pub(crate) async fn lead_id_by_email(&self, email: &str) -> Result<Option<LeadId>, StoreError> {
+                let id: Option<Uuid> = sqlx::query_scalar("select id from leads where lower(email) = lower($1) order by created_at desc, id desc limit 1")
+                    .bind(email).fetch_optional(&self.$read).await.map_err(backend)?;
+                Ok(id.map(LeadId::from_uuid))
+            }
+        }
+
+        }
+    };
+}
