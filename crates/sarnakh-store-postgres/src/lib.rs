@@ -10,13 +10,12 @@ mod list;
 mod records;
 mod rows;
 mod store_impl;
-mod work;
 
 use sarnakh_core::store::{Readiness, StoreError};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::time::Duration;
 
-sarnakh_store_sql::shared_queries!(PostgresStore, pool, pool);
+sarnakh_store_sql::shared_queries!(PostgresStore, Postgres, pool, pool);
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

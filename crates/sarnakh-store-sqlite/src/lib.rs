@@ -10,7 +10,6 @@ mod list;
 mod records;
 mod rows;
 mod store_impl;
-mod work;
 
 use sarnakh_core::store::{Readiness, StoreError};
 use sqlx::sqlite::{
@@ -19,7 +18,7 @@ use sqlx::sqlite::{
 use std::str::FromStr;
 use std::time::Duration;
 
-sarnakh_store_sql::shared_queries!(SqliteStore, read, write);
+sarnakh_store_sql::shared_queries!(SqliteStore, Sqlite, read, write);
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
