@@ -52,10 +52,9 @@ for _ in $(seq 1 100); do
 done
 
 status=0
-for role in admin sales_manager sales_rep marketing; do
-    echo "==> schemathesis as $role ($EXAMPLES examples per operation)"
+fuzz() {
     "$VENV/bin/schemathesis" run "http://127.0.0.1:$PORT/api/openapi.json" \
-        --header "Authorization: Bearer ${TOKENS[$role]}" \
+        --header "Authorization: Bearer ${TOKENS[$1]}" \
         --checks not_a_server_error,response_schema_conformance,content_type_conformance \
         --max-examples "$EXAMPLES" \
         --seed 20261129 \
@@ -63,9 +62,18 @@ for role in admin sales_manager sales_rep marketing; do
         --exclude-path "/api/v1/users/{id}/disable" \
         --exclude-path "/api/v1/me/tokens/{id}" \
         --exclude-path /api/v1/me/password \
-        --workers 2 \
-        --no-color \
-        || status=1
+        --workers 1 \
+        --no-color
+}
+for role in admin sales_manager sales_rep marketing; do
+    echo "==> schemathesis as $role ($EXAMPLES examples per operation)"
+    # The run is seeded, so a finding repeats; a second try only absorbs the fuzzer's own
+    # occasional internal crash (seen once: a CPython "AST constructor recursion depth" error
+    # with two worker threads, hence one worker).
+    if ! fuzz "$role"; then
+        echo "==> schemathesis as $role: second try"
+        fuzz "$role" || status=1
+    fi
 done
 if grep -q "panicked" "$WORK/server.log"; then
     echo "FAIL: the server panicked during the run" >&2
