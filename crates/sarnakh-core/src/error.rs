@@ -101,6 +101,9 @@ pub enum Error {
         /// The version stored now.
         current: i64,
     },
+    /// Too little closed history to learn from (or only one outcome in it).
+    #[error("cannot train the win model: {0}")]
+    InsufficientHistory(String),
     /// The storage backend failed.
     #[error(transparent)]
     Store(StoreError),

@@ -8,11 +8,13 @@ mod filters;
 pub use filters::*;
 
 use crate::domain::Session;
-use crate::domain::event::EngagementEvent;
+use crate::domain::event::{AnonymousEvent, EngagementEvent};
 use crate::domain::history::HistoryEntry;
 use crate::domain::opportunity::BuyerRole;
 use crate::domain::playbook::Playbook;
+use crate::domain::predict::{Metrics, Model};
 use crate::domain::scoring::{LeadScore, ScoringRules};
+use crate::domain::win::{ClosedRecord, Engagement};
 use crate::domain::{
     Account, AccountId, Activity, ApiToken, Contact, ContactId, Lead, LeadId, Opportunity,
     OpportunityId, Page, PageRequest, PipelineStage, RecordRef, Task, TaskId, Team, TeamId,
@@ -81,6 +83,27 @@ pub struct OpportunityChange {
     pub history: HistoryEntry,
     /// Set when closing won: the account becomes a customer if it is not one yet.
     pub make_customer: bool,
+}
+
+/// A trained win model as stored: the newest one is in force on every server instance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WinModel {
+    /// 1, 2, 3 ... in training order.
+    pub version: i64,
+    /// The chosen model.
+    pub model: Model,
+    /// Held-out figures of naive Bayes.
+    pub naive_bayes: Metrics,
+    /// Held-out figures of logistic regression.
+    pub logistic: Metrics,
+    /// Closed records it learnt from.
+    pub examples: usize,
+    /// How many of them were won.
+    pub won: usize,
+    /// When it was trained.
+    pub trained_at: DateTime<Utc>,
+    /// Who asked for it (none: the scheduled job).
+    pub trained_by: Option<UserId>,
 }
 
 /// Result alias for store calls.
@@ -256,6 +279,39 @@ pub trait Store: Send + Sync + 'static {
     async fn events_of(&self, lead: LeadId) -> StoreResult<Vec<EngagementEvent>>;
     /// The newest lead with this email (case-insensitive).
     async fn find_lead_by_email(&self, email: &str) -> StoreResult<Option<LeadId>>;
+
+    /// Records events of visitors not yet known as leads; an event whose id is already
+    /// stored (as a lead's event or a visitor's) is skipped. Returns how many were new.
+    async fn insert_anonymous_events(
+        &self,
+        events: &[AnonymousEvent],
+        received_at: DateTime<Utc>,
+    ) -> StoreResult<usize>;
+    /// The lead a visitor id is linked to.
+    async fn visitor_lead(&self, visitor_id: &str) -> StoreResult<Option<LeadId>>;
+    /// Links a visitor id to a lead (a later link replaces an earlier one) and moves the
+    /// visitor's waiting events to the lead, in one transaction; returns how many moved.
+    async fn link_visitor(
+        &self,
+        visitor_id: &str,
+        lead: LeadId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<usize>;
+
+    /// The closed history the win model learns from, newest first, at most `limit` of each
+    /// kind: closed opportunities (with their lead's facts and the stage they were closed
+    /// from) and disqualified leads that never converted.
+    async fn closed_history(&self, limit: u32) -> StoreResult<Vec<ClosedRecord>>;
+    /// The engagement of each lead (event counts by kind, first activity); leads without
+    /// any are left out.
+    async fn engagement(
+        &self,
+        leads: &[LeadId],
+    ) -> StoreResult<std::collections::HashMap<LeadId, Engagement>>;
+    /// The newest trained win model.
+    async fn current_win_model(&self) -> StoreResult<Option<WinModel>>;
+    /// Saves a trained model; `Conflict` if its version exists (a concurrent training).
+    async fn save_win_model(&self, model: &WinModel) -> StoreResult<()>;
 
     /// A record's history, oldest first.
     async fn history_of(&self, subject: RecordRef) -> StoreResult<Vec<HistoryEntry>>;

@@ -1,5 +1,5 @@
 //! The `sarnakh` binary's library: the JSON API (`http`), the command line (`cli`), the
-//! demo data generator, and the one place that picks a storage adapter (`store_url`).
+//! demo data generator, the scheduled background jobs, and the one place that picks a storage adapter (`store_url`).
 //!
 //! Every front door here parses input and calls `sarnakh_core::service`; none holds
 //! business rules or SQL of its own.
@@ -7,5 +7,6 @@
 pub mod cli;
 pub mod demo;
 pub mod http;
+pub mod jobs;
 pub mod store_url;
 pub mod telemetry;

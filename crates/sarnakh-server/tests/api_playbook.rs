@@ -158,3 +158,113 @@ async fn event_batches_take_large_bodies_and_report_refused_events_by_position()
         (StatusCode::UNPROCESSABLE_ENTITY, vec!["events".to_owned()])
     );
 }
+
+#[tokio::test]
+async fn the_win_model_is_trained_by_a_manager_and_explains_each_prediction() {
+    let app = TestApp::new().await;
+    let status = app.get("/api/v1/settings/win-model").await.body;
+    assert_eq!(
+        (status["model"].is_null(), status["min_closed"].as_u64()),
+        (true, Some(50))
+    );
+    let lead = app
+        .post(
+            "/api/v1/leads",
+            json!({ "first_name": "Pia", "email": "pia@example.ro", "source": "referral", "visitor_id": "cookie-7" }),
+        )
+        .await
+        .body;
+    let uri = format!(
+        "/api/v1/leads/{}/prediction",
+        lead["id"].as_str().unwrap_or("")
+    );
+    let before = app.get(&uri).await.body;
+    assert_eq!(
+        (before["method"].as_str(), before["probability"].is_null()),
+        (Some("none"), true),
+        "{before}"
+    );
+    let early = app
+        .send("POST", "/api/v1/settings/win-model/train", json!({}))
+        .await;
+    assert_eq!(
+        (early.status, early.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "insufficient_history")
+    );
+
+    let other = TestApp::new().await;
+    sarnakh_server::demo::generate(
+        other.store.clone(),
+        &sarnakh_server::demo::DemoOptions {
+            leads: 400,
+            seed: 3,
+        },
+    )
+    .await
+    .expect("demo history");
+    let rep = other
+        .token_for("r@win.example", "sales_rep", None, "write")
+        .await;
+    let refused = other
+        .as_user(&rep, "POST", "/api/v1/settings/win-model/train", None)
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let trained = other
+        .send("POST", "/api/v1/settings/win-model/train", json!({}))
+        .await;
+    assert_eq!(trained.status, StatusCode::CREATED, "{}", trained.body);
+    let m = &trained.body;
+    assert_eq!(m["version"], 1);
+    assert!(m["examples"].as_u64().unwrap_or(0) >= 50, "{m}");
+    for algorithm in ["naive_bayes", "logistic"] {
+        let auc = m[algorithm]["auc"].as_f64().unwrap_or(0.0);
+        assert!((0.0..=1.0).contains(&auc), "{algorithm} auc {auc}");
+        assert_eq!(
+            m[algorithm]["calibration"].as_array().map(Vec::len),
+            Some(10)
+        );
+    }
+    assert_eq!(
+        other.get("/api/v1/settings/win-model").await.body["model"]["version"],
+        1
+    );
+    let deals = other
+        .get("/api/v1/opportunities?status=open&limit=30")
+        .await
+        .body;
+    let deals = deals["items"].as_array().cloned().unwrap_or_default();
+    assert!(deals.len() >= 10, "the demo has open deals");
+    let mut explained = 0;
+    for deal in &deals {
+        let predicted = other
+            .get(&format!(
+                "/api/v1/opportunities/{}/prediction",
+                deal["id"].as_str().unwrap_or("")
+            ))
+            .await
+            .body;
+        let p = predicted["probability"].as_f64().unwrap_or(-1.0);
+        assert!(p > 0.0 && p < 1.0, "{predicted}");
+        assert_eq!(
+            (
+                predicted["method"].as_str(),
+                predicted["model_version"].as_i64()
+            ),
+            (Some("model"), Some(1))
+        );
+        let reasons = predicted["reasons"].as_array().cloned().unwrap_or_default();
+        assert!(reasons.len() <= 5, "{predicted}");
+        assert!(
+            reasons
+                .iter()
+                .all(|r| r["points"].as_i64().unwrap_or(0) != 0),
+            "{predicted}"
+        );
+        explained += usize::from(!reasons.is_empty());
+    }
+    assert!(
+        explained * 2 >= deals.len(),
+        "most open deals come with reasons ({explained} of {})",
+        deals.len()
+    );
+}

@@ -26,7 +26,9 @@ fn help_names_every_command() {
     let out = sarnakh(&fresh_db(), &["--help"]);
     let help = text(&out.stdout);
     assert!(out.status.success());
-    for command in ["serve", "migrate", "demo", "lead", "user", "token"] {
+    for command in [
+        "serve", "migrate", "demo", "lead", "user", "token", "playbook", "scoring", "score",
+    ] {
         assert!(help.contains(command), "{command} missing from:\n{help}");
     }
     assert!(
@@ -275,4 +277,48 @@ fn scoring_rules_from_a_file_rescore_every_lead() {
         (shown["score"].as_i64(), shown["grade"].as_str()),
         (Some(12), Some("c"))
     );
+}
+
+#[test]
+fn the_win_model_is_trained_from_the_demo_history_and_shown() {
+    let db = fresh_db();
+    let empty = sarnakh(&db, &["score", "train"]);
+    assert!(!empty.status.success(), "training on nothing must fail");
+    assert!(
+        text(&empty.stderr).contains("at least 50"),
+        "{}",
+        text(&empty.stderr)
+    );
+    let demo = sarnakh(&db, &["demo", "--leads", "400"]);
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+    assert!(
+        text(&demo.stdout).contains("win model trained on"),
+        "{}",
+        text(&demo.stdout)
+    );
+    let out = sarnakh(&db, &["score", "train"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert!(
+        report.starts_with("win model version 2 trained"),
+        "{report}"
+    );
+    for needed in [
+        "naive_bayes",
+        "logistic",
+        "<- in use",
+        "calibration of",
+        "observed won",
+    ] {
+        assert!(report.contains(needed), "{needed} missing from:\n{report}");
+    }
+    assert_eq!(
+        report.lines().filter(|l| l.contains('%')).count(),
+        10,
+        "ten calibration bins:\n{report}"
+    );
+    let shown = text(&sarnakh(&db, &["score", "model"]).stdout);
+    assert!(shown.starts_with("win model version 2"), "{shown}");
+    let rescored = text(&sarnakh(&db, &["score", "rescore"]).stdout);
+    assert!(rescored.contains("400 leads rescored"), "{rescored}");
 }

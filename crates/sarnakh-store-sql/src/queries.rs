@@ -440,7 +440,7 @@ macro_rules! shared_queries {
                 use super::$store;
         use chrono::{DateTime, Utc};
         use sarnakh_core::domain::LeadId;
-        use sarnakh_core::domain::event::EngagementEvent;
+        use sarnakh_core::domain::event::{AnonymousEvent, EngagementEvent};
         use sarnakh_core::store::StoreError;
         use uuid::Uuid;
 
@@ -472,6 +472,51 @@ macro_rules! shared_queries {
                     .await
                     .map_err(backend)?;
                 rows.into_iter().map(EngagementEvent::try_from).collect()
+            }
+
+            pub(crate) async fn insert_anonymous_event_rows(
+                &self,
+                events: &[AnonymousEvent],
+                received_at: DateTime<Utc>,
+            ) -> Result<usize, StoreError> {
+                if events.is_empty() {
+                    return Ok(0);
+                }
+                let mut tx = self.$write.begin().await.map_err(backend)?;
+                let mut new = 0;
+                for e in events {
+                    let done = sqlx::query("insert into anonymous_events (id, visitor_id, kind, url, occurred_at, received_at) select $1, $2, $3, $4, $5, $6 where not exists (select 1 from events where id = $1) on conflict (id) do nothing")
+                        .bind(&e.id).bind(&e.visitor_id).bind(e.kind.as_str()).bind(&e.url).bind(e.occurred_at).bind(received_at)
+                        .execute(&mut *tx).await.map_err(backend)?;
+                    new += usize::try_from(done.rows_affected()).unwrap_or(0);
+                }
+                tx.commit().await.map_err(backend)?;
+                Ok(new)
+            }
+
+            pub(crate) async fn visitor_lead_row(&self, visitor_id: &str) -> Result<Option<LeadId>, StoreError> {
+                let id: Option<Uuid> = sqlx::query_scalar("select lead_id from visitors where visitor_id = $1")
+                    .bind(visitor_id).fetch_optional(&self.$read).await.map_err(backend)?;
+                Ok(id.map(LeadId::from_uuid))
+            }
+
+            pub(crate) async fn link_visitor_tx(
+                &self,
+                visitor_id: &str,
+                lead: LeadId,
+                at: DateTime<Utc>,
+            ) -> Result<usize, StoreError> {
+                let mut tx = self.$write.begin().await.map_err(backend)?;
+                sqlx::query("insert into visitors (visitor_id, lead_id, linked_at) values ($1, $2, $3) on conflict (visitor_id) do update set lead_id = excluded.lead_id, linked_at = excluded.linked_at")
+                    .bind(visitor_id).bind(lead.as_uuid()).bind(at)
+                    .execute(&mut *tx).await.map_err(backend)?;
+                let moved = sqlx::query("insert into events (id, lead_id, kind, url, occurred_at, received_at) select id, $2, kind, url, occurred_at, received_at from anonymous_events where visitor_id = $1 on conflict (id) do nothing")
+                    .bind(visitor_id).bind(lead.as_uuid())
+                    .execute(&mut *tx).await.map_err(backend)?;
+                sqlx::query("delete from anonymous_events where visitor_id = $1")
+                    .bind(visitor_id).execute(&mut *tx).await.map_err(backend)?;
+                tx.commit().await.map_err(backend)?;
+                Ok(usize::try_from(moved.rows_affected()).unwrap_or(0))
             }
 
             pub(crate) async fn lead_id_by_email(&self, email: &str) -> Result<Option<LeadId>, StoreError> {
@@ -663,6 +708,168 @@ macro_rules! shared_queries {
                 let rows: Vec<TaskRow> = sqlx::query_as(&format!("select {TASK_COLUMNS} from tasks where subject_type = $1 and subject_id = $2 order by due_at, id"))
                     .bind(subject.kind()).bind(subject.uuid()).fetch_all(&self.$read).await.map_err(backend)?;
                 rows.into_iter().map(Task::try_from).collect()
+            }
+        }
+
+        }
+
+        pub(crate) mod win {
+        //! What the win model learns from (closed deals and disqualified leads with their
+        //! facts, leads' engagement) and the trained models.
+
+        use super::backend;
+        use super::$store;
+        use chrono::{DateTime, Utc};
+        use sarnakh_core::domain::event::EventKind;
+        use sarnakh_core::domain::predict::{Metrics, Model};
+        use sarnakh_core::domain::win::{ClosedRecord, Engagement, RecordFacts};
+        use sarnakh_core::domain::{LeadId, UserId};
+        use sarnakh_core::store::{StoreError, WinModel};
+        use sqlx::{QueryBuilder, Row};
+        use std::collections::HashMap;
+        use uuid::Uuid;
+
+        /// Lead columns the model uses, as `l.*`.
+        const LEAD_FACTS: &str = "l.id as lead_id, l.source, l.campaign, l.industry, l.company_size, l.country, l.evidence, l.decision_role, l.created_at as lead_created_at";
+        /// Leads per `in (...)` list.
+        const CHUNK: usize = 500;
+
+        #[derive(serde::Serialize, serde::Deserialize)]
+        struct StoredMetrics {
+            naive_bayes: Metrics,
+            logistic: Metrics,
+        }
+
+        fn lead_facts(
+            row: &<sqlx::$db as sqlx::Database>::Row,
+            stage: Option<String>,
+            product: Option<String>,
+        ) -> Result<(Option<LeadId>, RecordFacts), StoreError> {
+            let lead: Option<Uuid> = row.try_get("lead_id").map_err(backend)?;
+            let evidence: Option<String> = row.try_get("evidence").map_err(backend)?;
+            let evidence_items = evidence
+                .and_then(|e| serde_json::from_str::<std::collections::BTreeMap<String, String>>(&e).ok())
+                .map_or(0, |m| m.values().filter(|v| !v.trim().is_empty()).count());
+            Ok((
+                lead.map(LeadId::from_uuid),
+                RecordFacts {
+                    source: row.try_get("source").map_err(backend)?,
+                    campaign: row.try_get("campaign").map_err(backend)?,
+                    industry: row.try_get("industry").map_err(backend)?,
+                    company_size: row.try_get("company_size").map_err(backend)?,
+                    country: row.try_get("country").map_err(backend)?,
+                    product,
+                    stage,
+                    evidence_items,
+                    decision_role: row.try_get("decision_role").map_err(backend)?,
+                    lead_created_at: row.try_get("lead_created_at").map_err(backend)?,
+                    engagement: Engagement::default(),
+                },
+            ))
+        }
+
+        impl $store {
+            pub(crate) async fn closed_history_rows(&self, limit: u32) -> Result<Vec<ClosedRecord>, StoreError> {
+                let deals = format!(
+                    "select o.status, o.closed_at, o.product, \
+                     (select h.from_state from history h where h.subject_type = 'opportunity' and h.subject_id = o.id and h.kind = o.status order by h.at desc limit 1) as closed_from, \
+                     {LEAD_FACTS} \
+                     from opportunities o left join leads l on l.id = o.lead_id \
+                     where o.status in ('won', 'lost') and o.closed_at is not null \
+                     order by o.closed_at desc, o.id limit $1"
+                );
+                let rows = sqlx::query(&deals).bind(i64::from(limit)).fetch_all(&self.$read).await.map_err(backend)?;
+                let mut out = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let status: String = row.try_get("status").map_err(backend)?;
+                    let closed_at: DateTime<Utc> = row.try_get("closed_at").map_err(backend)?;
+                    let (lead_id, facts) = lead_facts(row, row.try_get("closed_from").map_err(backend)?, row.try_get("product").map_err(backend)?)?;
+                    out.push(ClosedRecord { lead_id, facts, won: status == "won", closed_at });
+                }
+                let dropped = format!(
+                    "select l.stage, \
+                     coalesce((select max(h.at) from history h where h.subject_type = 'lead' and h.subject_id = l.id and h.kind = 'disqualified'), l.updated_at) as closed_at, \
+                     {LEAD_FACTS} \
+                     from leads l where l.status = 'disqualified' and l.converted_at is null \
+                     order by l.updated_at desc, l.id limit $1"
+                );
+                let rows = sqlx::query(&dropped).bind(i64::from(limit)).fetch_all(&self.$read).await.map_err(backend)?;
+                for row in &rows {
+                    let closed_at: DateTime<Utc> = row.try_get("closed_at").map_err(backend)?;
+                    let (lead_id, facts) = lead_facts(row, row.try_get("stage").map_err(backend)?, None)?;
+                    out.push(ClosedRecord { lead_id, facts, won: false, closed_at });
+                }
+                Ok(out)
+            }
+
+            pub(crate) async fn engagement_rows(&self, leads: &[LeadId]) -> Result<HashMap<LeadId, Engagement>, StoreError> {
+                let mut out: HashMap<LeadId, Engagement> = HashMap::new();
+                for chunk in leads.chunks(CHUNK) {
+                    let mut q = QueryBuilder::<sqlx::$db>::new("select lead_id, kind, count(*) as n from events where lead_id in (");
+                    let mut list = q.separated(", ");
+                    for id in chunk {
+                        list.push_bind(id.as_uuid());
+                    }
+                    q.push(") group by lead_id, kind");
+                    for row in q.build().fetch_all(&self.$read).await.map_err(backend)? {
+                        let lead: Uuid = row.try_get("lead_id").map_err(backend)?;
+                        let kind: String = row.try_get("kind").map_err(backend)?;
+                        let n: i64 = row.try_get("n").map_err(backend)?;
+                        let kind = EventKind::parse(&kind).ok_or_else(|| $crate::rows::corrupt("event kind", &kind))?;
+                        out.entry(LeadId::from_uuid(lead)).or_default().counts.insert(kind, u32::try_from(n).unwrap_or(u32::MAX));
+                    }
+                    let mut q = QueryBuilder::<sqlx::$db>::new("select subject_id, min(occurred_at) as first_at from activities where subject_type = 'lead' and subject_id in (");
+                    let mut list = q.separated(", ");
+                    for id in chunk {
+                        list.push_bind(id.as_uuid());
+                    }
+                    q.push(") group by subject_id");
+                    for row in q.build().fetch_all(&self.$read).await.map_err(backend)? {
+                        let lead: Uuid = row.try_get("subject_id").map_err(backend)?;
+                        let first: DateTime<Utc> = row.try_get("first_at").map_err(backend)?;
+                        out.entry(LeadId::from_uuid(lead)).or_default().first_activity_at = Some(first);
+                    }
+                }
+                Ok(out)
+            }
+
+            pub(crate) async fn current_win_model_row(&self) -> Result<Option<WinModel>, StoreError> {
+                let Some(row) = sqlx::query("select version, model, metrics, examples, won, trained_at, trained_by from win_models order by version desc limit 1")
+                    .fetch_optional(&self.$read).await.map_err(backend)?
+                else {
+                    return Ok(None);
+                };
+                let version: i64 = row.try_get("version").map_err(backend)?;
+                let bad = |what: &str, e: serde_json::Error| StoreError::Backend(format!("stored win model v{version}: {what} is not valid: {e}"));
+                let model: String = row.try_get("model").map_err(backend)?;
+                let metrics: String = row.try_get("metrics").map_err(backend)?;
+                let model: Model = serde_json::from_str(&model).map_err(|e| bad("model", e))?;
+                let metrics: StoredMetrics = serde_json::from_str(&metrics).map_err(|e| bad("metrics", e))?;
+                let examples: i64 = row.try_get("examples").map_err(backend)?;
+                let won: i64 = row.try_get("won").map_err(backend)?;
+                let trained_by: Option<Uuid> = row.try_get("trained_by").map_err(backend)?;
+                Ok(Some(WinModel {
+                    version,
+                    model,
+                    naive_bayes: metrics.naive_bayes,
+                    logistic: metrics.logistic,
+                    examples: usize::try_from(examples).unwrap_or(0),
+                    won: usize::try_from(won).unwrap_or(0),
+                    trained_at: row.try_get("trained_at").map_err(backend)?,
+                    trained_by: trained_by.map(UserId::from_uuid),
+                }))
+            }
+
+            pub(crate) async fn save_win_model_row(&self, m: &WinModel) -> Result<(), StoreError> {
+                let model = serde_json::to_string(&m.model).expect("a model serialises");
+                let metrics = serde_json::to_string(&StoredMetrics { naive_bayes: m.naive_bayes.clone(), logistic: m.logistic.clone() })
+                    .expect("metrics serialise");
+                sqlx::query("insert into win_models (version, algorithm, model, metrics, examples, won, trained_at, trained_by) values ($1, $2, $3, $4, $5, $6, $7, $8)")
+                    .bind(m.version).bind(m.model.algorithm.as_str()).bind(model).bind(metrics)
+                    .bind(i64::try_from(m.examples).unwrap_or(i64::MAX)).bind(i64::try_from(m.won).unwrap_or(i64::MAX))
+                    .bind(m.trained_at).bind(m.trained_by.map(|u| u.as_uuid()))
+                    .execute(&self.$write).await.map_err(backend)?;
+                Ok(())
             }
         }
 

@@ -238,6 +238,42 @@ impl Store for SqliteStore {
     async fn find_lead_by_email(&self, email: &str) -> StoreResult<Option<LeadId>> {
         self.lead_id_by_email(email).await
     }
+    async fn insert_anonymous_events(
+        &self,
+        events: &[sarnakh_core::domain::event::AnonymousEvent],
+        received_at: DateTime<Utc>,
+    ) -> StoreResult<usize> {
+        self.insert_anonymous_event_rows(events, received_at).await
+    }
+    async fn visitor_lead(&self, visitor_id: &str) -> StoreResult<Option<LeadId>> {
+        self.visitor_lead_row(visitor_id).await
+    }
+    async fn link_visitor(
+        &self,
+        visitor_id: &str,
+        lead: LeadId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<usize> {
+        self.link_visitor_tx(visitor_id, lead, at).await
+    }
+    async fn closed_history(
+        &self,
+        limit: u32,
+    ) -> StoreResult<Vec<sarnakh_core::domain::win::ClosedRecord>> {
+        self.closed_history_rows(limit).await
+    }
+    async fn engagement(
+        &self,
+        leads: &[LeadId],
+    ) -> StoreResult<std::collections::HashMap<LeadId, sarnakh_core::domain::win::Engagement>> {
+        self.engagement_rows(leads).await
+    }
+    async fn current_win_model(&self) -> StoreResult<Option<sarnakh_core::store::WinModel>> {
+        self.current_win_model_row().await
+    }
+    async fn save_win_model(&self, model: &sarnakh_core::store::WinModel) -> StoreResult<()> {
+        self.save_win_model_row(model).await
+    }
     async fn history_of(&self, subject: RecordRef) -> StoreResult<Vec<HistoryEntry>> {
         self.history_rows_of(subject).await
     }

@@ -11,7 +11,7 @@ use sarnakh_core::store::{ContactFilter, LeadFilter, OpportunityFilter, Store};
 use std::sync::Arc;
 
 /// Adds a user with a password, issues a token and signs in with it.
-async fn signed_in(
+pub(crate) async fn signed_in(
     f: &Fixture,
     email: &str,
     role: &str,

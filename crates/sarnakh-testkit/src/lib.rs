@@ -11,6 +11,7 @@ mod conformance_events;
 mod conformance_lists;
 mod conformance_playbook;
 mod conformance_policy;
+mod conformance_prediction;
 mod conformance_sessions;
 pub mod postgres;
 
@@ -113,7 +114,9 @@ macro_rules! conformance_tests {
             saved_playbooks_are_enforced_and_recorded_on_transitions,
             only_managers_override_the_playbook_and_the_reason_is_recorded,
             leads_are_scored_and_rescored_when_the_rules_change,
-            event_batches_are_idempotent_matched_and_scored
+            event_batches_are_idempotent_matched_and_scored,
+            visitor_events_join_the_lead_the_visitor_becomes,
+            win_model_learns_from_each_stores_closed_history
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {

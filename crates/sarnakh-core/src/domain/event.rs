@@ -50,6 +50,25 @@ pub struct EngagementEvent {
     pub occurred_at: DateTime<Utc>,
 }
 
+/// An event of a visitor not yet known as a lead: it waits under the visitor id until the
+/// visitor becomes a lead, then moves to the lead's events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnonymousEvent {
+    /// The sender's id for the event (idempotency key).
+    pub id: String,
+    /// The anonymous visitor id (a cookie value set by the website).
+    pub visitor_id: String,
+    /// What happened.
+    pub kind: EventKind,
+    /// The page or link, if any.
+    pub url: Option<String>,
+    /// When it happened.
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// Longest visitor id accepted.
+pub const MAX_VISITOR_ID: usize = 100;
+
 /// Raw event input.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EventDraft {
@@ -59,8 +78,10 @@ pub struct EventDraft {
     pub kind: Option<String>,
     /// The lead, by id ...
     pub lead_id: Option<String>,
-    /// ... or by email address.
+    /// ... or by email address ...
     pub email: Option<String>,
+    /// ... or by anonymous visitor id (kept until the visitor becomes a lead).
+    pub visitor_id: Option<String>,
     /// Page or link.
     pub url: Option<String>,
     /// RFC 3339; default now.

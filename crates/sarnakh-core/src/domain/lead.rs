@@ -183,9 +183,20 @@ pub struct LeadDraft {
     pub owner_id: Option<UserId>,
     /// Checklist evidence by item.
     pub evidence: std::collections::BTreeMap<String, String>,
+    /// Anonymous visitor id of the website visitor who became this lead: their earlier
+    /// engagement events join the lead on capture. Not a field of the lead; ignored on edits.
+    pub visitor_id: Option<String>,
 }
 
 impl LeadDraft {
+    /// The visitor id, trimmed, if one was given.
+    pub fn visitor(&self) -> Option<&str> {
+        self.visitor_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    }
+
     /// Validates everything at once; the error lists every bad field.
     pub fn validate(&self) -> Result<LeadFields> {
         fn opt(v: &Option<String>) -> Option<&str> {
@@ -245,6 +256,10 @@ impl LeadDraft {
             .map(Some),
         );
         let evidence = e.take("evidence", parse_evidence(&self.evidence));
+        e.take(
+            "visitor_id",
+            text::optional(opt(&self.visitor_id), super::event::MAX_VISITOR_ID),
+        );
         e.finish()?;
         let missing = "validated above";
         Ok(LeadFields {
@@ -293,6 +308,7 @@ impl LeadFields {
             decision_role: self.decision_role.map(|r| r.as_str().to_owned()),
             owner_id: self.owner_id,
             evidence: self.evidence.clone(),
+            visitor_id: None,
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod opportunity;
 pub mod page;
 pub mod phone;
 pub mod playbook;
+pub mod predict;
 pub mod scoring;
 pub mod stage;
 pub mod task;
@@ -24,6 +25,7 @@ pub mod task;
 pub(crate) mod test_support;
 pub mod text;
 pub mod user;
+pub mod win;
 
 pub use account::Account;
 pub use activity::{Activity, ActivityKind};

@@ -1,14 +1,18 @@
-//! Engagement event ingestion: batches of up to 10,000 events, each matched to a lead by id
-//! or email, recorded once per sender id, and the affected leads rescored. Bad events are
-//! reported by their position in the batch; the good ones are recorded all the same.
+//! Engagement event ingestion: batches of up to 10,000 events, each matched to a lead by id,
+//! email or a linked visitor id, recorded once per sender id, and the affected leads
+//! rescored. Events of a visitor not yet known wait under the visitor id until the visitor
+//! becomes a lead. Bad events are reported by their position in the batch; the good ones
+//! are recorded all the same.
 
 use super::{Actor, Services};
-use crate::domain::event::{EngagementEvent, EventDraft, EventKind, MAX_BATCH};
+use crate::domain::event::{
+    AnonymousEvent, EngagementEvent, EventDraft, EventKind, MAX_BATCH, MAX_VISITOR_ID,
+};
 use crate::domain::lead::{optional_with, parse_enum};
-use crate::domain::{Email, LeadId, text};
+use crate::domain::{Email, Lead, LeadId, text};
 use crate::error::{Error, Errors, FieldError, Result};
 use chrono::{DateTime, Duration, Utc};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// An event refused, by its position in the batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,24 +55,27 @@ impl Services {
         let now = self.now();
         let mut report = IngestReport::default();
         let mut events = Vec::with_capacity(drafts.len());
+        let mut anonymous = Vec::new();
+        let mut targets = Targets::default();
         for (index, draft) in drafts.iter().enumerate() {
-            match self.event_from(actor, draft, now).await {
-                Ok(event) => events.push(event),
+            match self.event_from(actor, draft, now, &mut targets).await {
+                Ok(Incoming::Lead(event)) => events.push(event),
+                Ok(Incoming::Visitor(event)) => anonymous.push(event),
                 Err(Error::Validation(errors)) => {
                     report.rejected.push(RejectedEvent { index, errors })
                 }
                 Err(other) => return Err(other),
             }
         }
-        report.accepted = self.store.insert_events(&events, now).await?;
-        report.duplicates = events.len() - report.accepted;
+        report.accepted = self.store.insert_events(&events, now).await?
+            + self.store.insert_anonymous_events(&anonymous, now).await?;
+        report.duplicates = events.len() + anonymous.len() - report.accepted;
+        let leads: Vec<Lead> = targets.leads.into_values().flatten().collect();
         let touched: BTreeSet<LeadId> = events.iter().map(|e| e.lead_id).collect();
-        let mut leads = Vec::with_capacity(touched.len());
-        for id in touched {
-            if let Some(lead) = self.store.get_lead(id).await? {
-                leads.push(lead);
-            }
-        }
+        let leads: Vec<Lead> = leads
+            .into_iter()
+            .filter(|l| touched.contains(&l.id))
+            .collect();
         let (_, rules) = self.scoring().await?;
         self.rescore(&rules, &leads).await?;
         Ok(report)
@@ -79,7 +86,8 @@ impl Services {
         actor: &Actor,
         d: &EventDraft,
         now: DateTime<Utc>,
-    ) -> Result<EngagementEvent> {
+        targets: &mut Targets,
+    ) -> Result<Incoming> {
         let mut e = Errors::new();
         let id = e.take("id", text::required(d.id.as_deref().unwrap_or(""), 100));
         let kind = e.take(
@@ -114,45 +122,117 @@ impl Services {
                 "events cannot happen in the future",
             ));
         }
+        let visitor = e.take(
+            "visitor_id",
+            text::optional(d.visitor_id.as_deref(), MAX_VISITOR_ID),
+        );
         e.finish()?;
-        let lead_id = self.event_lead(actor, d).await?;
-        Ok(EngagementEvent {
-            id: id.expect("checked"),
+        let (id, kind, url) = (
+            id.expect("checked"),
+            kind.expect("checked"),
+            url.expect("checked"),
+        );
+        let occurred_at = occurred_at.flatten().unwrap_or(now);
+        let lead_id = match self.event_lead(d, targets).await? {
+            Some(lead) => lead,
+            None => match visitor.flatten() {
+                Some(visitor_id) => match self.store.visitor_lead(&visitor_id).await? {
+                    Some(lead) => lead,
+                    None => {
+                        return Ok(Incoming::Visitor(AnonymousEvent {
+                            id,
+                            visitor_id,
+                            kind,
+                            url,
+                            occurred_at,
+                        }));
+                    }
+                },
+                None => {
+                    return Err(Error::field(
+                        "lead_id",
+                        "required",
+                        "give lead_id, email or visitor_id",
+                    ));
+                }
+            },
+        };
+        self.visible_lead(actor, lead_id, targets).await?;
+        Ok(Incoming::Lead(EngagementEvent {
+            id,
             lead_id,
-            kind: kind.expect("checked"),
-            url: url.expect("checked"),
-            occurred_at: occurred_at.flatten().unwrap_or(now),
-        })
+            kind,
+            url,
+            occurred_at,
+        }))
     }
 
-    /// The lead an event names, by id or by email, if the actor may see it.
-    async fn event_lead(&self, actor: &Actor, d: &EventDraft) -> Result<LeadId> {
-        let unknown = |why: &str| Error::field("lead_id", "unknown_lead", why.to_owned());
-        let id = match (
-            d.lead_id
-                .as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty()),
-            d.email.as_deref().map(str::trim).filter(|v| !v.is_empty()),
-        ) {
-            (Some(raw), _) => raw.parse::<LeadId>().map_err(|_| {
-                Error::field("lead_id", "invalid_id", format!("{raw:?} is not a UUID"))
-            })?,
-            (None, Some(raw)) => {
-                let email =
-                    Email::parse(raw).map_err(|fe| Error::Validation(vec![fe.under("email")]))?;
-                self.store
-                    .find_lead_by_email(email.as_str())
-                    .await?
-                    .ok_or_else(|| unknown("no lead has this email"))?
-            }
-            (None, None) => {
-                return Err(Error::field("lead_id", "required", "give lead_id or email"));
+    /// The lead, if the actor may see it, looked up once per batch.
+    async fn visible_lead(&self, actor: &Actor, id: LeadId, targets: &mut Targets) -> Result<()> {
+        let visible = match targets.leads.get(&id) {
+            Some(known) => known.is_some(),
+            None => {
+                let lead = self.get_lead(actor, id).await.ok();
+                let visible = lead.is_some();
+                targets.leads.insert(id, lead);
+                visible
             }
         };
-        self.get_lead(actor, id)
-            .await
-            .map(|l| l.id)
-            .map_err(|_| unknown("no lead you can see has this id"))
+        if visible {
+            Ok(())
+        } else {
+            Err(Error::field(
+                "lead_id",
+                "unknown_lead",
+                "no lead you can see has this id",
+            ))
+        }
     }
+
+    /// The lead an event names by id or by email (`None`: it names neither).
+    async fn event_lead(&self, d: &EventDraft, targets: &mut Targets) -> Result<Option<LeadId>> {
+        let present = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        if let Some(raw) = present(&d.lead_id) {
+            return raw.parse::<LeadId>().map(Some).map_err(|_| {
+                Error::field("lead_id", "invalid_id", format!("{raw:?} is not a UUID"))
+            });
+        }
+        let Some(raw) = present(&d.email) else {
+            return Ok(None);
+        };
+        let email = Email::parse(&raw).map_err(|fe| Error::Validation(vec![fe.under("email")]))?;
+        let found = match targets.emails.get(email.as_str()) {
+            Some(found) => *found,
+            None => {
+                let found = self.store.find_lead_by_email(email.as_str()).await?;
+                targets.emails.insert(email.as_str().to_owned(), found);
+                found
+            }
+        };
+        found
+            .map(Some)
+            .ok_or_else(|| Error::field("email", "unknown_lead", "no lead has this email"))
+    }
+}
+
+/// Where an event goes.
+enum Incoming {
+    /// To a known lead.
+    Lead(EngagementEvent),
+    /// To an anonymous visitor, until they become a lead.
+    Visitor(AnonymousEvent),
+}
+
+/// Leads and email lookups already done in this batch (a batch names the same lead often).
+#[derive(Default)]
+struct Targets {
+    /// Each lead named, if the actor may see it.
+    leads: HashMap<LeadId, Option<Lead>>,
+    /// Each email named, and the lead it found.
+    emails: HashMap<String, Option<LeadId>>,
 }

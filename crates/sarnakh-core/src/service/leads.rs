@@ -146,6 +146,16 @@ impl Services {
             ..HistoryEntry::new(RecordRef::Lead(lead.id), "created", now)
         };
         self.store.insert_lead(&lead, &history).await?;
+        // The visitor's earlier events join the lead and count in its score.
+        if let Some(visitor) = draft.visitor()
+            && self.store.link_visitor(visitor, lead.id, now).await? > 0
+        {
+            let (_, rules) = self.scoring().await?;
+            self.rescore(&rules, std::slice::from_ref(&lead)).await?;
+            if let Some(scored) = self.store.get_lead(lead.id).await? {
+                lead = scored;
+            }
+        }
         Ok(lead)
     }
 

@@ -10,6 +10,7 @@ mod events;
 mod leads;
 mod opportunities;
 mod playbook;
+mod prediction;
 mod scoring;
 mod sessions;
 mod timeline;
@@ -20,6 +21,7 @@ pub use events::{IngestReport, RejectedEvent};
 pub use leads::{LeadPatch, LifecycleInput};
 pub use opportunities::{CloseDraft, OpportunityDetail};
 pub use playbook::LeadReadiness;
+pub use prediction::{HISTORY_LIMIT, Method, WinPrediction};
 pub use sessions::SignedIn;
 pub use timeline::{TimelineEntry, TimelineItem};
 

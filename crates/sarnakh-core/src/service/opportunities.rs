@@ -116,7 +116,11 @@ impl Services {
         Ok(self.store.list_opportunities(&filter, page).await?)
     }
 
-    async fn visible_opportunity(&self, actor: &Actor, id: OpportunityId) -> Result<Opportunity> {
+    pub(super) async fn visible_opportunity(
+        &self,
+        actor: &Actor,
+        id: OpportunityId,
+    ) -> Result<Opportunity> {
         actor.require_deals()?;
         let opportunity = self
             .store

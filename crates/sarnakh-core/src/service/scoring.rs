@@ -26,12 +26,7 @@ impl Services {
     /// Saves new scoring rules as the next version and rescores every lead; returns the
     /// version and how many leads were rescored.
     pub async fn set_scoring(&self, actor: &Actor, rules: ScoringRules) -> Result<(i64, usize)> {
-        actor.require_write()?;
-        if actor.require_override().is_err() && !actor.has_role(Role::Marketing) {
-            return Err(Error::Forbidden(
-                "only marketing, a sales manager or an admin may change the scoring rules".into(),
-            ));
-        }
+        require_scoring_rights(actor)?;
         rules.check().map_err(|e| Error::Validation(vec![e]))?;
         let (version, current) = self.scoring().await?;
         if current == rules {
@@ -41,6 +36,14 @@ impl Services {
             .save_scoring(version + 1, &rules, self.now(), actor.user_id)
             .await?;
         Ok((version + 1, self.rescore_all(&rules).await?))
+    }
+
+    /// Recomputes every lead's score from the rules in force now: behaviour points decay
+    /// with time, so scores drift without new events. The server runs this on a schedule.
+    pub async fn rescore_leads(&self, actor: &Actor) -> Result<usize> {
+        require_scoring_rights(actor)?;
+        let (_, rules) = self.scoring().await?;
+        self.rescore_all(&rules).await
     }
 
     /// Sets `lead`'s score, breakdown and grade from the rules in force and its events.
@@ -81,4 +84,15 @@ impl Services {
             }
         }
     }
+}
+
+/// Marketing, sales managers and admins (and the server itself) manage scoring.
+fn require_scoring_rights(actor: &Actor) -> Result<()> {
+    actor.require_write()?;
+    if actor.require_override().is_err() && !actor.has_role(Role::Marketing) {
+        return Err(Error::Forbidden(
+            "only marketing, a sales manager or an admin may change the scoring rules".into(),
+        ));
+    }
+    Ok(())
 }

@@ -3,6 +3,7 @@
 
 mod lead;
 mod playbook;
+mod score;
 mod serve;
 mod user;
 
@@ -62,6 +63,9 @@ pub enum Command {
     /// Show or change the lead scoring rules.
     #[command(subcommand)]
     Scoring(playbook::ScoringCommand),
+    /// Train the predictive win model, show it, or rescore every lead now.
+    #[command(subcommand)]
+    Score(score::ScoreCommand),
 }
 
 /// Runs the parsed command.
@@ -80,6 +84,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(cmd) => user::run_token(store, cmd).await,
         Command::Playbook(cmd) => playbook::run(store, cmd).await,
         Command::Scoring(cmd) => playbook::run_scoring(store, cmd).await,
+        Command::Score(cmd) => score::run(store, cmd).await,
     }
 }
 

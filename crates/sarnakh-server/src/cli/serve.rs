@@ -28,6 +28,13 @@ pub struct ServeArgs {
     /// Requests a token may send in a burst before the sustained rate applies.
     #[arg(long, env = "SARNAKH_RATE_LIMIT_BURST", default_value_t = 1000)]
     pub rate_limit_burst: u32,
+    /// Hours between trainings of the predictive win model (0: only on demand).
+    #[arg(long, env = "SARNAKH_RETRAIN_EVERY_HOURS", default_value_t = 24)]
+    pub retrain_every_hours: u64,
+    /// Hours between recomputations of every lead's score, as behaviour points decay
+    /// (0: only on events, edits and rule changes).
+    #[arg(long, env = "SARNAKH_RESCORE_EVERY_HOURS", default_value_t = 24)]
+    pub rescore_every_hours: u64,
 }
 
 /// Options of `sarnakh demo`.
@@ -56,6 +63,7 @@ pub async fn serve(store: Arc<dyn Store>, url: &str, args: ServeArgs) -> anyhow:
             Ok(summary) => {
                 print_summary(&summary);
                 demo_admin(&store).await?;
+                demo_model(&store).await;
             }
             Err(Error::Conflict(why)) => tracing::info!("demo data not added: {why}"),
             Err(e) => return Err(e).context("could not create the demo data"),
@@ -70,7 +78,17 @@ pub async fn serve(store: Arc<dyn Store>, url: &str, args: ServeArgs) -> anyhow:
         per_token_per_second: args.rate_limit_per_token,
         per_token_burst: args.rate_limit_burst,
     };
-    let app = crate::http::app_with(Services::new(store), limits);
+    let services = Services::new(store);
+    let hours = |h: u64| (h > 0).then(|| std::time::Duration::from_secs(h * 3600));
+    let jobs = crate::jobs::spawn(
+        &services,
+        crate::jobs::Schedule {
+            retrain_every: hours(args.retrain_every_hours),
+            rescore_every: hours(args.rescore_every_hours),
+            first_run_after: std::time::Duration::from_secs(5),
+        },
+    );
+    let app = crate::http::app_with(services, limits);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -78,6 +96,7 @@ pub async fn serve(store: Arc<dyn Store>, url: &str, args: ServeArgs) -> anyhow:
     .with_graceful_shutdown(shutdown())
     .await
     .context("the server failed")?;
+    jobs.iter().for_each(tokio::task::JoinHandle::abort);
     tracing::info!("Sarnakh stopped");
     Ok(())
 }
@@ -96,6 +115,7 @@ pub async fn demo(store: Arc<dyn Store>, args: &DemoArgs) -> anyhow::Result<()> 
     .context("could not create the demo data")?;
     print_summary(&summary);
     demo_admin(&store).await?;
+    demo_model(&store).await;
     println!("done in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }
@@ -128,6 +148,23 @@ async fn demo_admin(store: &Arc<dyn Store>) -> anyhow::Result<()> {
         "  try: curl -H 'Authorization: Bearer {token}' 'http://127.0.0.1:8080/api/v1/leads?limit=5'"
     );
     Ok(())
+}
+
+/// Trains the win model on the demo's closed history, so predictions show at once.
+async fn demo_model(store: &Arc<dyn Store>) {
+    match Services::new(store.clone())
+        .train_win_model(&Actor::SYSTEM)
+        .await
+    {
+        Ok(m) => println!(
+            "win model trained on {} closed records: held-out AUC naive Bayes {:.3}, logistic {:.3}; {} in use",
+            m.examples,
+            m.naive_bayes.auc,
+            m.logistic.auc,
+            m.model.algorithm.as_str()
+        ),
+        Err(e) => println!("win model not trained: {e}"),
+    }
 }
 
 fn print_summary(s: &DemoSummary) {

@@ -172,6 +172,11 @@ impl From<Error> for ApiError {
                 p.problem.current_version = Some(current);
                 p
             }
+            Error::InsufficientHistory(_) => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "insufficient_history",
+                detail,
+            ),
             Error::Store(StoreError::Conflict { constraint }) => Self::new(
                 StatusCode::CONFLICT,
                 "conflict",

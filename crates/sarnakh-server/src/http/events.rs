@@ -1,6 +1,7 @@
 //! `POST /api/v1/events`: batches of engagement events (page views, downloads, webinars ...)
 //! for behaviour scoring. Bodies up to 8 MiB (10,000 events); bad events are listed by their
-//! position, the others are recorded, and a batch sent twice is recorded once.
+//! position, the others are recorded, and a batch sent twice is recorded once. Events of an
+//! anonymous visitor wait under the visitor id until the visitor becomes a lead.
 
 use super::AppState;
 use super::auth::Authenticated;
@@ -28,8 +29,11 @@ pub struct EventRequest {
     pub kind: Option<String>,
     /// The lead, by id ...
     pub lead_id: Option<String>,
-    /// ... or by email address.
+    /// ... or by email address ...
     pub email: Option<String>,
+    /// ... or by anonymous visitor id (a website cookie): kept until the visitor becomes a
+    /// lead (captured with this `visitor_id`), then it joins the lead and its score.
+    pub visitor_id: Option<String>,
     /// The page or link.
     pub url: Option<String>,
     /// RFC 3339; default now.
@@ -111,6 +115,7 @@ pub async fn ingest_events(
             kind: e.kind,
             lead_id: e.lead_id,
             email: e.email,
+            visitor_id: e.visitor_id,
             url: e.url,
             occurred_at: e.occurred_at,
         })

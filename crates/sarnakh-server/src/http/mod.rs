@@ -14,6 +14,7 @@ pub mod limits;
 mod list;
 pub mod opportunities;
 pub mod playbook;
+pub mod prediction;
 pub mod timeline;
 pub mod users;
 
@@ -63,6 +64,7 @@ pub fn app_with(services: Services, rate_limits: limits::RateLimits) -> Router {
         .merge(auth::router())
         .merge(users::router())
         .merge(playbook::router())
+        .merge(prediction::router())
         .merge(events::router())
         .split_for_parts();
     let openapi = docs::finish(openapi);

@@ -147,6 +147,9 @@ pub struct CreateLeadRequest {
     /// Written evidence per checklist item, e.g. {"budget": "50k EUR approved"}.
     #[serde(default)]
     pub evidence: std::collections::BTreeMap<String, String>,
+    /// Anonymous website visitor id (the value of the tracking cookie): the visitor's earlier
+    /// engagement events (sent to `/api/v1/events` with this `visitor_id`) join the new lead.
+    pub visitor_id: Option<String>,
 }
 
 impl From<CreateLeadRequest> for LeadDraft {
@@ -169,6 +172,7 @@ impl From<CreateLeadRequest> for LeadDraft {
             decision_role: r.decision_role,
             owner_id: r.owner_id.map(UserId::from_uuid),
             evidence: r.evidence,
+            visitor_id: r.visitor_id,
         }
     }
 }
