@@ -22,6 +22,8 @@ pub struct ServerHandle {
 pub const BENCH_RATE_LIMITS: RateLimits = RateLimits {
     per_token_per_second: 1_000_000_000,
     per_token_burst: 1_000_000_000,
+    form_per_ip_per_minute: 0,
+    form_per_second: 0,
 };
 
 /// Builds the real router (`sarnakh_server::http::app_with`, see [`BENCH_RATE_LIMITS`])

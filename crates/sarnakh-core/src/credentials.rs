@@ -77,6 +77,14 @@ pub fn generate_password() -> String {
     encode_url_safe(&bytes)
 }
 
+/// A new public form key (128 random bits, URL-safe): it names a form in its public
+/// address and is not a secret.
+pub fn generate_form_key() -> String {
+    let mut bytes = [0_u8; 16];
+    fill_random(&mut bytes);
+    encode_url_safe(&bytes)
+}
+
 /// A new API token secret (`snk_` + 256 random bits) and its digest for storage.
 pub fn generate_token() -> (String, Vec<u8>) {
     generate_secret(TOKEN_PREFIX)

@@ -190,6 +190,16 @@ impl Actor {
         }
     }
 
+    /// Refuses all but marketing, sales managers and admins (scoring rules, web forms).
+    pub fn require_marketing(&self, what: &str) -> Result<()> {
+        if self.require_override().is_err() && !self.has_role(Role::Marketing) {
+            return Err(Error::Forbidden(format!(
+                "only marketing, a sales manager or an admin may {what}"
+            )));
+        }
+        Ok(())
+    }
+
     /// True when the actor acts with `role` (system rights count as admin).
     pub fn has_role(&self, role: Role) -> bool {
         self.role() == role

@@ -9,6 +9,7 @@ pub use filters::*;
 
 use crate::domain::Session;
 use crate::domain::event::{AnonymousEvent, EngagementEvent};
+use crate::domain::form::{Submission, SubmissionStatus, WebForm};
 use crate::domain::history::HistoryEntry;
 use crate::domain::opportunity::BuyerRole;
 use crate::domain::playbook::Playbook;
@@ -20,6 +21,7 @@ use crate::domain::{
     OpportunityId, Page, PageRequest, PipelineStage, RecordRef, Task, TaskId, Team, TeamId,
     TokenId, User, UserId,
 };
+use crate::domain::{FormId, SubmissionId};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -312,6 +314,52 @@ pub trait Store: Send + Sync + 'static {
     async fn current_win_model(&self) -> StoreResult<Option<WinModel>>;
     /// Saves a trained model; `Conflict` if its version exists (a concurrent training).
     async fn save_win_model(&self, model: &WinModel) -> StoreResult<()>;
+
+    /// Inserts a web form.
+    async fn insert_form(&self, form: &WebForm) -> StoreResult<()>;
+    /// Replaces a form if its stored version is `expected_version`.
+    async fn update_form(&self, form: &WebForm, expected_version: i64) -> StoreResult<()>;
+    /// Reads a form.
+    async fn get_form(&self, id: FormId) -> StoreResult<Option<WebForm>>;
+    /// The form with this public key.
+    async fn form_by_key(&self, key: &str) -> StoreResult<Option<WebForm>>;
+    /// Every form, newest first.
+    async fn list_forms(&self) -> StoreResult<Vec<WebForm>>;
+    /// Records a submission together with the lead it made (and the lead's history row), in
+    /// one transaction.
+    async fn insert_submission(
+        &self,
+        submission: &Submission,
+        lead: Option<(&Lead, &HistoryEntry)>,
+    ) -> StoreResult<()>;
+    /// Accepted submissions of a form received since `since`.
+    async fn count_accepted_submissions(
+        &self,
+        form: FormId,
+        since: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+    /// A form's submissions with `status`, newest first, at most `limit`.
+    async fn list_submissions(
+        &self,
+        form: FormId,
+        status: SubmissionStatus,
+        limit: u32,
+    ) -> StoreResult<Vec<Submission>>;
+    /// Reads a submission.
+    async fn get_submission(&self, id: SubmissionId) -> StoreResult<Option<Submission>>;
+    /// Accepts a held or spam submission: inserts the lead made from it with its history
+    /// row and marks the submission accepted, in one transaction. `NotFound` if it is no
+    /// longer held or spam (someone accepted it first).
+    async fn accept_submission(
+        &self,
+        id: SubmissionId,
+        lead: &Lead,
+        history: &HistoryEntry,
+        by: Option<UserId>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The submission that made a lead, if it came from a form.
+    async fn submission_of_lead(&self, lead: LeadId) -> StoreResult<Option<Submission>>;
 
     /// A record's history, oldest first.
     async fn history_of(&self, subject: RecordRef) -> StoreResult<Vec<HistoryEntry>>;

@@ -258,6 +258,7 @@ async fn a_token_past_its_rate_limit_gets_429_with_retry_after() {
     let limits = RateLimits {
         per_token_per_second: 1,
         per_token_burst: 3,
+        ..RateLimits::default()
     };
     app.router = sarnakh_server::http::app_with(app.services.clone(), limits);
     for _ in 0..3 {

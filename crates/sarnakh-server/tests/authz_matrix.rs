@@ -41,6 +41,9 @@ struct Owned {
     contact: String,
     task: String,
     token: String,
+    form: String,
+    /// A submission held over its form's daily cap (to accept).
+    submission: String,
     /// A user who may be disabled without disturbing the rest of the run.
     victim: String,
 }
@@ -137,6 +140,31 @@ async fn owned(app: &TestApp, owner: UserId, n: usize) -> Owned {
         .await
         .expect("token");
     let victim = user(app, &format!("victim{n}@matrix.example"), "sales_rep", None).await;
+    let form = s
+        .create_form(
+            &sys,
+            &sarnakh_core::domain::form::FormDraft {
+                name: Some(format!("Matrix form {n}")),
+                fields: vec![("first_name".into(), true), ("email".into(), true)],
+                daily_cap: Some(1),
+                min_fill_seconds: Some(0),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("form");
+    let mut held = None;
+    for i in 0..2 {
+        let input = sarnakh_core::service::SubmissionInput {
+            values: [
+                ("first_name".to_owned(), "Web".to_owned()),
+                ("email".to_owned(), format!("web{n}-{i}@matrix.example")),
+            ]
+            .into(),
+            ..Default::default()
+        };
+        held = Some(s.submit_form(&form.key, &input).await.expect("submit"));
+    }
     Owned {
         lead: lead.id.to_string(),
         opportunity: out.opportunities[0].id.to_string(),
@@ -144,6 +172,8 @@ async fn owned(app: &TestApp, owner: UserId, n: usize) -> Owned {
         contact: out.contact_id.to_string(),
         task: task.id.to_string(),
         token: tok.id.to_string(),
+        form: form.id.to_string(),
+        submission: held.expect("held").submission.to_string(),
         victim: victim.to_string(),
     }
 }
@@ -216,6 +246,8 @@ fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
         "tasks" => &r.task,
         "users" => &r.victim,
         "settings" => &r.lead,
+        "forms" => &r.form,
+        "form-submissions" => &r.submission,
         _ => &r.token,
     };
     let uri = row
@@ -256,6 +288,9 @@ fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
         ),
         ("PUT", "scoring") => Some(
             json!({ "fit": [{ "code": "need", "points": 10, "kind": "recorded", "field": "need" }], "grades": { "a": 30, "b": 20, "c": 5 } }),
+        ),
+        ("POST", "forms") | ("PUT", "{id}") => Some(
+            json!({ "name": "Matrix", "fields": [{ "field": "first_name", "required": true }, { "field": "email", "required": true }] }),
         ),
         ("PUT", "playbook") => Some(
             json!({ "qualify": [{ "code": "need_recorded", "message": "record the need", "kind": "recorded", "field": "need" }], "convert": [] }),

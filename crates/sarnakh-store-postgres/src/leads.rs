@@ -183,7 +183,7 @@ impl PostgresStore {
 }
 
 /// Inserts the lead (`expected` = `None`) or replaces it if its version is `expected`.
-async fn write_lead(
+pub(crate) async fn write_lead(
     conn: &mut PgConnection,
     l: &Lead,
     expected: Option<i64>,

@@ -874,5 +874,221 @@ macro_rules! shared_queries {
         }
 
         }
+
+        pub(crate) mod forms {
+        //! Web forms and their submissions; an accepted submission is written with its lead.
+
+        use super::backend;
+        use super::$store;
+        use chrono::{DateTime, Utc};
+        use sarnakh_core::domain::form::{
+            CaptureContext, FormField, FormFieldSpec, FormSettings, Submission, SubmissionStatus,
+            WebForm,
+        };
+        use sarnakh_core::domain::{
+            FormId, HistoryEntry, Lead, LeadId, SubmissionId, TeamId, UserId,
+        };
+        use sarnakh_core::store::StoreError;
+        use sqlx::Row;
+        use std::collections::BTreeMap;
+        use uuid::Uuid;
+
+        const FORM_COLUMNS: &str = "id, key, name, fields, campaign, products, thank_you_url, thank_you_message, allowed_origins, daily_cap, min_fill_seconds, team_id, active, created_by, created_at, updated_at, version";
+        const SUBMISSION_COLUMNS: &str = "id, form_id, status, reason, lead_id, payload, visitor_id, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer, landing_page, ip, user_agent, received_at, reviewed_at, reviewed_by";
+
+        fn json<T: serde::Serialize>(value: &T) -> String {
+            serde_json::to_string(value).expect("form data serialises")
+        }
+
+        fn from_json<T: serde::de::DeserializeOwned>(what: &str, raw: &str) -> Result<T, StoreError> {
+            serde_json::from_str(raw).map_err(|_| $crate::rows::corrupt(what, raw))
+        }
+
+        fn form_from(row: &<sqlx::$db as sqlx::Database>::Row) -> Result<WebForm, StoreError> {
+            let fields: String = row.try_get("fields").map_err(backend)?;
+            let fields: Vec<(String, bool)> = from_json("form fields", &fields)?;
+            let fields = fields
+                .into_iter()
+                .map(|(name, required)| {
+                    Ok(FormFieldSpec {
+                        field: $crate::rows::parse("form field", &name, FormField::parse)?,
+                        required,
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            let products: String = row.try_get("products").map_err(backend)?;
+            let origins: String = row.try_get("allowed_origins").map_err(backend)?;
+            let id: Uuid = row.try_get("id").map_err(backend)?;
+            let team: Option<Uuid> = row.try_get("team_id").map_err(backend)?;
+            let by: Option<Uuid> = row.try_get("created_by").map_err(backend)?;
+            let cap: i64 = row.try_get("daily_cap").map_err(backend)?;
+            let fill: i64 = row.try_get("min_fill_seconds").map_err(backend)?;
+            Ok(WebForm {
+                id: FormId::from_uuid(id),
+                key: row.try_get("key").map_err(backend)?,
+                settings: FormSettings {
+                    name: row.try_get("name").map_err(backend)?,
+                    fields,
+                    campaign: row.try_get("campaign").map_err(backend)?,
+                    products: from_json("form products", &products)?,
+                    thank_you_url: row.try_get("thank_you_url").map_err(backend)?,
+                    thank_you_message: row.try_get("thank_you_message").map_err(backend)?,
+                    allowed_origins: from_json("form origins", &origins)?,
+                    daily_cap: u32::try_from(cap).unwrap_or(u32::MAX),
+                    min_fill_seconds: u32::try_from(fill).unwrap_or(u32::MAX),
+                    team_id: team.map(TeamId::from_uuid),
+                    active: row.try_get("active").map_err(backend)?,
+                },
+                created_by: by.map(UserId::from_uuid),
+                created_at: row.try_get("created_at").map_err(backend)?,
+                updated_at: row.try_get("updated_at").map_err(backend)?,
+                version: row.try_get("version").map_err(backend)?,
+            })
+        }
+
+        fn submission_from(row: &<sqlx::$db as sqlx::Database>::Row) -> Result<Submission, StoreError> {
+            let id: Uuid = row.try_get("id").map_err(backend)?;
+            let form: Uuid = row.try_get("form_id").map_err(backend)?;
+            let status: String = row.try_get("status").map_err(backend)?;
+            let lead: Option<Uuid> = row.try_get("lead_id").map_err(backend)?;
+            let payload: String = row.try_get("payload").map_err(backend)?;
+            let by: Option<Uuid> = row.try_get("reviewed_by").map_err(backend)?;
+            let get = |name: &str| -> Result<Option<String>, StoreError> { row.try_get(name).map_err(backend) };
+            Ok(Submission {
+                id: SubmissionId::from_uuid(id),
+                form_id: FormId::from_uuid(form),
+                status: $crate::rows::parse("submission status", &status, SubmissionStatus::parse)?,
+                reason: get("reason")?,
+                lead_id: lead.map(LeadId::from_uuid),
+                payload: from_json::<BTreeMap<String, String>>("submission payload", &payload)?,
+                context: CaptureContext {
+                    visitor_id: get("visitor_id")?,
+                    utm_source: get("utm_source")?,
+                    utm_medium: get("utm_medium")?,
+                    utm_campaign: get("utm_campaign")?,
+                    utm_term: get("utm_term")?,
+                    utm_content: get("utm_content")?,
+                    referrer: get("referrer")?,
+                    landing_page: get("landing_page")?,
+                    ip: get("ip")?,
+                    user_agent: get("user_agent")?,
+                },
+                received_at: row.try_get("received_at").map_err(backend)?,
+                reviewed_at: row.try_get("reviewed_at").map_err(backend)?,
+                reviewed_by: by.map(UserId::from_uuid),
+            })
+        }
+
+        fn fields_json(s: &FormSettings) -> String {
+            json(&s.fields.iter().map(|f| (f.field.as_str(), f.required)).collect::<Vec<_>>())
+        }
+
+        impl $store {
+            pub(crate) async fn insert_form_row(&self, f: &WebForm) -> Result<(), StoreError> {
+                let s = &f.settings;
+                sqlx::query(&format!("insert into forms ({FORM_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"))
+                    .bind(f.id.as_uuid()).bind(&f.key).bind(&s.name).bind(fields_json(s)).bind(&s.campaign)
+                    .bind(json(&s.products)).bind(&s.thank_you_url).bind(&s.thank_you_message).bind(json(&s.allowed_origins))
+                    .bind(i64::from(s.daily_cap)).bind(i64::from(s.min_fill_seconds)).bind(s.team_id.map(|t| t.as_uuid()))
+                    .bind(s.active).bind(f.created_by.map(|u| u.as_uuid())).bind(f.created_at).bind(f.updated_at).bind(f.version)
+                    .execute(&self.$write).await.map_err(backend)?;
+                Ok(())
+            }
+
+            pub(crate) async fn update_form_row(&self, f: &WebForm, expected: i64) -> Result<(), StoreError> {
+                let s = &f.settings;
+                let done = sqlx::query("update forms set name = $2, fields = $3, campaign = $4, products = $5, thank_you_url = $6, thank_you_message = $7, allowed_origins = $8, daily_cap = $9, min_fill_seconds = $10, team_id = $11, active = $12, updated_at = $13, version = $14 where id = $1 and version = $15")
+                    .bind(f.id.as_uuid()).bind(&s.name).bind(fields_json(s)).bind(&s.campaign).bind(json(&s.products))
+                    .bind(&s.thank_you_url).bind(&s.thank_you_message).bind(json(&s.allowed_origins))
+                    .bind(i64::from(s.daily_cap)).bind(i64::from(s.min_fill_seconds)).bind(s.team_id.map(|t| t.as_uuid()))
+                    .bind(s.active).bind(f.updated_at).bind(f.version).bind(expected)
+                    .execute(&self.$write).await.map_err(backend)?;
+                if done.rows_affected() == 1 {
+                    return Ok(());
+                }
+                let exists: Option<i64> = sqlx::query_scalar("select version from forms where id = $1")
+                    .bind(f.id.as_uuid()).fetch_optional(&self.$write).await.map_err(backend)?;
+                Err(if exists.is_some() { StoreError::StaleVersion } else { StoreError::NotFound })
+            }
+
+            pub(crate) async fn form_by_id_row(&self, id: FormId) -> Result<Option<WebForm>, StoreError> {
+                let sql = format!("select {FORM_COLUMNS} from forms where id = $1");
+                let row = sqlx::query(&sql).bind(id.as_uuid()).fetch_optional(&self.$read).await.map_err(backend)?;
+                row.as_ref().map(form_from).transpose()
+            }
+
+            pub(crate) async fn form_by_key_row(&self, key: &str) -> Result<Option<WebForm>, StoreError> {
+                let sql = format!("select {FORM_COLUMNS} from forms where key = $1");
+                let row = sqlx::query(&sql).bind(key).fetch_optional(&self.$read).await.map_err(backend)?;
+                row.as_ref().map(form_from).transpose()
+            }
+
+            pub(crate) async fn form_rows(&self) -> Result<Vec<WebForm>, StoreError> {
+                let rows = sqlx::query(&format!("select {FORM_COLUMNS} from forms order by created_at desc, id desc"))
+                    .fetch_all(&self.$read).await.map_err(backend)?;
+                rows.iter().map(form_from).collect()
+            }
+
+            pub(crate) async fn insert_submission_tx(
+                &self,
+                s: &Submission,
+                lead: Option<(&Lead, &HistoryEntry)>,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.$write.begin().await.map_err(backend)?;
+                if let Some((lead, history)) = lead {
+                    super::leads::write_lead(&mut tx, lead, None).await?;
+                    super::history::insert_history(&mut tx, history).await?;
+                }
+                let c = &s.context;
+                sqlx::query(&format!("insert into form_submissions ({SUBMISSION_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"))
+                    .bind(s.id.as_uuid()).bind(s.form_id.as_uuid()).bind(s.status.as_str()).bind(&s.reason)
+                    .bind(s.lead_id.map(|l| l.as_uuid())).bind(json(&s.payload)).bind(&c.visitor_id)
+                    .bind(&c.utm_source).bind(&c.utm_medium).bind(&c.utm_campaign).bind(&c.utm_term).bind(&c.utm_content)
+                    .bind(&c.referrer).bind(&c.landing_page).bind(&c.ip).bind(&c.user_agent)
+                    .bind(s.received_at).bind(s.reviewed_at).bind(s.reviewed_by.map(|u| u.as_uuid()))
+                    .execute(&mut *tx).await.map_err(backend)?;
+                tx.commit().await.map_err(backend)
+            }
+
+            pub(crate) async fn count_accepted_rows(&self, form: FormId, since: DateTime<Utc>) -> Result<i64, StoreError> {
+                sqlx::query_scalar("select count(*) from form_submissions where form_id = $1 and status = 'accepted' and received_at >= $2")
+                    .bind(form.as_uuid()).bind(since).fetch_one(&self.$read).await.map_err(backend)
+            }
+
+            pub(crate) async fn submission_rows(&self, form: FormId, status: SubmissionStatus, limit: u32) -> Result<Vec<Submission>, StoreError> {
+                let rows = sqlx::query(&format!("select {SUBMISSION_COLUMNS} from form_submissions where form_id = $1 and status = $2 order by received_at desc, id desc limit $3"))
+                    .bind(form.as_uuid()).bind(status.as_str()).bind(i64::from(limit))
+                    .fetch_all(&self.$read).await.map_err(backend)?;
+                rows.iter().map(submission_from).collect()
+            }
+
+            pub(crate) async fn submission_where(&self, clause: &str, id: Uuid) -> Result<Option<Submission>, StoreError> {
+                let row = sqlx::query(&format!("select {SUBMISSION_COLUMNS} from form_submissions where {clause} = $1 order by received_at limit 1"))
+                    .bind(id).fetch_optional(&self.$read).await.map_err(backend)?;
+                row.as_ref().map(submission_from).transpose()
+            }
+
+            pub(crate) async fn accept_submission_tx(
+                &self,
+                id: SubmissionId,
+                lead: &Lead,
+                history: &HistoryEntry,
+                by: Option<UserId>,
+                at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.$write.begin().await.map_err(backend)?;
+                super::leads::write_lead(&mut tx, lead, None).await?;
+                super::history::insert_history(&mut tx, history).await?;
+                let done = sqlx::query("update form_submissions set status = 'accepted', lead_id = $2, reviewed_at = $3, reviewed_by = $4 where id = $1 and status in ('held', 'spam')")
+                    .bind(id.as_uuid()).bind(lead.id.as_uuid()).bind(at).bind(by.map(|u| u.as_uuid()))
+                    .execute(&mut *tx).await.map_err(backend)?;
+                if done.rows_affected() != 1 {
+                    return Err(StoreError::NotFound);
+                }
+                tx.commit().await.map_err(backend)
+            }
+        }
+
+        }
     };
 }

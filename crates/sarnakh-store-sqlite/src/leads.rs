@@ -187,7 +187,7 @@ impl SqliteStore {
 }
 
 /// Inserts the lead (`expected` = `None`) or replaces it if its version is `expected`.
-async fn write_lead(
+pub(crate) async fn write_lead(
     conn: &mut SqliteConnection,
     l: &Lead,
     expected: Option<i64>,

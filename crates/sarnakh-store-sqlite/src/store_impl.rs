@@ -274,6 +274,75 @@ impl Store for SqliteStore {
     async fn save_win_model(&self, model: &sarnakh_core::store::WinModel) -> StoreResult<()> {
         self.save_win_model_row(model).await
     }
+    async fn insert_form(&self, form: &sarnakh_core::domain::form::WebForm) -> StoreResult<()> {
+        self.insert_form_row(form).await
+    }
+    async fn update_form(
+        &self,
+        form: &sarnakh_core::domain::form::WebForm,
+        expected_version: i64,
+    ) -> StoreResult<()> {
+        self.update_form_row(form, expected_version).await
+    }
+    async fn get_form(
+        &self,
+        id: sarnakh_core::domain::FormId,
+    ) -> StoreResult<Option<sarnakh_core::domain::form::WebForm>> {
+        self.form_by_id_row(id).await
+    }
+    async fn form_by_key(
+        &self,
+        key: &str,
+    ) -> StoreResult<Option<sarnakh_core::domain::form::WebForm>> {
+        self.form_by_key_row(key).await
+    }
+    async fn list_forms(&self) -> StoreResult<Vec<sarnakh_core::domain::form::WebForm>> {
+        self.form_rows().await
+    }
+    async fn insert_submission(
+        &self,
+        submission: &sarnakh_core::domain::form::Submission,
+        lead: Option<(&Lead, &HistoryEntry)>,
+    ) -> StoreResult<()> {
+        self.insert_submission_tx(submission, lead).await
+    }
+    async fn count_accepted_submissions(
+        &self,
+        form: sarnakh_core::domain::FormId,
+        since: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        self.count_accepted_rows(form, since).await
+    }
+    async fn list_submissions(
+        &self,
+        form: sarnakh_core::domain::FormId,
+        status: sarnakh_core::domain::form::SubmissionStatus,
+        limit: u32,
+    ) -> StoreResult<Vec<sarnakh_core::domain::form::Submission>> {
+        self.submission_rows(form, status, limit).await
+    }
+    async fn get_submission(
+        &self,
+        id: sarnakh_core::domain::SubmissionId,
+    ) -> StoreResult<Option<sarnakh_core::domain::form::Submission>> {
+        self.submission_where("id", id.as_uuid()).await
+    }
+    async fn accept_submission(
+        &self,
+        id: sarnakh_core::domain::SubmissionId,
+        lead: &Lead,
+        history: &HistoryEntry,
+        by: Option<UserId>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.accept_submission_tx(id, lead, history, by, at).await
+    }
+    async fn submission_of_lead(
+        &self,
+        lead: LeadId,
+    ) -> StoreResult<Option<sarnakh_core::domain::form::Submission>> {
+        self.submission_where("lead_id", lead.as_uuid()).await
+    }
     async fn history_of(&self, subject: RecordRef) -> StoreResult<Vec<HistoryEntry>> {
         self.history_rows_of(subject).await
     }

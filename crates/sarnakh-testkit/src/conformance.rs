@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 pub use crate::conformance_audit::*;
 pub use crate::conformance_events::*;
+pub use crate::conformance_forms::*;
 pub use crate::conformance_lists::*;
 pub use crate::conformance_playbook::*;
 pub use crate::conformance_policy::*;

@@ -8,6 +8,7 @@ pub mod builders;
 pub mod conformance;
 mod conformance_audit;
 mod conformance_events;
+mod conformance_forms;
 mod conformance_lists;
 mod conformance_playbook;
 mod conformance_policy;
@@ -116,7 +117,8 @@ macro_rules! conformance_tests {
             leads_are_scored_and_rescored_when_the_rules_change,
             event_batches_are_idempotent_matched_and_scored,
             visitor_events_join_the_lead_the_visitor_becomes,
-            win_model_learns_from_each_stores_closed_history
+            win_model_learns_from_each_stores_closed_history,
+            web_forms_make_leads_and_keep_spam_and_overflow_apart
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {

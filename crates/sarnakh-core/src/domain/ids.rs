@@ -144,3 +144,11 @@ impl RecordRef {
         }
     }
 }
+id_type!(
+    /// Identifies a web-to-lead form.
+    FormId, "form"
+);
+id_type!(
+    /// Identifies one submission of a web form.
+    SubmissionId, "submission"
+);

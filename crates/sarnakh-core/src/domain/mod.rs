@@ -8,6 +8,7 @@ pub mod activity;
 pub mod contact;
 pub mod email;
 pub mod event;
+pub mod form;
 pub mod history;
 pub mod ids;
 pub mod lead;

@@ -5,7 +5,9 @@ use super::{Actor, Services, check_version, found, stale_to_precondition};
 use crate::domain::lead::{LeadDraft, LeadFields, limits};
 use crate::domain::lifecycle::{DisqualifyReason, LeadAction, LeadState};
 use crate::domain::opportunity::parse_date;
-use crate::domain::{HistoryEntry, Lead, LeadId, Page, PageRequest, RecordRef, UserId, text};
+use crate::domain::{
+    HistoryEntry, Lead, LeadId, Page, PageRequest, RecordRef, TeamId, UserId, text,
+};
 use crate::error::{Error, Errors, FieldError, Result};
 use crate::store::LeadFilter;
 
@@ -117,11 +119,25 @@ impl Services {
         let fields = draft.validate()?;
         actor.check_assign(None, fields.owner_id)?;
         self.check_owner(fields.owner_id).await?;
+        let (lead, history) = self.new_lead(fields, actor.team(), actor, None).await?;
+        self.store.insert_lead(&lead, &history).await?;
+        self.join_visitor(lead, draft.visitor()).await
+    }
+
+    /// A new, scored lead and its "created" history row (`reason`: its source; `note`: how
+    /// it came, e.g. the form's name), not yet stored.
+    pub(super) async fn new_lead(
+        &self,
+        fields: LeadFields,
+        team_id: Option<TeamId>,
+        actor: &Actor,
+        note: Option<String>,
+    ) -> Result<(Lead, HistoryEntry)> {
         let now = self.now();
         let mut lead = Lead {
             id: LeadId::new(),
             fields,
-            team_id: actor.team(),
+            team_id,
             state: LeadState::NEW,
             disqualify_reason: None,
             status_note: None,
@@ -141,22 +157,30 @@ impl Services {
         let history = HistoryEntry {
             to: Some(lead.state.to_string()),
             reason: Some(lead.fields.source.as_str().to_owned()),
+            note,
             actor_id: actor.user_id,
             token_id: actor.token_id(),
             ..HistoryEntry::new(RecordRef::Lead(lead.id), "created", now)
         };
-        self.store.insert_lead(&lead, &history).await?;
-        // The visitor's earlier events join the lead and count in its score.
-        if let Some(visitor) = draft.visitor()
-            && self.store.link_visitor(visitor, lead.id, now).await? > 0
+        Ok((lead, history))
+    }
+
+    /// Moves an anonymous visitor's waiting events to a just-stored lead and rescores it.
+    pub(super) async fn join_visitor(&self, lead: Lead, visitor: Option<&str>) -> Result<Lead> {
+        let Some(visitor) = visitor else {
+            return Ok(lead);
+        };
+        if self
+            .store
+            .link_visitor(visitor, lead.id, self.now())
+            .await?
+            == 0
         {
-            let (_, rules) = self.scoring().await?;
-            self.rescore(&rules, std::slice::from_ref(&lead)).await?;
-            if let Some(scored) = self.store.get_lead(lead.id).await? {
-                lead = scored;
-            }
+            return Ok(lead);
         }
-        Ok(lead)
+        let (_, rules) = self.scoring().await?;
+        self.rescore(&rules, std::slice::from_ref(&lead)).await?;
+        Ok(self.store.get_lead(lead.id).await?.unwrap_or(lead))
     }
 
     /// Reads one lead the actor may see; others are "not found", so ids do not leak.

@@ -7,6 +7,7 @@ mod activities;
 mod auth;
 mod convert;
 mod events;
+mod forms;
 mod leads;
 mod opportunities;
 mod playbook;
@@ -18,6 +19,9 @@ mod timeline;
 pub use activities::{ActivityDraft, TaskDraft};
 pub use convert::{ConvertDraft, ConvertOutcome};
 pub use events::{IngestReport, RejectedEvent};
+pub use forms::{
+    HONEYPOT_FIELD, SHOWN_AT_FIELD, SubmissionInput, SubmissionOutcome, VISITOR_FIELD,
+};
 pub use leads::{LeadPatch, LifecycleInput};
 pub use opportunities::{CloseDraft, OpportunityDetail};
 pub use playbook::LeadReadiness;

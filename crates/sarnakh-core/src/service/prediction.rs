@@ -5,7 +5,7 @@
 
 use super::{Actor, Services};
 use crate::domain::predict::{self, Example, MIN_CLOSED, Reason, TrainError};
-use crate::domain::win::{ClosedRecord, RecordFacts};
+use crate::domain::win::RecordFacts;
 use crate::domain::{LeadId, OpportunityId, OpportunityStatus, StageKind};
 use crate::error::{Error, Result};
 use crate::store::{StoreError, WinModel};
@@ -209,7 +209,7 @@ impl Services {
     }
 
     /// The closed history as training examples (each record at every stage it passed,
-    /// see [`ClosedRecord::snapshots`]), engagement included; with the record counts.
+    /// see [`crate::domain::win::ClosedRecord::snapshots`]), engagement included; with the record counts.
     async fn training_examples(&self) -> Result<(Vec<Example>, usize, usize)> {
         let mut history = self.store.closed_history(HISTORY_LIMIT).await?;
         if history.len() < MIN_CLOSED {

@@ -4,9 +4,9 @@
 
 use super::{Actor, Services};
 use crate::domain::Lead;
+use crate::domain::LeadId;
 use crate::domain::page::PageRequest;
 use crate::domain::scoring::ScoringRules;
-use crate::domain::{LeadId, Role};
 use crate::error::{Error, Result};
 use crate::store::LeadFilter;
 
@@ -26,7 +26,8 @@ impl Services {
     /// Saves new scoring rules as the next version and rescores every lead; returns the
     /// version and how many leads were rescored.
     pub async fn set_scoring(&self, actor: &Actor, rules: ScoringRules) -> Result<(i64, usize)> {
-        require_scoring_rights(actor)?;
+        actor.require_write()?;
+        actor.require_marketing("change the scoring rules")?;
         rules.check().map_err(|e| Error::Validation(vec![e]))?;
         let (version, current) = self.scoring().await?;
         if current == rules {
@@ -41,7 +42,8 @@ impl Services {
     /// Recomputes every lead's score from the rules in force now: behaviour points decay
     /// with time, so scores drift without new events. The server runs this on a schedule.
     pub async fn rescore_leads(&self, actor: &Actor) -> Result<usize> {
-        require_scoring_rights(actor)?;
+        actor.require_write()?;
+        actor.require_marketing("rescore leads")?;
         let (_, rules) = self.scoring().await?;
         self.rescore_all(&rules).await
     }
@@ -84,15 +86,4 @@ impl Services {
             }
         }
     }
-}
-
-/// Marketing, sales managers and admins (and the server itself) manage scoring.
-fn require_scoring_rights(actor: &Actor) -> Result<()> {
-    actor.require_write()?;
-    if actor.require_override().is_err() && !actor.has_role(Role::Marketing) {
-        return Err(Error::Forbidden(
-            "only marketing, a sales manager or an admin may change the scoring rules".into(),
-        ));
-    }
-    Ok(())
 }

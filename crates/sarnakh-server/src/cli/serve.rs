@@ -28,6 +28,12 @@ pub struct ServeArgs {
     /// Requests a token may send in a burst before the sustained rate applies.
     #[arg(long, env = "SARNAKH_RATE_LIMIT_BURST", default_value_t = 1000)]
     pub rate_limit_burst: u32,
+    /// Web form submissions per minute from one client address (0: no limit).
+    #[arg(long, env = "SARNAKH_FORM_RATE_PER_IP_MINUTE", default_value_t = 20)]
+    pub form_rate_per_ip_minute: u32,
+    /// Web form submissions per second to one form (0: no limit).
+    #[arg(long, env = "SARNAKH_FORM_RATE_PER_SECOND", default_value_t = 50)]
+    pub form_rate_per_second: u32,
     /// Hours between trainings of the predictive win model (0: only on demand).
     #[arg(long, env = "SARNAKH_RETRAIN_EVERY_HOURS", default_value_t = 24)]
     pub retrain_every_hours: u64,
@@ -77,6 +83,8 @@ pub async fn serve(store: Arc<dyn Store>, url: &str, args: ServeArgs) -> anyhow:
     let limits = crate::http::limits::RateLimits {
         per_token_per_second: args.rate_limit_per_token,
         per_token_burst: args.rate_limit_burst,
+        form_per_ip_per_minute: args.form_rate_per_ip_minute,
+        form_per_second: args.form_rate_per_second,
     };
     let services = Services::new(store);
     let hours = |h: u64| (h > 0).then(|| std::time::Duration::from_secs(h * 3600));

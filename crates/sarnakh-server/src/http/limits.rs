@@ -1,12 +1,21 @@
-//! Per-token request rate limits: each API token gets a sustained rate and a burst; past
-//! them the answer is `429 rate_limited` with `Retry-After`. The buckets live in this
+//! Request rate limits: each API token gets a sustained rate and a burst, and the public
+//! form endpoint limits each client address and each form; past them the answer is
+//! `429 rate_limited` with `Retry-After`. The buckets live in this
 //! process (each app instance limits on its own; sign-in throttling, which must be shared,
 //! lives in the database).
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use sarnakh_core::domain::TokenId;
+use std::net::IpAddr;
 use std::num::NonZeroU32;
+
+fn wait_seconds(not_until: governor::NotUntil<governor::clock::QuantaInstant>) -> u64 {
+    not_until
+        .wait_time_from(DefaultClock::default().now())
+        .as_secs()
+        + 1
+}
 
 /// The limits of one server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +24,10 @@ pub struct RateLimits {
     pub per_token_per_second: u32,
     /// Requests a token may send at once before the sustained rate applies.
     pub per_token_burst: u32,
+    /// Form submissions per minute from one client address (0: no limit).
+    pub form_per_ip_per_minute: u32,
+    /// Form submissions per second to one form from everyone (0: no limit).
+    pub form_per_second: u32,
 }
 
 impl Default for RateLimits {
@@ -22,6 +35,8 @@ impl Default for RateLimits {
         Self {
             per_token_per_second: 100,
             per_token_burst: 1000,
+            form_per_ip_per_minute: 20,
+            form_per_second: 50,
         }
     }
 }
@@ -29,6 +44,8 @@ impl Default for RateLimits {
 /// The live buckets.
 pub struct Limiter {
     tokens: Option<DefaultKeyedRateLimiter<TokenId>>,
+    form_clients: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    forms: Option<DefaultKeyedRateLimiter<String>>,
 }
 
 impl Limiter {
@@ -39,7 +56,26 @@ impl Limiter {
                 .unwrap_or(rate);
             RateLimiter::keyed(Quota::per_second(rate).allow_burst(burst))
         });
-        Self { tokens }
+        let form_clients = NonZeroU32::new(limits.form_per_ip_per_minute)
+            .map(|rate| RateLimiter::keyed(Quota::per_minute(rate)));
+        let forms = NonZeroU32::new(limits.form_per_second)
+            .map(|rate| RateLimiter::keyed(Quota::per_second(rate)));
+        Self {
+            tokens,
+            form_clients,
+            forms,
+        }
+    }
+
+    /// `Ok` if a client may submit form `key` now, else the seconds to wait.
+    pub fn check_form(&self, client: Option<IpAddr>, key: &str) -> Result<(), u64> {
+        if let (Some(limiter), Some(ip)) = (&self.form_clients, client) {
+            limiter.check_key(&ip).map_err(wait_seconds)?;
+        }
+        if let Some(limiter) = &self.forms {
+            limiter.check_key(&key.to_owned()).map_err(wait_seconds)?;
+        }
+        Ok(())
     }
 
     /// `Ok` if the token may send another request now, else the seconds to wait.
@@ -47,9 +83,6 @@ impl Limiter {
         let Some(limiter) = &self.tokens else {
             return Ok(());
         };
-        limiter.check_key(&token).map_err(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            wait.as_secs() + 1
-        })
+        limiter.check_key(&token).map_err(wait_seconds)
     }
 }

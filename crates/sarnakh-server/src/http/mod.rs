@@ -8,6 +8,7 @@ mod docs;
 pub mod error;
 pub mod events;
 pub mod extract;
+pub mod forms;
 mod health;
 pub mod leads;
 pub mod limits;
@@ -15,6 +16,8 @@ mod list;
 pub mod opportunities;
 pub mod playbook;
 pub mod prediction;
+pub mod public_form;
+mod snippet;
 pub mod timeline;
 pub mod users;
 
@@ -66,11 +69,13 @@ pub fn app_with(services: Services, rate_limits: limits::RateLimits) -> Router {
         .merge(playbook::router())
         .merge(prediction::router())
         .merge(events::router())
+        .merge(forms::router())
         .split_for_parts();
     let openapi = docs::finish(openapi);
     let request_id = HeaderName::from_static("x-request-id");
     api.merge(docs::router(openapi))
         .merge(health::router())
+        .merge(public_form::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
