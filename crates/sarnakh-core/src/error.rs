@@ -101,6 +101,10 @@ pub enum Error {
         /// The version stored now.
         current: i64,
     },
+    /// The record looks like people already recorded and the duplicate policy blocks it;
+    /// nothing was written.
+    #[error("this looks like {} record(s) already recorded", .0.len())]
+    Duplicate(Vec<crate::domain::duplicate::DuplicateMatch>),
     /// Too little closed history to learn from (or only one outcome in it).
     #[error("cannot train the win model: {0}")]
     InsufficientHistory(String),

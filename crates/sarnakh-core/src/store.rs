@@ -8,6 +8,7 @@ mod filters;
 pub use filters::*;
 
 use crate::domain::Session;
+use crate::domain::duplicate::PersonRecord;
 use crate::domain::event::{AnonymousEvent, EngagementEvent};
 use crate::domain::form::{Submission, SubmissionStatus, WebForm};
 use crate::domain::history::HistoryEntry;
@@ -106,6 +107,24 @@ pub struct WinModel {
     pub trained_at: DateTime<Utc>,
     /// Who asked for it (none: the scheduled job).
     pub trained_by: Option<UserId>,
+}
+
+/// Two leads merged into one, written in one transaction: the survivor with the chosen
+/// values, the absorbed lead closed as a duplicate, everything that pointed at the absorbed
+/// lead (activities, follow-ups, events, deals, contacts, form submissions, visitor links)
+/// re-pointed at the survivor, and the history rows of both.
+#[derive(Debug, Clone)]
+pub struct LeadMerge {
+    /// The lead that stays (version already bumped).
+    pub survivor: Lead,
+    /// Its version in storage.
+    pub survivor_expected: i64,
+    /// The lead merged away (closed, version already bumped).
+    pub absorbed: Lead,
+    /// Its version in storage.
+    pub absorbed_expected: i64,
+    /// History rows for both.
+    pub history: Vec<HistoryEntry>,
 }
 
 /// Result alias for store calls.
@@ -360,6 +379,38 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// The submission that made a lead, if it came from a form.
     async fn submission_of_lead(&self, lead: LeadId) -> StoreResult<Option<Submission>>;
+
+    /// Leads and contacts that may be the person `probe` describes: the same email, the
+    /// same phone or the same company (case-insensitive), at most `limit` of each kind.
+    /// Leads merged away as duplicates are left out.
+    async fn people_like(&self, probe: &PersonRecord, limit: u32)
+    -> StoreResult<Vec<PersonRecord>>;
+    /// Lead pairs (smaller id first) sharing an email, a phone or a company
+    /// (case-insensitive), at most `limit` per rule; leads merged away are left out.
+    async fn lead_pairs(&self, limit: u32) -> StoreResult<Vec<(PersonRecord, PersonRecord)>>;
+    /// Pairs someone marked "not the same person" (smaller id first).
+    async fn dismissed_pairs(
+        &self,
+    ) -> StoreResult<std::collections::HashSet<(uuid::Uuid, uuid::Uuid)>>;
+    /// Marks a pair "not the same person" (idempotent); the smaller id goes first.
+    async fn dismiss_pair(
+        &self,
+        pair: (uuid::Uuid, uuid::Uuid),
+        at: DateTime<Utc>,
+        by: Option<UserId>,
+    ) -> StoreResult<()>;
+    /// Writes a lead merge atomically; `StaleVersion` if either lead changed meanwhile.
+    async fn merge_leads(&self, merge: &LeadMerge) -> StoreResult<()>;
+    /// An instance-wide setting (JSON text) by key.
+    async fn setting(&self, key: &str) -> StoreResult<Option<String>>;
+    /// Saves an instance-wide setting.
+    async fn save_setting(
+        &self,
+        key: &str,
+        value: &str,
+        at: DateTime<Utc>,
+        by: Option<UserId>,
+    ) -> StoreResult<()>;
 
     /// A record's history, oldest first.
     async fn history_of(&self, subject: RecordRef) -> StoreResult<Vec<HistoryEntry>>;

@@ -42,6 +42,8 @@ struct Owned {
     task: String,
     token: String,
     form: String,
+    /// A second lead of the same owner (to merge, to dismiss as a pair).
+    spare_lead: String,
     /// A submission held over its form's daily cap (to accept).
     submission: String,
     /// A user who may be disabled without disturbing the rest of the run.
@@ -153,6 +155,13 @@ async fn owned(app: &TestApp, owner: UserId, n: usize) -> Owned {
         )
         .await
         .expect("form");
+    let spare = s
+        .capture_lead(
+            &sys,
+            &prospect(format!("Spare Co {n}"), format!("spare{n}@matrix.example")),
+        )
+        .await
+        .expect("spare lead");
     let mut held = None;
     for i in 0..2 {
         let input = sarnakh_core::service::SubmissionInput {
@@ -173,6 +182,7 @@ async fn owned(app: &TestApp, owner: UserId, n: usize) -> Owned {
         task: task.id.to_string(),
         token: tok.id.to_string(),
         form: form.id.to_string(),
+        spare_lead: spare.id.to_string(),
         submission: held.expect("held").submission.to_string(),
         victim: victim.to_string(),
     }
@@ -292,6 +302,9 @@ fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
         ("POST", "forms") | ("PUT", "{id}") => Some(
             json!({ "name": "Matrix", "fields": [{ "field": "first_name", "required": true }, { "field": "email", "required": true }] }),
         ),
+        (_, "merge") => Some(json!({ "other_id": r.spare_lead })),
+        (_, "dismiss") => Some(json!({ "first_id": r.lead, "second_id": r.spare_lead })),
+        ("PUT", "duplicates") => Some(json!({ "action": "warn", "name_similarity": 0.9 })),
         ("PUT", "playbook") => Some(
             json!({ "qualify": [{ "code": "need_recorded", "message": "record the need", "kind": "recorded", "field": "need" }], "convert": [] }),
         ),

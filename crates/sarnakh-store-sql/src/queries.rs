@@ -1090,5 +1090,144 @@ macro_rules! shared_queries {
         }
 
         }
+
+        pub(crate) mod dedupe {
+        //! Duplicate detection lookups, dismissed pairs, lead merges and settings.
+
+        use super::backend;
+        use super::$store;
+        use chrono::{DateTime, Utc};
+        use sarnakh_core::domain::duplicate::PersonRecord;
+        use sarnakh_core::domain::{ContactId, LeadId, RecordRef, TeamId, UserId};
+        use sarnakh_core::store::{LeadMerge, StoreError};
+        use sqlx::Row;
+        use std::collections::HashSet;
+        use uuid::Uuid;
+
+        /// Leads not merged away.
+        const LIVE: &str = "not (l.status = 'disqualified' and l.disqualify_reason = 'duplicate')";
+
+        fn lead_columns(alias: &str) -> String {
+            ["id", "first_name", "last_name", "email", "phone", "company", "owner_id", "team_id"]
+                .iter()
+                .map(|c| format!("{alias}.{c} as {alias}_{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+
+        fn person(row: &<sqlx::$db as sqlx::Database>::Row, alias: &str, contact: bool) -> Result<PersonRecord, StoreError> {
+            let col = |c: &str| format!("{alias}_{c}");
+            let id: Uuid = row.try_get(col("id").as_str()).map_err(backend)?;
+            let owner: Option<Uuid> = row.try_get(col("owner_id").as_str()).map_err(backend)?;
+            let team: Option<Uuid> = row.try_get(col("team_id").as_str()).map_err(backend)?;
+            Ok(PersonRecord {
+                record: if contact { RecordRef::Contact(ContactId::from_uuid(id)) } else { RecordRef::Lead(LeadId::from_uuid(id)) },
+                first_name: row.try_get(col("first_name").as_str()).map_err(backend)?,
+                last_name: row.try_get(col("last_name").as_str()).map_err(backend)?,
+                email: row.try_get(col("email").as_str()).map_err(backend)?,
+                phone: row.try_get(col("phone").as_str()).map_err(backend)?,
+                company: row.try_get(col("company").as_str()).map_err(backend)?,
+                owner_id: owner.map(UserId::from_uuid),
+                team_id: team.map(TeamId::from_uuid),
+            })
+        }
+
+        impl $store {
+            pub(crate) async fn people_like_rows(&self, p: &PersonRecord, limit: u32) -> Result<Vec<PersonRecord>, StoreError> {
+                let leads = format!(
+                    "select {} from leads l where {LIVE} and ((l.email is not null and lower(l.email) = lower($1)) or (l.phone is not null and l.phone = $2) or (l.company is not null and lower(l.company) = lower($3))) limit $4",
+                    lead_columns("l")
+                );
+                let skip = p.record.uuid();
+                let mut out = Vec::new();
+                for row in sqlx::query(&leads).bind(&p.email).bind(&p.phone).bind(&p.company).bind(i64::from(limit))
+                    .fetch_all(&self.$read).await.map_err(backend)?
+                {
+                    let found = person(&row, "l", false)?;
+                    if found.record.uuid() != skip {
+                        out.push(found);
+                    }
+                }
+                let contacts = "select c.id as c_id, c.first_name as c_first_name, c.last_name as c_last_name, c.email as c_email, c.phone as c_phone, a.name as c_company, a.owner_id as c_owner_id, null as c_team_id \
+                    from contacts c join accounts a on a.id = c.account_id \
+                    where (c.email is not null and lower(c.email) = lower($1)) or (c.phone is not null and c.phone = $2) or (lower(a.name) = lower($3)) limit $4";
+                for row in sqlx::query(contacts).bind(&p.email).bind(&p.phone).bind(&p.company).bind(i64::from(limit))
+                    .fetch_all(&self.$read).await.map_err(backend)?
+                {
+                    out.push(person(&row, "c", true)?);
+                }
+                Ok(out)
+            }
+
+            pub(crate) async fn lead_pair_rows(&self, limit: u32) -> Result<Vec<(PersonRecord, PersonRecord)>, StoreError> {
+                let mut out = Vec::new();
+                for on in [
+                    "a.email is not null and lower(a.email) = lower(b.email)",
+                    "a.phone is not null and a.phone = b.phone",
+                    "a.company is not null and lower(a.company) = lower(b.company)",
+                ] {
+                    let sql = format!(
+                        "select {}, {} from leads a join leads b on {on} and a.id < b.id \
+                         where not (a.status = 'disqualified' and a.disqualify_reason = 'duplicate') \
+                         and not (b.status = 'disqualified' and b.disqualify_reason = 'duplicate') limit $1",
+                        lead_columns("a"),
+                        lead_columns("b")
+                    );
+                    for row in sqlx::query(&sql).bind(i64::from(limit)).fetch_all(&self.$read).await.map_err(backend)? {
+                        out.push((person(&row, "a", false)?, person(&row, "b", false)?));
+                    }
+                }
+                Ok(out)
+            }
+
+            pub(crate) async fn dismissed_rows(&self) -> Result<HashSet<(Uuid, Uuid)>, StoreError> {
+                let rows: Vec<(Uuid, Uuid)> = sqlx::query_as("select first_id, second_id from duplicate_dismissals")
+                    .fetch_all(&self.$read).await.map_err(backend)?;
+                Ok(rows.into_iter().collect())
+            }
+
+            pub(crate) async fn dismiss_row(&self, pair: (Uuid, Uuid), at: DateTime<Utc>, by: Option<UserId>) -> Result<(), StoreError> {
+                sqlx::query("insert into duplicate_dismissals (first_id, second_id, dismissed_at, dismissed_by) values ($1, $2, $3, $4) on conflict (first_id, second_id) do nothing")
+                    .bind(pair.0).bind(pair.1).bind(at).bind(by.map(|u| u.as_uuid()))
+                    .execute(&self.$write).await.map_err(backend)?;
+                Ok(())
+            }
+
+            pub(crate) async fn merge_leads_tx(&self, m: &LeadMerge) -> Result<(), StoreError> {
+                let mut tx = self.$write.begin().await.map_err(backend)?;
+                super::leads::write_lead(&mut tx, &m.survivor, Some(m.survivor_expected)).await?;
+                super::leads::write_lead(&mut tx, &m.absorbed, Some(m.absorbed_expected)).await?;
+                let (to, from) = (m.survivor.id.as_uuid(), m.absorbed.id.as_uuid());
+                for sql in [
+                    "update activities set subject_id = $1 where subject_type = 'lead' and subject_id = $2",
+                    "update tasks set subject_id = $1 where subject_type = 'lead' and subject_id = $2",
+                    "update events set lead_id = $1 where lead_id = $2",
+                    "update opportunities set lead_id = $1 where lead_id = $2",
+                    "update contacts set lead_id = $1 where lead_id = $2",
+                    "update form_submissions set lead_id = $1 where lead_id = $2",
+                    "update visitors set lead_id = $1 where lead_id = $2",
+                ] {
+                    sqlx::query(sql).bind(to).bind(from).execute(&mut *tx).await.map_err(backend)?;
+                }
+                for h in &m.history {
+                    super::history::insert_history(&mut tx, h).await?;
+                }
+                tx.commit().await.map_err(backend)
+            }
+
+            pub(crate) async fn setting_row(&self, key: &str) -> Result<Option<String>, StoreError> {
+                sqlx::query_scalar("select value from settings where key = $1")
+                    .bind(key).fetch_optional(&self.$read).await.map_err(backend)
+            }
+
+            pub(crate) async fn save_setting_row(&self, key: &str, value: &str, at: DateTime<Utc>, by: Option<UserId>) -> Result<(), StoreError> {
+                sqlx::query("insert into settings (key, value, updated_at, updated_by) values ($1, $2, $3, $4) on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by")
+                    .bind(key).bind(value).bind(at).bind(by.map(|u| u.as_uuid()))
+                    .execute(&self.$write).await.map_err(backend)?;
+                Ok(())
+            }
+        }
+
+        }
     };
 }

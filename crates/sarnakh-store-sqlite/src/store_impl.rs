@@ -343,6 +343,52 @@ impl Store for SqliteStore {
     ) -> StoreResult<Option<sarnakh_core::domain::form::Submission>> {
         self.submission_where("lead_id", lead.as_uuid()).await
     }
+    async fn people_like(
+        &self,
+        probe: &sarnakh_core::domain::duplicate::PersonRecord,
+        limit: u32,
+    ) -> StoreResult<Vec<sarnakh_core::domain::duplicate::PersonRecord>> {
+        self.people_like_rows(probe, limit).await
+    }
+    async fn lead_pairs(
+        &self,
+        limit: u32,
+    ) -> StoreResult<
+        Vec<(
+            sarnakh_core::domain::duplicate::PersonRecord,
+            sarnakh_core::domain::duplicate::PersonRecord,
+        )>,
+    > {
+        self.lead_pair_rows(limit).await
+    }
+    async fn dismissed_pairs(
+        &self,
+    ) -> StoreResult<std::collections::HashSet<(uuid::Uuid, uuid::Uuid)>> {
+        self.dismissed_rows().await
+    }
+    async fn dismiss_pair(
+        &self,
+        pair: (uuid::Uuid, uuid::Uuid),
+        at: DateTime<Utc>,
+        by: Option<UserId>,
+    ) -> StoreResult<()> {
+        self.dismiss_row(pair, at, by).await
+    }
+    async fn merge_leads(&self, merge: &sarnakh_core::store::LeadMerge) -> StoreResult<()> {
+        self.merge_leads_tx(merge).await
+    }
+    async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
+        self.setting_row(key).await
+    }
+    async fn save_setting(
+        &self,
+        key: &str,
+        value: &str,
+        at: DateTime<Utc>,
+        by: Option<UserId>,
+    ) -> StoreResult<()> {
+        self.save_setting_row(key, value, at, by).await
+    }
     async fn history_of(&self, subject: RecordRef) -> StoreResult<Vec<HistoryEntry>> {
         self.history_rows_of(subject).await
     }

@@ -14,6 +14,7 @@ use sarnakh_core::{Error, domain::PageRequest};
 use std::sync::Arc;
 
 pub use crate::conformance_audit::*;
+pub use crate::conformance_duplicates::*;
 pub use crate::conformance_events::*;
 pub use crate::conformance_forms::*;
 pub use crate::conformance_lists::*;

@@ -7,6 +7,7 @@
 pub mod builders;
 pub mod conformance;
 mod conformance_audit;
+mod conformance_duplicates;
 mod conformance_events;
 mod conformance_forms;
 mod conformance_lists;
@@ -118,7 +119,8 @@ macro_rules! conformance_tests {
             event_batches_are_idempotent_matched_and_scored,
             visitor_events_join_the_lead_the_visitor_becomes,
             win_model_learns_from_each_stores_closed_history,
-            web_forms_make_leads_and_keep_spam_and_overflow_apart
+            web_forms_make_leads_and_keep_spam_and_overflow_apart,
+            duplicates_are_found_blocked_listed_and_merged
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {

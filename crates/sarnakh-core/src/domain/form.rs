@@ -359,7 +359,7 @@ pub struct Submission {
     pub form_id: FormId,
     /// What became of it.
     pub status: SubmissionStatus,
-    /// Why it is spam or held (`honeypot`, `too_fast`, `no_timing`, `daily_cap`).
+    /// Why it is spam or held (`honeypot`, `too_fast`, `no_timing`, `daily_cap`, `duplicate`).
     pub reason: Option<String>,
     /// The lead it made.
     pub lead_id: Option<LeadId>,

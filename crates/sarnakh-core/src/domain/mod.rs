@@ -6,6 +6,7 @@
 pub mod account;
 pub mod activity;
 pub mod contact;
+pub mod duplicate;
 pub mod email;
 pub mod event;
 pub mod form;

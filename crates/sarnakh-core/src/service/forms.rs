@@ -5,6 +5,7 @@
 
 use super::{Actor, Services, check_version, found, stale_to_precondition};
 use crate::credentials::generate_form_key;
+use crate::domain::duplicate::DuplicateAction;
 use crate::domain::form::{
     CaptureContext, FormDraft, FormField, Submission, SubmissionStatus, WebForm,
 };
@@ -173,9 +174,17 @@ impl Services {
             .store
             .count_accepted_submissions(form.id, midnight)
             .await?;
-        if today >= i64::from(form.settings.daily_cap) {
+        let (action, look_alikes) = self.duplicates_of(&Actor::SYSTEM, &fields).await?;
+        let held = if today >= i64::from(form.settings.daily_cap) {
+            Some("daily_cap")
+        } else if action == DuplicateAction::Block && !look_alikes.is_empty() {
+            Some("duplicate")
+        } else {
+            None
+        };
+        if let Some(reason) = held {
             submission.status = SubmissionStatus::Held;
-            submission.reason = Some("daily_cap".into());
+            submission.reason = Some(reason.into());
             self.store.insert_submission(&submission, None).await?;
             return Ok(outcome(&form, &submission));
         }

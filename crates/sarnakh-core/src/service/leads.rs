@@ -2,6 +2,7 @@
 //! conversion (qualify, disqualify, nurture, reopen).
 
 use super::{Actor, Services, check_version, found, stale_to_precondition};
+use crate::domain::duplicate::{DuplicateAction, DuplicateMatch};
 use crate::domain::lead::{LeadDraft, LeadFields, limits};
 use crate::domain::lifecycle::{DisqualifyReason, LeadAction, LeadState};
 use crate::domain::opportunity::parse_date;
@@ -113,15 +114,30 @@ pub struct LifecycleInput {
 }
 
 impl Services {
-    /// Captures a new lead from any source.
+    /// Captures a new lead from any source, applying the duplicate policy.
     pub async fn capture_lead(&self, actor: &Actor, draft: &LeadDraft) -> Result<Lead> {
+        Ok(self.capture_lead_checked(actor, draft).await?.0)
+    }
+
+    /// Captures a new lead and names the people it looks like (policy `warn`); with policy
+    /// `block` a look-alike refuses the capture (`Error::Duplicate`) and nothing is written.
+    pub async fn capture_lead_checked(
+        &self,
+        actor: &Actor,
+        draft: &LeadDraft,
+    ) -> Result<(Lead, Vec<DuplicateMatch>)> {
         actor.require_write()?;
         let fields = draft.validate()?;
         actor.check_assign(None, fields.owner_id)?;
         self.check_owner(fields.owner_id).await?;
+        let (action, matches) = self.duplicates_of(actor, &fields).await?;
+        if action == DuplicateAction::Block && !matches.is_empty() {
+            return Err(Error::Duplicate(matches));
+        }
         let (lead, history) = self.new_lead(fields, actor.team(), actor, None).await?;
         self.store.insert_lead(&lead, &history).await?;
-        self.join_visitor(lead, draft.visitor()).await
+        let lead = self.join_visitor(lead, draft.visitor()).await?;
+        Ok((lead, matches))
     }
 
     /// A new, scored lead and its "created" history row (`reason`: its source; `note`: how

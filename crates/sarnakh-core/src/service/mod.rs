@@ -6,6 +6,7 @@ mod accounts;
 mod activities;
 mod auth;
 mod convert;
+mod duplicates;
 mod events;
 mod forms;
 mod leads;
@@ -18,6 +19,7 @@ mod timeline;
 
 pub use activities::{ActivityDraft, TaskDraft};
 pub use convert::{ConvertDraft, ConvertOutcome};
+pub use duplicates::{DuplicatePair, MAX_PAIRS, MergeInput};
 pub use events::{IngestReport, RejectedEvent};
 pub use forms::{
     HONEYPOT_FIELD, SHOWN_AT_FIELD, SubmissionInput, SubmissionOutcome, VISITOR_FIELD,

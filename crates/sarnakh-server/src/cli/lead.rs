@@ -104,10 +104,23 @@ pub async fn run(store: Arc<dyn Store>, cmd: LeadCommand) -> anyhow::Result<()> 
                 notes: a.notes,
                 ..LeadDraft::default()
             };
-            let lead = services
-                .capture_lead(&Actor::SYSTEM, &draft)
+            let (lead, look_alikes) = services
+                .capture_lead_checked(&Actor::SYSTEM, &draft)
                 .await
                 .map_err(explain)?;
+            for m in look_alikes
+                .iter()
+                .filter_map(|m| m.person.as_ref().map(|p| (m, p)))
+            {
+                eprintln!(
+                    "warning: looks like {} {} ({}, {}, confidence {:.2})",
+                    m.1.record.kind(),
+                    m.1.record.uuid(),
+                    m.1.name(),
+                    m.0.reason.as_str(),
+                    m.0.confidence
+                );
+            }
             print_lead(lead, a.json)
         }
         LeadCommand::List(a) => {
@@ -231,6 +244,25 @@ pub(super) fn explain(e: Error) -> anyhow::Error {
                 })
                 .collect();
             anyhow::anyhow!("nothing was saved:\n{}", lines.join("\n"))
+        }
+        Error::Duplicate(matches) => {
+            let lines: Vec<String> = matches
+                .iter()
+                .map(|m| match &m.person {
+                    Some(p) => format!(
+                        "  {} {} ({}): {}",
+                        p.record.kind(),
+                        p.record.uuid(),
+                        p.name(),
+                        m.reason.as_str()
+                    ),
+                    None => format!("  a record you may not see: {}", m.reason.as_str()),
+                })
+                .collect();
+            anyhow::anyhow!(
+                "nothing was saved: the duplicate policy blocks look-alikes of\n{}",
+                lines.join("\n")
+            )
         }
         other => anyhow::Error::new(other),
     }

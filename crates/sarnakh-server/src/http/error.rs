@@ -58,6 +58,9 @@ pub struct Problem {
     /// The stored version (`precondition_failed`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
+    /// The records a refused capture looks like (`duplicate`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub duplicates: Vec<super::duplicates::DuplicateJson>,
 }
 
 /// An error on its way to becoming a problem response.
@@ -83,6 +86,7 @@ impl ApiError {
                 current_state: None,
                 requested: None,
                 current_version: None,
+                duplicates: Vec::new(),
             }),
         }
     }
@@ -170,6 +174,11 @@ impl From<Error> for ApiError {
                     detail,
                 );
                 p.problem.current_version = Some(current);
+                p
+            }
+            Error::Duplicate(matches) => {
+                let mut p = Self::new(StatusCode::CONFLICT, "duplicate", detail);
+                p.problem.duplicates = matches.into_iter().map(Into::into).collect();
                 p
             }
             Error::InsufficientHistory(_) => Self::new(

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod activities;
 pub mod auth;
 mod docs;
+pub mod duplicates;
 pub mod error;
 pub mod events;
 pub mod extract;
@@ -70,6 +71,7 @@ pub fn app_with(services: Services, rate_limits: limits::RateLimits) -> Router {
         .merge(prediction::router())
         .merge(events::router())
         .merge(forms::router())
+        .merge(duplicates::router())
         .split_for_parts();
     let openapi = docs::finish(openapi);
     let request_id = HeaderName::from_static("x-request-id");

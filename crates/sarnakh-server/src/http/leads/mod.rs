@@ -92,18 +92,22 @@ pub async fn list_leads(
 
 /// Capture a lead.
 #[utoipa::path(post, path = "/api/v1/leads", tag = "leads", request_body = CreateLeadRequest,
-    responses((status = 201, body = LeadJson), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, body = LeadJson), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 409, description = "duplicate policy `block`: the look-alikes are in `duplicates`", body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn create_lead(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
     ApiJson(body): ApiJson<CreateLeadRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    let lead = app.services.capture_lead(&actor, &body.into()).await?;
-    Ok((
-        StatusCode::CREATED,
-        etag(lead.version),
-        axum::Json(LeadJson::from(lead)),
-    ))
+    let (lead, duplicates) = app
+        .services
+        .capture_lead_checked(&actor, &body.into())
+        .await?;
+    let version = lead.version;
+    let mut json = LeadJson::from(lead);
+    if !duplicates.is_empty() {
+        json.duplicates = Some(duplicates.into_iter().map(Into::into).collect());
+    }
+    Ok((StatusCode::CREATED, etag(version), axum::Json(json)))
 }
 
 /// Read a lead; the `ETag` carries its version.

@@ -59,6 +59,9 @@ pub struct LeadJson {
     pub converted_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// On capture only, when there are any: people this lead looks like (duplicate policy `warn`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicates: Option<Vec<crate::http::duplicates::DuplicateJson>>,
 }
 
 impl From<Lead> for LeadJson {
@@ -106,6 +109,7 @@ impl From<Lead> for LeadJson {
             converted_at: l.converted_at,
             created_at: l.created_at,
             updated_at: l.updated_at,
+            duplicates: None,
         }
     }
 }
