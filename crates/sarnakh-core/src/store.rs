@@ -127,6 +127,48 @@ pub struct LeadMerge {
     pub history: Vec<HistoryEntry>,
 }
 
+/// One import of one file: how far it got and what it counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRun {
+    /// Id.
+    pub id: uuid::Uuid,
+    /// Entity imported (`leads` ...).
+    pub entity: String,
+    /// SHA-256 of the file and the mapping: the same pair resumes the same run.
+    pub source_digest: String,
+    /// The file's name as given.
+    pub file_name: String,
+    /// Data rows whose outcome is committed; a resumed run skips them.
+    pub rows_done: u64,
+    /// The counts so far.
+    pub tally: crate::import::ImportTally,
+    /// When it finished (`None`: running or killed).
+    pub finished_at: Option<DateTime<Utc>>,
+    /// When it started.
+    pub started_at: DateTime<Utc>,
+}
+
+/// A batch of imported rows, committed in one transaction with the run's progress.
+#[derive(Debug, Clone, Default)]
+pub struct ImportBatch {
+    /// The run.
+    pub run: uuid::Uuid,
+    /// Data rows done after this batch.
+    pub rows_done: u64,
+    /// The run's counts after this batch.
+    pub tally: crate::import::ImportTally,
+    /// Set on the last batch.
+    pub finished_at: Option<DateTime<Utc>>,
+    /// New leads with their history rows.
+    pub new_leads: Vec<(Lead, HistoryEntry)>,
+    /// Changed leads, each with the version it must still have and its history row.
+    pub changed_leads: Vec<(Lead, i64, HistoryEntry)>,
+    /// External ids to record: entity, the other CRM's id, Sarnakh's id.
+    pub external_ids: Vec<(String, String, uuid::Uuid)>,
+    /// Rows refused in this batch.
+    pub rejects: Vec<crate::import::RejectedRow>,
+}
+
 /// Result alias for store calls.
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -411,6 +453,32 @@ pub trait Store: Send + Sync + 'static {
         at: DateTime<Utc>,
         by: Option<UserId>,
     ) -> StoreResult<()>;
+
+    /// The unfinished run of this source (to resume), or a new one.
+    async fn open_import_run(
+        &self,
+        entity: &str,
+        source_digest: &str,
+        file_name: &str,
+        at: DateTime<Utc>,
+        by: Option<UserId>,
+    ) -> StoreResult<ImportRun>;
+    /// Sarnakh ids of the records with these external ids, by external id.
+    async fn external_records(
+        &self,
+        entity: &str,
+        external_ids: &[String],
+    ) -> StoreResult<std::collections::HashMap<String, uuid::Uuid>>;
+    /// Live leads by lower-cased email (the newest when several share one).
+    async fn leads_by_emails(
+        &self,
+        emails: &[String],
+    ) -> StoreResult<std::collections::HashMap<String, LeadId>>;
+    /// Writes a batch of imported rows and the run's progress in one transaction.
+    async fn write_import_batch(&self, batch: &ImportBatch) -> StoreResult<()>;
+    /// A run's rejected rows, by row number.
+    async fn import_rejects(&self, run: uuid::Uuid)
+    -> StoreResult<Vec<crate::import::RejectedRow>>;
 
     /// A record's history, oldest first.
     async fn history_of(&self, subject: RecordRef) -> StoreResult<Vec<HistoryEntry>>;

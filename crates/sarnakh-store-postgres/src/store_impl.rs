@@ -389,6 +389,42 @@ impl Store for PostgresStore {
     ) -> StoreResult<()> {
         self.save_setting_row(key, value, at, by).await
     }
+    async fn open_import_run(
+        &self,
+        entity: &str,
+        source_digest: &str,
+        file_name: &str,
+        at: DateTime<Utc>,
+        by: Option<UserId>,
+    ) -> StoreResult<sarnakh_core::store::ImportRun> {
+        self.open_import_run_row(entity, source_digest, file_name, at, by)
+            .await
+    }
+    async fn external_records(
+        &self,
+        entity: &str,
+        external_ids: &[String],
+    ) -> StoreResult<std::collections::HashMap<String, uuid::Uuid>> {
+        self.external_record_rows(entity, external_ids).await
+    }
+    async fn leads_by_emails(
+        &self,
+        emails: &[String],
+    ) -> StoreResult<std::collections::HashMap<String, LeadId>> {
+        self.leads_by_email_rows(emails).await
+    }
+    async fn write_import_batch(
+        &self,
+        batch: &sarnakh_core::store::ImportBatch,
+    ) -> StoreResult<()> {
+        self.write_import_batch_tx(batch).await
+    }
+    async fn import_rejects(
+        &self,
+        run: uuid::Uuid,
+    ) -> StoreResult<Vec<sarnakh_core::import::RejectedRow>> {
+        self.import_reject_rows(run).await
+    }
     async fn history_of(&self, subject: RecordRef) -> StoreResult<Vec<HistoryEntry>> {
         self.history_rows_of(subject).await
     }

@@ -1229,5 +1229,165 @@ macro_rules! shared_queries {
         }
 
         }
+
+        pub(crate) mod imports {
+        //! Import runs, external ids, and batches of imported rows.
+
+        use super::backend;
+        use super::$store;
+        use chrono::{DateTime, Utc};
+        use sarnakh_core::domain::{LeadId, UserId};
+        use sarnakh_core::import::{ImportTally, RejectedRow};
+        use sarnakh_core::store::{ImportBatch, ImportRun, StoreError};
+        use sqlx::{QueryBuilder, Row};
+        use std::collections::HashMap;
+        use uuid::Uuid;
+
+        const RUN_COLUMNS: &str = "id, entity, source_digest, file_name, finished_at, rows_done, rows_read, created, updated, unchanged, rejected, started_at";
+        /// Keys per `in (...)` list.
+        const CHUNK: usize = 500;
+
+        fn count(n: u64) -> i64 {
+            i64::try_from(n).unwrap_or(i64::MAX)
+        }
+
+        fn run_from(row: &<sqlx::$db as sqlx::Database>::Row) -> Result<ImportRun, StoreError> {
+            let n = |c: &str| -> Result<u64, StoreError> {
+                let v: i64 = row.try_get(c).map_err(backend)?;
+                Ok(u64::try_from(v).unwrap_or(0))
+            };
+            Ok(ImportRun {
+                id: row.try_get("id").map_err(backend)?,
+                entity: row.try_get("entity").map_err(backend)?,
+                source_digest: row.try_get("source_digest").map_err(backend)?,
+                file_name: row.try_get("file_name").map_err(backend)?,
+                rows_done: n("rows_done")?,
+                tally: ImportTally {
+                    read: n("rows_read")?,
+                    created: n("created")?,
+                    updated: n("updated")?,
+                    unchanged: n("unchanged")?,
+                    rejected: n("rejected")?,
+                },
+                finished_at: row.try_get("finished_at").map_err(backend)?,
+                started_at: row.try_get("started_at").map_err(backend)?,
+            })
+        }
+
+        impl $store {
+            pub(crate) async fn open_import_run_row(
+                &self,
+                entity: &str,
+                digest: &str,
+                file_name: &str,
+                at: DateTime<Utc>,
+                by: Option<UserId>,
+            ) -> Result<ImportRun, StoreError> {
+                let sql = format!("select {RUN_COLUMNS} from import_runs where source_digest = $1 and entity = $2 and finished_at is null order by started_at desc limit 1");
+                if let Some(row) = sqlx::query(&sql).bind(digest).bind(entity).fetch_optional(&self.$write).await.map_err(backend)? {
+                    return run_from(&row);
+                }
+                let id = Uuid::now_v7();
+                sqlx::query("insert into import_runs (id, entity, source_digest, file_name, finished_at, rows_done, rows_read, created, updated, unchanged, rejected, started_at, started_by) values ($1, $2, $3, $4, null, 0, 0, 0, 0, 0, 0, $5, $6)")
+                    .bind(id).bind(entity).bind(digest).bind(file_name).bind(at).bind(by.map(|u| u.as_uuid()))
+                    .execute(&self.$write).await.map_err(backend)?;
+                Ok(ImportRun {
+                    id,
+                    entity: entity.to_owned(),
+                    source_digest: digest.to_owned(),
+                    file_name: file_name.to_owned(),
+                    rows_done: 0,
+                    tally: ImportTally::default(),
+                    finished_at: None,
+                    started_at: at,
+                })
+            }
+
+            pub(crate) async fn external_record_rows(&self, entity: &str, ids: &[String]) -> Result<HashMap<String, Uuid>, StoreError> {
+                let mut out = HashMap::with_capacity(ids.len());
+                for chunk in ids.chunks(CHUNK) {
+                    let mut q = QueryBuilder::<sqlx::$db>::new("select external_id, record_id from external_ids where entity = ");
+                    q.push_bind(entity.to_owned());
+                    q.push(" and external_id in (");
+                    let mut list = q.separated(", ");
+                    for id in chunk {
+                        list.push_bind(id.clone());
+                    }
+                    q.push(")");
+                    for row in q.build().fetch_all(&self.$write).await.map_err(backend)? {
+                        out.insert(row.try_get("external_id").map_err(backend)?, row.try_get("record_id").map_err(backend)?);
+                    }
+                }
+                Ok(out)
+            }
+
+            pub(crate) async fn leads_by_email_rows(&self, emails: &[String]) -> Result<HashMap<String, LeadId>, StoreError> {
+                let mut out = HashMap::with_capacity(emails.len());
+                for chunk in emails.chunks(CHUNK) {
+                    let mut q = QueryBuilder::<sqlx::$db>::new("select lower(email) as email, id from leads where not (status = 'disqualified' and disqualify_reason = 'duplicate') and lower(email) in (");
+                    let mut list = q.separated(", ");
+                    for e in chunk {
+                        list.push_bind(e.to_lowercase());
+                    }
+                    q.push(") order by created_at, id");
+                    for row in q.build().fetch_all(&self.$write).await.map_err(backend)? {
+                        let id: Uuid = row.try_get("id").map_err(backend)?;
+                        out.insert(row.try_get("email").map_err(backend)?, LeadId::from_uuid(id));
+                    }
+                }
+                Ok(out)
+            }
+
+            pub(crate) async fn write_import_batch_tx(&self, b: &ImportBatch) -> Result<(), StoreError> {
+                let mut tx = self.$write.begin().await.map_err(backend)?;
+                for (lead, history) in &b.new_leads {
+                    super::leads::write_lead(&mut tx, lead, None).await?;
+                    super::history::insert_history(&mut tx, history).await?;
+                }
+                for (lead, expected, history) in &b.changed_leads {
+                    super::leads::write_lead(&mut tx, lead, Some(*expected)).await?;
+                    super::history::insert_history(&mut tx, history).await?;
+                }
+                for (entity, external, record) in &b.external_ids {
+                    sqlx::query("insert into external_ids (entity, external_id, record_id) values ($1, $2, $3) on conflict (entity, external_id) do update set record_id = excluded.record_id")
+                        .bind(entity).bind(external).bind(*record)
+                        .execute(&mut *tx).await.map_err(backend)?;
+                }
+                for r in &b.rejects {
+                    sqlx::query("insert into import_rejects (run_id, row_number, line_number, reasons, cells) values ($1, $2, $3, $4, $5) on conflict (run_id, row_number) do nothing")
+                        .bind(b.run).bind(count(r.row)).bind(count(r.line))
+                        .bind(serde_json::to_string(&r.reasons).expect("text serialises"))
+                        .bind(serde_json::to_string(&r.cells).expect("text serialises"))
+                        .execute(&mut *tx).await.map_err(backend)?;
+                }
+                let t = &b.tally;
+                sqlx::query("update import_runs set rows_done = $2, rows_read = $3, created = $4, updated = $5, unchanged = $6, rejected = $7, finished_at = $8 where id = $1")
+                    .bind(b.run).bind(count(b.rows_done)).bind(count(t.read)).bind(count(t.created)).bind(count(t.updated))
+                    .bind(count(t.unchanged)).bind(count(t.rejected)).bind(b.finished_at)
+                    .execute(&mut *tx).await.map_err(backend)?;
+                tx.commit().await.map_err(backend)
+            }
+
+            pub(crate) async fn import_reject_rows(&self, run: Uuid) -> Result<Vec<RejectedRow>, StoreError> {
+                let rows = sqlx::query("select row_number, line_number, reasons, cells from import_rejects where run_id = $1 order by row_number")
+                    .bind(run).fetch_all(&self.$read).await.map_err(backend)?;
+                rows.iter()
+                    .map(|row| {
+                        let n: i64 = row.try_get("row_number").map_err(backend)?;
+                        let l: i64 = row.try_get("line_number").map_err(backend)?;
+                        let reasons: String = row.try_get("reasons").map_err(backend)?;
+                        let cells: String = row.try_get("cells").map_err(backend)?;
+                        Ok(RejectedRow {
+                            row: u64::try_from(n).unwrap_or(0),
+                            line: u64::try_from(l).unwrap_or(0),
+                            reasons: serde_json::from_str(&reasons).map_err(|_| $crate::rows::corrupt("import reasons", &reasons))?,
+                            cells: serde_json::from_str(&cells).map_err(|_| $crate::rows::corrupt("import cells", &cells))?,
+                        })
+                    })
+                    .collect()
+            }
+        }
+
+        }
     };
 }

@@ -149,6 +149,19 @@ impl Services {
         actor: &Actor,
         note: Option<String>,
     ) -> Result<(Lead, HistoryEntry)> {
+        let (_, rules) = self.scoring().await?;
+        Ok(self.build_lead(fields, team_id, actor, note, &rules))
+    }
+
+    /// [`Self::new_lead`] with the scoring rules at hand (imports score many leads).
+    pub(super) fn build_lead(
+        &self,
+        fields: LeadFields,
+        team_id: Option<TeamId>,
+        actor: &Actor,
+        note: Option<String>,
+        rules: &crate::domain::scoring::ScoringRules,
+    ) -> (Lead, HistoryEntry) {
         let now = self.now();
         let mut lead = Lead {
             id: LeadId::new(),
@@ -169,7 +182,8 @@ impl Services {
             updated_at: now,
             version: 1,
         };
-        self.apply_score(&mut lead).await?;
+        let s = rules.score_with(&lead, &[], now);
+        (lead.score, lead.score_lines, lead.grade) = (s.total, s.lines, s.grade);
         let history = HistoryEntry {
             to: Some(lead.state.to_string()),
             reason: Some(lead.fields.source.as_str().to_owned()),
@@ -178,7 +192,7 @@ impl Services {
             token_id: actor.token_id(),
             ..HistoryEntry::new(RecordRef::Lead(lead.id), "created", now)
         };
-        Ok((lead, history))
+        (lead, history)
     }
 
     /// Moves an anonymous visitor's waiting events to a just-stored lead and rescores it.

@@ -9,6 +9,7 @@ mod convert;
 mod duplicates;
 mod events;
 mod forms;
+mod import;
 mod leads;
 mod opportunities;
 mod playbook;
@@ -24,6 +25,7 @@ pub use events::{IngestReport, RejectedEvent};
 pub use forms::{
     HONEYPOT_FIELD, SHOWN_AT_FIELD, SubmissionInput, SubmissionOutcome, VISITOR_FIELD,
 };
+pub use import::{DEFAULT_BATCH, ImportOutcome, ImportSource};
 pub use leads::{LeadPatch, LifecycleInput};
 pub use opportunities::{CloseDraft, OpportunityDetail};
 pub use playbook::LeadReadiness;

@@ -1,6 +1,7 @@
 //! The `sarnakh` command line: serve the API, migrate, fill demo data, and work with
 //! leads from a terminal. Commands call the same services as the API.
 
+mod import;
 mod lead;
 mod playbook;
 mod score;
@@ -66,6 +67,8 @@ pub enum Command {
     /// Train the predictive win model, show it, or rescore every lead now.
     #[command(subcommand)]
     Score(score::ScoreCommand),
+    /// Import another CRM's CSV export (see docs/IMPORT.md).
+    Import(import::ImportArgs),
 }
 
 /// Runs the parsed command.
@@ -85,6 +88,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Playbook(cmd) => playbook::run(store, cmd).await,
         Command::Scoring(cmd) => playbook::run_scoring(store, cmd).await,
         Command::Score(cmd) => score::run(store, cmd).await,
+        Command::Import(args) => import::run(store, args).await,
     }
 }
 
