@@ -9,6 +9,7 @@ pub mod clock;
 pub mod credentials;
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod import;
 pub mod policy;
 pub mod service;

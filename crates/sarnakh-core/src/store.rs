@@ -480,6 +480,20 @@ pub trait Store: Send + Sync + 'static {
     async fn import_rejects(&self, run: uuid::Uuid)
     -> StoreResult<Vec<crate::import::RejectedRow>>;
 
+    /// Takes the next round-robin turn of an assignment rule (0, 1, 2 ...), atomically.
+    async fn next_turn(&self, rule: &str) -> StoreResult<u64>;
+    /// Open leads (not converted, not closed) owned by each of `users`; users with none are
+    /// left out.
+    async fn open_lead_counts(
+        &self,
+        users: &[UserId],
+    ) -> StoreResult<std::collections::HashMap<UserId, u64>>;
+    /// When each lead was first contacted: its earliest call, email, meeting or demo.
+    async fn first_contacts(
+        &self,
+        leads: &[LeadId],
+    ) -> StoreResult<std::collections::HashMap<LeadId, DateTime<Utc>>>;
+
     /// A record's history, oldest first.
     async fn history_of(&self, subject: RecordRef) -> StoreResult<Vec<HistoryEntry>>;
 }

@@ -304,6 +304,8 @@ fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
         ),
         (_, "merge") => Some(json!({ "other_id": r.spare_lead })),
         (_, "dismiss") => Some(json!({ "first_id": r.lead, "second_id": r.spare_lead })),
+        ("PUT", "assignment") => Some(json!({ "rules": [] })),
+        ("PUT", "sla") => Some(json!({ "first_contact_minutes": 20 })),
         ("PUT", "duplicates") => Some(json!({ "action": "warn", "name_similarity": 0.9 })),
         ("PUT", "playbook") => Some(
             json!({ "qualify": [{ "code": "need_recorded", "message": "record the need", "kind": "recorded", "field": "need" }], "convert": [] }),

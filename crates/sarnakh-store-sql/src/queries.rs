@@ -1389,5 +1389,65 @@ macro_rules! shared_queries {
         }
 
         }
+
+        pub(crate) mod assign {
+        //! Round-robin turns, open-lead counts per rep, and first contacts.
+
+        use super::backend;
+        use super::$store;
+        use chrono::{DateTime, Utc};
+        use sarnakh_core::domain::{LeadId, UserId};
+        use sarnakh_core::store::StoreError;
+        use sqlx::{QueryBuilder, Row};
+        use std::collections::HashMap;
+        use uuid::Uuid;
+
+        /// Keys per `in (...)` list.
+        const CHUNK: usize = 500;
+
+        impl $store {
+            pub(crate) async fn next_turn_row(&self, rule: &str) -> Result<u64, StoreError> {
+                let turns: i64 = sqlx::query_scalar("insert into assignment_turns (rule, turns) values ($1, 1) on conflict (rule) do update set turns = assignment_turns.turns + 1 returning turns")
+                    .bind(rule).fetch_one(&self.$write).await.map_err(backend)?;
+                Ok(u64::try_from(turns - 1).unwrap_or(0))
+            }
+
+            pub(crate) async fn open_lead_count_rows(&self, users: &[UserId]) -> Result<HashMap<UserId, u64>, StoreError> {
+                let mut out = HashMap::new();
+                for chunk in users.chunks(CHUNK) {
+                    let mut q = QueryBuilder::<sqlx::$db>::new("select owner_id, count(*) as n from leads where status = 'open' and owner_id in (");
+                    let mut list = q.separated(", ");
+                    for u in chunk {
+                        list.push_bind(u.as_uuid());
+                    }
+                    q.push(") group by owner_id");
+                    for row in q.build().fetch_all(&self.$read).await.map_err(backend)? {
+                        let owner: Uuid = row.try_get("owner_id").map_err(backend)?;
+                        let n: i64 = row.try_get("n").map_err(backend)?;
+                        out.insert(UserId::from_uuid(owner), u64::try_from(n).unwrap_or(0));
+                    }
+                }
+                Ok(out)
+            }
+
+            pub(crate) async fn first_contact_rows(&self, leads: &[LeadId]) -> Result<HashMap<LeadId, DateTime<Utc>>, StoreError> {
+                let mut out = HashMap::new();
+                for chunk in leads.chunks(CHUNK) {
+                    let mut q = QueryBuilder::<sqlx::$db>::new("select subject_id, min(occurred_at) as first_at from activities where subject_type = 'lead' and kind in ('call', 'email', 'meeting', 'demo') and subject_id in (");
+                    let mut list = q.separated(", ");
+                    for id in chunk {
+                        list.push_bind(id.as_uuid());
+                    }
+                    q.push(") group by subject_id");
+                    for row in q.build().fetch_all(&self.$read).await.map_err(backend)? {
+                        let id: Uuid = row.try_get("subject_id").map_err(backend)?;
+                        out.insert(LeadId::from_uuid(id), row.try_get("first_at").map_err(backend)?);
+                    }
+                }
+                Ok(out)
+            }
+        }
+
+        }
     };
 }

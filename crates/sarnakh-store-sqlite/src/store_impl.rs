@@ -425,6 +425,21 @@ impl Store for SqliteStore {
     ) -> StoreResult<Vec<sarnakh_core::import::RejectedRow>> {
         self.import_reject_rows(run).await
     }
+    async fn next_turn(&self, rule: &str) -> StoreResult<u64> {
+        self.next_turn_row(rule).await
+    }
+    async fn open_lead_counts(
+        &self,
+        users: &[UserId],
+    ) -> StoreResult<std::collections::HashMap<UserId, u64>> {
+        self.open_lead_count_rows(users).await
+    }
+    async fn first_contacts(
+        &self,
+        leads: &[LeadId],
+    ) -> StoreResult<std::collections::HashMap<LeadId, DateTime<Utc>>> {
+        self.first_contact_rows(leads).await
+    }
     async fn history_of(&self, subject: RecordRef) -> StoreResult<Vec<HistoryEntry>> {
         self.history_rows_of(subject).await
     }

@@ -21,6 +21,7 @@ pub use crate::conformance_lists::*;
 pub use crate::conformance_playbook::*;
 pub use crate::conformance_policy::*;
 pub use crate::conformance_prediction::*;
+pub use crate::conformance_routing::*;
 pub use crate::conformance_sessions::*;
 
 /// Counts rows a conversion would write, to prove a refused one wrote nothing.

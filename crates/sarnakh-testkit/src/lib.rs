@@ -14,6 +14,7 @@ mod conformance_lists;
 mod conformance_playbook;
 mod conformance_policy;
 mod conformance_prediction;
+mod conformance_routing;
 mod conformance_sessions;
 pub mod postgres;
 
@@ -120,7 +121,9 @@ macro_rules! conformance_tests {
             visitor_events_join_the_lead_the_visitor_becomes,
             win_model_learns_from_each_stores_closed_history,
             web_forms_make_leads_and_keep_spam_and_overflow_apart,
-            duplicates_are_found_blocked_listed_and_merged
+            duplicates_are_found_blocked_listed_and_merged,
+            assignment_rules_route_new_leads,
+            the_inbox_orders_new_leads_by_the_speed_to_lead_clock
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {

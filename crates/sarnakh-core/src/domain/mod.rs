@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod activity;
+pub mod assignment;
 pub mod contact;
 pub mod duplicate;
 pub mod email;
@@ -21,6 +22,7 @@ pub mod phone;
 pub mod playbook;
 pub mod predict;
 pub mod scoring;
+pub mod sla;
 pub mod stage;
 pub mod task;
 #[cfg(test)]

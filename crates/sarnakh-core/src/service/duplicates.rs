@@ -53,14 +53,7 @@ pub struct MergeInput {
 impl Services {
     /// The duplicate policy in force (default: warn, name similarity 0.92).
     pub async fn duplicate_settings(&self) -> Result<DuplicateSettings> {
-        match self.store.setting(SETTINGS_KEY).await? {
-            None => Ok(DuplicateSettings::default()),
-            Some(raw) => serde_json::from_str(&raw).map_err(|e| {
-                Error::Store(StoreError::Backend(format!(
-                    "stored duplicate settings are not valid: {e}"
-                )))
-            }),
-        }
+        self.setting_or_default(SETTINGS_KEY).await
     }
 
     /// Changes the duplicate policy (sales managers and admins).
@@ -76,10 +69,7 @@ impl Services {
             )
         })?;
         settings.check().map_err(|e| Error::Validation(vec![e]))?;
-        let json = serde_json::to_string(&settings).expect("settings serialise");
-        self.store
-            .save_setting(SETTINGS_KEY, &json, self.now(), actor.user_id)
-            .await?;
+        self.save_setting(actor, SETTINGS_KEY, &settings).await?;
         Ok(settings)
     }
 

@@ -188,10 +188,11 @@ impl Services {
             self.store.insert_submission(&submission, None).await?;
             return Ok(outcome(&form, &submission));
         }
+        let (fields, team) = self.routed(fields, form.settings.team_id).await?;
         let (lead, history) = self
             .new_lead(
                 fields,
-                form.settings.team_id,
+                team,
                 &Actor::SYSTEM,
                 Some(format!("web form: {}", form.settings.name)),
             )
@@ -233,11 +234,13 @@ impl Services {
             "form",
             submission.form_id,
         )?;
-        let fields = lead_fields(&form, &submission)?;
+        let (fields, team) = self
+            .routed(lead_fields(&form, &submission)?, form.settings.team_id)
+            .await?;
         let (lead, history) = self
             .new_lead(
                 fields,
-                form.settings.team_id,
+                team,
                 actor,
                 Some(format!("web form: {} (reviewed)", form.settings.name)),
             )

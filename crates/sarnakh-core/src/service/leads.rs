@@ -134,7 +134,8 @@ impl Services {
         if action == DuplicateAction::Block && !matches.is_empty() {
             return Err(Error::Duplicate(matches));
         }
-        let (lead, history) = self.new_lead(fields, actor.team(), actor, None).await?;
+        let (fields, team) = self.routed(fields, actor.team()).await?;
+        let (lead, history) = self.new_lead(fields, team, actor, None).await?;
         self.store.insert_lead(&lead, &history).await?;
         let lead = self.join_visitor(lead, draft.visitor()).await?;
         Ok((lead, matches))

@@ -14,6 +14,7 @@ mod leads;
 mod opportunities;
 mod playbook;
 mod prediction;
+mod routing;
 mod scoring;
 mod sessions;
 mod timeline;
@@ -30,6 +31,7 @@ pub use leads::{LeadPatch, LifecycleInput};
 pub use opportunities::{CloseDraft, OpportunityDetail};
 pub use playbook::LeadReadiness;
 pub use prediction::{HISTORY_LIMIT, Method, WinPrediction};
+pub use routing::{Inbox, InboxLead};
 pub use sessions::SignedIn;
 pub use timeline::{TimelineEntry, TimelineItem};
 

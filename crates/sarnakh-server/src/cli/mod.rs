@@ -1,6 +1,7 @@
 //! The `sarnakh` command line: serve the API, migrate, fill demo data, and work with
 //! leads from a terminal. Commands call the same services as the API.
 
+mod export;
 mod import;
 mod lead;
 mod playbook;
@@ -52,6 +53,9 @@ pub enum Command {
     /// Capture, list and show leads.
     #[command(subcommand)]
     Lead(Box<lead::LeadCommand>),
+    /// Export a filtered list of leads, opportunities, accounts or contacts as CSV.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// Add and list users.
     #[command(subcommand)]
     User(Box<user::UserCommand>),
@@ -83,6 +87,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo(args) => serve::demo(store, &args).await,
         Command::Lead(cmd) => lead::run(store, *cmd).await,
+        Command::Export(cmd) => export::run(store, cmd).await,
         Command::User(cmd) => user::run_user(store, *cmd).await,
         Command::Token(cmd) => user::run_token(store, cmd).await,
         Command::Playbook(cmd) => playbook::run(store, cmd).await,

@@ -8,6 +8,7 @@ mod docs;
 pub mod duplicates;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod extract;
 pub mod forms;
 mod health;
@@ -18,6 +19,7 @@ pub mod opportunities;
 pub mod playbook;
 pub mod prediction;
 pub mod public_form;
+pub mod routing;
 mod snippet;
 pub mod timeline;
 pub mod users;
@@ -72,6 +74,8 @@ pub fn app_with(services: Services, rate_limits: limits::RateLimits) -> Router {
         .merge(events::router())
         .merge(forms::router())
         .merge(duplicates::router())
+        .merge(routing::router())
+        .merge(export::router())
         .split_for_parts();
     let openapi = docs::finish(openapi);
     let request_id = HeaderName::from_static("x-request-id");
