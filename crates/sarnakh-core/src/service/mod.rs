@@ -42,14 +42,49 @@ use crate::error::{Error, Result};
 use crate::store::{Store, StoreError};
 use std::sync::Arc;
 
-/// The use cases over one store and one clock. Cheap to clone.
+/// The use cases over one store and one clock. Cheap to clone (clones share the settings
+/// cache).
 #[derive(Clone)]
 pub struct Services {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
+    settings: Arc<std::sync::Mutex<SettingsCache>>,
 }
 
+/// Instance-wide settings read on every capture (duplicate policy, assignment rules ...),
+/// kept for [`SETTINGS_TTL`]: a change made through this process shows at once, one made by
+/// another server instance within the TTL.
+type SettingsCache = std::collections::HashMap<String, (std::time::Instant, Option<String>)>;
+
+/// How long a cached setting is trusted.
+const SETTINGS_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl Services {
+    /// A setting's stored JSON, from the cache while it is fresh.
+    async fn cached_setting(&self, key: &str) -> Result<Option<String>> {
+        if let Some((at, value)) = self.settings_lock().get(key)
+            && at.elapsed() < SETTINGS_TTL
+        {
+            return Ok(value.clone());
+        }
+        let value = self.store.setting(key).await?;
+        self.settings_lock()
+            .insert(key.to_owned(), (std::time::Instant::now(), value.clone()));
+        Ok(value)
+    }
+
+    /// Remembers a setting just written by this process.
+    fn remember_setting(&self, key: &str, value: String) {
+        self.settings_lock()
+            .insert(key.to_owned(), (std::time::Instant::now(), Some(value)));
+    }
+
+    fn settings_lock(&self) -> std::sync::MutexGuard<'_, SettingsCache> {
+        self.settings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// Use cases on `store` with the wall clock.
     pub fn new(store: Arc<dyn Store>) -> Self {
         Self::with_clock(store, Arc::new(SystemClock))
@@ -57,7 +92,11 @@ impl Services {
 
     /// Use cases on `store` with a given clock (tests, demo data).
     pub fn with_clock(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock }
+        Self {
+            store,
+            clock,
+            settings: Arc::default(),
+        }
     }
 
     /// The store, for readiness checks.

@@ -232,7 +232,7 @@ impl Services {
         &self,
         key: &str,
     ) -> Result<T> {
-        match self.store.setting(key).await? {
+        match self.cached_setting(key).await? {
             None => Ok(T::default()),
             Some(raw) => serde_json::from_str(&raw).map_err(|e| {
                 Error::Store(StoreError::Backend(format!(
@@ -249,9 +249,10 @@ impl Services {
         value: &T,
     ) -> Result<()> {
         let json = serde_json::to_string(value).expect("settings serialise");
-        Ok(self
-            .store
+        self.store
             .save_setting(key, &json, self.now(), actor.user_id)
-            .await?)
+            .await?;
+        self.remember_setting(key, json);
+        Ok(())
     }
 }
