@@ -2,6 +2,7 @@
 //! `Authorization: Bearer <token>` header the API requires.
 
 use anyhow::{Context, Result, bail};
+use axum::body::Bytes;
 use reqwest::{Method, RequestBuilder};
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -18,6 +19,16 @@ impl Api {
     /// A client for the server at `addr` (must be a loopback address) that authenticates
     /// with the API token `token`.
     pub fn new(addr: SocketAddr, connections: usize, token: &str) -> Result<Self> {
+        Self::with_timeout(addr, connections, token, Duration::from_secs(30))
+    }
+
+    /// As [`Api::new`], with a per-request `timeout` (large event batches may queue longer).
+    pub fn with_timeout(
+        addr: SocketAddr,
+        connections: usize,
+        token: &str,
+        timeout: Duration,
+    ) -> Result<Self> {
         if !addr.ip().is_loopback() {
             bail!("the bench only sends traffic to loopback addresses, not {addr}");
         }
@@ -25,7 +36,7 @@ impl Api {
             .no_proxy()
             .tcp_nodelay(true)
             .pool_max_idle_per_host(connections.max(1))
-            .timeout(Duration::from_secs(30))
+            .timeout(timeout)
             .build()
             .context("building the HTTP client")?;
         Ok(Self {
@@ -49,6 +60,18 @@ impl Api {
         body: &serde_json::Value,
     ) -> Result<serde_json::Value> {
         let response = self.request(Method::POST, path).json(body).send().await?;
+        read(response, path).await
+    }
+
+    /// `POST path` with a body already serialised to JSON (the client's own serialisation
+    /// stays out of the measurement); the answer's JSON when the status is 2xx.
+    pub async fn post_json_bytes(&self, path: &str, body: Bytes) -> Result<serde_json::Value> {
+        let response = self
+            .request(Method::POST, path)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+            .await?;
         read(response, path).await
     }
 

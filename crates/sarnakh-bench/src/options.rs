@@ -19,6 +19,8 @@ pub enum Backend {
 pub enum ScenarioName {
     /// 1. Concurrent `POST /api/v1/leads`.
     Capture,
+    /// 2. Batches of engagement events, `POST /api/v1/events`.
+    Events,
     /// 4. Filtered, sorted first pages and deep cursor pages.
     Lists,
     /// 6. Qualify, convert, stage moves and close.
@@ -51,12 +53,18 @@ pub struct Options {
     #[arg(long, value_enum, value_delimiter = ',', default_value = "all")]
     pub scenario: Vec<ScenarioName>,
     /// Requests per measured loop (capture: per concurrency level; lists: a quarter of it
-    /// per list; lifecycle: journeys of six requests making up about this many requests).
+    /// per list; lifecycle: journeys of six requests making up about this many requests;
+    /// events: 100 times this many events, in at least one batch per client).
     #[arg(long, default_value_t = 2000)]
     pub requests: usize,
-    /// Concurrency levels of capture and lifecycle.
+    /// Concurrency levels of capture, events and lifecycle (events: at most 80,000 events in
+    /// flight, so batches of 10,000 run at 8 clients at most).
     #[arg(long, value_delimiter = ',', default_value = "1,8,32")]
     pub concurrency: Vec<usize>,
+    /// Events per batch of the events scenario (at most 10,000, the API's limit); a comma
+    /// list measures each size.
+    #[arg(long, value_delimiter = ',', value_parser = parse_event_batch, default_value = "100,10000")]
+    pub event_batch: Vec<usize>,
     /// Concurrent clients of the list scenario.
     #[arg(long, default_value_t = 4)]
     pub list_concurrency: usize,
@@ -91,6 +99,7 @@ impl Options {
     pub fn scenarios(&self) -> Vec<ScenarioName> {
         let all = [
             ScenarioName::Capture,
+            ScenarioName::Events,
             ScenarioName::Lists,
             ScenarioName::Lifecycle,
         ];
@@ -122,6 +131,17 @@ pub fn parse_scale(raw: &str) -> Result<u64, String> {
     }
 }
 
+/// A batch size of the events scenario: 1 to 10,000 events (`MAX_BATCH`).
+pub fn parse_event_batch(raw: &str) -> Result<usize, String> {
+    let max = sarnakh_core::domain::event::MAX_BATCH;
+    match raw.trim().replace('_', "").parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{raw:?} is not a batch size: use 1 to {max} events"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,9 +161,20 @@ mod tests {
             o.scenarios(),
             [
                 ScenarioName::Capture,
+                ScenarioName::Events,
                 ScenarioName::Lists,
                 ScenarioName::Lifecycle
             ]
         );
+    }
+
+    #[test]
+    fn event_batches_default_to_100_and_10000_and_refuse_more_than_the_api_takes() {
+        let o = Options::parse_from(["sarnakh-bench"]);
+        assert_eq!(o.event_batch, [100, 10_000]);
+        assert_eq!(parse_event_batch("1_000"), Ok(1_000));
+        assert!(parse_event_batch("10001").is_err());
+        assert!(parse_event_batch("0").is_err());
+        assert!(Options::try_parse_from(["sarnakh-bench", "--event-batch", "100,20000"]).is_err());
     }
 }

@@ -26,6 +26,8 @@ async fn a_tiny_run_is_well_formed_and_the_data_has_the_intended_shape() {
         "1,4",
         "--rate",
         "500",
+        "--event-batch",
+        "400",
         "--budget-secs",
         "20",
         "--no-server-probe",
@@ -58,8 +60,9 @@ async fn a_tiny_run_is_well_formed_and_the_data_has_the_intended_shape() {
         "activities {}",
         c.activities
     );
+    assert!(near(c.events, c.leads, 10.4, 2.0), "events {}", c.events);
 
-    for scenario in ["capture", "lists", "lifecycle"] {
+    for scenario in ["capture", "events", "lists", "lifecycle"] {
         let cases: Vec<_> = run
             .cases
             .iter()

@@ -1,8 +1,10 @@
 //! What Sarnakh's SQL storage adapters share, written once for any sqlx database: the row
 //! types (with their conversion into domain types) and the seek-pagination and visibility
-//! clauses of list queries. Each adapter keeps its own connection handling, transactions,
+//! clauses of list queries, the queries that are the same in both (`shared_queries!`) and the
+//! `Store` implementation itself (`store_impl!`). Each adapter keeps its own connection handling, transactions,
 //! migrations and the few rows whose column types differ.
 
 pub mod list;
 mod queries;
 pub mod rows;
+mod store_impl;

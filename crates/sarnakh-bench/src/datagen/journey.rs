@@ -1,5 +1,6 @@
 //! Deals and activities of the simulated company, and the per-chunk tables they fill.
 
+use super::engagement::EVENT_COLUMNS;
 use super::model::{DAY_US, LOSS_REASONS, OPEN_STAGES, World, at, v7};
 use super::records::{HistoryRow, OpportunityRow};
 use super::records::{hrow, moved};
@@ -138,6 +139,7 @@ pub(super) struct Tables {
     pub(super) opportunities: Batch,
     pub(super) activities: Batch,
     pub(super) history: Batch,
+    pub(super) events: Batch,
     pub(super) links: Vec<(Uuid, Uuid)>,
     /// The next history sequence number, when the bench numbers history itself (SQLite).
     pub(super) next_seq: Option<i64>,
@@ -157,6 +159,7 @@ impl Tables {
             opportunities: Batch::new("opportunities", OPPORTUNITY_COLUMNS),
             activities: Batch::new("activities", ACTIVITY_COLUMNS),
             history: Batch::new("history", history),
+            events: Batch::new("events", EVENT_COLUMNS),
             links: Vec::new(),
             next_seq,
         }

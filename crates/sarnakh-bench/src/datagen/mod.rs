@@ -2,6 +2,7 @@
 //! (multi-row inserts, one transaction per chunk of leads), on SQLite or PostgreSQL. The
 //! schema comes from the real store's migrations; the rows match them column for column.
 
+pub mod engagement;
 mod journey;
 pub mod model;
 pub mod records;
@@ -38,8 +39,9 @@ pub struct GenReport {
     pub admin: Uuid,
 }
 
-/// Writes `leads` leads with their history, accounts, contacts, deals and activities,
-/// deterministically from `seed`, into the (migrated, empty) database behind `db`.
+/// Writes `leads` leads with their history, accounts, contacts, deals, activities and
+/// engagement events, deterministically from `seed`, into the (migrated, empty) database
+/// behind `db`.
 pub async fn generate(db: &RawDb, leads: u64, seed: u64) -> Result<GenReport> {
     let started = Instant::now();
     let now = Utc::now().trunc_subsecs(0);

@@ -3,7 +3,8 @@
 //! Shape (of all leads): 10 % converted, 20 % prospects (qualified, not converted), 70 %
 //! still leads; of the unconverted some are disqualified or nurtured. Converted leads open
 //! one deal (15 %: two), reusing the account when the company is already a customer.
-//! Older deals are mostly closed, about 30 % of closes won. About five activities per lead.
+//! Older deals are mostly closed, about 30 % of closes won. About five activities and ten
+//! engagement events per lead.
 
 use super::journey::Tables;
 use super::records::{HistoryRow, account_values, contact_values, hrow, moved};
@@ -60,6 +61,8 @@ pub struct Counts {
     pub activities: u64,
     /// History rows.
     pub history: u64,
+    /// Engagement events.
+    pub events: u64,
 }
 
 /// One transaction's worth of rows, table by table in foreign-key order.
@@ -75,6 +78,7 @@ pub struct Chunk {
 #[derive(Debug)]
 pub struct World {
     pub(super) rng: Rng,
+    pub(super) event_rng: Rng,
     pub(super) now_us: i64,
     start_us: i64,
     total: u64,
@@ -112,6 +116,7 @@ impl World {
         let now_us = now.timestamp_micros();
         Self {
             rng: Rng::with_seed(seed),
+            event_rng: Rng::with_seed(seed ^ 0x0e7e_47e7),
             now_us,
             start_us: now_us - 730 * DAY_US,
             total: total.max(1),
@@ -145,6 +150,7 @@ impl World {
                 b.opportunities,
                 b.activities,
                 b.history,
+                b.events,
             ],
             contact_links: b.links,
         }
@@ -247,6 +253,7 @@ impl World {
         lead.updated_at = at(t);
         self.activities(&lead, b);
         b.leads.push(lead.values(true));
+        self.events(i, &lead, b);
         self.counts.leads += 1;
     }
 

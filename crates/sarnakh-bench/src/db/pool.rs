@@ -87,6 +87,37 @@ impl RawDb {
         Ok(changed)
     }
 
+    /// Runs `sql` once per row of `rows`, all in one transaction: one prepared statement
+    /// (sqlx caches it per connection), re-bound for every row. Returns the rows changed.
+    pub async fn run_many(&self, sql: &str, rows: &[Vec<Value>]) -> Result<u64> {
+        let mut changed = 0;
+        match self {
+            Self::Sqlite(pool) => {
+                let mut tx = pool.begin().await?;
+                for row in rows {
+                    changed += bind_sqlite(sqlx::query(sql), row)
+                        .execute(&mut *tx)
+                        .await
+                        .with_context(|| head(sql))?
+                        .rows_affected();
+                }
+                tx.commit().await?;
+            }
+            Self::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                for row in rows {
+                    changed += bind_pg(sqlx::query(sql), row)
+                        .execute(&mut *tx)
+                        .await
+                        .with_context(|| head(sql))?
+                        .rows_affected();
+                }
+                tx.commit().await?;
+            }
+        }
+        Ok(changed)
+    }
+
     /// Runs one statement on its own (autocommit); returns the rows it changed.
     pub async fn execute(&self, s: &Stmt) -> Result<u64> {
         match self {

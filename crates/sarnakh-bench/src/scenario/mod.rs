@@ -1,12 +1,14 @@
 //! The scenarios. Each measures the application over real HTTP and, beside it, the
 //! limit: the same database work done by a minimal raw loop without the application.
 //!
-//! Numbering follows the performance issue. Implemented: 1 capture, 4 lists, 6 lifecycle.
-//! Extension points, left out until the features exist (nothing is faked): 2 events
-//! (engagement events), 3 import, 5 reports, 7 mixed. To add one: a module here with a
+//! Numbering follows the performance issue. Implemented: 1 capture, 2 events, 4 lists,
+//! 6 lifecycle. Extension points, left out until the features exist (nothing is faked):
+//! 3 import, 5 reports, 7 mixed. To add one: a module here with a
 //! `run(&Ctx) -> Result<Vec<CaseResult>>`, a variant of [`ScenarioName`] and an arm below.
 
 pub mod capture;
+pub mod events;
+mod events_batch;
 pub mod lifecycle;
 mod lifecycle_raw;
 pub mod lists;
@@ -86,6 +88,10 @@ pub struct CaseResult {
     /// Rows on the first answer, where it is a list page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<usize>,
+    /// Event counts and rates, for the events scenario (whose `sarnakh` and `limit` count
+    /// batches).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<events::EventFigures>,
     /// The application over HTTP.
     pub sarnakh: Stats,
     /// The raw limit.
@@ -119,6 +125,7 @@ impl CaseResult {
             case,
             concurrency,
             rows: None,
+            events: None,
             sarnakh,
             limit,
             ratio,
@@ -131,6 +138,7 @@ impl CaseResult {
 pub async fn run(ctx: &Ctx<'_>, name: ScenarioName) -> Result<Vec<CaseResult>> {
     match name {
         ScenarioName::Capture => capture::run(ctx).await,
+        ScenarioName::Events => events::run(ctx).await,
         ScenarioName::Lists => lists::run(ctx).await,
         ScenarioName::Lifecycle => lifecycle::run(ctx).await,
         ScenarioName::All => Ok(Vec::new()),

@@ -5,7 +5,10 @@ use crate::datagen::GenReport;
 use crate::process::ServerProbe;
 use crate::scenario::{CaseResult, RatioBasis};
 use serde::Serialize;
-use std::fmt::Write;
+
+mod table;
+
+pub use table::table;
 
 /// Everything one invocation measured.
 #[derive(Debug, Clone, Serialize)]
@@ -107,6 +110,21 @@ pub fn targets(cases: &[CaseResult], server: Option<&ServerProbe>, scale: u64) -
             paced.sarnakh.p99_ms <= 20.0,
         ));
     }
+    if let Some(best) = cases
+        .iter()
+        .filter_map(|c| c.events.as_ref().filter(|e| !e.resend).map(|e| (c, e)))
+        .max_by(|a, b| a.1.events_per_second.total_cmp(&b.1.events_per_second))
+    {
+        out.push(check(
+            "events through POST /api/v1/events (best fresh loop)",
+            ">= 100000 events/s",
+            format!(
+                "{:.0} events/s ({}; limit {:.0}/s)",
+                best.1.events_per_second, best.0.case, best.1.limit_events_per_second
+            ),
+            best.1.events_per_second >= 100_000.0,
+        ));
+    }
     let pages: Vec<&CaseResult> = cases
         .iter()
         .filter(|c| c.scenario == "lists" && !c.case.contains("q="))
@@ -158,125 +176,4 @@ pub fn targets(cases: &[CaseResult], server: Option<&ServerProbe>, scale: u64) -
         ));
     }
     out
-}
-
-/// The report as a human-readable table.
-pub fn table(r: &Report) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "sarnakh-bench {} on {:?}, {} cores, {}",
-        r.version, r.database, r.cores, r.date
-    );
-    for run in &r.runs {
-        let g = &run.generate;
-        let c = &g.counts;
-        let _ = writeln!(s, "\n== {} leads ==", run.scale);
-        let _ = writeln!(
-            s,
-            "generated in {:.1} s ({:.0} leads/s): {} prospects, {} converted, {} disqualified, {} nurtured, {} accounts, {} opportunities ({} won, {} lost), {} activities, {} history rows{}",
-            g.seconds,
-            g.leads_per_second,
-            c.prospects,
-            c.converted,
-            c.disqualified,
-            c.nurtured,
-            c.accounts,
-            c.opportunities,
-            c.won,
-            c.lost,
-            c.activities,
-            c.history,
-            run.database_bytes.map_or(String::new(), |b| format!(
-                "; {:.1} MiB on disk",
-                b as f64 / 1_048_576.0
-            )),
-        );
-        let _ = writeln!(
-            s,
-            "\n{:<10} {:<40} {:>7} {:>9} {:>8} {:>8} {:>9} {:>8} {:>8} {:>7}",
-            "scenario",
-            "case",
-            "ok/err",
-            "ops/s",
-            "p50 ms",
-            "p99 ms",
-            "limit/s",
-            "lim p50",
-            "lim p99",
-            "ratio"
-        );
-        for case in &run.cases {
-            let (a, l) = (&case.sarnakh, case.limit.as_ref());
-            let lim = |f: fn(&crate::measure::Stats) -> f64, p: usize| {
-                l.map_or("-".to_owned(), |l| format!("{:.p$}", f(l)))
-            };
-            let ratio = case.ratio.map_or("-".to_owned(), |r| {
-                format!(
-                    "{r:.2}{}",
-                    match case.ratio_basis {
-                        RatioBasis::Throughput => "t",
-                        RatioBasis::P50 => "m",
-                        RatioBasis::P99 => "9",
-                    }
-                )
-            });
-            let _ = writeln!(
-                s,
-                "{:<10} {:<40} {:>7} {:>9.0} {:>8.2} {:>8.2} {:>9} {:>8} {:>8} {:>7}",
-                case.scenario,
-                case.case,
-                format!("{}/{}", a.ok, a.errors),
-                a.per_second,
-                a.p50_ms,
-                a.p99_ms,
-                lim(|l| l.per_second, 0),
-                lim(|l| l.p50_ms, 2),
-                lim(|l| l.p99_ms, 2),
-                ratio,
-            );
-            if let Some(e) = a
-                .first_error
-                .as_ref()
-                .or(l.and_then(|l| l.first_error.as_ref()))
-            {
-                let _ = writeln!(s, "{:<10} first error: {e}", "");
-            }
-        }
-        let _ = writeln!(
-            s,
-            "ratio = Sarnakh cost / limit cost: t = limit ops/s / Sarnakh ops/s, m = p50 / p50, 9 = p99 / p99"
-        );
-        match (&run.server, &run.server_note) {
-            (Some(p), _) => {
-                let _ = writeln!(
-                    s,
-                    "\nserver probe ({}): ready in {:.0} ms; after {} list requests ({} errors) RSS {:.1} MiB (after the pages without search: {:.1} MiB), peak {:.1} MiB",
-                    p.binary,
-                    p.start_to_ready_ms,
-                    p.requests,
-                    p.errors,
-                    p.rss_mib,
-                    p.rss_after_pages_mib,
-                    p.peak_rss_mib
-                );
-            }
-            (None, Some(note)) => {
-                let _ = writeln!(s, "\nserver probe skipped: {note}");
-            }
-            (None, None) => {}
-        }
-        let _ = writeln!(s, "\ntargets:");
-        for t in &run.targets {
-            let _ = writeln!(
-                s,
-                "  [{}] {:<55} target {:<22} measured {}",
-                if t.met { "met" } else { "MISSED" },
-                t.name,
-                t.target,
-                t.measured
-            );
-        }
-    }
-    s
 }
