@@ -331,13 +331,21 @@ pub trait Store: Send + Sync + 'static {
     /// Stores recomputed scores (derived data: no version change, no history row).
     async fn set_lead_scores(&self, scores: &[(LeadId, LeadScore)]) -> StoreResult<()>;
 
-    /// Records engagement events in one transaction; an event whose id is already stored is
-    /// skipped. Returns how many were new.
+    /// Records engagement events in one transaction; an event whose id is already stored
+    /// (or comes earlier in the same batch) is skipped. Returns the positions of the events
+    /// recorded now.
     async fn insert_events(
         &self,
         events: &[EngagementEvent],
         received_at: DateTime<Utc>,
-    ) -> StoreResult<usize>;
+    ) -> StoreResult<Vec<usize>>;
+    /// The engagement events of each of `leads`, oldest first; leads without any are left out.
+    async fn events_of_leads(
+        &self,
+        leads: &[LeadId],
+    ) -> StoreResult<std::collections::HashMap<LeadId, Vec<EngagementEvent>>>;
+    /// The leads with these ids (those that exist), in no particular order.
+    async fn get_leads(&self, ids: &[LeadId]) -> StoreResult<Vec<Lead>>;
     /// A lead's engagement events, oldest first.
     async fn events_of(&self, lead: LeadId) -> StoreResult<Vec<EngagementEvent>>;
     /// The newest lead with this email (case-insensitive).

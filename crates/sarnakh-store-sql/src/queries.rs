@@ -414,8 +414,12 @@ macro_rules! shared_queries {
                 &self,
                 scores: &[(LeadId, LeadScore)],
             ) -> Result<(), StoreError> {
+                // Always in id order: two batches rescoring the same leads then lock them in
+                // the same order and cannot deadlock (PostgreSQL).
+                let mut ordered: Vec<&(LeadId, LeadScore)> = scores.iter().collect();
+                ordered.sort_by_key(|(id, _)| *id);
                 let mut tx = self.$write.begin().await.map_err(backend)?;
-                for (id, s) in scores {
+                for (id, s) in ordered {
                     let lines = serde_json::to_string(&s.lines).expect("score lines serialise");
                     sqlx::query("update leads set score = $2, score_lines = $3, grade = $4 where id = $1")
                         .bind(id.as_uuid())
@@ -449,17 +453,108 @@ macro_rules! shared_queries {
                 &self,
                 events: &[EngagementEvent],
                 received_at: DateTime<Utc>,
-            ) -> Result<usize, StoreError> {
+            ) -> Result<Vec<usize>, StoreError> {
+                /// Rows per insert statement (6 values each, far under both databases' limits).
+                const ROWS: usize = 500;
+                let mut new = Vec::new();
+                if events.is_empty() {
+                    return Ok(new);
+                }
                 let mut tx = self.$write.begin().await.map_err(backend)?;
-                let mut new = 0;
-                for e in events {
-                    let done = sqlx::query("insert into events (id, lead_id, kind, url, occurred_at, received_at) values ($1, $2, $3, $4, $5, $6) on conflict (id) do nothing")
-                        .bind(&e.id).bind(e.lead_id.as_uuid()).bind(e.kind.as_str()).bind(&e.url).bind(e.occurred_at).bind(received_at)
-                        .execute(&mut *tx).await.map_err(backend)?;
-                    new += usize::try_from(done.rows_affected()).unwrap_or(0);
+                let mut seen = std::collections::HashSet::with_capacity(events.len());
+                let mut offset = 0;
+                for chunk in events.chunks(ROWS) {
+                    // The first of several events with one id in a batch is the one recorded.
+                    let firsts: Vec<(usize, &EngagementEvent)> = chunk
+                        .iter()
+                        .enumerate()
+                        .map(|(i, e)| (offset + i, e))
+                        .filter(|(_, e)| seen.insert(e.id.as_str()))
+                        .collect();
+                    offset += chunk.len();
+                    if firsts.is_empty() {
+                        continue;
+                    }
+                    let mut q = sqlx::QueryBuilder::<sqlx::$db>::new(
+                        "insert into events (id, lead_id, kind, url, occurred_at, received_at) ",
+                    );
+                    q.push_values(&firsts, |mut row, (_, e)| {
+                        row.push_bind(e.id.clone())
+                            .push_bind(e.lead_id.as_uuid())
+                            .push_bind(e.kind.as_str())
+                            .push_bind(e.url.clone())
+                            .push_bind(e.occurred_at)
+                            .push_bind(received_at);
+                    });
+                    q.push(" on conflict (id) do nothing returning id");
+                    let inserted: std::collections::HashSet<String> = q
+                        .build_query_scalar::<String>()
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(backend)?
+                        .into_iter()
+                        .collect();
+                    new.extend(
+                        firsts
+                            .iter()
+                            .filter(|(_, e)| inserted.contains(&e.id))
+                            .map(|(i, _)| *i),
+                    );
                 }
                 tx.commit().await.map_err(backend)?;
                 Ok(new)
+            }
+
+            pub(crate) async fn events_of_lead_rows(
+                &self,
+                leads: &[LeadId],
+            ) -> Result<std::collections::HashMap<LeadId, Vec<EngagementEvent>>, StoreError> {
+                let mut out: std::collections::HashMap<LeadId, Vec<EngagementEvent>> =
+                    std::collections::HashMap::new();
+                for chunk in leads.chunks(500) {
+                    let mut q = sqlx::QueryBuilder::<sqlx::$db>::new(
+                        "select id, lead_id, kind, url, occurred_at from events where lead_id in (",
+                    );
+                    let mut list = q.separated(", ");
+                    for id in chunk {
+                        list.push_bind(id.as_uuid());
+                    }
+                    q.push(") order by lead_id, occurred_at, id");
+                    let rows: Vec<EventRow> = q
+                        .build_query_as()
+                        .fetch_all(&self.$read)
+                        .await
+                        .map_err(backend)?;
+                    for row in rows {
+                        let e = EngagementEvent::try_from(row)?;
+                        out.entry(e.lead_id).or_default().push(e);
+                    }
+                }
+                Ok(out)
+            }
+
+            pub(crate) async fn lead_rows_by_ids(&self, ids: &[LeadId]) -> Result<Vec<sarnakh_core::domain::Lead>, StoreError> {
+                let mut out = Vec::with_capacity(ids.len());
+                for chunk in ids.chunks(500) {
+                    let mut q = sqlx::QueryBuilder::<sqlx::$db>::new(format!(
+                        "select {} from leads where id in (",
+                        $crate::rows::LEAD_COLUMNS
+                    ));
+                    let mut list = q.separated(", ");
+                    for id in chunk {
+                        list.push_bind(id.as_uuid());
+                    }
+                    q.push(")");
+                    let rows: Vec<super::rows::LeadRow> = q
+                        .build_query_as()
+                        .fetch_all(&self.$read)
+                        .await
+                        .map_err(backend)?;
+                    for row in rows {
+                        out.push(sarnakh_core::domain::Lead::try_from(row)?);
+                    }
+                }
+                Ok(out)
             }
 
             pub(crate) async fn event_rows_of(

@@ -229,13 +229,24 @@ macro_rules! store_impl {
                 self.set_lead_score_rows(scores).await
             }
             async fn insert_events(
-                &self,
-                events: &[sarnakh_core::domain::event::EngagementEvent],
-                received_at: DateTime<Utc>,
-            ) -> StoreResult<usize> {
-                self.insert_event_rows(events, received_at).await
-            }
-            async fn events_of(
+            &self,
+            events: &[sarnakh_core::domain::event::EngagementEvent],
+            received_at: DateTime<Utc>,
+        ) -> StoreResult<Vec<usize>> {
+            self.insert_event_rows(events, received_at).await
+        }
+        async fn events_of_leads(
+            &self,
+            leads: &[LeadId],
+        ) -> StoreResult<
+            std::collections::HashMap<LeadId, Vec<sarnakh_core::domain::event::EngagementEvent>>,
+        > {
+            self.events_of_lead_rows(leads).await
+        }
+        async fn get_leads(&self, ids: &[LeadId]) -> StoreResult<Vec<Lead>> {
+            self.lead_rows_by_ids(ids).await
+        }
+        async fn events_of(
                 &self,
                 lead: LeadId,
             ) -> StoreResult<Vec<sarnakh_core::domain::event::EngagementEvent>> {

@@ -12,7 +12,8 @@ use crate::domain::lead::{optional_with, parse_enum};
 use crate::domain::{Email, Lead, LeadId, text};
 use crate::error::{Error, Errors, FieldError, Result};
 use chrono::{DateTime, Duration, Utc};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+use std::collections::HashMap;
 
 /// An event refused, by its position in the batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +36,10 @@ pub struct IngestReport {
 }
 
 impl Services {
-    /// Records a batch of engagement events and rescores the leads they belong to.
+    /// Records a batch of engagement events and rescores the leads that got new ones. The
+    /// batch costs a handful of statements whatever its size: one read of the leads it
+    /// names, one of the emails, multi-row inserts, one read of the rescored leads' events
+    /// and one transaction of score updates.
     pub async fn ingest_events(
         &self,
         actor: &Actor,
@@ -53,171 +57,188 @@ impl Services {
             ));
         }
         let now = self.now();
+        let parsed: Vec<std::result::Result<Parsed, Vec<FieldError>>> =
+            drafts.iter().map(|d| parse(d, now)).collect();
+        let targets = self.resolve(actor, &parsed).await?;
         let mut report = IngestReport::default();
         let mut events = Vec::with_capacity(drafts.len());
         let mut anonymous = Vec::new();
-        let mut targets = Targets::default();
-        for (index, draft) in drafts.iter().enumerate() {
-            match self.event_from(actor, draft, now, &mut targets).await {
-                Ok(Incoming::Lead(event)) => events.push(event),
-                Ok(Incoming::Visitor(event)) => anonymous.push(event),
-                Err(Error::Validation(errors)) => {
-                    report.rejected.push(RejectedEvent { index, errors })
+        for (index, p) in parsed.into_iter().enumerate() {
+            let p = match p {
+                Ok(p) => p,
+                Err(errors) => {
+                    report.rejected.push(RejectedEvent { index, errors });
+                    continue;
                 }
-                Err(other) => return Err(other),
+            };
+            match targets.place(p) {
+                Ok(Incoming::Lead(e)) => events.push(e),
+                Ok(Incoming::Visitor(e)) => anonymous.push(e),
+                Err(errors) => report.rejected.push(RejectedEvent { index, errors }),
             }
         }
-        report.accepted = self.store.insert_events(&events, now).await?
-            + self.store.insert_anonymous_events(&anonymous, now).await?;
+        let new = self.store.insert_events(&events, now).await?;
+        report.accepted = new.len() + self.store.insert_anonymous_events(&anonymous, now).await?;
         report.duplicates = events.len() + anonymous.len() - report.accepted;
-        let leads: Vec<Lead> = targets.leads.into_values().flatten().collect();
-        let touched: BTreeSet<LeadId> = events.iter().map(|e| e.lead_id).collect();
-        let leads: Vec<Lead> = leads
-            .into_iter()
-            .filter(|l| touched.contains(&l.id))
+        let touched: BTreeSet<LeadId> = new.iter().map(|&i| events[i].lead_id).collect();
+        let leads: Vec<Lead> = touched
+            .iter()
+            .filter_map(|id| targets.leads.get(id).cloned())
             .collect();
         let (_, rules) = self.scoring().await?;
         self.rescore(&rules, &leads).await?;
         Ok(report)
     }
 
-    async fn event_from(
+    /// Looks up, in bulk, every lead, email and visitor the batch names.
+    async fn resolve(
         &self,
         actor: &Actor,
-        d: &EventDraft,
-        now: DateTime<Utc>,
-        targets: &mut Targets,
-    ) -> Result<Incoming> {
-        let mut e = Errors::new();
-        let id = e.take("id", text::required(d.id.as_deref().unwrap_or(""), 100));
-        let kind = e.take(
-            "kind",
-            parse_enum(d.kind.as_deref(), EventKind::parse, EventKind::expected).and_then(|k| {
-                k.ok_or_else(|| {
-                    FieldError::new("", "required", format!("one of {}", EventKind::expected()))
-                })
-            }),
-        );
-        let url = e.take("url", text::optional(d.url.as_deref(), 2000));
-        let occurred_at = e.take(
-            "occurred_at",
-            optional_with(d.occurred_at.as_deref(), |v| {
-                DateTime::parse_from_rfc3339(v)
-                    .map(|t| t.with_timezone(&Utc))
-                    .map_err(|_| {
-                        FieldError::new(
-                            "",
-                            "invalid_datetime",
-                            format!("{v:?} is not an RFC 3339 time"),
-                        )
-                    })
-            }),
-        );
-        if let Some(Some(at)) = occurred_at
-            && at > now + Duration::minutes(5)
-        {
-            e.push(FieldError::new(
-                "occurred_at",
-                "in_future",
-                "events cannot happen in the future",
-            ));
-        }
-        let visitor = e.take(
-            "visitor_id",
-            text::optional(d.visitor_id.as_deref(), MAX_VISITOR_ID),
-        );
-        e.finish()?;
-        let (id, kind, url) = (
-            id.expect("checked"),
-            kind.expect("checked"),
-            url.expect("checked"),
-        );
-        let occurred_at = occurred_at.flatten().unwrap_or(now);
-        let lead_id = match self.event_lead(d, targets).await? {
-            Some(lead) => lead,
-            None => match visitor.flatten() {
-                Some(visitor_id) => match self.store.visitor_lead(&visitor_id).await? {
-                    Some(lead) => lead,
-                    None => {
-                        return Ok(Incoming::Visitor(AnonymousEvent {
-                            id,
-                            visitor_id,
-                            kind,
-                            url,
-                            occurred_at,
-                        }));
-                    }
-                },
-                None => {
-                    return Err(Error::field(
-                        "lead_id",
-                        "required",
-                        "give lead_id, email or visitor_id",
-                    ));
+        parsed: &[std::result::Result<Parsed, Vec<FieldError>>],
+    ) -> Result<Targets> {
+        let mut ids: BTreeSet<LeadId> = BTreeSet::new();
+        let mut emails: BTreeSet<String> = BTreeSet::new();
+        let mut visitors: BTreeSet<String> = BTreeSet::new();
+        for p in parsed.iter().flatten() {
+            match &p.target {
+                Target::Lead(id) => {
+                    ids.insert(*id);
                 }
-            },
-        };
-        self.visible_lead(actor, lead_id, targets).await?;
-        Ok(Incoming::Lead(EngagementEvent {
-            id,
-            lead_id,
-            kind,
-            url,
-            occurred_at,
-        }))
-    }
-
-    /// The lead, if the actor may see it, looked up once per batch.
-    async fn visible_lead(&self, actor: &Actor, id: LeadId, targets: &mut Targets) -> Result<()> {
-        let visible = match targets.leads.get(&id) {
-            Some(known) => known.is_some(),
-            None => {
-                let lead = self.get_lead(actor, id).await.ok();
-                let visible = lead.is_some();
-                targets.leads.insert(id, lead);
-                visible
+                Target::Email(e) => {
+                    emails.insert(e.as_str().to_lowercase());
+                }
+                Target::Visitor(v) => {
+                    visitors.insert(v.clone());
+                }
+                Target::None => {}
             }
-        };
-        if visible {
-            Ok(())
-        } else {
-            Err(Error::field(
-                "lead_id",
-                "unknown_lead",
-                "no lead you can see has this id",
-            ))
         }
-    }
-
-    /// The lead an event names by id or by email (`None`: it names neither).
-    async fn event_lead(&self, d: &EventDraft, targets: &mut Targets) -> Result<Option<LeadId>> {
-        let present = |v: &Option<String>| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_owned)
-        };
-        if let Some(raw) = present(&d.lead_id) {
-            return raw.parse::<LeadId>().map(Some).map_err(|_| {
-                Error::field("lead_id", "invalid_id", format!("{raw:?} is not a UUID"))
-            });
-        }
-        let Some(raw) = present(&d.email) else {
-            return Ok(None);
-        };
-        let email = Email::parse(&raw).map_err(|fe| Error::Validation(vec![fe.under("email")]))?;
-        let found = match targets.emails.get(email.as_str()) {
-            Some(found) => *found,
-            None => {
-                let found = self.store.find_lead_by_email(email.as_str()).await?;
-                targets.emails.insert(email.as_str().to_owned(), found);
-                found
+        let by_email = self
+            .store
+            .leads_by_emails(&emails.into_iter().collect::<Vec<_>>())
+            .await?;
+        let mut by_visitor = HashMap::new();
+        for v in visitors {
+            if let Some(lead) = self.store.visitor_lead(&v).await? {
+                ids.insert(lead);
+                by_visitor.insert(v, lead);
             }
-        };
-        found
-            .map(Some)
-            .ok_or_else(|| Error::field("email", "unknown_lead", "no lead has this email"))
+        }
+        ids.extend(by_email.values().copied());
+        let leads = self
+            .store
+            .get_leads(&ids.into_iter().collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .filter(|l| actor.sees_lead(l))
+            .map(|l| (l.id, l))
+            .collect();
+        Ok(Targets {
+            leads,
+            by_email,
+            by_visitor,
+        })
     }
+}
+
+/// Who an event is about, as sent.
+enum Target {
+    /// By lead id.
+    Lead(LeadId),
+    /// By email.
+    Email(Email),
+    /// By anonymous visitor id only.
+    Visitor(String),
+    /// Nobody named.
+    None,
+}
+
+/// A valid event whose lead is not looked up yet.
+struct Parsed {
+    id: String,
+    kind: EventKind,
+    url: Option<String>,
+    occurred_at: DateTime<Utc>,
+    target: Target,
+}
+
+/// Checks one event's fields (no lookups).
+fn parse(d: &EventDraft, now: DateTime<Utc>) -> std::result::Result<Parsed, Vec<FieldError>> {
+    let mut e = Errors::new();
+    let id = e.take("id", text::required(d.id.as_deref().unwrap_or(""), 100));
+    let kind = e.take(
+        "kind",
+        parse_enum(d.kind.as_deref(), EventKind::parse, EventKind::expected).and_then(|k| {
+            k.ok_or_else(|| {
+                FieldError::new("", "required", format!("one of {}", EventKind::expected()))
+            })
+        }),
+    );
+    let url = e.take("url", text::optional(d.url.as_deref(), 2000));
+    let occurred_at = e.take(
+        "occurred_at",
+        optional_with(d.occurred_at.as_deref(), |v| {
+            DateTime::parse_from_rfc3339(v)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|_| {
+                    FieldError::new(
+                        "",
+                        "invalid_datetime",
+                        format!("{v:?} is not an RFC 3339 time"),
+                    )
+                })
+        }),
+    );
+    if let Some(Some(at)) = occurred_at
+        && at > now + Duration::minutes(5)
+    {
+        e.push(FieldError::new(
+            "occurred_at",
+            "in_future",
+            "events cannot happen in the future",
+        ));
+    }
+    let visitor = e.take(
+        "visitor_id",
+        text::optional(d.visitor_id.as_deref(), MAX_VISITOR_ID),
+    );
+    let present = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let target = if let Some(raw) = present(&d.lead_id) {
+        match raw.parse::<LeadId>() {
+            Ok(id) => Some(Target::Lead(id)),
+            Err(_) => {
+                e.push(FieldError::new(
+                    "lead_id",
+                    "invalid_id",
+                    format!("{raw:?} is not a UUID"),
+                ));
+                None
+            }
+        }
+    } else if let Some(raw) = present(&d.email) {
+        e.take("email", Email::parse(&raw)).map(Target::Email)
+    } else {
+        match visitor.flatten() {
+            Some(v) => Some(Target::Visitor(v)),
+            None => Some(Target::None),
+        }
+    };
+    if let Err(Error::Validation(errors)) = e.finish() {
+        return Err(errors);
+    }
+    let ok = "checked above";
+    Ok(Parsed {
+        id: id.expect(ok),
+        kind: kind.expect(ok),
+        url: url.expect(ok),
+        occurred_at: occurred_at.flatten().unwrap_or(now),
+        target: target.expect(ok),
+    })
 }
 
 /// Where an event goes.
@@ -228,11 +249,56 @@ enum Incoming {
     Visitor(AnonymousEvent),
 }
 
-/// Leads and email lookups already done in this batch (a batch names the same lead often).
-#[derive(Default)]
+/// The batch's lookups, done once.
 struct Targets {
-    /// Each lead named, if the actor may see it.
-    leads: HashMap<LeadId, Option<Lead>>,
-    /// Each email named, and the lead it found.
-    emails: HashMap<String, Option<LeadId>>,
+    /// Every named lead the actor may see.
+    leads: HashMap<LeadId, Lead>,
+    /// Lead by lower-cased email.
+    by_email: HashMap<String, LeadId>,
+    /// Lead by linked visitor id.
+    by_visitor: HashMap<String, LeadId>,
+}
+
+impl Targets {
+    /// The event for a lead the actor can see, or for a visitor not known yet.
+    fn place(&self, p: Parsed) -> std::result::Result<Incoming, Vec<FieldError>> {
+        let unknown =
+            |field: &str, why: &str| vec![FieldError::new(field, "unknown_lead", why.to_owned())];
+        let lead_id = match &p.target {
+            Target::Lead(id) => *id,
+            Target::Email(e) => *self
+                .by_email
+                .get(&e.as_str().to_lowercase())
+                .ok_or_else(|| unknown("email", "no lead has this email"))?,
+            Target::Visitor(v) => match self.by_visitor.get(v) {
+                Some(id) => *id,
+                None => {
+                    return Ok(Incoming::Visitor(AnonymousEvent {
+                        id: p.id,
+                        visitor_id: v.clone(),
+                        kind: p.kind,
+                        url: p.url,
+                        occurred_at: p.occurred_at,
+                    }));
+                }
+            },
+            Target::None => {
+                return Err(vec![FieldError::new(
+                    "lead_id",
+                    "required",
+                    "give lead_id, email or visitor_id",
+                )]);
+            }
+        };
+        if !self.leads.contains_key(&lead_id) {
+            return Err(unknown("lead_id", "no lead you can see has this id"));
+        }
+        Ok(Incoming::Lead(EngagementEvent {
+            id: p.id,
+            lead_id,
+            kind: p.kind,
+            url: p.url,
+            occurred_at: p.occurred_at,
+        }))
+    }
 }

@@ -64,11 +64,16 @@ impl Services {
 
     /// Rescores the given leads (after new events) and stores the results.
     pub(super) async fn rescore(&self, rules: &ScoringRules, leads: &[Lead]) -> Result<()> {
-        let mut scores: Vec<(LeadId, _)> = Vec::with_capacity(leads.len());
-        for lead in leads {
-            let events = self.store.events_of(lead.id).await?;
-            scores.push((lead.id, rules.score_with(lead, &events, self.now())));
-        }
+        let ids: Vec<LeadId> = leads.iter().map(|l| l.id).collect();
+        let mut events = self.store.events_of_leads(&ids).await?;
+        let now = self.now();
+        let scores: Vec<(LeadId, _)> = leads
+            .iter()
+            .map(|lead| {
+                let events = events.remove(&lead.id).unwrap_or_default();
+                (lead.id, rules.score_with(lead, &events, now))
+            })
+            .collect();
         Ok(self.store.set_lead_scores(&scores).await?)
     }
 
