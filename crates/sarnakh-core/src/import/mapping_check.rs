@@ -269,8 +269,17 @@ impl Mapping {
         e: &mut Vec<FieldError>,
     ) -> HashMap<String, HashMap<String, String>> {
         let mut out: HashMap<String, HashMap<String, String>> = HashMap::new();
+        let mut tables = std::collections::HashSet::new();
         for (field, table) in self.values.iter() {
             let key = format!("values.{field}");
+            if !tables.insert(field.trim()) {
+                e.push(err(
+                    key,
+                    "duplicate_field",
+                    format!("[values.{field}] is given twice; put its translations in one table"),
+                ));
+                continue;
+            }
             let Some(spec) = field_spec(self.entity, field.trim()) else {
                 e.push(err(
                     key,
@@ -304,7 +313,12 @@ impl Mapping {
                         "conflicting_value",
                         format!("{theirs:?} is translated twice (to {previous:?} and {ours:?})"),
                     )),
-                    _ => {}
+                    Some(_) => e.push(err(
+                        key.clone(),
+                        "duplicate_value",
+                        format!("{theirs:?} is listed twice"),
+                    )),
+                    None => {}
                 }
             }
         }

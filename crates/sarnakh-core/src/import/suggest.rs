@@ -30,7 +30,12 @@ impl Suggestion {
         if !self.unmapped.is_empty() {
             out.push_str("# Columns not mapped (add them under [columns] if they hold a field):\n");
             for column in &self.unmapped {
-                out.push_str(&format!("#   {}\n", column.replace('\n', " ")));
+                // A TOML comment may hold no control character but tab.
+                let printable: String = column
+                    .chars()
+                    .map(|c| if c.is_control() && c != '\t' { ' ' } else { c })
+                    .collect();
+                out.push_str(&format!("#   {printable}\n"));
             }
         }
         out.push_str(&self.mapping.to_toml());
