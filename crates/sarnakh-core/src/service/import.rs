@@ -233,26 +233,32 @@ impl Services {
                 }
             }
             let key = key_of(&imported);
-            let outcome = self
-                .place_lead(actor, rules, &mut p, &existing, key, imported, &note)
-                .await?;
+            let at = Place {
+                actor,
+                rules,
+                existing: &existing,
+                note: &note,
+            };
+            let outcome = self.place_lead(&at, &mut p, key, imported).await?;
             p.outcomes.push(outcome);
         }
         Ok(p)
     }
 
     /// Creates, updates or leaves one imported lead, recording it in the pending batch.
-    #[allow(clippy::too_many_arguments)]
     async fn place_lead(
         &self,
-        actor: &Actor,
-        rules: &ScoringRules,
+        at: &Place<'_>,
         p: &mut Pending,
-        existing: &HashMap<String, LeadId>,
         key: Option<String>,
         imported: crate::import::ImportedLead,
-        note: &Option<String>,
     ) -> Result<RowOutcome> {
+        let Place {
+            actor,
+            rules,
+            existing,
+            note,
+        } = *at;
         let fields = imported.fields;
         if let Some(k) = &key {
             if let Some(&i) = p.new_by_key.get(k) {
@@ -311,6 +317,15 @@ impl Services {
         p.batch.new_leads.push((lead, history));
         Ok(RowOutcome::Created)
     }
+}
+
+/// What placing a row needs besides the row: who imports, the scoring rules, the batch's
+/// existing matches and the history note.
+struct Place<'a> {
+    actor: &'a Actor,
+    rules: &'a ScoringRules,
+    existing: &'a HashMap<String, LeadId>,
+    note: &'a Option<String>,
 }
 
 /// A key met again in the same batch: the later row's values win.
