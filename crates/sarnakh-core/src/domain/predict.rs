@@ -287,72 +287,6 @@ pub fn train(examples: &[Example]) -> Result<Training, TrainError> {
     })
 }
 
-/// Area under the ROC curve (ties between scores count half; Mann-Whitney form). 0.5 if
-/// either class is absent.
-pub fn auc(scored: &[(f64, bool)]) -> f64 {
-    let won = scored.iter().filter(|s| s.1).count();
-    let lost = scored.len() - won;
-    if won == 0 || lost == 0 {
-        return 0.5;
-    }
-    let mut sorted = scored.to_vec();
-    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
-    // Sum of the won records' ranks (1-based), a tied group sharing its mean rank.
-    let mut rank_sum = 0.0;
-    let mut start = 0;
-    while start < sorted.len() {
-        // Counted from start + 1, so that even a NaN score (equal to nothing) moves on.
-        let first = sorted[start].0;
-        let end = start + 1 + sorted[start + 1..].partition_point(|s| s.0 == first);
-        let mean_rank = (start + 1 + end) as f64 / 2.0;
-        rank_sum += mean_rank * sorted[start..end].iter().filter(|s| s.1).count() as f64;
-        start = end;
-    }
-    let (won, lost) = (won as f64, lost as f64);
-    (rank_sum - won * (won + 1.0) / 2.0) / (won * lost)
-}
-
-/// Mean binary cross-entropy with probabilities clamped to [1e-12, 1-1e-12]; 0.0 for no records.
-pub fn log_loss(scored: &[(f64, bool)]) -> f64 {
-    if scored.is_empty() {
-        return 0.0;
-    }
-    let total: f64 = scored
-        .iter()
-        .map(|&(p, won)| {
-            let p = p.clamp(1e-12, 1.0 - 1e-12);
-            -(if won { p } else { 1.0 - p }).ln()
-        })
-        .sum();
-    total / scored.len() as f64
-}
-
-/// Ten equal-width bins over [0, 1] (p = 1.0 falls in the last), each with its count, mean
-/// predicted probability and observed win rate; empty bins are kept with count 0 and 0.0 rates.
-pub fn calibration(scored: &[(f64, bool)]) -> Vec<CalibrationBin> {
-    let mut sums = [(0_usize, 0.0, 0_usize); 10];
-    for &(p, won) in scored {
-        let p = p.clamp(0.0, 1.0);
-        let bin = ((p * 10.0) as usize).min(9);
-        sums[bin].0 += 1;
-        sums[bin].1 += p;
-        sums[bin].2 += usize::from(won);
-    }
-    let per = |sum: f64, count: usize| if count == 0 { 0.0 } else { sum / count as f64 };
-    (0..10)
-        .map(|i| {
-            let (count, predicted, won) = sums[i];
-            CalibrationBin {
-                lower: i as f64 / 10.0,
-                upper: (i + 1) as f64 / 10.0,
-                count,
-                mean_predicted: per(predicted, count),
-                observed_rate: per(won as f64, count),
-            }
-        })
-        .collect()
-}
-
 fn oldest_first(examples: &[Example]) -> Vec<&Example> {
     let mut by_time: Vec<&Example> = examples.iter().collect();
     by_time.sort_by_key(|e| e.closed_at); // stable: equal times keep input order
@@ -428,216 +362,6 @@ fn fit_naive_bayes(examples: &[&Example]) -> Model {
     Model::new(Algorithm::NaiveBayes, intercept, features)
 }
 
-/// One-hot columns: per name an [`OTHER`] column and one per value seen at least
-/// [`MIN_VALUE_COUNT`] times. Column 0 is the intercept.
-struct Columns<'a> {
-    /// Per name: its [`OTHER`] column and its kept values' columns.
-    by_name: BTreeMap<&'a str, (usize, BTreeMap<&'a str, usize>)>,
-    count: usize,
-}
-
-impl<'a> Columns<'a> {
-    fn new(examples: &[&'a Example]) -> Self {
-        let mut seen: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
-        for f in examples.iter().flat_map(|e| distinct(&e.features)) {
-            *seen
-                .entry(&f.name)
-                .or_default()
-                .entry(&f.value)
-                .or_default() += 1;
-        }
-        let mut count = 1;
-        let mut take = || {
-            count += 1;
-            count - 1
-        };
-        let by_name = seen
-            .into_iter()
-            .map(|(name, by_value)| {
-                let other = take();
-                let kept = by_value.into_iter().filter(|&(_, n)| n >= MIN_VALUE_COUNT);
-                (name, (other, kept.map(|(v, _)| (v, take())).collect()))
-            })
-            .collect();
-        Self { by_name, count }
-    }
-
-    /// The examples as sparse rows of active columns (a column may repeat: two rare values
-    /// of one name both count as [`OTHER`], as they do in [`Model::predict`]).
-    fn design(&self, examples: &[&Example]) -> Design {
-        let (mut active, mut starts) = (Vec::new(), vec![0]);
-        for e in examples {
-            for f in distinct(&e.features) {
-                let (other, kept) = self
-                    .by_name
-                    .get(f.name.as_str())
-                    .expect("the columns were built from these examples");
-                active.push(kept.get(f.value.as_str()).copied().unwrap_or(*other));
-            }
-            starts.push(active.len());
-        }
-        let won = examples
-            .iter()
-            .map(|e| f64::from(u8::from(e.won)))
-            .collect();
-        Design {
-            active,
-            starts,
-            won,
-        }
-    }
-}
-
-/// Training data of logistic regression: row `i` is `active[starts[i]..starts[i + 1]]`.
-struct Design {
-    active: Vec<usize>,
-    starts: Vec<usize>,
-    won: Vec<f64>,
-}
-
-impl Design {
-    /// Summed log loss plus the L2 penalty at weights `w`, and its gradient.
-    fn objective(&self, w: &[f64], gradient: &mut [f64]) -> f64 {
-        gradient.fill(0.0);
-        let mut loss = 0.0;
-        for (i, &y) in self.won.iter().enumerate() {
-            let row = &self.active[self.starts[i]..self.starts[i + 1]];
-            let z = w[0] + row.iter().map(|&j| w[j]).sum::<f64>();
-            // ln(1 + e^z) - y z, written so that no exp overflows.
-            loss += z.max(0.0) + (-z.abs()).exp().ln_1p() - y * z;
-            let residual = logistic_unclamped(z) - y;
-            gradient[0] += residual;
-            row.iter().for_each(|&j| gradient[j] += residual);
-        }
-        for j in 1..w.len() {
-            loss += LAMBDA / 2.0 * w[j] * w[j];
-            gradient[j] += LAMBDA * w[j];
-        }
-        loss
-    }
-}
-
-fn fit_logistic(examples: &[&Example]) -> Model {
-    let columns = Columns::new(examples);
-    let design = columns.design(examples);
-    let tolerance = GRADIENT_TOLERANCE * examples.len().max(1) as f64;
-    let w = minimise(vec![0.0; columns.count], tolerance, |w, g| {
-        design.objective(w, g)
-    });
-    let features = (columns.by_name.into_iter())
-        .map(|(name, (other, kept))| {
-            let values = kept.into_iter().map(|(v, j)| (v.to_owned(), w[j]));
-            let other = w[other];
-            (
-                name.to_owned(),
-                Weights {
-                    values: values.collect(),
-                    other,
-                },
-            )
-        })
-        .collect();
-    Model::new(Algorithm::Logistic, w[0], features)
-}
-
-/// A point of the search: weights, the objective's gradient and value there.
-struct Point {
-    w: Vec<f64>,
-    gradient: Vec<f64>,
-    value: f64,
-}
-
-/// Minimises a smooth convex `objective` (which returns its value and fills the gradient)
-/// with L-BFGS from `w`, until no gradient component exceeds `tolerance`, no step makes
-/// progress, or [`MAX_ITERATIONS`].
-fn minimise(
-    w: Vec<f64>,
-    tolerance: f64,
-    objective: impl Fn(&[f64], &mut [f64]) -> f64,
-) -> Vec<f64> {
-    let mut gradient = vec![0.0; w.len()];
-    let value = objective(&w, &mut gradient);
-    let mut at = Point { w, gradient, value };
-    let mut pairs: VecDeque<(Vec<f64>, Vec<f64>)> = VecDeque::new();
-    for _ in 0..MAX_ITERATIONS {
-        if at.gradient.iter().all(|g| g.abs() <= tolerance) {
-            break;
-        }
-        let mut direction = lbfgs_direction(&at.gradient, &pairs);
-        if dot(&at.gradient, &direction) >= 0.0 {
-            // Curvature pairs gone stale: start over from steepest descent.
-            pairs.clear();
-            direction = lbfgs_direction(&at.gradient, &pairs);
-        }
-        let Some(next) = line_search(&at, &direction, &objective) else {
-            break; // no step improves: the optimum, to machine precision
-        };
-        let s: Vec<f64> = next.w.iter().zip(&at.w).map(|(a, b)| a - b).collect();
-        let y: Vec<f64> = (next.gradient.iter().zip(&at.gradient))
-            .map(|(a, b)| a - b)
-            .collect();
-        if dot(&s, &y) > 1e-12 {
-            pairs.push_back((s, y));
-            if pairs.len() > LBFGS_MEMORY {
-                pairs.pop_front();
-            }
-        }
-        at = next;
-    }
-    at.w
-}
-
-/// Halves the step along `direction` from 1 until the objective falls enough (Armijo);
-/// `None` when even a tiny step does not improve it.
-fn line_search(
-    from: &Point,
-    direction: &[f64],
-    objective: &impl Fn(&[f64], &mut [f64]) -> f64,
-) -> Option<Point> {
-    let slope = dot(&from.gradient, direction);
-    let mut step = 1.0;
-    while step >= 1e-12 {
-        let w: Vec<f64> = (from.w.iter().zip(direction))
-            .map(|(w, d)| w + step * d)
-            .collect();
-        let mut gradient = vec![0.0; w.len()];
-        let value = objective(&w, &mut gradient);
-        if value <= from.value + 1e-4 * step * slope {
-            return Some(Point { w, gradient, value });
-        }
-        step /= 2.0;
-    }
-    None
-}
-
-/// The L-BFGS two-loop recursion: minus the inverse-Hessian estimate times `gradient`. With
-/// no pairs yet, the steepest-descent direction scaled to unit length.
-fn lbfgs_direction(gradient: &[f64], pairs: &VecDeque<(Vec<f64>, Vec<f64>)>) -> Vec<f64> {
-    let mut q: Vec<f64> = gradient.iter().map(|g| -g).collect();
-    let mut alphas = Vec::with_capacity(pairs.len());
-    for (s, y) in pairs.iter().rev() {
-        let alpha = dot(s, &q) / dot(s, y);
-        q.iter_mut().zip(y).for_each(|(q, y)| *q -= alpha * y);
-        alphas.push(alpha);
-    }
-    let scale = match pairs.back() {
-        Some((s, y)) => dot(s, y) / dot(y, y),
-        None => 1.0 / dot(gradient, gradient).sqrt().max(f64::MIN_POSITIVE),
-    };
-    q.iter_mut().for_each(|q| *q *= scale);
-    for ((s, y), alpha) in pairs.iter().zip(alphas.into_iter().rev()) {
-        let beta = dot(y, &q) / dot(s, y);
-        q.iter_mut()
-            .zip(s)
-            .for_each(|(q, s)| *q += (alpha - beta) * s);
-    }
-    q
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(a, b)| a * b).sum()
-}
-
 /// The logistic function of clamped log-odds: strictly between 0 and 1.
 fn logistic(log_odds: f64) -> f64 {
     logistic_unclamped(log_odds.clamp(-MAX_LOG_ODDS, MAX_LOG_ODDS))
@@ -652,6 +376,16 @@ fn logistic_unclamped(z: f64) -> f64 {
         e / (1.0 + e)
     }
 }
+
+#[path = "predict_logistic.rs"]
+mod logistic;
+#[path = "predict_metrics.rs"]
+mod metrics;
+
+#[cfg(test)]
+use logistic::Columns;
+use logistic::fit_logistic;
+pub use metrics::{auc, calibration, log_loss};
 
 #[cfg(test)]
 #[path = "predict_tests.rs"]
