@@ -1,15 +1,12 @@
-//! The append-only history: rows numbered by an increasing sequence, each with the fields
-//! an edit changed. The migration's triggers refuse updates and deletes of both tables.
+//! Appending to the append-only history: rows numbered by an increasing sequence, each with
+//! the fields an edit changed (reading is shared, in `sarnakh-store-sql`). The migration's
+//! triggers refuse updates and deletes of both tables.
 
-use crate::rows::HistoryRow;
-use crate::{PostgresStore, backend};
-use sarnakh_core::domain::{FieldChange, HistoryEntry, RecordRef};
+use crate::backend;
+use sarnakh_core::domain::HistoryEntry;
 use sarnakh_core::store::StoreError;
 use sqlx::PgConnection;
-use std::collections::HashMap;
-use uuid::Uuid;
 
-const HISTORY_COLUMNS: &str = "id, subject_type, subject_id, kind, from_state, to_state, reason, note, related_type, related_id, actor_id, at, token_id, playbook_version, seq";
 const INSERT_COLUMNS: &str = "id, subject_type, subject_id, kind, from_state, to_state, reason, note, related_type, related_id, actor_id, at, token_id, playbook_version";
 
 /// Appends one history row and its field changes; the sequence number comes from the
@@ -31,32 +28,4 @@ pub(crate) async fn insert_history(
             .execute(&mut *conn).await.map_err(backend)?;
     }
     Ok(())
-}
-
-impl PostgresStore {
-    pub(crate) async fn history_rows_of(
-        &self,
-        subject: RecordRef,
-    ) -> Result<Vec<HistoryEntry>, StoreError> {
-        let rows: Vec<HistoryRow> = sqlx::query_as(&format!("select {HISTORY_COLUMNS} from history where subject_type = $1 and subject_id = $2 order by seq"))
-            .bind(subject.kind()).bind(subject.uuid()).fetch_all(&self.pool).await.map_err(backend)?;
-        let changes: Vec<(Uuid, String, Option<String>, Option<String>)> = sqlx::query_as(
-            "select c.history_id, c.field, c.old_value, c.new_value from history_changes c join history h on h.id = c.history_id where h.subject_type = $1 and h.subject_id = $2 order by c.history_id, c.position",
-        )
-        .bind(subject.kind()).bind(subject.uuid()).fetch_all(&self.pool).await.map_err(backend)?;
-        let mut by_row: HashMap<Uuid, Vec<FieldChange>> = HashMap::new();
-        for (id, field, old, new) in changes {
-            by_row
-                .entry(id)
-                .or_default()
-                .push(FieldChange { field, old, new });
-        }
-        rows.into_iter()
-            .map(|r| {
-                let mut entry = HistoryEntry::try_from(r)?;
-                entry.changes = by_row.remove(&entry.id.as_uuid()).unwrap_or_default();
-                Ok(entry)
-            })
-            .collect()
-    }
 }

@@ -1544,5 +1544,44 @@ macro_rules! shared_queries {
         }
 
         }
+
+        pub(crate) mod audit {
+        //! Reading a record's history with the fields each row changed (appending is the
+        //! adapters' own: they number rows differently).
+
+        use super::backend;
+        use super::$store;
+        use $crate::rows::{HISTORY_COLUMNS, HistoryRow};
+        use sarnakh_core::domain::{FieldChange, HistoryEntry, RecordRef};
+        use sarnakh_core::store::StoreError;
+        use std::collections::HashMap;
+        use uuid::Uuid;
+
+        impl $store {
+            pub(crate) async fn history_rows_of(
+                &self,
+                subject: RecordRef,
+            ) -> Result<Vec<HistoryEntry>, StoreError> {
+                let rows: Vec<HistoryRow> = sqlx::query_as(&format!("select {HISTORY_COLUMNS} from history where subject_type = $1 and subject_id = $2 order by seq"))
+                    .bind(subject.kind()).bind(subject.uuid()).fetch_all(&self.$read).await.map_err(backend)?;
+                let changes: Vec<(Uuid, String, Option<String>, Option<String>)> = sqlx::query_as(
+                    "select c.history_id, c.field, c.old_value, c.new_value from history_changes c join history h on h.id = c.history_id where h.subject_type = $1 and h.subject_id = $2 order by c.history_id, c.position",
+                )
+                .bind(subject.kind()).bind(subject.uuid()).fetch_all(&self.$read).await.map_err(backend)?;
+                let mut by_row: HashMap<Uuid, Vec<FieldChange>> = HashMap::new();
+                for (id, field, old, new) in changes {
+                    by_row.entry(id).or_default().push(FieldChange { field, old, new });
+                }
+                rows.into_iter()
+                    .map(|r| {
+                        let mut entry = HistoryEntry::try_from(r)?;
+                        entry.changes = by_row.remove(&entry.id.as_uuid()).unwrap_or_default();
+                        Ok(entry)
+                    })
+                    .collect()
+            }
+        }
+
+        }
     };
 }

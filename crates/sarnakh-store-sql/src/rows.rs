@@ -18,6 +18,9 @@ use uuid::Uuid;
 /// append `sort_name` and `search` when writing). The benchmark's raw queries use it too.
 pub const LEAD_COLUMNS: &str = "id, first_name, last_name, email, phone, job_title, company, country, source, campaign, products, notes, company_size, industry, need, decision_role, owner_id, stage, status, disqualify_reason, status_note, nurture_until, score, account_id, contact_id, qualified_at, converted_at, created_at, updated_at, version, team_id, evidence, score_lines, grade";
 
+/// Columns of [`HistoryRow`], in order (`seq` last: the adapters number rows differently).
+pub const HISTORY_COLUMNS: &str = "id, subject_type, subject_id, kind, from_state, to_state, reason, note, related_type, related_id, actor_id, at, token_id, playbook_version, seq";
+
 /// Columns of [`OpportunityRow`], in order.
 pub const OPPORTUNITY_COLUMNS: &str = "id, account_id, contact_id, lead_id, name, product, amount_minor, currency, expected_close_date, stage, status, loss_reason, close_note, closed_at, owner_id, created_at, updated_at, version";
 
