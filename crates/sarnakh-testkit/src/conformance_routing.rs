@@ -162,6 +162,15 @@ pub async fn assignment_rules_route_new_leads(store: Arc<dyn Store>) {
         matches!(bad, Err(Error::Validation(ref e)) if e[0].field == "rules[0].users[0]"),
         "{bad:?}"
     );
+    let kept = f.services.assignment_rules().await.expect("rules");
+    assert_eq!(
+        kept.rules
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>(),
+        ["by_load"],
+        "refused rules are not saved"
+    );
 }
 
 /// The inbox lists overdue follow-ups, then new leads: past their first-contact target and
@@ -226,6 +235,26 @@ pub async fn the_inbox_orders_new_leads_by_the_speed_to_lead_clock(store: Arc<dy
         )
         .await
         .expect("overdue task");
+    let refused = f
+        .services
+        .set_sla_settings(
+            &f.actor(),
+            SlaSettings {
+                first_contact_minutes: 0,
+                working_hours: None,
+            },
+        )
+        .await;
+    assert!(matches!(refused, Err(Error::Validation(_))), "{refused:?}");
+    assert_eq!(
+        f.services
+            .sla_settings()
+            .await
+            .expect("target")
+            .first_contact_minutes,
+        30,
+        "a refused target is not saved"
+    );
     let inbox = f
         .services
         .inbox(&sarnakh_core::service::Actor::on_behalf_of(f.rep.id))
