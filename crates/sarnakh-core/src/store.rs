@@ -163,6 +163,15 @@ pub struct ImportBatch {
     pub new_leads: Vec<(Lead, HistoryEntry)>,
     /// Changed leads, each with the version it must still have and its history row.
     pub changed_leads: Vec<(Lead, i64, HistoryEntry)>,
+    /// Accounts to insert (`None`) or to update from the version they must still have.
+    pub accounts: Vec<(Account, Option<i64>)>,
+    /// Contacts to insert (`None`) or to update from the version they must still have.
+    pub contacts: Vec<(Contact, Option<i64>)>,
+    /// Opportunities to insert (`None`) or update, each with its history row. A won one
+    /// also makes its account a customer, as a won close does.
+    pub opportunities: Vec<(Opportunity, Option<i64>, HistoryEntry)>,
+    /// Activities to insert (imported activities are history: never rewritten).
+    pub activities: Vec<Activity>,
     /// External ids to record: entity, the other CRM's id, Sarnakh's id.
     pub external_ids: Vec<(String, String, uuid::Uuid)>,
     /// Rows refused in this batch.
@@ -482,6 +491,16 @@ pub trait Store: Send + Sync + 'static {
         &self,
         emails: &[String],
     ) -> StoreResult<std::collections::HashMap<String, LeadId>>;
+    /// Accounts by name match key (names are unique by it).
+    async fn accounts_by_name_keys(
+        &self,
+        keys: &[String],
+    ) -> StoreResult<std::collections::HashMap<String, AccountId>>;
+    /// Contacts by lower-cased email (the oldest when several share one).
+    async fn contacts_by_emails(
+        &self,
+        emails: &[String],
+    ) -> StoreResult<std::collections::HashMap<String, ContactId>>;
     /// Writes a batch of imported rows and the run's progress in one transaction.
     async fn write_import_batch(&self, batch: &ImportBatch) -> StoreResult<()>;
     /// A run's rejected rows, by row number.

@@ -24,17 +24,7 @@ const CONTACT_COLUMNS: &str =
 use sarnakh_store_sql::rows::OPPORTUNITY_COLUMNS;
 
 pub(crate) async fn insert_contact(conn: &mut PgConnection, c: &Contact) -> Result<(), StoreError> {
-    let search = [
-        Some(c.first_name.as_str()),
-        c.last_name.as_deref(),
-        c.email.as_ref().map(|e| e.as_str()),
-        c.phone.as_ref().map(|p| p.as_str()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ")
-    .to_lowercase();
+    let search = sarnakh_store_sql::rows::contact_search(c);
     sqlx::query(&format!("insert into contacts ({CONTACT_COLUMNS}, search) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"))
         .bind(c.id.as_uuid()).bind(c.account_id.as_uuid()).bind(c.lead_id.map(|l| l.as_uuid()))
         .bind(&c.first_name).bind(&c.last_name).bind(c.email.as_ref().map(|e| e.as_str()))
@@ -50,7 +40,7 @@ pub(crate) async fn insert_opportunity(
     write_opportunity(conn, o, None).await
 }
 
-async fn write_opportunity(
+pub(crate) async fn write_opportunity(
     conn: &mut PgConnection,
     o: &Opportunity,
     expected: Option<i64>,

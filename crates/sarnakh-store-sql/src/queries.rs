@@ -642,6 +642,19 @@ macro_rules! shared_queries {
         const TASK_COLUMNS: &str = "id, subject_type, subject_id, title, notes, due_at, owner_id, completed_at, created_at, version";
         const ACTIVITY_COLUMNS: &str =
             "id, subject_type, subject_id, kind, outcome, summary, body, occurred_at, owner_id, created_at";
+        /// Inserts an activity on `conn` (a pool connection or a transaction).
+        pub(crate) async fn insert_activity_in(
+            conn: &mut <sqlx::$db as sqlx::Database>::Connection,
+            a: &Activity,
+        ) -> Result<(), StoreError> {
+            sqlx::query(&format!("insert into activities ({ACTIVITY_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"))
+                .bind(a.id.as_uuid()).bind(a.subject.kind()).bind(a.subject.uuid()).bind(a.kind.as_str())
+                .bind(a.outcome.map(|o| o.as_str())).bind(&a.summary).bind(&a.body).bind(a.occurred_at)
+                .bind(a.owner_id.map(|o| o.as_uuid())).bind(a.created_at)
+                .execute(&mut *conn).await.map_err(backend)?;
+            Ok(())
+        }
+
         impl $store {
             pub(crate) async fn insert_user_row(&self, u: &User) -> Result<(), StoreError> {
                 sqlx::query(&format!(
@@ -694,12 +707,8 @@ macro_rules! shared_queries {
             }
 
             pub(crate) async fn insert_activity_row(&self, a: &Activity) -> Result<(), StoreError> {
-                sqlx::query(&format!("insert into activities ({ACTIVITY_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"))
-                    .bind(a.id.as_uuid()).bind(a.subject.kind()).bind(a.subject.uuid()).bind(a.kind.as_str())
-                    .bind(a.outcome.map(|o| o.as_str())).bind(&a.summary).bind(&a.body).bind(a.occurred_at)
-                    .bind(a.owner_id.map(|o| o.as_uuid())).bind(a.created_at)
-                    .execute(&self.$write).await.map_err(backend)?;
-                Ok(())
+                let mut conn = self.$write.acquire().await.map_err(backend)?;
+                insert_activity_in(&mut conn, a).await
             }
 
             pub(crate) async fn activity_rows_of(
@@ -1331,7 +1340,9 @@ macro_rules! shared_queries {
         use super::backend;
         use super::$store;
         use chrono::{DateTime, Utc};
-        use sarnakh_core::domain::{LeadId, UserId};
+        use sarnakh_core::domain::{
+            Account, AccountId, Contact, ContactId, LeadId, OpportunityStatus, UserId,
+        };
         use sarnakh_core::import::{ImportTally, RejectedRow};
         use sarnakh_core::store::{ImportBatch, ImportRun, StoreError};
         use sqlx::{QueryBuilder, Row};
@@ -1367,6 +1378,37 @@ macro_rules! shared_queries {
                 finished_at: row.try_get("finished_at").map_err(backend)?,
                 started_at: row.try_get("started_at").map_err(backend)?,
             })
+        }
+
+        type Conn = <sqlx::$db as sqlx::Database>::Connection;
+
+        async fn write_account(conn: &mut Conn, a: &Account, expected: Option<i64>) -> Result<(), StoreError> {
+            let sql = match expected {
+                None => "insert into accounts (id, name, name_key, industry, company_size, country, owner_id, customer_since, created_at, updated_at, version) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                Some(_) => "update accounts set name = $2, name_key = $3, industry = $4, company_size = $5, country = $6, owner_id = $7, customer_since = $8, created_at = $9, updated_at = $10, version = $11 where id = $1 and version = $12",
+            };
+            let q = sqlx::query(sql)
+                .bind(a.id.as_uuid()).bind(&a.name).bind(&a.name_key).bind(&a.industry).bind(a.company_size).bind(&a.country)
+                .bind(a.owner_id.map(|o| o.as_uuid())).bind(a.customer_since).bind(a.created_at).bind(a.updated_at).bind(a.version);
+            let q = match expected { Some(v) => q.bind(v), None => q };
+            let done = q.execute(&mut *conn).await.map_err(backend)?;
+            if expected.is_some() && done.rows_affected() == 0 {
+                return Err(super::leads::stale_or_missing(conn, "accounts", a.id.as_uuid()).await);
+            }
+            Ok(())
+        }
+
+        async fn update_contact(conn: &mut Conn, c: &Contact, expected: i64) -> Result<(), StoreError> {
+            let done = sqlx::query("update contacts set account_id = $2, lead_id = $3, first_name = $4, last_name = $5, email = $6, phone = $7, job_title = $8, version = $9, search = $10 where id = $1 and version = $11")
+                .bind(c.id.as_uuid()).bind(c.account_id.as_uuid()).bind(c.lead_id.map(|l| l.as_uuid()))
+                .bind(&c.first_name).bind(&c.last_name).bind(c.email.as_ref().map(|e| e.as_str()))
+                .bind(c.phone.as_ref().map(|p| p.as_str())).bind(&c.job_title).bind(c.version)
+                .bind($crate::rows::contact_search(c)).bind(expected)
+                .execute(&mut *conn).await.map_err(backend)?;
+            if done.rows_affected() == 0 {
+                return Err(super::leads::stale_or_missing(conn, "contacts", c.id.as_uuid()).await);
+            }
+            Ok(())
         }
 
         impl $store {
@@ -1417,17 +1459,37 @@ macro_rules! shared_queries {
             }
 
             pub(crate) async fn leads_by_email_rows(&self, emails: &[String]) -> Result<HashMap<String, LeadId>, StoreError> {
-                let mut out = HashMap::with_capacity(emails.len());
-                for chunk in emails.chunks(CHUNK) {
-                    let mut q = QueryBuilder::<sqlx::$db>::new("select lower(email) as email, id from leads where not (status = 'disqualified' and disqualify_reason = 'duplicate') and lower(email) in (");
+                let sql = "select lower(email) as k, id from leads where not (status = 'disqualified' and disqualify_reason = 'duplicate') and lower(email) in (";
+                let found = self.ids_by_key(sql, " order by created_at, id", emails, true).await?;
+                Ok(found.into_iter().map(|(k, id)| (k, LeadId::from_uuid(id))).collect())
+            }
+
+            pub(crate) async fn accounts_by_name_key_rows(&self, keys: &[String]) -> Result<HashMap<String, AccountId>, StoreError> {
+                let found = self.ids_by_key("select name_key as k, id from accounts where name_key in (", "", keys, false).await?;
+                Ok(found.into_iter().map(|(k, id)| (k, AccountId::from_uuid(id))).collect())
+            }
+
+            pub(crate) async fn contacts_by_email_rows(&self, emails: &[String]) -> Result<HashMap<String, ContactId>, StoreError> {
+                let sql = "select lower(email) as k, id from contacts where lower(email) in (";
+                // Newest first, so that the oldest contact of an email is the one kept.
+                let found = self.ids_by_key(sql, " order by created_at desc, id desc", emails, true).await?;
+                Ok(found.into_iter().map(|(k, id)| (k, ContactId::from_uuid(id))).collect())
+            }
+
+            /// Runs `select k, id ... in (` + keys + `)` + `tail` in chunks; a later row of a
+            /// key replaces an earlier one.
+            async fn ids_by_key(&self, head: &str, tail: &str, keys: &[String], lower: bool) -> Result<HashMap<String, Uuid>, StoreError> {
+                let mut out = HashMap::with_capacity(keys.len());
+                for chunk in keys.chunks(CHUNK) {
+                    let mut q = QueryBuilder::<sqlx::$db>::new(head);
                     let mut list = q.separated(", ");
-                    for e in chunk {
-                        list.push_bind(e.to_lowercase());
+                    for k in chunk {
+                        list.push_bind(if lower { k.to_lowercase() } else { k.clone() });
                     }
-                    q.push(") order by created_at, id");
+                    q.push(")");
+                    q.push(tail);
                     for row in q.build().fetch_all(&self.$write).await.map_err(backend)? {
-                        let id: Uuid = row.try_get("id").map_err(backend)?;
-                        out.insert(row.try_get("email").map_err(backend)?, LeadId::from_uuid(id));
+                        out.insert(row.try_get("k").map_err(backend)?, row.try_get("id").map_err(backend)?);
                     }
                 }
                 Ok(out)
@@ -1442,6 +1504,27 @@ macro_rules! shared_queries {
                 for (lead, expected, history) in &b.changed_leads {
                     super::leads::write_lead(&mut tx, lead, Some(*expected)).await?;
                     super::history::insert_history(&mut tx, history).await?;
+                }
+                for (account, expected) in &b.accounts {
+                    write_account(&mut tx, account, *expected).await?;
+                }
+                for (contact, expected) in &b.contacts {
+                    match expected {
+                        None => super::records::insert_contact(&mut tx, contact).await?,
+                        Some(v) => update_contact(&mut tx, contact, *v).await?,
+                    }
+                }
+                for (o, expected, history) in &b.opportunities {
+                    super::records::write_opportunity(&mut tx, o, *expected).await?;
+                    super::history::insert_history(&mut tx, history).await?;
+                    if o.status == OpportunityStatus::Won {
+                        sqlx::query("update accounts set customer_since = $2, updated_at = $3, version = version + 1 where id = $1 and customer_since is null")
+                            .bind(o.account_id.as_uuid()).bind(o.closed_at.unwrap_or(o.updated_at)).bind(o.updated_at)
+                            .execute(&mut *tx).await.map_err(backend)?;
+                    }
+                }
+                for activity in &b.activities {
+                    super::work::insert_activity_in(&mut tx, activity).await?;
                 }
                 for (entity, external, record) in &b.external_ids {
                     sqlx::query("insert into external_ids (entity, external_id, record_id) values ($1, $2, $3) on conflict (entity, external_id) do update set record_id = excluded.record_id")

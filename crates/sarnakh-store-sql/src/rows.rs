@@ -24,6 +24,21 @@ pub const HISTORY_COLUMNS: &str = "id, subject_type, subject_id, kind, from_stat
 /// Columns of [`OpportunityRow`], in order.
 pub const OPPORTUNITY_COLUMNS: &str = "id, account_id, contact_id, lead_id, name, product, amount_minor, currency, expected_close_date, stage, status, loss_reason, close_note, closed_at, owner_id, created_at, updated_at, version";
 
+/// The lower-cased text a contact is found by (names, email, phone).
+pub fn contact_search(c: &sarnakh_core::domain::Contact) -> String {
+    [
+        Some(c.first_name.as_str()),
+        c.last_name.as_deref(),
+        c.email.as_ref().map(|e| e.as_str()),
+        c.phone.as_ref().map(|p| p.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ")
+    .to_lowercase()
+}
+
 pub fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Backend(format!("stored {what} {value:?} is not valid"))
 }

@@ -430,6 +430,18 @@ macro_rules! store_impl {
             ) -> StoreResult<std::collections::HashMap<String, LeadId>> {
                 self.leads_by_email_rows(emails).await
             }
+            async fn accounts_by_name_keys(
+                &self,
+                keys: &[String],
+            ) -> StoreResult<std::collections::HashMap<String, AccountId>> {
+                self.accounts_by_name_key_rows(keys).await
+            }
+            async fn contacts_by_emails(
+                &self,
+                emails: &[String],
+            ) -> StoreResult<std::collections::HashMap<String, ContactId>> {
+                self.contacts_by_email_rows(emails).await
+            }
             async fn write_import_batch(
                 &self,
                 batch: &sarnakh_core::store::ImportBatch,

@@ -17,6 +17,7 @@ pub use crate::conformance_audit::*;
 pub use crate::conformance_duplicates::*;
 pub use crate::conformance_events::*;
 pub use crate::conformance_forms::*;
+pub use crate::conformance_import::*;
 pub use crate::conformance_lists::*;
 pub use crate::conformance_playbook::*;
 pub use crate::conformance_policy::*;

@@ -10,6 +10,7 @@ mod conformance_audit;
 mod conformance_duplicates;
 mod conformance_events;
 mod conformance_forms;
+mod conformance_import;
 mod conformance_lists;
 mod conformance_playbook;
 mod conformance_policy;
@@ -123,7 +124,9 @@ macro_rules! conformance_tests {
             web_forms_make_leads_and_keep_spam_and_overflow_apart,
             duplicates_are_found_blocked_listed_and_merged,
             assignment_rules_route_new_leads,
-            the_inbox_orders_new_leads_by_the_speed_to_lead_clock
+            the_inbox_orders_new_leads_by_the_speed_to_lead_clock,
+            every_entity_imports_linked_by_external_ids,
+            the_duplicate_policy_blocks_look_alike_imported_people
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {

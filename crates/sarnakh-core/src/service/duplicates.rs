@@ -95,13 +95,24 @@ impl Services {
             owner_id: fields.owner_id,
             team_id: None,
         };
+        let matches = self.look_alikes(actor, &probe, &settings).await?;
+        Ok((settings.action, matches))
+    }
+
+    /// The leads and contacts that look like `probe`, most certain first (at most 20).
+    pub(super) async fn look_alikes(
+        &self,
+        actor: &Actor,
+        probe: &PersonRecord,
+        settings: &DuplicateSettings,
+    ) -> Result<Vec<DuplicateMatch>> {
         let mut matches: Vec<DuplicateMatch> = self
             .store
-            .people_like(&probe, PROBE_LIMIT)
+            .people_like(probe, PROBE_LIMIT)
             .await?
             .into_iter()
             .filter_map(|found| {
-                let (reason, confidence) = judge(&probe, &found, settings.name_similarity)?;
+                let (reason, confidence) = judge(probe, &found, settings.name_similarity)?;
                 let person = self.sees_person(actor, &found).then_some(found);
                 Some(DuplicateMatch {
                     person,
@@ -112,7 +123,7 @@ impl Services {
             .collect();
         matches.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
         matches.truncate(20);
-        Ok((settings.action, matches))
+        Ok(matches)
     }
 
     fn sees_person(&self, actor: &Actor, p: &PersonRecord) -> bool {

@@ -18,7 +18,8 @@ use std::sync::Arc;
 /// Options of `sarnakh import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// leads (accounts, contacts, opportunities and activities follow).
+    /// What the file holds: leads, accounts, contacts, opportunities or activities. Import
+    /// accounts before the contacts and opportunities that name them.
     pub entity: String,
     /// The CSV file.
     pub file: PathBuf,
@@ -60,11 +61,6 @@ pub async fn run(store: Arc<dyn Store>, args: ImportArgs) -> anyhow::Result<()> 
         }
         return Ok(());
     }
-    if entity != Entity::Leads {
-        bail!(
-            "importing {entity} is not available yet; leads can be imported now (docs/IMPORT.md)"
-        );
-    }
     let mapping_path = args.mapping.as_deref().context("--mapping is required")?;
     let mapping_text = std::fs::read_to_string(mapping_path)
         .with_context(|| format!("could not read {}", mapping_path.display()))?;
@@ -96,6 +92,13 @@ pub async fn run(store: Arc<dyn Store>, args: ImportArgs) -> anyhow::Result<()> 
             lines.join("\n")
         )
     })?;
+    if bound.entity() != entity {
+        bail!(
+            "{} is a mapping for {}, not {entity}",
+            mapping_path.display(),
+            bound.entity()
+        );
+    }
     let source = ImportSource {
         file_name: args.file.display().to_string(),
         digest,
@@ -108,7 +111,7 @@ pub async fn run(store: Arc<dyn Store>, args: ImportArgs) -> anyhow::Result<()> 
         }
     };
     let outcome = Services::new(store)
-        .import_leads(
+        .import(
             &Actor::SYSTEM,
             &mut reader,
             &bound,
