@@ -178,6 +178,37 @@ pub struct ImportBatch {
     pub rejects: Vec<crate::import::RejectedRow>,
 }
 
+/// An import started through the API: the uploaded file, the mapping, and where the job is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportJob {
+    /// Id (also the import run's source: `job:<id>`).
+    pub id: uuid::Uuid,
+    /// The uploaded file's name.
+    pub file_name: String,
+    /// Its size.
+    pub bytes: u64,
+    /// `uploaded`, `queued`, `running`, `finished` or `failed`.
+    pub status: String,
+    /// The entity, once started.
+    pub entity: Option<String>,
+    /// The mapping text (TOML or JSON), once started.
+    pub mapping: Option<String>,
+    /// Rows per committed batch.
+    pub batch_size: u32,
+    /// Data rows in the file, counted when the job starts.
+    pub rows_total: Option<u64>,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// Who uploaded it.
+    pub created_by: Option<UserId>,
+    /// Uploaded at.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+    /// The import run's progress and counts, once it has begun.
+    pub run: Option<ImportRun>,
+}
+
 /// Result alias for store calls.
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -506,6 +537,33 @@ pub trait Store: Send + Sync + 'static {
     /// A run's rejected rows, by row number.
     async fn import_rejects(&self, run: uuid::Uuid)
     -> StoreResult<Vec<crate::import::RejectedRow>>;
+
+    /// Inserts or replaces an import job (everything but its run and chunks).
+    async fn save_import_job(&self, job: &ImportJob) -> StoreResult<()>;
+    /// Appends one chunk of an uploaded file.
+    async fn append_import_chunk(&self, job: uuid::Uuid, seq: u32, data: &[u8]) -> StoreResult<()>;
+    /// One chunk of an uploaded file, if there is one at `seq`.
+    async fn import_chunk(&self, job: uuid::Uuid, seq: u32) -> StoreResult<Option<Vec<u8>>>;
+    /// Deletes an uploaded file's chunks but the first, which holds the header the error
+    /// file repeats (the job row stays).
+    async fn trim_import_chunks(&self, job: uuid::Uuid) -> StoreResult<()>;
+    /// One job (`Some(id)`) or the newest `limit` jobs, each with its run.
+    async fn import_jobs(&self, id: Option<uuid::Uuid>, limit: u32) -> StoreResult<Vec<ImportJob>>;
+    /// Leases the oldest queued job, or a running one whose worker has not beaten since
+    /// `stale_before`, to `worker`; `None` when there is none. Two workers never get one job.
+    async fn claim_import_job(
+        &self,
+        worker: uuid::Uuid,
+        now: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+    ) -> StoreResult<Option<ImportJob>>;
+    /// Renews `worker`'s lease of a job; false when the job is no longer its.
+    async fn beat_import_job(
+        &self,
+        job: uuid::Uuid,
+        worker: uuid::Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
 
     /// Takes the next round-robin turn of an assignment rule (0, 1, 2 ...), atomically.
     async fn next_turn(&self, rule: &str) -> StoreResult<u64>;

@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod demo;
 pub mod http;
+pub mod import_worker;
 pub mod jobs;
 pub mod store_url;
 pub mod telemetry;

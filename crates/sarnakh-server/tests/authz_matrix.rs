@@ -48,6 +48,8 @@ struct Owned {
     submission: String,
     /// A user who may be disabled without disturbing the rest of the run.
     victim: String,
+    /// An uploaded import (to read, to start).
+    import: String,
 }
 
 struct World {
@@ -174,7 +176,16 @@ async fn owned(app: &TestApp, owner: UserId, n: usize) -> Owned {
         };
         held = Some(s.submit_form(&form.key, &input).await.expect("submit"));
     }
+    let mut job = s
+        .begin_import_upload(&sys, "matrix.csv")
+        .await
+        .expect("upload");
+    s.add_import_chunk(&mut job, 0, b"First\nMatrix\n")
+        .await
+        .expect("chunk");
+    s.finish_import_upload(&mut job).await.expect("upload ends");
     Owned {
+        import: job.id.to_string(),
         lead: lead.id.to_string(),
         opportunity: out.opportunities[0].id.to_string(),
         account: out.account_id.to_string(),
@@ -258,6 +269,7 @@ fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
         "settings" => &r.lead,
         "forms" => &r.form,
         "form-submissions" => &r.submission,
+        "imports" => &r.import,
         _ => &r.token,
     };
     let uri = row
@@ -285,6 +297,9 @@ fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
             json!({ "subject_type": "lead", "subject_id": r.lead, "kind": "note", "summary": "matrix" }),
         ),
         (_, "tasks") => Some(json!({ "title": "t", "due_at": "2030-01-01" })),
+        (_, "start") => {
+            Some(json!({ "mapping": "entity = \"leads\"\n[columns]\nFirst = \"first_name\"\n" }))
+        }
         (_, "tokens") => Some(json!({ "name": "matrix", "scope": "read" })),
         ("POST", "users") => Some(
             json!({ "email": format!("new{}@matrix.example", uuid::Uuid::now_v7().simple()), "display_name": "New", "role": "sales_rep" }),

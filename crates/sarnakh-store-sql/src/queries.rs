@@ -1546,6 +1546,13 @@ macro_rules! shared_queries {
                 tx.commit().await.map_err(backend)
             }
 
+            /// The newest run of a source.
+            pub(crate) async fn latest_import_run(&self, entity: &str, digest: &str) -> Result<Option<ImportRun>, StoreError> {
+                let sql = format!("select {RUN_COLUMNS} from import_runs where source_digest = $1 and entity = $2 order by started_at desc limit 1");
+                let row = sqlx::query(&sql).bind(digest).bind(entity).fetch_optional(&self.$read).await.map_err(backend)?;
+                row.as_ref().map(run_from).transpose()
+            }
+
             pub(crate) async fn import_reject_rows(&self, run: Uuid) -> Result<Vec<RejectedRow>, StoreError> {
                 let rows = sqlx::query("select row_number, line_number, reasons, cells from import_rejects where run_id = $1 order by row_number")
                     .bind(run).fetch_all(&self.$read).await.map_err(backend)?;
@@ -1567,6 +1574,8 @@ macro_rules! shared_queries {
         }
 
         }
+
+        $crate::import_job_queries!($store, $db, $read, $write);
 
         pub(crate) mod assign {
         //! Round-robin turns, open-lead counts per rep, and first contacts.

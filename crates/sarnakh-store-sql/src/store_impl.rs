@@ -454,6 +454,41 @@ macro_rules! store_impl {
             ) -> StoreResult<Vec<sarnakh_core::import::RejectedRow>> {
                 self.import_reject_rows(run).await
             }
+            async fn save_import_job(&self, job: &sarnakh_core::store::ImportJob) -> StoreResult<()> {
+                self.save_import_job_row(job).await
+            }
+            async fn append_import_chunk(&self, job: uuid::Uuid, seq: u32, data: &[u8]) -> StoreResult<()> {
+                self.append_import_chunk_row(job, seq, data).await
+            }
+            async fn import_chunk(&self, job: uuid::Uuid, seq: u32) -> StoreResult<Option<Vec<u8>>> {
+                self.import_chunk_row(job, seq).await
+            }
+            async fn trim_import_chunks(&self, job: uuid::Uuid) -> StoreResult<()> {
+                self.trim_import_chunk_rows(job).await
+            }
+            async fn import_jobs(
+                &self,
+                id: Option<uuid::Uuid>,
+                limit: u32,
+            ) -> StoreResult<Vec<sarnakh_core::store::ImportJob>> {
+                self.import_job_rows(id, limit).await
+            }
+            async fn claim_import_job(
+                &self,
+                worker: uuid::Uuid,
+                now: DateTime<Utc>,
+                stale_before: DateTime<Utc>,
+            ) -> StoreResult<Option<sarnakh_core::store::ImportJob>> {
+                self.claim_import_job_row(worker, now, stale_before).await
+            }
+            async fn beat_import_job(
+                &self,
+                job: uuid::Uuid,
+                worker: uuid::Uuid,
+                now: DateTime<Utc>,
+            ) -> StoreResult<bool> {
+                self.beat_import_job_row(job, worker, now).await
+            }
             async fn next_turn(&self, rule: &str) -> StoreResult<u64> {
                 self.next_turn_row(rule).await
             }

@@ -26,7 +26,10 @@ pub use events::{IngestReport, RejectedEvent};
 pub use forms::{
     HONEYPOT_FIELD, SHOWN_AT_FIELD, SubmissionInput, SubmissionOutcome, VISITOR_FIELD,
 };
-pub use import::{DEFAULT_BATCH, ImportOutcome, ImportSource};
+pub use import::{
+    DEFAULT_BATCH, IMPORT_CHUNK_BYTES, ImportOutcome, ImportSource, LEASE, MAX_IMPORT_BYTES,
+    job_digest,
+};
 pub use leads::{LeadPatch, LifecycleInput};
 pub use opportunities::{CloseDraft, OpportunityDetail};
 pub use playbook::LeadReadiness;

@@ -96,6 +96,7 @@ pub async fn serve(store: Arc<dyn Store>, url: &str, args: ServeArgs) -> anyhow:
             first_run_after: std::time::Duration::from_secs(5),
         },
     );
+    let importer = crate::import_worker::spawn(services.clone(), std::time::Duration::from_secs(2));
     let app = crate::http::app_with(services, limits);
     axum::serve(
         listener,
@@ -105,6 +106,7 @@ pub async fn serve(store: Arc<dyn Store>, url: &str, args: ServeArgs) -> anyhow:
     .await
     .context("the server failed")?;
     jobs.iter().for_each(tokio::task::JoinHandle::abort);
+    importer.abort();
     tracing::info!("Sarnakh stopped");
     Ok(())
 }

@@ -12,6 +12,7 @@ pub mod export;
 pub mod extract;
 pub mod forms;
 mod health;
+pub mod imports;
 pub mod leads;
 pub mod limits;
 mod list;
@@ -76,6 +77,7 @@ pub fn app_with(services: Services, rate_limits: limits::RateLimits) -> Router {
         .merge(duplicates::router())
         .merge(routing::router())
         .merge(export::router())
+        .merge(imports::router())
         .split_for_parts();
     let openapi = docs::finish(openapi);
     let request_id = HeaderName::from_static("x-request-id");

@@ -10,8 +10,11 @@
 //! (opportunities, activities) place each entity's rows.
 
 mod deals;
+mod jobs;
 mod leads;
 mod people;
+
+pub use jobs::{IMPORT_CHUNK_BYTES, LEASE, MAX_IMPORT_BYTES, job_digest};
 
 use super::{Actor, Services};
 use crate::domain::duplicate::{DuplicateAction, DuplicateSettings};
