@@ -218,3 +218,52 @@ fn an_edited_file_updates_what_changed_and_a_bad_mapping_names_its_problem() {
         text(&bad.stderr)
     );
 }
+
+#[test]
+fn accounts_then_opportunities_import_linked_and_a_mapping_for_another_entity_is_refused() {
+    let dir = std::env::temp_dir().join(format!("sarnakh-import-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let db = format!("sqlite://{}", dir.join("import.db").display());
+    let file = |name: &str, body: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, body).expect("write");
+        path.to_str().expect("utf-8").to_owned()
+    };
+    let accounts = file("accounts.csv", "Id,Name\nA1,Pars Steel\nA2,Carpati\n");
+    let accounts_map = file(
+        "accounts.toml",
+        "entity = \"accounts\"\nexternal_id_column = \"Id\"\ndedupe_by = \"external_id\"\n[columns]\nName = \"name\"\n",
+    );
+    let deals = file(
+        "deals.csv",
+        "Id,Account,Name,Amount\nO1,A1,Steel ERP,1200\nO2,A9,Orphan,5\n",
+    );
+    let deals_map = file(
+        "deals.toml",
+        "entity = \"opportunities\"\nexternal_id_column = \"Id\"\ndedupe_by = \"external_id\"\ndefault_currency = \"EUR\"\n[columns]\nAccount = \"account_external_id\"\nName = \"name\"\nAmount = \"amount\"\n",
+    );
+    let run = |entity: &str, csv: &str, map: &str| {
+        sarnakh(&db)
+            .args(["import", entity, csv, "--mapping", map])
+            .output()
+            .expect("import")
+    };
+    let out = run("accounts", &accounts, &accounts_map);
+    assert!(
+        text(&out.stdout).contains("2 rows read: 2 created"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run("opportunities", &deals, &deals_map);
+    let printed = text(&out.stdout);
+    assert!(
+        printed.contains("2 rows read: 1 created, 0 updated, 0 unchanged, 1 rejected"),
+        "{printed}{}",
+        text(&out.stderr)
+    );
+    let errors = std::fs::read_to_string(dir.join("deals.errors.csv")).expect("error file");
+    assert!(errors.contains("account_external_id"), "{errors}");
+    let wrong = run("contacts", &deals, &deals_map);
+    assert!(!wrong.status.success());
+    assert!(text(&wrong.stderr).contains("a mapping for opportunities, not contacts"));
+}

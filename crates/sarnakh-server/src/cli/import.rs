@@ -14,6 +14,43 @@ use sha2::{Digest, Sha256};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A reader that counts the bytes read through it, for the progress bar.
+struct Counting<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// `[#########           ]  45.2 %  452000 rows, 12 rejected`, by bytes of the file read.
+fn progress_line(read: u64, size: u64, t: &ImportTally) -> String {
+    const WIDTH: u64 = 30;
+    let done = if size == 0 {
+        WIDTH
+    } else {
+        read.min(size) * WIDTH / size
+    };
+    let percent = if size == 0 {
+        100.0
+    } else {
+        read.min(size) as f64 * 100.0 / size as f64
+    };
+    let bar: String = (0..WIDTH)
+        .map(|i| if i < done { '#' } else { ' ' })
+        .collect();
+    format!(
+        "[{bar}] {percent:5.1} %  {} rows, {} rejected",
+        t.read, t.rejected
+    )
+}
 
 /// Options of `sarnakh import`.
 #[derive(Debug, Args)]
@@ -79,7 +116,13 @@ pub async fn run(store: Arc<dyn Store>, args: ImportArgs) -> anyhow::Result<()> 
         .reader_options()
         .map_err(|e| anyhow::anyhow!("mapping: {}", e[0].message))?;
     let digest = digest(open()?, &mapping_text)?;
-    let mut reader = ImportReader::new(open()?, options)?;
+    let size = std::fs::metadata(&args.file).map_or(0, |m| m.len());
+    let consumed = Arc::new(AtomicU64::new(0));
+    let counted = Counting {
+        inner: open()?,
+        read: consumed.clone(),
+    };
+    let mut reader = ImportReader::new(counted, options)?;
     let header = reader.header().to_vec();
     let bound = mapping.bind(&header).map_err(|errors| {
         let lines: Vec<String> = errors
@@ -106,7 +149,10 @@ pub async fn run(store: Arc<dyn Store>, args: ImportArgs) -> anyhow::Result<()> 
     let tty = std::io::stderr().is_terminal();
     let mut progress = |t: &ImportTally| {
         if tty {
-            eprint!("\r{} rows imported ({} rejected)", t.read, t.rejected);
+            eprint!(
+                "\r{}",
+                progress_line(consumed.load(Ordering::Relaxed), size, t)
+            );
             let _ = std::io::stderr().flush();
         }
     };
@@ -179,4 +225,25 @@ fn errors_path(file: &Path) -> PathBuf {
     let mut name = file.file_stem().unwrap_or_default().to_os_string();
     name.push(".errors.csv");
     file.with_file_name(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_progress_bar_fills_with_the_bytes_read() {
+        let t = ImportTally {
+            read: 10,
+            rejected: 1,
+            ..ImportTally::default()
+        };
+        let half = progress_line(50, 100, &t);
+        assert!(
+            half.starts_with(&format!("[{}{}]", "#".repeat(15), " ".repeat(15))),
+            "{half}"
+        );
+        assert!(half.contains(" 50.0 %  10 rows, 1 rejected"), "{half}");
+        assert!(progress_line(0, 0, &t).contains("100.0 %"));
+    }
 }
