@@ -33,11 +33,7 @@ impl<R: Read> Read for Counting<R> {
 /// `[#########           ]  45.2 %  452000 rows, 12 rejected`, by bytes of the file read.
 fn progress_line(read: u64, size: u64, t: &ImportTally) -> String {
     const WIDTH: u64 = 30;
-    let done = if size == 0 {
-        WIDTH
-    } else {
-        read.min(size) * WIDTH / size
-    };
+    let done = (read.min(size) * WIDTH).checked_div(size).unwrap_or(WIDTH);
     let percent = if size == 0 {
         100.0
     } else {
