@@ -5,7 +5,8 @@
 use crate::backend;
 use sarnakh_core::domain::HistoryEntry;
 use sarnakh_core::store::StoreError;
-use sqlx::PgConnection;
+use sarnakh_store_sql::bulk::ROWS_PER_STATEMENT;
+use sqlx::{PgConnection, Postgres, QueryBuilder};
 
 const INSERT_COLUMNS: &str = "id, subject_type, subject_id, kind, from_state, to_state, reason, note, related_type, related_id, actor_id, at, token_id, playbook_version";
 
@@ -26,6 +27,43 @@ pub(crate) async fn insert_history(
         sqlx::query("insert into history_changes (history_id, position, field, old_value, new_value) values ($1, $2, $3, $4, $5)")
             .bind(h.id.as_uuid()).bind(position as i32).bind(&c.field).bind(&c.old).bind(&c.new)
             .execute(&mut *conn).await.map_err(backend)?;
+    }
+    Ok(())
+}
+
+/// Appends many history rows and their changes, many rows per statement; the sequence
+/// numbers them.
+pub(crate) async fn insert_histories(
+    conn: &mut PgConnection,
+    rows: &[&HistoryEntry],
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut q =
+            QueryBuilder::<Postgres>::new(format!("insert into history ({INSERT_COLUMNS}) "));
+        q.push_values(chunk, |mut b, h| sarnakh_store_sql::bind_history!(b, h));
+        q.build().execute(&mut *conn).await.map_err(backend)?;
+    }
+    let changes: Vec<_> = rows
+        .iter()
+        .flat_map(|h| {
+            h.changes
+                .iter()
+                .enumerate()
+                .map(move |(i, c)| (h.id.as_uuid(), i as i32, c))
+        })
+        .collect();
+    for chunk in changes.chunks(ROWS_PER_STATEMENT) {
+        let mut q = QueryBuilder::<Postgres>::new(
+            "insert into history_changes (history_id, position, field, old_value, new_value) ",
+        );
+        q.push_values(chunk, |mut b, (id, i, c)| {
+            b.push_bind(*id)
+                .push_bind(*i)
+                .push_bind(c.field.clone())
+                .push_bind(c.old.clone())
+                .push_bind(c.new.clone());
+        });
+        q.build().execute(&mut *conn).await.map_err(backend)?;
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! `Store` implementation itself (`store_impl!`). Each adapter keeps its own connection handling, transactions,
 //! migrations and the few rows whose column types differ.
 
+pub mod bulk;
 mod import_jobs;
 pub mod list;
 mod queries;

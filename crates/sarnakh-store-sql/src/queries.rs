@@ -1348,6 +1348,7 @@ macro_rules! shared_queries {
         use sqlx::{QueryBuilder, Row};
         use std::collections::HashMap;
         use uuid::Uuid;
+        use $crate::bulk::ROWS_PER_STATEMENT;
 
         const RUN_COLUMNS: &str = "id, entity, source_digest, file_name, finished_at, rows_done, rows_read, created, updated, unchanged, rejected, started_at";
         /// Keys per `in (...)` list.
@@ -1381,6 +1382,16 @@ macro_rules! shared_queries {
         }
 
         type Conn = <sqlx::$db as sqlx::Database>::Connection;
+
+        /// Inserts new leads, many rows per statement.
+        async fn insert_leads(conn: &mut Conn, leads: &[(sarnakh_core::domain::Lead, sarnakh_core::domain::HistoryEntry)]) -> Result<(), StoreError> {
+            for chunk in leads.chunks(ROWS_PER_STATEMENT) {
+                let mut q = QueryBuilder::<sqlx::$db>::new(format!("insert into leads ({}, sort_name, search) ", $crate::rows::LEAD_COLUMNS));
+                q.push_values(chunk, |mut b, (l, _)| $crate::bind_lead!(b, l, super::leads::products_param(l)));
+                q.build().execute(&mut *conn).await.map_err(backend)?;
+            }
+            Ok(())
+        }
 
         async fn write_account(conn: &mut Conn, a: &Account, expected: Option<i64>) -> Result<(), StoreError> {
             let sql = match expected {
@@ -1497,10 +1508,9 @@ macro_rules! shared_queries {
 
             pub(crate) async fn write_import_batch_tx(&self, b: &ImportBatch) -> Result<(), StoreError> {
                 let mut tx = self.$write.begin().await.map_err(backend)?;
-                for (lead, history) in &b.new_leads {
-                    super::leads::write_lead(&mut tx, lead, None).await?;
-                    super::history::insert_history(&mut tx, history).await?;
-                }
+                insert_leads(&mut tx, &b.new_leads).await?;
+                let histories: Vec<_> = b.new_leads.iter().map(|(_, h)| h).collect();
+                super::history::insert_histories(&mut tx, &histories).await?;
                 for (lead, expected, history) in &b.changed_leads {
                     super::leads::write_lead(&mut tx, lead, Some(*expected)).await?;
                     super::history::insert_history(&mut tx, history).await?;
@@ -1526,10 +1536,13 @@ macro_rules! shared_queries {
                 for activity in &b.activities {
                     super::work::insert_activity_in(&mut tx, activity).await?;
                 }
-                for (entity, external, record) in &b.external_ids {
-                    sqlx::query("insert into external_ids (entity, external_id, record_id) values ($1, $2, $3) on conflict (entity, external_id) do update set record_id = excluded.record_id")
-                        .bind(entity).bind(external).bind(*record)
-                        .execute(&mut *tx).await.map_err(backend)?;
+                for chunk in b.external_ids.chunks(ROWS_PER_STATEMENT) {
+                    let mut q = QueryBuilder::<sqlx::$db>::new("insert into external_ids (entity, external_id, record_id) ");
+                    q.push_values(chunk, |mut row, (entity, external, record)| {
+                        row.push_bind(entity.clone()).push_bind(external.clone()).push_bind(*record);
+                    });
+                    q.push(" on conflict (entity, external_id) do update set record_id = excluded.record_id");
+                    q.build().execute(&mut *tx).await.map_err(backend)?;
                 }
                 for r in &b.rejects {
                     sqlx::query("insert into import_rejects (run_id, row_number, line_number, reasons, cells) values ($1, $2, $3, $4, $5) on conflict (run_id, row_number) do nothing")

@@ -24,6 +24,34 @@ pub const HISTORY_COLUMNS: &str = "id, subject_type, subject_id, kind, from_stat
 /// Columns of [`OpportunityRow`], in order.
 pub const OPPORTUNITY_COLUMNS: &str = "id, account_id, contact_id, lead_id, name, product, amount_minor, currency, expected_close_date, stage, status, loss_reason, close_note, closed_at, owner_id, created_at, updated_at, version";
 
+/// The key leads sort by when sorted by name.
+pub fn lead_sort_name(lead: &sarnakh_core::domain::Lead) -> String {
+    let p = &lead.fields.person;
+    sarnakh_core::domain::text::match_key(&format!(
+        "{} {}",
+        p.last_name.as_deref().unwrap_or(""),
+        p.first_name
+    ))
+}
+
+/// The lower-cased text a lead is found by (names, email, phone, company).
+pub fn lead_search(lead: &sarnakh_core::domain::Lead) -> String {
+    let f = &lead.fields;
+    let p = &f.person;
+    [
+        Some(p.first_name.as_str()),
+        p.last_name.as_deref(),
+        p.email.as_ref().map(|e| e.as_str()),
+        p.phone.as_ref().map(|p| p.as_str()),
+        f.company.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ")
+    .to_lowercase()
+}
+
 /// The lower-cased text a contact is found by (names, email, phone).
 pub fn contact_search(c: &sarnakh_core::domain::Contact) -> String {
     [

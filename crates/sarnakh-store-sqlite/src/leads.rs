@@ -8,7 +8,6 @@ use crate::list::{
 use crate::rows::LeadRow;
 use crate::{SqliteStore, backend};
 use sarnakh_core::domain::page::{Cursor, CursorKey};
-use sarnakh_core::domain::text::match_key;
 use sarnakh_core::domain::{AccountId, HistoryEntry, Lead, LeadId, Page, PageRequest, RecordRef};
 use sarnakh_core::store::{Conversion, LeadFilter, LeadSortField, StoreError};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
@@ -16,34 +15,11 @@ use uuid::Uuid;
 
 pub(crate) use sarnakh_store_sql::rows::LEAD_COLUMNS;
 
-/// The key leads sort by when sorted by name.
-pub(crate) fn sort_name(lead: &Lead) -> String {
-    let p = &lead.fields.person;
-    match_key(&format!(
-        "{} {}",
-        p.last_name.as_deref().unwrap_or(""),
-        p.first_name
-    ))
-}
+use sarnakh_store_sql::rows::lead_search as search_text;
+pub(crate) use sarnakh_store_sql::rows::lead_sort_name as sort_name;
 
-fn search_text(lead: &Lead) -> String {
-    let f = &lead.fields;
-    let p = &f.person;
-    [
-        Some(p.first_name.as_str()),
-        p.last_name.as_deref(),
-        p.email.as_ref().map(|e| e.as_str()),
-        p.phone.as_ref().map(|p| p.as_str()),
-        f.company.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ")
-    .to_lowercase()
-}
-
-fn products_json(lead: &Lead) -> String {
+/// A lead's products as the column stores them (JSON text).
+pub(crate) fn products_param(lead: &Lead) -> String {
     serde_json::to_string(&lead.fields.products).expect("a list of strings serialises")
 }
 
@@ -209,7 +185,7 @@ pub(crate) async fn write_lead(
         .bind(&f.country)
         .bind(f.source.as_str())
         .bind(&f.campaign)
-        .bind(products_json(l))
+        .bind(products_param(l))
         .bind(&f.notes)
         .bind(f.company_size)
         .bind(&f.industry)
