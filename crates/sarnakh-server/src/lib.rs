@@ -11,3 +11,4 @@ pub mod import_worker;
 pub mod jobs;
 pub mod store_url;
 pub mod telemetry;
+pub mod web;

@@ -67,6 +67,16 @@ impl Services {
         Ok((user, password))
     }
 
+    /// The signed-in user behind `actor`.
+    pub async fn current_user(&self, actor: &Actor) -> Result<User> {
+        let id = actor.user_id.ok_or(Error::Unauthenticated)?;
+        self.store
+            .get_user(id)
+            .await?
+            .filter(|u| u.disabled_at.is_none())
+            .ok_or(Error::Unauthenticated)
+    }
+
     /// The user with this email, if any (for the operator's console).
     pub async fn find_user(&self, email: &str) -> Result<Option<User>> {
         Ok(self

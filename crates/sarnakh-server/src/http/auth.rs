@@ -63,6 +63,16 @@ impl FromRequestParts<AppState> for Authenticated {
     }
 }
 
+/// The `Set-Cookie` value of a new session.
+pub fn session_cookie(secret: &str, expires_at: DateTime<Utc>) -> String {
+    let max_age = (expires_at - Utc::now()).num_seconds().max(0);
+    format!("{SESSION_COOKIE}={secret}; Path=/; Max-Age={max_age}; HttpOnly; Secure; SameSite=Lax")
+}
+
+/// The `Set-Cookie` value that clears the session cookie.
+pub const CLEARED_SESSION_COOKIE: &str =
+    "__Host-sarnakh=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax";
+
 /// The value of cookie `name`, if sent.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
@@ -79,32 +89,33 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 /// Refuses a state-changing request whose `Origin` (or `Sec-Fetch-Site`) shows it comes
 /// from another site.
 fn check_same_origin(parts: &Parts) -> Result<(), ApiError> {
-    if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+    if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS)
+        || same_origin(&parts.headers)
+    {
         return Ok(());
     }
+    Err(ApiError::new(
+        StatusCode::FORBIDDEN,
+        "cross_site_request",
+        "a signed-in change must come from this site's own pages",
+    ))
+}
+
+/// Whether a request's `Origin` (or, without one, `Sec-Fetch-Site`) is this site.
+pub fn same_origin(headers: &HeaderMap) -> bool {
     let get = |name: header::HeaderName| {
-        parts
-            .headers
+        headers
             .get(name)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     };
     let host = get(header::HOST).unwrap_or_default();
-    let same = match get(header::ORIGIN) {
+    match get(header::ORIGIN) {
         Some(origin) => origin
             .split_once("://")
             .is_some_and(|(_, rest)| rest == host),
         None => get(header::HeaderName::from_static("sec-fetch-site"))
             .is_some_and(|s| s == "same-origin"),
-    };
-    if same {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "cross_site_request",
-            "a signed-in change must come from this site's own pages",
-        ))
     }
 }
 
@@ -155,11 +166,7 @@ pub async fn sign_in(
         .services
         .sign_in(&body.email, &body.password, &address)
         .await?;
-    let max_age = (signed.expires_at - Utc::now()).num_seconds().max(0);
-    let cookie = format!(
-        "{SESSION_COOKIE}={}; Path=/; Max-Age={max_age}; HttpOnly; Secure; SameSite=Lax",
-        signed.secret
-    );
+    let cookie = session_cookie(&signed.secret, signed.expires_at);
     let body = SessionJson {
         user: signed.user.into(),
         expires_at: signed.expires_at,
@@ -181,8 +188,10 @@ pub async fn sign_out(
     if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
         app.services.sign_out(&secret).await?;
     }
-    let clear = format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax");
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]))
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, CLEARED_SESSION_COOKIE)],
+    ))
 }
 
 /// An API token as listed (never the secret).

@@ -84,6 +84,7 @@ pub fn app_with(services: Services, rate_limits: limits::RateLimits) -> Router {
     api.merge(docs::router(openapi))
         .merge(health::router())
         .merge(public_form::router())
+        .merge(crate::web::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -1,0 +1,89 @@
+# Sarnakh's web interface, English.
+app-name = Sarnakh
+nav-inbox = Inbox
+nav-leads = Leads
+nav-sign-out = Sign out
+skip-to-content = Skip to content
+signed-in-as = Signed in as { $name }
+
+login-title = Sign in
+login-email = Email
+login-password = Password
+login-submit = Sign in
+login-failed = The email or password is wrong.
+login-throttled = Too many failed attempts. Try again in { $seconds ->
+    [one] one second
+   *[other] { $seconds } seconds
+}.
+
+inbox-title = Inbox
+inbox-followups = Follow-ups due
+inbox-no-followups = No follow-ups are due.
+inbox-new-leads = New leads
+inbox-no-leads = No new leads are waiting.
+inbox-lead-count = { $count ->
+    [one] One lead waits for a first contact.
+   *[other] { $count } leads wait for a first contact.
+}
+inbox-due = Contact by { $when }
+inbox-breached = Late
+inbox-contacted = Contacted { $when }
+task-due = Due { $when }
+task-overdue = Overdue
+
+leads-title = Leads
+leads-search = Search
+leads-search-placeholder = Name, email, phone or company
+leads-filter-status = Status
+leads-any = Any
+leads-none = No leads match.
+leads-more = Next page
+col-name = Name
+col-company = Company
+col-source = Source
+col-score = Score
+col-stage = Stage
+col-status = Status
+col-owner = Owner
+col-created = Created
+
+lead-title = { $name }
+lead-facts = Facts
+lead-score = Score { $score } (grade { $grade })
+lead-score-breakdown = Why this score
+lead-readiness = Ready for the next stage?
+lead-criterion-met = met
+lead-criterion-unmet = missing
+lead-ready = Every criterion holds.
+lead-timeline = Timeline
+lead-no-timeline = Nothing has happened yet.
+lead-qualify = Qualify as a prospect
+lead-qualified = The lead is now a prospect.
+field-email = Email
+field-phone = Phone
+field-job-title = Job title
+field-company = Company
+field-country = Country
+field-source = Source
+field-campaign = Campaign
+field-industry = Industry
+field-company-size = Company size
+field-need = Need
+field-owner = Owner
+
+stage-lead = Lead
+stage-prospect = Prospect
+stage-converted = Converted
+status-open = Open
+status-nurture = Nurture
+status-disqualified = Disqualified
+status-converted = Converted
+
+error-title = Something went wrong
+error-not-found = This page does not exist, or you may not see it.
+error-forbidden = You may not do this.
+error-invalid = Some values were not accepted:
+error-conflict = Someone changed this record meanwhile; reload and try again.
+error-internal = Sarnakh could not finish this; the error was logged.
+error-csrf = The form expired. Reload the page and try again.
+back-home = Back to the inbox

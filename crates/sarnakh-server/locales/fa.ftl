@@ -1,0 +1,83 @@
+# رابط وب سرنخ، فارسی.
+app-name = سرنخ
+nav-inbox = صندوق ورودی
+nav-leads = سرنخ‌ها
+nav-sign-out = خروج
+skip-to-content = رفتن به محتوا
+signed-in-as = وارد شده به عنوان { $name }
+
+login-title = ورود
+login-email = ایمیل
+login-password = گذرواژه
+login-submit = ورود
+login-failed = ایمیل یا گذرواژه نادرست است.
+login-throttled = تلاش‌های ناموفق زیاد بود. { $seconds } ثانیهٔ دیگر دوباره امتحان کنید.
+
+inbox-title = صندوق ورودی
+inbox-followups = پیگیری‌های سررسیده
+inbox-no-followups = هیچ پیگیری‌ای سررسید نشده است.
+inbox-new-leads = سرنخ‌های تازه
+inbox-no-leads = هیچ سرنخ تازه‌ای در انتظار نیست.
+inbox-lead-count = { $count } سرنخ در انتظار نخستین تماس است.
+inbox-due = تماس تا { $when }
+inbox-breached = دیرکرد
+inbox-contacted = تماس در { $when }
+task-due = سررسید { $when }
+task-overdue = گذشته از سررسید
+
+leads-title = سرنخ‌ها
+leads-search = جستجو
+leads-search-placeholder = نام، ایمیل، تلفن یا شرکت
+leads-filter-status = وضعیت
+leads-any = همه
+leads-none = هیچ سرنخی پیدا نشد.
+leads-more = صفحهٔ بعد
+col-name = نام
+col-company = شرکت
+col-source = منبع
+col-score = امتیاز
+col-stage = مرحله
+col-status = وضعیت
+col-owner = مسئول
+col-created = ایجاد
+
+lead-title = { $name }
+lead-facts = اطلاعات
+lead-score = امتیاز { $score } (درجهٔ { $grade })
+lead-score-breakdown = چرا این امتیاز
+lead-readiness = آمادهٔ مرحلهٔ بعد؟
+lead-criterion-met = برقرار
+lead-criterion-unmet = کم است
+lead-ready = همهٔ معیارها برقرارند.
+lead-timeline = رویدادها
+lead-no-timeline = هنوز رویدادی نیست.
+lead-qualify = تأیید صلاحیت به عنوان مشتری بالقوه
+lead-qualified = سرنخ اکنون مشتری بالقوه است.
+field-email = ایمیل
+field-phone = تلفن
+field-job-title = سمت
+field-company = شرکت
+field-country = کشور
+field-source = منبع
+field-campaign = کمپین
+field-industry = صنعت
+field-company-size = اندازهٔ شرکت
+field-need = نیاز
+field-owner = مسئول
+
+stage-lead = سرنخ
+stage-prospect = مشتری بالقوه
+stage-converted = تبدیل‌شده
+status-open = باز
+status-nurture = پرورش
+status-disqualified = ردشده
+status-converted = تبدیل‌شده
+
+error-title = مشکلی پیش آمد
+error-not-found = این صفحه وجود ندارد یا اجازهٔ دیدن آن را ندارید.
+error-forbidden = اجازهٔ این کار را ندارید.
+error-invalid = برخی مقادیر پذیرفته نشد:
+error-conflict = کسی در این میان این رکورد را تغییر داد؛ صفحه را دوباره بارگذاری کنید.
+error-internal = سرنخ نتوانست این کار را تمام کند؛ خطا ثبت شد.
+error-csrf = فرم منقضی شد. صفحه را دوباره بارگذاری کنید.
+back-home = بازگشت به صندوق ورودی

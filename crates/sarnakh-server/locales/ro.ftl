@@ -1,0 +1,91 @@
+# Interfața web Sarnakh, română.
+app-name = Sarnakh
+nav-inbox = Inbox
+nav-leads = Lead-uri
+nav-sign-out = Ieșire
+skip-to-content = Sari la conținut
+signed-in-as = Conectat ca { $name }
+
+login-title = Autentificare
+login-email = E-mail
+login-password = Parolă
+login-submit = Autentificare
+login-failed = E-mailul sau parola sunt greșite.
+login-throttled = Prea multe încercări eșuate. Încercați din nou peste { $seconds ->
+    [one] o secundă
+    [few] { $seconds } secunde
+   *[other] { $seconds } de secunde
+}.
+
+inbox-title = Inbox
+inbox-followups = Urmăriri scadente
+inbox-no-followups = Nicio urmărire nu este scadentă.
+inbox-new-leads = Lead-uri noi
+inbox-no-leads = Niciun lead nou nu așteaptă.
+inbox-lead-count = { $count ->
+    [one] Un lead așteaptă primul contact.
+    [few] { $count } lead-uri așteaptă primul contact.
+   *[other] { $count } de lead-uri așteaptă primul contact.
+}
+inbox-due = De contactat până la { $when }
+inbox-breached = Întârziat
+inbox-contacted = Contactat la { $when }
+task-due = Scadent la { $when }
+task-overdue = Depășit
+
+leads-title = Lead-uri
+leads-search = Caută
+leads-search-placeholder = Nume, e-mail, telefon sau firmă
+leads-filter-status = Stare
+leads-any = Oricare
+leads-none = Niciun lead nu se potrivește.
+leads-more = Pagina următoare
+col-name = Nume
+col-company = Firmă
+col-source = Sursă
+col-score = Scor
+col-stage = Etapă
+col-status = Stare
+col-owner = Responsabil
+col-created = Creat
+
+lead-title = { $name }
+lead-facts = Date
+lead-score = Scor { $score } (nota { $grade })
+lead-score-breakdown = De ce acest scor
+lead-readiness = Gata pentru etapa următoare?
+lead-criterion-met = îndeplinit
+lead-criterion-unmet = lipsește
+lead-ready = Toate criteriile sunt îndeplinite.
+lead-timeline = Cronologie
+lead-no-timeline = Nu s-a întâmplat încă nimic.
+lead-qualify = Califică drept client potențial
+lead-qualified = Lead-ul este acum client potențial.
+field-email = E-mail
+field-phone = Telefon
+field-job-title = Funcție
+field-company = Firmă
+field-country = Țară
+field-source = Sursă
+field-campaign = Campanie
+field-industry = Industrie
+field-company-size = Mărimea firmei
+field-need = Nevoie
+field-owner = Responsabil
+
+stage-lead = Lead
+stage-prospect = Client potențial
+stage-converted = Convertit
+status-open = Deschis
+status-nurture = În maturare
+status-disqualified = Descalificat
+status-converted = Convertit
+
+error-title = Ceva n-a mers
+error-not-found = Pagina nu există sau nu aveți voie să o vedeți.
+error-forbidden = Nu aveți voie să faceți asta.
+error-invalid = Unele valori nu au fost acceptate:
+error-conflict = Altcineva a modificat între timp înregistrarea; reîncărcați și încercați din nou.
+error-internal = Sarnakh nu a putut termina; eroarea a fost înregistrată.
+error-csrf = Formularul a expirat. Reîncărcați pagina și încercați din nou.
+back-home = Înapoi la inbox

@@ -1,0 +1,286 @@
+//! The leads list (search, status filter, cursor pages) and a lead's page: its facts, the
+//! readiness checklist for its next stage, its score and why, its timeline, and qualifying
+//! it when the playbook allows.
+
+use super::{Frame, Page, Tr, WebUser, error_page};
+use crate::http::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use sarnakh_core::domain::lifecycle::LeadStatus;
+use sarnakh_core::domain::page::{Cursor, PageRequest};
+use sarnakh_core::domain::{Lead, LeadId, RecordRef};
+use sarnakh_core::service::{LifecycleInput, TimelineItem};
+use sarnakh_core::store::LeadFilter;
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/leads", get(list))
+        .route("/leads/{id}", get(show))
+        .route("/leads/{id}/qualify", post(qualify))
+}
+
+/// "First Last".
+pub fn person_name(lead: &Lead) -> String {
+    let p = &lead.fields.person;
+    match &p.last_name {
+        Some(last) => format!("{} {last}", p.first_name),
+        None => p.first_name.clone(),
+    }
+}
+
+/// One row of the list.
+pub struct Row {
+    pub href: String,
+    pub name: String,
+    pub company: String,
+    pub source: String,
+    pub score: i32,
+    pub stage: String,
+    pub status: String,
+    pub created: String,
+}
+
+#[derive(Template)]
+#[template(path = "leads.html")]
+struct ListPage {
+    frame: Frame,
+    q: String,
+    status: String,
+    statuses: Vec<(String, String)>,
+    rows: Vec<Row>,
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    q: Option<String>,
+    status: Option<String>,
+    after: Option<String>,
+}
+
+fn stage_label(tr: Tr, lead: &Lead) -> String {
+    tr.t(&format!("stage-{}", lead.state.stage.as_str()))
+}
+
+fn status_label(tr: Tr, status: LeadStatus) -> String {
+    tr.t(&format!("status-{}", status.as_str()))
+}
+
+async fn list(State(app): State<AppState>, user: WebUser, Query(q): Query<ListQuery>) -> Response {
+    let tr = user.tr;
+    let search = q.q.clone().unwrap_or_default();
+    let status = q.status.as_deref().and_then(LeadStatus::parse);
+    let filter = LeadFilter {
+        q: Some(search.clone()).filter(|s| !s.trim().is_empty()),
+        status,
+        ..LeadFilter::default()
+    };
+    let page = PageRequest {
+        limit: 50,
+        after: q.after.as_deref().and_then(Cursor::decode),
+    };
+    let found = match app.services.list_leads(&user.actor, &filter, &page).await {
+        Ok(p) => p,
+        Err(e) => return error_page(tr, e),
+    };
+    let rows = found
+        .items
+        .iter()
+        .map(|l| Row {
+            href: format!("/leads/{}", l.id),
+            name: person_name(l),
+            company: l.fields.company.clone().unwrap_or_default(),
+            source: l.fields.source.as_str().replace('_', " "),
+            score: l.score,
+            stage: stage_label(tr, l),
+            status: status_label(tr, l.state.status),
+            created: tr.when(l.created_at),
+        })
+        .collect();
+    let next = found.next.map(|c| {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        query.append_pair("q", &search);
+        if let Some(s) = status {
+            query.append_pair("status", s.as_str());
+        }
+        query.append_pair("after", &c.encode());
+        format!("/leads?{}", query.finish())
+    });
+    let statuses = LeadStatus::ALL
+        .iter()
+        .map(|s| (s.as_str().to_owned(), status_label(tr, *s)))
+        .collect();
+    let page = ListPage {
+        frame: Frame::of(&user, "leads"),
+        q: search,
+        status: status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+        statuses,
+        rows,
+        next,
+    };
+    Page(StatusCode::OK, page).into_response()
+}
+
+/// One line of the lead's timeline.
+pub struct Moment {
+    pub when: String,
+    pub what: String,
+}
+
+#[derive(Template)]
+#[template(path = "lead.html")]
+struct LeadPage {
+    frame: Frame,
+    id: String,
+    name: String,
+    facts: Vec<(String, String)>,
+    stage: String,
+    status: String,
+    score: String,
+    lines: Vec<(String, i32)>,
+    next: Option<String>,
+    checks: Vec<(String, bool)>,
+    ready: bool,
+    moments: Vec<Moment>,
+    done: bool,
+}
+
+#[derive(Deserialize)]
+struct Done {
+    done: Option<String>,
+}
+
+fn facts(tr: Tr, lead: &Lead) -> Vec<(String, String)> {
+    let f = &lead.fields;
+    let p = &f.person;
+    let size = f.company_size.map(|n| n.to_string());
+    [
+        (
+            "field-email",
+            p.email.as_ref().map(|e| e.as_str().to_owned()),
+        ),
+        (
+            "field-phone",
+            p.phone.as_ref().map(|x| x.as_str().to_owned()),
+        ),
+        ("field-job-title", p.job_title.clone()),
+        ("field-company", f.company.clone()),
+        ("field-country", f.country.clone()),
+        ("field-source", Some(f.source.as_str().replace('_', " "))),
+        ("field-campaign", f.campaign.clone()),
+        ("field-industry", f.industry.clone()),
+        ("field-company-size", size),
+        ("field-need", f.need.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(id, v)| v.map(|v| (tr.t(id), v)))
+    .collect()
+}
+
+fn moment(tr: Tr, item: &TimelineItem) -> String {
+    match item {
+        TimelineItem::Activity(a) => format!("{}: {}", a.kind.as_str(), a.summary),
+        TimelineItem::Task(t) => t.title.clone(),
+        TimelineItem::Change(h) => match (&h.from, &h.to) {
+            (Some(from), Some(to)) => format!("{}: {from} → {to}", h.kind),
+            (None, Some(to)) => format!("{}: {to}", h.kind),
+            _ => h.kind.clone(),
+        },
+        TimelineItem::Event(e) => {
+            let _ = tr;
+            e.kind.as_str().replace('_', " ")
+        }
+    }
+}
+
+async fn show(
+    State(app): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Query(done): Query<Done>,
+) -> Response {
+    let tr = user.tr;
+    let Ok(id) = id.parse::<LeadId>() else {
+        return error_page(tr, sarnakh_core::Error::not_found("lead", id));
+    };
+    let s = &app.services;
+    let loaded = async {
+        let lead = s.get_lead(&user.actor, id).await?;
+        let readiness = s.readiness(&user.actor, id).await?;
+        let timeline = s.timeline(&user.actor, RecordRef::Lead(id)).await?;
+        Ok::<_, sarnakh_core::Error>((lead, readiness, timeline))
+    };
+    let (lead, readiness, timeline) = match loaded.await {
+        Ok(x) => x,
+        Err(e) => return error_page(tr, e),
+    };
+    let page = LeadPage {
+        frame: Frame::of(&user, "leads"),
+        id: lead.id.to_string(),
+        name: person_name(&lead),
+        facts: facts(tr, &lead),
+        stage: stage_label(tr, &lead),
+        status: status_label(tr, lead.state.status),
+        score: tr.t2(
+            "lead-score",
+            ("score", lead.score.into()),
+            ("grade", lead.grade.as_str().to_uppercase().into()),
+        ),
+        lines: lead
+            .score_lines
+            .iter()
+            .map(|l| (l.code.clone(), l.points))
+            .collect(),
+        ready: readiness.ready(),
+        next: readiness.next.map(str::to_owned),
+        checks: readiness
+            .checks
+            .iter()
+            .map(|c| (c.message.clone(), c.met))
+            .collect(),
+        moments: timeline
+            .iter()
+            .rev()
+            .map(|e| Moment {
+                when: tr.when(e.at),
+                what: moment(tr, &e.item),
+            })
+            .collect(),
+        done: done.done.as_deref() == Some("qualified"),
+    };
+    Page(StatusCode::OK, page).into_response()
+}
+
+#[derive(Deserialize)]
+struct QualifyForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    version: Option<i64>,
+}
+
+async fn qualify(
+    State(app): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Form(form): Form<QualifyForm>,
+) -> Response {
+    if let Some(refused) = user.refuse_form(&form.csrf) {
+        return refused;
+    }
+    let Ok(lead) = id.parse::<LeadId>() else {
+        return error_page(user.tr, sarnakh_core::Error::not_found("lead", id));
+    };
+    let input = LifecycleInput {
+        expected_version: form.version,
+        ..LifecycleInput::default()
+    };
+    match app.services.qualify_lead(&user.actor, lead, &input).await {
+        Ok(_) => Redirect::to(&format!("/leads/{lead}?done=qualified")).into_response(),
+        Err(e) => error_page(user.tr, e),
+    }
+}

@@ -1,0 +1,276 @@
+//! The HTML interface in-process: signing in (and the refusals), the inbox, the leads list
+//! and a lead's page in English and Persian, escaping of stored text, and forms that need
+//! the session's token.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::TestApp;
+use http_body_util::BodyExt;
+use sarnakh_core::domain::lead::LeadDraft;
+use sarnakh_core::domain::user::UserDraft;
+use sarnakh_core::service::Actor;
+use tower::ServiceExt;
+
+struct Html {
+    status: StatusCode,
+    location: String,
+    cookie: String,
+    body: String,
+}
+
+async fn send(app: &TestApp, method: &str, uri: &str, cookie: &str, form: &str) -> Html {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::HOST, "sarnakh.test")
+        .header(header::ORIGIN, "http://sarnakh.test");
+    if !cookie.is_empty() {
+        req = req.header(header::COOKIE, cookie);
+    }
+    if method == "POST" {
+        req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    }
+    let response = app
+        .router
+        .clone()
+        .oneshot(req.body(Body::from(form.to_owned())).expect("request"))
+        .await
+        .expect("infallible");
+    let get = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let (status, location, set_cookie) = (
+        response.status(),
+        get(header::LOCATION),
+        get(header::SET_COOKIE),
+    );
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    Html {
+        status,
+        location,
+        cookie: set_cookie.split(';').next().unwrap_or("").to_owned(),
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// A rep of `locale` with a password; returns (email, password).
+async fn rep(app: &TestApp, email: &str, locale: &str) -> (String, String) {
+    let draft = UserDraft {
+        email: Some(email.into()),
+        display_name: Some("Sara <b>Ahmadi</b>".into()),
+        role: Some("sales_rep".into()),
+        locale: Some(locale.into()),
+        ..UserDraft::default()
+    };
+    let (_, password) = app
+        .services
+        .add_user(&Actor::SYSTEM, &draft, None)
+        .await
+        .expect("add user");
+    (email.to_owned(), password)
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    let mut s = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        s.append_pair(k, v);
+    }
+    s.finish()
+}
+
+async fn sign_in(app: &TestApp, email: &str, password: &str) -> String {
+    let body = form(&[("email", email), ("password", password), ("next", "/inbox")]);
+    let signed = send(app, "POST", "/login", "", &body).await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    assert_eq!(signed.location, "/inbox");
+    assert!(signed.cookie.starts_with("__Host-sarnakh="));
+    signed.cookie
+}
+
+fn csrf(body: &str) -> String {
+    let at = body.find("name=\"_csrf\" value=\"").expect("a form token") + 20;
+    body[at..at + 64].to_owned()
+}
+
+#[tokio::test]
+async fn pages_need_a_session_and_sign_in_refuses_bad_passwords_and_other_sites() {
+    let app = TestApp::new().await;
+    let away = send(&app, "GET", "/inbox", "", "").await;
+    assert_eq!(away.status, StatusCode::SEE_OTHER);
+    assert_eq!(away.location, "/login?next=%2Finbox");
+    let (email, password) = rep(&app, "sara@web.example", "en").await;
+    let wrong = form(&[("email", &email), ("password", "not it")]);
+    let refused = send(&app, "POST", "/login", "", &wrong).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert!(refused.body.contains("The email or password is wrong."));
+    assert!(refused.cookie.is_empty());
+    let request = Request::builder()
+        .method("POST")
+        .uri("/login")
+        .header(header::HOST, "sarnakh.test")
+        .header(header::ORIGIN, "http://evil.example")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form(&[
+            ("email", &email),
+            ("password", &password),
+        ])))
+        .expect("request");
+    let cross = app
+        .router
+        .clone()
+        .oneshot(request)
+        .await
+        .expect("infallible");
+    assert_eq!(cross.status(), StatusCode::FORBIDDEN);
+    assert!(cross.headers().get(header::SET_COOKIE).is_none());
+    let open = form(&[
+        ("email", &email),
+        ("password", &password),
+        ("next", "//evil.example"),
+    ]);
+    let signed = send(&app, "POST", "/login", "", &open).await;
+    assert_eq!(signed.location, "/inbox", "never redirects to another site");
+}
+
+#[tokio::test]
+async fn the_inbox_and_lead_pages_escape_stored_text_and_qualify_needs_the_form_token() {
+    let app = TestApp::new().await;
+    let (email, password) = rep(&app, "sara@web.example", "en").await;
+    let me = app
+        .services
+        .find_user(&email)
+        .await
+        .expect("find")
+        .expect("user");
+    let draft = LeadDraft {
+        first_name: Some("<script>alert(1)</script>".into()),
+        email: Some("xss@web.example".into()),
+        company: Some("Pars \"Steel\" & Co".into()),
+        industry: Some("Retail".into()),
+        company_size: Some(50),
+        need: Some("A shared pipeline".into()),
+        decision_role: Some("decision_maker".into()),
+        owner_id: Some(me.id),
+        ..LeadDraft::default()
+    };
+    let lead = app
+        .services
+        .capture_lead(&Actor::SYSTEM, &draft)
+        .await
+        .expect("capture");
+    let cookie = sign_in(&app, &email, &password).await;
+    let inbox = send(&app, "GET", "/inbox", &cookie, "").await;
+    assert_eq!(inbox.status, StatusCode::OK, "{}", inbox.body);
+    assert!(inbox.body.contains("lang=\"en\" dir=\"ltr\""));
+    assert!(
+        inbox
+            .body
+            .contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+        "{}",
+        inbox.body
+    );
+    assert!(
+        !inbox.body.contains("<script>alert"),
+        "stored text is escaped"
+    );
+    assert!(inbox.body.contains("Sara &#60;b&#62;Ahmadi&#60;/b&#62;"));
+    assert!(inbox.body.contains("One lead waits for a first contact."));
+
+    let list = send(&app, "GET", "/leads?q=xss%40web.example", &cookie, "").await;
+    assert!(
+        list.body.contains(&format!("/leads/{}", lead.id)),
+        "{}",
+        list.body
+    );
+    let none = send(&app, "GET", "/leads?q=nobody-here", &cookie, "").await;
+    assert!(none.body.contains("No leads match."));
+
+    let uri = format!("/leads/{}", lead.id);
+    let page = send(&app, "GET", &uri, &cookie, "").await;
+    assert!(
+        page.body.contains("Pars &#34;Steel&#34; &#38; Co"),
+        "{}",
+        page.body
+    );
+    let token = csrf(&page.body);
+    let qualify = format!("{uri}/qualify");
+    let forged = send(&app, "POST", &qualify, &cookie, &form(&[("_csrf", "0")])).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let still = app
+        .services
+        .get_lead(&Actor::SYSTEM, lead.id)
+        .await
+        .expect("lead");
+    assert_eq!(
+        still.state.stage.as_str(),
+        "lead",
+        "a forged form changes nothing"
+    );
+    let done = send(&app, "POST", &qualify, &cookie, &form(&[("_csrf", &token)])).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location, format!("{uri}?done=qualified"));
+    let now = app
+        .services
+        .get_lead(&Actor::SYSTEM, lead.id)
+        .await
+        .expect("lead");
+    assert_eq!(now.state.stage.as_str(), "prospect");
+    let shown = send(&app, "GET", &done.location, &cookie, "").await;
+    assert!(shown.body.contains("The lead is now a prospect."));
+
+    let out = send(
+        &app,
+        "POST",
+        "/logout",
+        &cookie,
+        &form(&[("_csrf", &token)]),
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let after = send(&app, "GET", "/inbox", &cookie, "").await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER, "the session ended");
+}
+
+#[tokio::test]
+async fn a_persian_user_gets_a_right_to_left_page_in_persian() {
+    let app = TestApp::new().await;
+    let (email, password) = rep(&app, "mina@web.example", "fa").await;
+    let cookie = sign_in(&app, &email, &password).await;
+    let inbox = send(&app, "GET", "/inbox", &cookie, "").await;
+    assert!(
+        inbox.body.contains("lang=\"fa\" dir=\"rtl\""),
+        "{}",
+        inbox.body
+    );
+    assert!(inbox.body.contains("صندوق ورودی"));
+    assert!(inbox.body.contains("هیچ سرنخ تازه‌ای در انتظار نیست."));
+    let request = Request::builder()
+        .uri("/login")
+        .header(header::ACCEPT_LANGUAGE, "ro-RO,ro;q=0.9")
+        .body(Body::empty())
+        .expect("request");
+    let login = app
+        .router
+        .clone()
+        .oneshot(request)
+        .await
+        .expect("infallible");
+    let bytes = login.into_body().collect().await.expect("body").to_bytes();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(
+        text.contains("lang=\"ro\"") && text.contains("Parolă"),
+        "{text}"
+    );
+}
