@@ -110,7 +110,9 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
             .map(str::to_owned)
     };
     let host = get(header::HOST).unwrap_or_default();
-    match get(header::ORIGIN) {
+    // Under `Referrer-Policy: no-referrer` browsers send `Origin: null` with a form post;
+    // `Sec-Fetch-Site` (which no page script can set) then tells where it came from.
+    match get(header::ORIGIN).filter(|o| o != "null") {
         Some(origin) => origin
             .split_once("://")
             .is_some_and(|(_, rest)| rest == host),
