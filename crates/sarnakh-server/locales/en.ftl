@@ -23,7 +23,7 @@ inbox-new-leads = New leads
 inbox-no-leads = No new leads are waiting.
 inbox-lead-count = { $count ->
     [one] One lead waits for a first contact.
-   *[other] { $count } leads wait for a first contact.
+   *[other] { $n } leads wait for a first contact.
 }
 inbox-due = Contact by { $when }
 inbox-breached = Late

@@ -24,8 +24,8 @@ inbox-new-leads = Lead-uri noi
 inbox-no-leads = Niciun lead nou nu așteaptă.
 inbox-lead-count = { $count ->
     [one] Un lead așteaptă primul contact.
-    [few] { $count } lead-uri așteaptă primul contact.
-   *[other] { $count } de lead-uri așteaptă primul contact.
+    [few] { $n } lead-uri așteaptă primul contact.
+   *[other] { $n } de lead-uri așteaptă primul contact.
 }
 inbox-due = De contactat până la { $when }
 inbox-breached = Întârziat

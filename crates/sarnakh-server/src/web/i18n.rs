@@ -85,6 +85,8 @@ fn bundle(lang: Lang) -> Bundle {
 pub struct Tr {
     /// The language.
     pub lang: Lang,
+    /// The reader's time zone, for dates.
+    pub tz: chrono_tz::Tz,
 }
 
 impl Tr {
@@ -113,9 +115,22 @@ impl Tr {
         self.format(id, Some(&args))
     }
 
-    /// An instant for people: `2026-03-02 10:00 UTC`.
+    /// An instant for people, in their calendar, digits and time zone.
     pub fn when(&self, at: chrono::DateTime<chrono::Utc>) -> String {
-        at.format("%Y-%m-%d %H:%M UTC").to_string()
+        super::format::datetime(self.lang, self.tz, at)
+    }
+
+    /// A whole number in the language's digits and grouping.
+    pub fn num(&self, n: impl Into<i64>) -> String {
+        super::format::number(self.lang, n.into())
+    }
+
+    /// Texts in `lang` for a reader in UTC.
+    pub const fn utc(lang: Lang) -> Self {
+        Self {
+            lang,
+            tz: chrono_tz::UTC,
+        }
     }
 
     fn format(&self, id: &str, args: Option<&FluentArgs<'_>>) -> String {
@@ -157,10 +172,10 @@ mod tests {
 
     #[test]
     fn plural_rules_follow_each_language() {
-        let en = Tr { lang: Lang::En };
+        let en = Tr::utc(Lang::En);
         assert!(en.t1("inbox-lead-count", "count", 1).contains("One lead"));
         assert!(en.t1("inbox-lead-count", "count", 3).contains("leads wait"));
-        let ro = Tr { lang: Lang::Ro };
+        let ro = Tr::utc(Lang::Ro);
         assert!(
             ro.t1("inbox-lead-count", "count", 3)
                 .contains("lead-uri așteaptă")

@@ -29,7 +29,7 @@ pub struct LeadView {
     pub name: String,
     pub company: String,
     pub source: String,
-    pub score: i32,
+    pub score: String,
     pub grade: String,
     pub clock: String,
     pub breached: bool,
@@ -72,7 +72,7 @@ async fn inbox(State(app): State<AppState>, user: WebUser) -> Response {
             name: super::leads::person_name(&l.lead),
             company: l.lead.fields.company.clone().unwrap_or_default(),
             source: l.lead.fields.source.as_str().replace('_', " "),
-            score: l.lead.score,
+            score: tr.num(l.lead.score),
             grade: l.lead.grade.as_str().to_uppercase(),
             clock: match l.first_contact_at {
                 Some(at) => tr.t1("inbox-contacted", "when", tr.when(at)),
@@ -82,7 +82,11 @@ async fn inbox(State(app): State<AppState>, user: WebUser) -> Response {
         })
         .collect();
     let page = InboxPage {
-        lead_count: tr.t1("inbox-lead-count", "count", leads.len()),
+        lead_count: tr.t2(
+            "inbox-lead-count",
+            ("count", leads.len().into()),
+            ("n", tr.num(leads.len() as i64).into()),
+        ),
         frame: Frame::of(&user, "inbox"),
         tasks,
         leads,

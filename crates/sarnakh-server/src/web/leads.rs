@@ -39,7 +39,7 @@ pub struct Row {
     pub name: String,
     pub company: String,
     pub source: String,
-    pub score: i32,
+    pub score: String,
     pub stage: String,
     pub status: String,
     pub created: String,
@@ -96,7 +96,7 @@ async fn list(State(app): State<AppState>, user: WebUser, Query(q): Query<ListQu
             name: person_name(l),
             company: l.fields.company.clone().unwrap_or_default(),
             source: l.fields.source.as_str().replace('_', " "),
-            score: l.score,
+            score: tr.num(l.score),
             stage: stage_label(tr, l),
             status: status_label(tr, l.state.status),
             created: tr.when(l.created_at),
@@ -142,7 +142,7 @@ struct LeadPage {
     stage: String,
     status: String,
     score: String,
-    lines: Vec<(String, i32)>,
+    lines: Vec<(String, String)>,
     next: Option<String>,
     checks: Vec<(String, bool)>,
     ready: bool,
@@ -158,7 +158,7 @@ struct Done {
 fn facts(tr: Tr, lead: &Lead) -> Vec<(String, String)> {
     let f = &lead.fields;
     let p = &f.person;
-    let size = f.company_size.map(|n| n.to_string());
+    let size = f.company_size.map(|n| tr.num(n));
     [
         (
             "field-email",
@@ -228,13 +228,13 @@ async fn show(
         status: status_label(tr, lead.state.status),
         score: tr.t2(
             "lead-score",
-            ("score", lead.score.into()),
+            ("score", tr.num(lead.score).into()),
             ("grade", lead.grade.as_str().to_uppercase().into()),
         ),
         lines: lead
             .score_lines
             .iter()
-            .map(|l| (l.code.clone(), l.points))
+            .map(|l| (l.code.clone(), tr.num(l.points)))
             .collect(),
         ready: readiness.ready(),
         next: readiness.next.map(str::to_owned),

@@ -3,6 +3,7 @@
 //! call the same services as the JSON API; forms post back with a CSRF token and answer
 //! `303 See Other`.
 
+mod format;
 mod i18n;
 mod inbox;
 mod leads;

@@ -42,7 +42,7 @@ pub fn visitor_lang(parts: &Parts) -> Tr {
         .and_then(|v| v.to_str().ok())
         .and_then(Lang::from_accept)
         .unwrap_or(Lang::En);
-    Tr { lang }
+    Tr::utc(lang)
 }
 
 impl FromRequestParts<AppState> for WebUser {
@@ -64,10 +64,11 @@ impl FromRequestParts<AppState> for WebUser {
             return Err(to_login());
         };
         let lang = Lang::parse(user.locale.as_str()).unwrap_or(Lang::En);
+        let tz = user.time_zone.parse().unwrap_or(chrono_tz::UTC);
         Ok(Self {
             actor,
             user,
-            tr: Tr { lang },
+            tr: Tr { lang, tz },
             csrf: csrf_token(&secret),
         })
     }
