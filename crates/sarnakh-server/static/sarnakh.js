@@ -8,3 +8,23 @@ document.addEventListener("submit", (event) => {
   }
   form.dataset.sent = "1";
 });
+
+// The pipeline board: drag a card onto another column to move it. The drop fills in the
+// card's own move form (stage and the version it was shown at) and submits it, so the move
+// goes through the same checks as the button; without the script the form still works.
+document.addEventListener("dragstart", (event) => {
+  const card = event.target.closest && event.target.closest(".deal");
+  if (card) event.dataTransfer.setData("text/plain", card.dataset.id);
+});
+document.querySelectorAll(".board .column").forEach((column) => {
+  column.addEventListener("dragover", (event) => event.preventDefault());
+  column.addEventListener("drop", (event) => {
+    event.preventDefault();
+    const id = event.dataTransfer.getData("text/plain");
+    const card = document.querySelector(`.deal[data-id="${CSS.escape(id)}"]`);
+    if (!card || card.closest(".column") === column) return;
+    const form = card.querySelector("form.move");
+    form.querySelector("select[name=stage]").value = column.dataset.stage;
+    form.requestSubmit();
+  });
+});

@@ -7,8 +7,9 @@
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use sarnakh_core::domain::lead::LeadDraft;
+use sarnakh_core::domain::opportunity::OpportunityDraft;
 use sarnakh_core::domain::user::UserDraft;
-use sarnakh_core::service::{Actor, Services};
+use sarnakh_core::service::{Actor, ConvertDraft, LifecycleInput, Services};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -132,6 +133,33 @@ async fn rep_with_lead(services: &Services, email: &str, locale: &str) -> String
         .capture_lead(&Actor::SYSTEM, &lead)
         .await
         .expect("capture");
+    let other = LeadDraft {
+        first_name: Some("Ioana".into()),
+        email: Some(format!("ioana.{locale}@ui.example")),
+        company: Some(format!("Carpati {locale}")),
+        ..lead
+    };
+    let other = services
+        .capture_lead(&Actor::SYSTEM, &other)
+        .await
+        .expect("capture");
+    services
+        .qualify_lead(&Actor::SYSTEM, other.id, &LifecycleInput::default())
+        .await
+        .expect("qualify");
+    let convert = ConvertDraft {
+        opportunities: vec![OpportunityDraft {
+            name: Some(format!("Rollout {}", PAYLOADS[2])),
+            amount: Some("12000.50".into()),
+            currency: Some("EUR".into()),
+            ..OpportunityDraft::default()
+        }],
+        ..ConvertDraft::default()
+    };
+    services
+        .convert_lead(&Actor::SYSTEM, other.id, &convert)
+        .await
+        .expect("convert");
     password
 }
 
@@ -150,6 +178,23 @@ async fn text_of(c: &Client, css: &str) -> String {
         .text()
         .await
         .expect("text")
+}
+
+/// Waits until the element at `css` reads `expected` (after a click that reloads the page).
+async fn wait_text(c: &Client, css: &str, expected: &str) {
+    let mut seen = String::new();
+    for _ in 0..100 {
+        if let Ok(e) = c.find(Locator::Css(css)).await
+            && let Ok(text) = e.text().await
+        {
+            if text == expected {
+                return;
+            }
+            seen = text;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{css} never read {expected:?}; last {seen:?}");
 }
 
 /// Waits until the browser shows `path` (after a click that navigates).
@@ -180,7 +225,7 @@ async fn not_pwned(c: &Client) {
 }
 
 /// The main flow in one language: sign in, the inbox, the lead, qualify it.
-async fn flow(c: &Client, base: &str, email: &str, password: &str, lang: &str, texts: [&str; 3]) {
+async fn flow(c: &Client, base: &str, email: &str, password: &str, lang: &str, texts: [&str; 5]) {
     c.goto(&format!("{base}/inbox")).await.expect("open");
     c.wait()
         .for_element(Locator::Css("input[name=email]"))
@@ -238,27 +283,80 @@ async fn flow(c: &Client, base: &str, email: &str, password: &str, lang: &str, t
         .click()
         .await
         .expect("click");
-    assert_eq!(text_of(c, "p.notice").await, texts[1]);
+    wait_text(c, "p.notice", texts[1]).await;
     not_pwned(c).await;
     shot(c, &format!("{lang}-lead")).await;
     c.goto(&format!("{base}/leads")).await.expect("list");
     assert_eq!(text_of(c, "main h1").await, texts[2]);
     not_pwned(c).await;
     shot(c, &format!("{lang}-leads")).await;
+    c.goto(&format!("{base}/pipeline")).await.expect("board");
+    let select = c
+        .find(Locator::Css(".deal form.move select"))
+        .await
+        .expect("a card");
+    select
+        .select_by_value("demo")
+        .await
+        .expect("choose a stage");
+    c.find(Locator::Css(".deal form.move button"))
+        .await
+        .expect("move")
+        .click()
+        .await
+        .expect("click");
+    wait_text(c, "p.notice", texts[3]).await;
+    let column = c.find(Locator::Css(".deal")).await.expect("the card");
+    let stage = column
+        .find(Locator::XPath("ancestor::section"))
+        .await
+        .expect("its column");
+    assert_eq!(
+        stage.attr("data-stage").await.expect("attr").as_deref(),
+        Some("demo")
+    );
+    not_pwned(c).await;
+    shot(c, &format!("{lang}-pipeline")).await;
+    c.find(Locator::Css(".deal form.close button[value=won]"))
+        .await
+        .expect("won")
+        .click()
+        .await
+        .expect("click");
+    wait_text(c, "p.notice", texts[4]).await;
+    assert!(
+        c.find(Locator::Css(".deal")).await.is_err(),
+        "a won deal leaves the board"
+    );
 }
 
 #[tokio::test]
-async fn a_rep_signs_in_triages_and_qualifies_in_english_and_persian() {
+async fn a_rep_signs_in_triages_qualifies_and_wins_a_deal_in_english_and_persian() {
     let Some((_driver, port)) = driver().await else {
         return;
     };
     let (addr, services) = sarnakh().await;
     let base = format!("http://{addr}");
     for (lang, texts) in [
-        ("en", ["Inbox", "The lead is now a prospect.", "Leads"]),
+        (
+            "en",
+            [
+                "Inbox",
+                "The lead is now a prospect.",
+                "Leads",
+                "The deal moved.",
+                "The deal is won.",
+            ],
+        ),
         (
             "fa",
-            ["صندوق ورودی", "سرنخ اکنون مشتری بالقوه است.", "سرنخ‌ها"],
+            [
+                "صندوق ورودی",
+                "سرنخ اکنون مشتری بالقوه است.",
+                "سرنخ‌ها",
+                "فرصت جابه‌جا شد.",
+                "فرصت فروش به نتیجه رسید.",
+            ],
         ),
     ] {
         let email = format!("rep.{lang}@ui.example");

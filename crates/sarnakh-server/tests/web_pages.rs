@@ -274,3 +274,126 @@ async fn a_persian_user_gets_a_right_to_left_page_in_persian() {
         "{text}"
     );
 }
+
+/// A qualified, converted lead of `owner` with one deal of 12,000.50 EUR; the deal's id.
+async fn deal(app: &TestApp, owner: sarnakh_core::domain::UserId) -> String {
+    use sarnakh_core::domain::opportunity::OpportunityDraft;
+    use sarnakh_core::service::{ConvertDraft, LifecycleInput};
+    let draft = LeadDraft {
+        first_name: Some("Ioana".into()),
+        email: Some("ioana@deal.example".into()),
+        company: Some("Carpati <Soft>".into()),
+        industry: Some("Software".into()),
+        company_size: Some(40),
+        need: Some("A CRM".into()),
+        decision_role: Some("decision_maker".into()),
+        owner_id: Some(owner),
+        ..LeadDraft::default()
+    };
+    let s = &app.services;
+    let lead = s
+        .capture_lead(&Actor::SYSTEM, &draft)
+        .await
+        .expect("capture");
+    s.qualify_lead(&Actor::SYSTEM, lead.id, &LifecycleInput::default())
+        .await
+        .expect("qualify");
+    let convert = ConvertDraft {
+        opportunities: vec![OpportunityDraft {
+            name: Some("CRM <rollout>".into()),
+            amount: Some("12000.50".into()),
+            currency: Some("EUR".into()),
+            ..OpportunityDraft::default()
+        }],
+        ..ConvertDraft::default()
+    };
+    let out = s
+        .convert_lead(&Actor::SYSTEM, lead.id, &convert)
+        .await
+        .expect("convert");
+    out.opportunities[0].id.to_string()
+}
+
+#[tokio::test]
+async fn the_board_shows_totals_moves_with_the_seen_version_and_closes_a_deal() {
+    let app = TestApp::new().await;
+    let (email, password) = rep(&app, "dan@web.example", "en").await;
+    let me = app
+        .services
+        .find_user(&email)
+        .await
+        .expect("find")
+        .expect("user");
+    let id = deal(&app, me.id).await;
+    let cookie = sign_in(&app, &email, &password).await;
+    let board = send(&app, "GET", "/pipeline", &cookie, "").await;
+    assert_eq!(board.status, StatusCode::OK, "{}", board.body);
+    assert!(board.body.contains("CRM &#60;rollout&#62;"));
+    assert!(
+        board.body.contains("Total \u{2068}12,000.50 EUR\u{2069}"),
+        "{}",
+        board.body
+    );
+    assert!(
+        board.body.contains("Weighted \u{2068}1,200.05 EUR\u{2069}"),
+        "10 % of the first stage"
+    );
+    let token = csrf(&board.body);
+    let uri = format!("/pipeline/{id}/stage");
+    let stale = form(&[("_csrf", &token), ("stage", "demo"), ("version", "0")]);
+    let conflict = send(&app, "POST", &uri, &cookie, &stale).await;
+    assert_eq!(conflict.status, StatusCode::CONFLICT);
+    assert!(
+        conflict
+            .body
+            .contains("Someone changed this record meanwhile")
+    );
+    let oid: sarnakh_core::domain::OpportunityId = id.parse().expect("id");
+    let o = app
+        .services
+        .get_opportunity(&Actor::SYSTEM, oid)
+        .await
+        .expect("deal");
+    assert_eq!(
+        o.opportunity.stage, "qualify",
+        "a stale move changes nothing"
+    );
+    let version = o.opportunity.version.to_string();
+    let good = form(&[("_csrf", &token), ("stage", "demo"), ("version", &version)]);
+    let moved = send(&app, "POST", &uri, &cookie, &good).await;
+    assert_eq!(moved.location, "/pipeline?done=moved", "{}", moved.body);
+    let o = app
+        .services
+        .get_opportunity(&Actor::SYSTEM, oid)
+        .await
+        .expect("deal");
+    assert_eq!(o.opportunity.stage, "demo");
+    let version = o.opportunity.version.to_string();
+    let lost = form(&[
+        ("_csrf", &token),
+        ("outcome", "lost"),
+        ("reason", "price"),
+        ("version", &version),
+    ]);
+    let closed = send(
+        &app,
+        "POST",
+        &format!("/pipeline/{id}/close"),
+        &cookie,
+        &lost,
+    )
+    .await;
+    assert_eq!(closed.location, "/pipeline?done=lost");
+    let o = app
+        .services
+        .get_opportunity(&Actor::SYSTEM, oid)
+        .await
+        .expect("deal");
+    assert_eq!(o.opportunity.loss_reason.map(|r| r.as_str()), Some("price"));
+    let board = send(&app, "GET", "/pipeline?done=lost", &cookie, "").await;
+    assert!(board.body.contains("The deal is lost."));
+    assert!(
+        !board.body.contains("CRM &#60;rollout&#62;"),
+        "a closed deal leaves the board"
+    );
+}

@@ -70,6 +70,15 @@ pub fn number(lang: Lang, n: i64) -> String {
     formats(lang).number.format(&Decimal::from(n)).to_string()
 }
 
+/// `minor` units with `exponent` decimals, every decimal shown (`12,000.50`).
+pub fn decimal(lang: Lang, minor: i64, exponent: u32) -> String {
+    let mut d = Decimal::from(minor);
+    let places = i16::try_from(exponent).unwrap_or(0);
+    d.multiply_pow10(-places);
+    d.absolute.pad_end(-places);
+    formats(lang).number.format(&d).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,5 +114,8 @@ mod tests {
         assert_eq!(number(Lang::Ro, 1_234_567), "1.234.567");
         let fa = number(Lang::Fa, 1_234_567);
         assert!(fa.starts_with('۱') && fa.ends_with('۷'), "{fa}");
+        assert_eq!(decimal(Lang::En, 1_200_050, 2), "12,000.50");
+        assert_eq!(decimal(Lang::Ro, 1_200_000, 2), "12.000,00");
+        assert_eq!(decimal(Lang::En, 5, 0), "5");
     }
 }

@@ -125,6 +125,11 @@ impl Tr {
         super::format::number(self.lang, n.into())
     }
 
+    /// An amount of `minor` units with `exponent` decimals (`1200050`, 2: `12,000.50`).
+    pub fn decimal(&self, minor: i64, exponent: u32) -> String {
+        super::format::decimal(self.lang, minor, exponent)
+    }
+
     /// Texts in `lang` for a reader in UTC.
     pub const fn utc(lang: Lang) -> Self {
         Self {

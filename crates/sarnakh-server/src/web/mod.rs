@@ -8,6 +8,7 @@ mod i18n;
 mod inbox;
 mod leads;
 mod login;
+mod pipeline;
 mod session;
 
 pub use i18n::{Lang, Tr};
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .merge(login::router())
         .merge(inbox::router())
         .merge(leads::router())
+        .merge(pipeline::router())
 }
 
 async fn stylesheet() -> impl IntoResponse {

@@ -1,0 +1,228 @@
+//! The pipeline board: open opportunities as cards in stage columns, with the count, the
+//! total and the weighted total (by stage probability) of each column. A card moves with a
+//! small form (stage and the version the user saw; a change by someone else meanwhile is
+//! shown as a conflict, never overwritten), or by dragging it onto another column, which
+//! submits the same form. A deal closes won or lost (with a reason) from its card.
+
+use super::{Frame, Page, Tr, WebUser, error_page};
+use crate::http::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use sarnakh_core::domain::opportunity::LossReason;
+use sarnakh_core::domain::page::PageRequest;
+use sarnakh_core::domain::{Money, Opportunity, OpportunityId, OpportunityStatus, StageKind};
+use sarnakh_core::service::CloseDraft;
+use sarnakh_core::store::OpportunityFilter;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Cards shown per column.
+const PER_COLUMN: u32 = 100;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/pipeline", get(board))
+        .route("/pipeline/{id}/stage", post(move_card))
+        .route("/pipeline/{id}/close", post(close))
+}
+
+/// A deal on the board.
+pub struct Card {
+    pub id: String,
+    pub name: String,
+    pub amount: String,
+    pub version: i64,
+    pub stage: String,
+}
+
+/// One stage.
+pub struct Column {
+    pub key: String,
+    pub name: String,
+    pub probability: String,
+    pub count: String,
+    /// Totals per currency, formatted.
+    pub total: String,
+    pub weighted: String,
+    pub cards: Vec<Card>,
+    /// More deals than shown.
+    pub more: bool,
+}
+
+#[derive(Template)]
+#[template(path = "pipeline.html")]
+struct Board {
+    frame: Frame,
+    columns: Vec<Column>,
+    stages: Vec<(String, String)>,
+    reasons: Vec<(String, String)>,
+    done: Option<String>,
+}
+
+/// An amount in its currency's minor units, in the reader's digits: `12,000.50 EUR`.
+pub fn money(tr: Tr, minor: i64, currency: &str, exponent: u32) -> String {
+    format!("{} {currency}", tr.decimal(minor, exponent))
+}
+
+fn totals(tr: Tr, cards: &[&Opportunity], probability: u8) -> (String, String) {
+    let mut sums: BTreeMap<&'static str, (i64, i64, u32)> = BTreeMap::new();
+    for o in cards {
+        let c = o.amount.currency();
+        let e = sums.entry(c.code()).or_insert((0, 0, c.exponent()));
+        e.0 += o.amount.minor();
+        e.1 += o.amount.minor() * i64::from(probability) / 100;
+    }
+    let show = |pick: fn(&(i64, i64, u32)) -> i64| {
+        if sums.is_empty() {
+            return tr.num(0);
+        }
+        sums.iter()
+            .map(|(code, s)| money(tr, pick(s), code, s.2))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    (show(|s| s.0), show(|s| s.1))
+}
+
+#[derive(Deserialize)]
+struct Done {
+    done: Option<String>,
+}
+
+async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Done>) -> Response {
+    let tr = user.tr;
+    let s = &app.services;
+    let stages = match s.list_stages().await {
+        Ok(st) => st,
+        Err(e) => return error_page(tr, e),
+    };
+    let mut columns = Vec::new();
+    for stage in stages.iter().filter(|s| s.kind == StageKind::Open) {
+        let filter = OpportunityFilter {
+            stage: Some(stage.key.clone()),
+            status: Some(OpportunityStatus::Open),
+            ..OpportunityFilter::default()
+        };
+        let page = PageRequest {
+            limit: PER_COLUMN,
+            after: None,
+        };
+        let found = match s.list_opportunities(&user.actor, &filter, &page).await {
+            Ok(p) => p,
+            Err(e) => return error_page(tr, e),
+        };
+        let deals: Vec<&Opportunity> = found.items.iter().collect();
+        let (total, weighted) = totals(tr, &deals, stage.probability);
+        columns.push(Column {
+            key: stage.key.clone(),
+            name: stage.name.clone(),
+            probability: format!("{} %", tr.num(i64::from(stage.probability))),
+            count: tr.num(deals.len() as i64),
+            total,
+            weighted,
+            more: found.next.is_some(),
+            cards: deals.iter().map(|o| card(tr, o)).collect(),
+        });
+    }
+    let page = Board {
+        frame: Frame::of(&user, "pipeline"),
+        stages: columns
+            .iter()
+            .map(|c| (c.key.clone(), c.name.clone()))
+            .collect(),
+        columns,
+        reasons: LossReason::ALL
+            .iter()
+            .map(|r| (r.as_str().to_owned(), tr.t(&format!("loss-{}", r.as_str()))))
+            .collect(),
+        done: done
+            .done
+            .filter(|d| ["moved", "won", "lost"].contains(&d.as_str()))
+            .map(|d| tr.t(&format!("pipeline-done-{d}"))),
+    };
+    Page(StatusCode::OK, page).into_response()
+}
+
+fn card(tr: Tr, o: &Opportunity) -> Card {
+    let a: &Money = &o.amount;
+    Card {
+        id: o.id.to_string(),
+        name: o.name.clone(),
+        amount: money(tr, a.minor(), a.currency().code(), a.currency().exponent()),
+        version: o.version,
+        stage: o.stage.clone(),
+    }
+}
+
+#[derive(Deserialize)]
+struct MoveForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    stage: String,
+    version: i64,
+}
+
+async fn move_card(
+    State(app): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Form(form): Form<MoveForm>,
+) -> Response {
+    if let Some(refused) = user.refuse_form(&form.csrf) {
+        return refused;
+    }
+    let Ok(id) = id.parse::<OpportunityId>() else {
+        return error_page(user.tr, sarnakh_core::Error::not_found("opportunity", id));
+    };
+    let moved = app
+        .services
+        .move_opportunity(&user.actor, id, &form.stage, Some(form.version))
+        .await;
+    match moved {
+        Ok(_) => Redirect::to("/pipeline?done=moved").into_response(),
+        Err(e) => error_page(user.tr, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct CloseForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    outcome: String,
+    reason: Option<String>,
+    version: i64,
+}
+
+async fn close(
+    State(app): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Form(form): Form<CloseForm>,
+) -> Response {
+    if let Some(refused) = user.refuse_form(&form.csrf) {
+        return refused;
+    }
+    let Ok(id) = id.parse::<OpportunityId>() else {
+        return error_page(user.tr, sarnakh_core::Error::not_found("opportunity", id));
+    };
+    let draft = CloseDraft {
+        outcome: Some(form.outcome.clone()),
+        reason: form
+            .reason
+            .filter(|r| !r.is_empty() && form.outcome == "lost"),
+        note: None,
+        expected_version: Some(form.version),
+    };
+    match app
+        .services
+        .close_opportunity(&user.actor, id, &draft)
+        .await
+    {
+        Ok(o) => Redirect::to(&format!("/pipeline?done={}", o.status.as_str())).into_response(),
+        Err(e) => error_page(user.tr, e),
+    }
+}
