@@ -397,3 +397,167 @@ async fn the_board_shows_totals_moves_with_the_seen_version_and_closes_a_deal() 
         "a closed deal leaves the board"
     );
 }
+
+#[tokio::test]
+async fn a_rep_logs_a_call_schedules_a_follow_up_disqualifies_and_converts_from_the_pages() {
+    use sarnakh_core::domain::RecordRef;
+    let app = TestApp::new().await;
+    let (email, password) = rep(&app, "eva@web.example", "ro").await;
+    let me = app
+        .services
+        .find_user(&email)
+        .await
+        .expect("find")
+        .expect("user");
+    let draft = |first: &str, mail: &str| LeadDraft {
+        first_name: Some(first.into()),
+        email: Some(mail.into()),
+        company: Some(format!("{first} SRL")),
+        industry: Some("Retail".into()),
+        company_size: Some(30),
+        need: Some("Pipeline".into()),
+        decision_role: Some("decision_maker".into()),
+        owner_id: Some(me.id),
+        ..LeadDraft::default()
+    };
+    let s = &app.services;
+    let a = s
+        .capture_lead(&Actor::SYSTEM, &draft("Ana", "ana@r.example"))
+        .await
+        .expect("a");
+    let b = s
+        .capture_lead(&Actor::SYSTEM, &draft("Dan", "dan@r.example"))
+        .await
+        .expect("b");
+    let cookie = sign_in(&app, &email, &password).await;
+    let inbox = send(&app, "GET", "/inbox", &cookie, "").await;
+    let token = csrf(&inbox.body);
+
+    let call = form(&[
+        ("_csrf", &token),
+        ("from", "inbox"),
+        ("outcome", "connected"),
+    ]);
+    let done = send(
+        &app,
+        "POST",
+        &format!("/leads/{}/call", a.id),
+        &cookie,
+        &call,
+    )
+    .await;
+    assert_eq!(done.location, "/inbox?done=call");
+    let calls = app
+        .store
+        .activities_of(RecordRef::Lead(a.id))
+        .await
+        .expect("activities");
+    assert_eq!(calls.len(), 1);
+    assert_eq!(
+        calls[0].summary, "Apel",
+        "the default summary is in the rep's language"
+    );
+    let shown = send(&app, "GET", &done.location, &cookie, "").await;
+    assert!(shown.body.contains("Apelul a fost înregistrat."));
+
+    let later = form(&[("_csrf", &token), ("preset", "month")]);
+    let done = send(
+        &app,
+        "POST",
+        &format!("/leads/{}/follow-up", a.id),
+        &cookie,
+        &later,
+    )
+    .await;
+    assert_eq!(done.location, format!("/leads/{}?done=follow-up", a.id));
+    let tasks = app
+        .store
+        .tasks_of(RecordRef::Lead(a.id))
+        .await
+        .expect("tasks");
+    let month = chrono::Utc::now()
+        .date_naive()
+        .checked_add_months(chrono::Months::new(1));
+    assert_eq!(tasks.len(), 1);
+    assert_eq!(Some(tasks[0].due_at.date_naive()), month);
+
+    let unexplained = form(&[("_csrf", &token), ("reason", "other"), ("note", "")]);
+    let refused = send(
+        &app,
+        "POST",
+        &format!("/leads/{}/disqualify", b.id),
+        &cookie,
+        &unexplained,
+    )
+    .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("note"), "{}", refused.body);
+    let still = s.get_lead(&Actor::SYSTEM, b.id).await.expect("b");
+    assert_eq!(
+        still.state.status.as_str(),
+        "open",
+        "a refused form changes nothing"
+    );
+    let reasoned = form(&[("_csrf", &token), ("reason", "no_budget")]);
+    let done = send(
+        &app,
+        "POST",
+        &format!("/leads/{}/disqualify", b.id),
+        &cookie,
+        &reasoned,
+    )
+    .await;
+    assert_eq!(done.location, format!("/leads/{}?done=disqualified", b.id));
+    assert_eq!(
+        s.get_lead(&Actor::SYSTEM, b.id)
+            .await
+            .expect("b")
+            .state
+            .status
+            .as_str(),
+        "disqualified"
+    );
+
+    let page = send(&app, "GET", &format!("/leads/{}", a.id), &cookie, "").await;
+    assert!(
+        !page.body.contains("/convert"),
+        "a lead converts only once it is a prospect"
+    );
+    let qualify = form(&[("_csrf", &token)]);
+    send(
+        &app,
+        "POST",
+        &format!("/leads/{}/qualify", a.id),
+        &cookie,
+        &qualify,
+    )
+    .await;
+    let page = send(&app, "GET", &format!("/leads/{}", a.id), &cookie, "").await;
+    assert!(page.body.contains(&format!("/leads/{}/convert", a.id)));
+    let lead = s.get_lead(&Actor::SYSTEM, a.id).await.expect("a");
+    let version = lead.version.to_string();
+    let deal = form(&[
+        ("_csrf", &token),
+        ("version", &version),
+        ("name", "Ana rollout"),
+        ("amount", "2500"),
+        ("currency", "RON"),
+    ]);
+    let done = send(
+        &app,
+        "POST",
+        &format!("/leads/{}/convert", a.id),
+        &cookie,
+        &deal,
+    )
+    .await;
+    assert_eq!(done.location, "/pipeline?done=converted", "{}", done.body);
+    let board = send(&app, "GET", &done.location, &cookie, "").await;
+    assert!(board.body.contains("Ana rollout"));
+    assert!(board.body.contains("2.500,00 RON"), "{}", board.body);
+}

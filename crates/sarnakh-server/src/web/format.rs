@@ -6,6 +6,7 @@ use chrono::{DateTime, Datelike, Timelike, Utc};
 use icu::datetime::DateTimeFormatter;
 use icu::datetime::fieldsets::YMDT;
 use icu::datetime::input::{Date, DateTime as IcuDateTime, Time};
+use icu::datetime::options::TimePrecision;
 use icu::decimal::DecimalFormatter;
 use icu::decimal::input::Decimal;
 use icu::locale::Locale;
@@ -33,8 +34,11 @@ fn formats(lang: Lang) -> &'static Formats {
             .map(|l| {
                 let loc = locale(*l);
                 Formats {
-                    datetime: DateTimeFormatter::try_new(loc.clone().into(), YMDT::medium())
-                        .expect("compiled data has every language"),
+                    datetime: DateTimeFormatter::try_new(
+                        loc.clone().into(),
+                        YMDT::medium().with_time_precision(TimePrecision::Minute),
+                    )
+                    .expect("compiled data has every language"),
                     number: DecimalFormatter::try_new(loc.into(), Default::default())
                         .expect("compiled data has every language"),
                 }
@@ -105,6 +109,7 @@ mod tests {
         assert!(ro.contains("2026") && ro.contains("10:30"), "{ro}");
         let en = datetime(Lang::En, chrono_tz::UTC, at());
         assert!(en.contains("Mar") && en.contains("2026"), "{en}");
+        assert!(en.contains("8:30") && !en.contains("8:30:00"), "minutes, no seconds: {en}");
         assert_ne!(ro, en);
     }
 

@@ -25,6 +25,7 @@ pub struct TaskView {
 
 /// A new lead as the inbox lists it.
 pub struct LeadView {
+    pub id: String,
     pub href: String,
     pub name: String,
     pub company: String,
@@ -42,9 +43,19 @@ struct InboxPage {
     tasks: Vec<TaskView>,
     leads: Vec<LeadView>,
     lead_count: String,
+    done: Option<String>,
 }
 
-async fn inbox(State(app): State<AppState>, user: WebUser) -> Response {
+#[derive(serde::Deserialize)]
+struct Done {
+    done: Option<String>,
+}
+
+async fn inbox(
+    State(app): State<AppState>,
+    user: WebUser,
+    axum::extract::Query(done): axum::extract::Query<Done>,
+) -> Response {
     let inbox = match app.services.inbox(&user.actor).await {
         Ok(i) => i,
         Err(e) => return error_page(user.tr, e),
@@ -68,6 +79,7 @@ async fn inbox(State(app): State<AppState>, user: WebUser) -> Response {
         .leads
         .iter()
         .map(|l| LeadView {
+            id: l.lead.id.to_string(),
             href: format!("/leads/{}", l.lead.id),
             name: super::leads::person_name(&l.lead),
             company: l.lead.fields.company.clone().unwrap_or_default(),
@@ -88,6 +100,7 @@ async fn inbox(State(app): State<AppState>, user: WebUser) -> Response {
             ("n", tr.num(leads.len() as i64).into()),
         ),
         frame: Frame::of(&user, "inbox"),
+        done: super::leads::notice(tr, done.done.as_deref()),
         tasks,
         leads,
     };

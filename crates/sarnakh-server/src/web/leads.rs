@@ -10,7 +10,8 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use sarnakh_core::domain::lifecycle::LeadStatus;
+use sarnakh_core::domain::activity::ActivityOutcome;
+use sarnakh_core::domain::lifecycle::{DisqualifyReason, LeadStage, LeadStatus};
 use sarnakh_core::domain::page::{Cursor, PageRequest};
 use sarnakh_core::domain::{Lead, LeadId, RecordRef};
 use sarnakh_core::service::{LifecycleInput, TimelineItem};
@@ -147,7 +148,46 @@ struct LeadPage {
     checks: Vec<(String, bool)>,
     ready: bool,
     moments: Vec<Moment>,
-    done: bool,
+    done: Option<String>,
+    version: i64,
+    open: bool,
+    can_convert: bool,
+    choices: Choices,
+}
+
+/// The menus of the action forms.
+pub struct Choices {
+    pub outcomes: Vec<(String, String)>,
+    pub reasons: Vec<(String, String)>,
+    pub presets: Vec<(String, String)>,
+}
+
+impl Choices {
+    /// Every menu, labelled in `tr`'s language.
+    pub fn new(tr: Tr) -> Self {
+        let label = |prefix: &str, key: &str| (key.to_owned(), tr.t(&format!("{prefix}-{key}")));
+        Self {
+            outcomes: ActivityOutcome::ALL
+                .iter()
+                .map(|o| label("outcome", o.as_str()))
+                .collect(),
+            reasons: DisqualifyReason::ALL
+                .iter()
+                .map(|r| label("reason", r.as_str()))
+                .collect(),
+            presets: super::lead_actions::PRESETS
+                .iter()
+                .map(|p| label("preset", p))
+                .collect(),
+        }
+    }
+}
+
+/// The notice after an action, if `done` names one.
+pub fn notice(tr: Tr, done: Option<&str>) -> Option<String> {
+    let known = ["qualified", "call", "follow-up", "disqualified"];
+    done.filter(|d| known.contains(d))
+        .map(|d| tr.t(&format!("done-{d}")))
 }
 
 #[derive(Deserialize)]
@@ -251,7 +291,12 @@ async fn show(
                 what: moment(tr, &e.item),
             })
             .collect(),
-        done: done.done.as_deref() == Some("qualified"),
+        done: notice(tr, done.done.as_deref()),
+        version: lead.version,
+        open: matches!(lead.state.status, LeadStatus::Open | LeadStatus::Nurture),
+        can_convert: lead.state.stage == LeadStage::Prospect
+            && matches!(lead.state.status, LeadStatus::Open | LeadStatus::Nurture),
+        choices: Choices::new(tr),
     };
     Page(StatusCode::OK, page).into_response()
 }

@@ -6,6 +6,7 @@
 mod format;
 mod i18n;
 mod inbox;
+mod lead_actions;
 mod leads;
 mod login;
 mod pipeline;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .merge(inbox::router())
         .merge(leads::router())
         .merge(pipeline::router())
+        .merge(lead_actions::router())
 }
 
 async fn stylesheet() -> impl IntoResponse {

@@ -141,7 +141,7 @@ async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Do
             .collect(),
         done: done
             .done
-            .filter(|d| ["moved", "won", "lost"].contains(&d.as_str()))
+            .filter(|d| ["moved", "won", "lost", "converted"].contains(&d.as_str()))
             .map(|d| tr.t(&format!("pipeline-done-{d}"))),
     };
     Page(StatusCode::OK, page).into_response()

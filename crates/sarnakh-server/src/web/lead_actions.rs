@@ -1,0 +1,212 @@
+//! What a rep does with a lead from its page or the inbox: log a call, schedule a
+//! follow-up (presets: tomorrow, in a week, in a month, in three months), disqualify with a
+//! reason, and convert a prospect into an account, a contact and a deal. Each is a form
+//! with the session's token, posting to the same service as the API, answered by a redirect
+//! back with a notice, or by the error page with the reasons (nothing written).
+
+use super::{WebUser, error_page};
+use crate::http::AppState;
+use axum::Router;
+use axum::extract::{Form, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use chrono::{Duration, Months, Utc};
+use sarnakh_core::domain::LeadId;
+use sarnakh_core::domain::opportunity::OpportunityDraft;
+use sarnakh_core::service::{ActivityDraft, ConvertDraft, LifecycleInput, TaskDraft};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/leads/{id}/call", post(log_call))
+        .route("/leads/{id}/follow-up", post(follow_up))
+        .route("/leads/{id}/disqualify", post(disqualify))
+        .route("/leads/{id}/convert", post(convert))
+}
+
+/// The follow-up presets, in the order the menu lists them.
+pub const PRESETS: [&str; 4] = ["tomorrow", "week", "month", "quarter"];
+
+/// The due date of a preset, from today.
+fn due(preset: &str) -> Option<String> {
+    let today = Utc::now().date_naive();
+    let date = match preset {
+        "tomorrow" => today + Duration::days(1),
+        "week" => today + Duration::days(7),
+        "month" => today.checked_add_months(Months::new(1))?,
+        "quarter" => today.checked_add_months(Months::new(3))?,
+        _ => return None,
+    };
+    Some(date.format("%Y-%m-%d").to_string())
+}
+
+/// Where to go back to: the inbox when the form came from there, else the lead.
+fn back(from: Option<&str>, lead: LeadId, done: &str) -> Response {
+    let to = match from {
+        Some("inbox") => format!("/inbox?done={done}"),
+        _ => format!("/leads/{lead}?done={done}"),
+    };
+    Redirect::to(&to).into_response()
+}
+
+#[derive(Deserialize)]
+struct CallForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    outcome: Option<String>,
+    summary: Option<String>,
+    from: Option<String>,
+}
+
+async fn log_call(
+    State(app): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Form(form): Form<CallForm>,
+) -> Response {
+    if let Some(refused) = user.refuse_form(&form.csrf) {
+        return refused;
+    }
+    let Ok(id) = id.parse::<LeadId>() else {
+        return error_page(user.tr, sarnakh_core::Error::not_found("lead", id));
+    };
+    let summary = form.summary.filter(|s| !s.trim().is_empty());
+    let draft = ActivityDraft {
+        subject_type: Some("lead".into()),
+        subject_id: Some(id.to_string()),
+        kind: Some("call".into()),
+        outcome: form.outcome.filter(|o| !o.is_empty()),
+        summary: Some(summary.unwrap_or_else(|| user.tr.t("action-call-summary"))),
+        ..ActivityDraft::default()
+    };
+    match app.services.log_activity(&user.actor, &draft).await {
+        Ok(_) => back(form.from.as_deref(), id, "call"),
+        Err(e) => error_page(user.tr, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct FollowUpForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    preset: String,
+    title: Option<String>,
+    from: Option<String>,
+}
+
+async fn follow_up(
+    State(app): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Form(form): Form<FollowUpForm>,
+) -> Response {
+    if let Some(refused) = user.refuse_form(&form.csrf) {
+        return refused;
+    }
+    let Ok(id) = id.parse::<LeadId>() else {
+        return error_page(user.tr, sarnakh_core::Error::not_found("lead", id));
+    };
+    let title = form.title.filter(|t| !t.trim().is_empty());
+    let draft = TaskDraft {
+        subject_type: Some("lead".into()),
+        subject_id: Some(id.to_string()),
+        title: Some(title.unwrap_or_else(|| user.tr.t("action-follow-up-title"))),
+        due_at: due(&form.preset),
+        ..TaskDraft::default()
+    };
+    match app.services.create_task(&user.actor, &draft).await {
+        Ok(_) => back(form.from.as_deref(), id, "follow-up"),
+        Err(e) => error_page(user.tr, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct DisqualifyForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    reason: Option<String>,
+    note: Option<String>,
+    version: Option<i64>,
+}
+
+async fn disqualify(
+    State(app): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Form(form): Form<DisqualifyForm>,
+) -> Response {
+    if let Some(refused) = user.refuse_form(&form.csrf) {
+        return refused;
+    }
+    let Ok(id) = id.parse::<LeadId>() else {
+        return error_page(user.tr, sarnakh_core::Error::not_found("lead", id));
+    };
+    let input = LifecycleInput {
+        expected_version: form.version,
+        reason: form.reason,
+        note: form.note.filter(|n| !n.trim().is_empty()),
+        ..LifecycleInput::default()
+    };
+    match app.services.disqualify_lead(&user.actor, id, &input).await {
+        Ok(_) => back(None, id, "disqualified"),
+        Err(e) => error_page(user.tr, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct ConvertForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    name: Option<String>,
+    product: Option<String>,
+    amount: Option<String>,
+    currency: Option<String>,
+    expected_close_date: Option<String>,
+    version: Option<i64>,
+}
+
+async fn convert(
+    State(app): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Form(form): Form<ConvertForm>,
+) -> Response {
+    if let Some(refused) = user.refuse_form(&form.csrf) {
+        return refused;
+    }
+    let Ok(id) = id.parse::<LeadId>() else {
+        return error_page(user.tr, sarnakh_core::Error::not_found("lead", id));
+    };
+    let some = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+    let draft = ConvertDraft {
+        expected_version: form.version,
+        opportunities: vec![OpportunityDraft {
+            name: some(form.name),
+            product: some(form.product),
+            amount: some(form.amount),
+            currency: some(form.currency),
+            expected_close_date: some(form.expected_close_date),
+            ..OpportunityDraft::default()
+        }],
+        ..ConvertDraft::default()
+    };
+    match app.services.convert_lead(&user.actor, id, &draft).await {
+        Ok(_) => Redirect::to("/pipeline?done=converted").into_response(),
+        Err(e) => error_page(user.tr, e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_fall_on_the_expected_days() {
+        let today = Utc::now().date_naive();
+        let day = |p| chrono::NaiveDate::parse_from_str(&due(p).expect("a preset"), "%Y-%m-%d");
+        assert_eq!(day("tomorrow").ok(), Some(today + Duration::days(1)));
+        assert_eq!(day("week").ok(), Some(today + Duration::days(7)));
+        assert_eq!(day("month").ok(), today.checked_add_months(Months::new(1)));
+        assert!(due("someday").is_none());
+    }
+}
