@@ -151,3 +151,14 @@ reason-wrong_fit = Wrong fit
 reason-duplicate = Duplicate
 reason-spam = Spam
 reason-other = Other (explain in the note)
+
+nav-follow-ups = Follow-ups
+followups-title = Follow-ups
+followups-overdue = Overdue
+followups-today = Today
+followups-week = This week
+followups-complete = Done
+followups-move-to = Move to
+followups-reschedule = Move
+followups-done-completed = The follow-up is done.
+followups-done-rescheduled = The follow-up is moved.

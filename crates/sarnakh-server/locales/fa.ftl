@@ -145,3 +145,14 @@ reason-wrong_fit = مناسب نیست
 reason-duplicate = تکراری
 reason-spam = هرزنامه
 reason-other = دیگر (در یادداشت توضیح دهید)
+
+nav-follow-ups = پیگیری‌ها
+followups-title = پیگیری‌ها
+followups-overdue = گذشته از سررسید
+followups-today = امروز
+followups-week = این هفته
+followups-complete = انجام شد
+followups-move-to = انتقال به
+followups-reschedule = انتقال
+followups-done-completed = پیگیری انجام شد.
+followups-done-rescheduled = پیگیری منتقل شد.

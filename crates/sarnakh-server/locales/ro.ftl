@@ -153,3 +153,14 @@ reason-wrong_fit = Nepotrivit
 reason-duplicate = Duplicat
 reason-spam = Spam
 reason-other = Altul (explicați în notă)
+
+nav-follow-ups = Urmăriri
+followups-title = Urmăriri
+followups-overdue = Depășite
+followups-today = Azi
+followups-week = Săptămâna aceasta
+followups-complete = Gata
+followups-move-to = Mută la
+followups-reschedule = Mută
+followups-done-completed = Urmărirea este încheiată.
+followups-done-rescheduled = Urmărirea a fost mutată.

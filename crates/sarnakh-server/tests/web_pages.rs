@@ -561,3 +561,78 @@ async fn a_rep_logs_a_call_schedules_a_follow_up_disqualifies_and_converts_from_
     assert!(board.body.contains("Ana rollout"));
     assert!(board.body.contains("2.500,00 RON"), "{}", board.body);
 }
+
+#[tokio::test]
+async fn follow_ups_are_listed_by_window_completed_and_moved_in_place() {
+    use sarnakh_core::service::TaskDraft;
+    let app = TestApp::new().await;
+    let (email, password) = rep(&app, "ion@web.example", "en").await;
+    let me = app
+        .services
+        .find_user(&email)
+        .await
+        .expect("find")
+        .expect("user");
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
+    let task = |title: &str, due: &str| TaskDraft {
+        title: Some(title.into()),
+        due_at: Some(due.into()),
+        owner_id: Some(me.id),
+        ..TaskDraft::default()
+    };
+    let s = &app.services;
+    let late = s
+        .create_task(&Actor::SYSTEM, &task("Call <back>", &yesterday))
+        .await
+        .expect("late");
+    let other = s
+        .create_task(&Actor::SYSTEM, &task("Send offer", &yesterday))
+        .await
+        .expect("other");
+    let cookie = sign_in(&app, &email, &password).await;
+    let page = send(&app, "GET", "/follow-ups?due=overdue", &cookie, "").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Call &#60;back&#62;") && page.body.contains("Send offer"));
+    let token = csrf(&page.body);
+    let stale = form(&[("_csrf", &token), ("version", "9"), ("window", "overdue")]);
+    let uri = format!("/follow-ups/{}/complete", late.id);
+    assert_eq!(
+        send(&app, "POST", &uri, &cookie, &stale).await.status,
+        StatusCode::CONFLICT
+    );
+    assert!(
+        s.get_task(&Actor::SYSTEM, late.id)
+            .await
+            .expect("task")
+            .completed_at
+            .is_none()
+    );
+    let good = form(&[("_csrf", &token), ("version", "1"), ("window", "overdue")]);
+    let done = send(&app, "POST", &uri, &cookie, &good).await;
+    assert_eq!(done.location, "/follow-ups?due=overdue&done=completed");
+    assert!(
+        s.get_task(&Actor::SYSTEM, late.id)
+            .await
+            .expect("task")
+            .completed_at
+            .is_some()
+    );
+    let moved = form(&[
+        ("_csrf", &token),
+        ("version", "1"),
+        ("preset", "week"),
+        ("window", "overdue"),
+    ]);
+    let uri = format!("/follow-ups/{}/reschedule", other.id);
+    let done = send(&app, "POST", &uri, &cookie, &moved).await;
+    assert_eq!(done.location, "/follow-ups?due=overdue&done=rescheduled");
+    let week = chrono::Utc::now().date_naive() + chrono::Duration::days(7);
+    let t = s.get_task(&Actor::SYSTEM, other.id).await.expect("task");
+    assert_eq!(t.due_at.date_naive(), week);
+    let page = send(&app, "GET", &done.location, &cookie, "").await;
+    assert!(page.body.contains("The follow-up is moved."));
+    assert!(!page.body.contains("Send offer") && !page.body.contains("Call &#60;back&#62;"));
+    let nowhere = form(&[("_csrf", &token), ("version", "2"), ("preset", "someday")]);
+    let refused = send(&app, "POST", &uri, &cookie, &nowhere).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -184,18 +184,50 @@ impl Services {
             version: current.version + 1,
             ..current.clone()
         };
-        if let Err(e) = self.store.update_task(&task, current.version).await {
+        self.save_task(&task, current.version).await?;
+        Ok(task)
+    }
+
+    /// Moves an open follow-up to another due date or time (`YYYY-MM-DD`, 09:00 UTC, or an
+    /// RFC 3339 time).
+    pub async fn reschedule_task(
+        &self,
+        actor: &Actor,
+        id: TaskId,
+        due_at: &str,
+        expected_version: Option<i64>,
+    ) -> Result<Task> {
+        actor.require_write()?;
+        let due_at =
+            parse_due(Some(due_at)).map_err(|e| Error::Validation(vec![e.under("due_at")]))?;
+        let current = self.get_task(actor, id).await?;
+        actor.check_edit_task(&current)?;
+        check_version(expected_version, current.version)?;
+        if current.completed_at.is_some() {
+            return Err(Error::IllegalTransition {
+                from: "task/completed".into(),
+                action: "reschedule",
+            });
+        }
+        let task = Task {
+            due_at,
+            version: current.version + 1,
+            ..current.clone()
+        };
+        self.save_task(&task, current.version).await?;
+        Ok(task)
+    }
+
+    /// Writes a changed task; a version moved on meanwhile is a precondition failure.
+    async fn save_task(&self, task: &Task, expected: i64) -> Result<()> {
+        if let Err(e) = self.store.update_task(task, expected).await {
             return Err(stale_to_precondition(e, || async {
-                self.store
-                    .get_task(id)
-                    .await
-                    .ok()
-                    .flatten()
-                    .map(|t| t.version)
+                let stored = self.store.get_task(task.id).await.ok().flatten();
+                stored.map(|t| t.version)
             })
             .await);
         }
-        Ok(task)
+        Ok(())
     }
 
     /// Reads one task the actor may see.

@@ -109,7 +109,10 @@ mod tests {
         assert!(ro.contains("2026") && ro.contains("10:30"), "{ro}");
         let en = datetime(Lang::En, chrono_tz::UTC, at());
         assert!(en.contains("Mar") && en.contains("2026"), "{en}");
-        assert!(en.contains("8:30") && !en.contains("8:30:00"), "minutes, no seconds: {en}");
+        assert!(
+            en.contains("8:30") && !en.contains("8:30:00"),
+            "minutes, no seconds: {en}"
+        );
         assert_ne!(ro, en);
     }
 

@@ -28,7 +28,7 @@ pub fn router() -> Router<AppState> {
 pub const PRESETS: [&str; 4] = ["tomorrow", "week", "month", "quarter"];
 
 /// The due date of a preset, from today.
-fn due(preset: &str) -> Option<String> {
+pub fn due(preset: &str) -> Option<String> {
     let today = Utc::now().date_naive();
     let date = match preset {
         "tomorrow" => today + Duration::days(1),

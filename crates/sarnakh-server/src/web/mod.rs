@@ -3,6 +3,7 @@
 //! call the same services as the JSON API; forms post back with a CSRF token and answer
 //! `303 See Other`.
 
+mod followups;
 mod format;
 mod i18n;
 mod inbox;
@@ -33,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .merge(leads::router())
         .merge(pipeline::router())
         .merge(lead_actions::router())
+        .merge(followups::router())
 }
 
 async fn stylesheet() -> impl IntoResponse {
