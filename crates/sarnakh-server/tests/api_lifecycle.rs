@@ -274,6 +274,25 @@ async fn tasks_and_activities_over_http() {
     );
     let overdue = app.get("/api/v1/tasks?due=overdue").await.body;
     assert_eq!(overdue["items"].as_array().map(Vec::len), Some(1));
+    let task = s(&r.body["id"]).to_owned();
+    let uri = format!("/api/v1/tasks/{task}/reschedule");
+    let bad = app.post(&uri, json!({ "due_at": "soon" })).await;
+    assert_eq!(
+        (bad.status, bad.fields()),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["due_at".to_owned()])
+    );
+    let stale = app
+        .send_if_match("POST", &uri, json!({ "due_at": "2031-02-03" }), 7)
+        .await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+    let moved = app
+        .send_if_match("POST", &uri, json!({ "due_at": "2031-02-03" }), 1)
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    assert_eq!(s(&moved.body["due_at"]), "2031-02-03T09:00:00Z");
+    assert_eq!(moved.body["overdue"].as_bool(), Some(false));
+    let overdue = app.get("/api/v1/tasks?due=overdue").await.body;
+    assert_eq!(overdue["items"].as_array().map(Vec::len), Some(0));
 }
 
 #[tokio::test]

@@ -297,6 +297,7 @@ fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
             json!({ "subject_type": "lead", "subject_id": r.lead, "kind": "note", "summary": "matrix" }),
         ),
         (_, "tasks") => Some(json!({ "title": "t", "due_at": "2030-01-01" })),
+        (_, "reschedule") => Some(json!({ "due_at": "2031-01-01" })),
         (_, "start") => {
             Some(json!({ "mapping": "entity = \"leads\"\n[columns]\nFirst = \"first_name\"\n" }))
         }

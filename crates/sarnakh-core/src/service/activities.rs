@@ -198,10 +198,10 @@ impl Services {
         expected_version: Option<i64>,
     ) -> Result<Task> {
         actor.require_write()?;
-        let due_at =
-            parse_due(Some(due_at)).map_err(|e| Error::Validation(vec![e.under("due_at")]))?;
         let current = self.get_task(actor, id).await?;
         actor.check_edit_task(&current)?;
+        let due_at =
+            parse_due(Some(due_at)).map_err(|e| Error::Validation(vec![e.under("due_at")]))?;
         check_version(expected_version, current.version)?;
         if current.completed_at.is_some() {
             return Err(Error::IllegalTransition {

@@ -162,6 +162,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_tasks, create_task))
         .routes(routes!(get_task))
         .routes(routes!(complete_task))
+        .routes(routes!(reschedule_task))
         .routes(routes!(list_users))
 }
 
@@ -261,6 +262,31 @@ pub async fn complete_task(
     let task = app
         .services
         .complete_task(&actor, parse_id(&id, "task")?, if_match(&headers)?)
+        .await?;
+    Ok((etag(task.version), axum::Json(TaskJson::from(task))))
+}
+
+/// A follow-up's new due date or time.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RescheduleRequest {
+    /// `YYYY-MM-DD` (09:00 UTC) or an RFC 3339 time.
+    pub due_at: Option<String>,
+}
+
+/// Move an open follow-up to another due date or time.
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/reschedule", tag = "follow-ups", params(("id" = String, Path)), request_body = RescheduleRequest,
+    responses((status = 200, body = TaskJson), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 412, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn reschedule_task(
+    State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<RescheduleRequest>,
+) -> ApiResult<impl IntoResponse> {
+    let due = body.due_at.unwrap_or_default();
+    let task = app
+        .services
+        .reschedule_task(&actor, parse_id(&id, "task")?, &due, if_match(&headers)?)
         .await?;
     Ok((etag(task.version), axum::Json(TaskJson::from(task))))
 }
