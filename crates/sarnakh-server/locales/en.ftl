@@ -162,3 +162,17 @@ followups-move-to = Move to
 followups-reschedule = Move
 followups-done-completed = The follow-up is done.
 followups-done-rescheduled = The follow-up is moved.
+
+nav-opportunities = Opportunities
+nav-accounts = Accounts
+deals-title = Opportunities
+accounts-title = Accounts
+account-contacts = Contacts
+account-customer-since = Customer since { $when }
+col-deal = Opportunity
+col-amount = Amount
+col-close = Close
+col-customer-since = Customer since
+deal-status-open = Open
+deal-status-won = Won
+deal-status-lost = Lost

@@ -156,3 +156,17 @@ followups-move-to = انتقال به
 followups-reschedule = انتقال
 followups-done-completed = پیگیری انجام شد.
 followups-done-rescheduled = پیگیری منتقل شد.
+
+nav-opportunities = فرصت‌های فروش
+nav-accounts = حساب‌ها
+deals-title = فرصت‌های فروش
+accounts-title = حساب‌ها
+account-contacts = مخاطبان
+account-customer-since = مشتری از { $when }
+col-deal = فرصت فروش
+col-amount = مبلغ
+col-close = بستن
+col-customer-since = مشتری از
+deal-status-open = باز
+deal-status-won = برنده
+deal-status-lost = بازنده

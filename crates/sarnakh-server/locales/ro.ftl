@@ -164,3 +164,17 @@ followups-move-to = Mută la
 followups-reschedule = Mută
 followups-done-completed = Urmărirea este încheiată.
 followups-done-rescheduled = Urmărirea a fost mutată.
+
+nav-opportunities = Oportunități
+nav-accounts = Conturi
+deals-title = Oportunități
+accounts-title = Conturi
+account-contacts = Contacte
+account-customer-since = Client din { $when }
+col-deal = Oportunitate
+col-amount = Valoare
+col-close = Închidere
+col-customer-since = Client din
+deal-status-open = Deschisă
+deal-status-won = Câștigată
+deal-status-lost = Pierdută

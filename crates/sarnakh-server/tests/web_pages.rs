@@ -636,3 +636,50 @@ async fn follow_ups_are_listed_by_window_completed_and_moved_in_place() {
     let refused = send(&app, "POST", &uri, &cookie, &nowhere).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn opportunity_and_account_lists_show_only_what_the_user_may_see() {
+    let app = TestApp::new().await;
+    let (email, password) = rep(&app, "ana@web.example", "ro").await;
+    let me = app
+        .services
+        .find_user(&email)
+        .await
+        .expect("find")
+        .expect("user");
+    deal(&app, me.id).await;
+    let (other_email, other_password) = rep(&app, "vlad@web.example", "en").await;
+    let cookie = sign_in(&app, &email, &password).await;
+    let deals = send(&app, "GET", "/opportunities?status=open", &cookie, "").await;
+    assert_eq!(deals.status, StatusCode::OK, "{}", deals.body);
+    assert!(deals.body.contains("CRM &#60;rollout&#62;"));
+    assert!(
+        deals.body.contains("12.000,50 EUR"),
+        "Romanian grouping: {}",
+        deals.body
+    );
+    let accounts = send(&app, "GET", "/accounts", &cookie, "").await;
+    assert!(
+        accounts.body.contains("Carpati &#60;Soft&#62;"),
+        "{}",
+        accounts.body
+    );
+    let at = accounts
+        .body
+        .find("href=\"/accounts/")
+        .expect("an account link")
+        + 6;
+    let href = accounts.body[at..at + 46].to_owned();
+    let page = send(&app, "GET", &href, &cookie, "").await;
+    assert!(
+        page.body.contains("ioana@deal.example") && page.body.contains("CRM &#60;rollout&#62;")
+    );
+    let other = sign_in(&app, &other_email, &other_password).await;
+    let theirs = send(&app, "GET", "/opportunities", &other, "").await;
+    assert!(
+        !theirs.body.contains("CRM &#60;rollout&#62;"),
+        "another rep's deal is not listed"
+    );
+    let hidden = send(&app, "GET", &href, &other, "").await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+}

@@ -11,6 +11,7 @@ mod lead_actions;
 mod leads;
 mod login;
 mod pipeline;
+mod records;
 mod session;
 
 pub use i18n::{Lang, Tr};
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .merge(pipeline::router())
         .merge(lead_actions::router())
         .merge(followups::router())
+        .merge(records::router())
 }
 
 async fn stylesheet() -> impl IntoResponse {
