@@ -1,6 +1,7 @@
 //! The follow-ups page: the user's own open tasks overdue, due today, or due this week,
 //! completed or moved to another day in place (with the version the page showed).
 
+use super::session::Refusal;
 use super::{Frame, Page, WebUser, error_page};
 use crate::http::AppState;
 use askama::Template;
@@ -131,21 +132,13 @@ async fn complete(
     user: WebUser,
     Path(id): Path<String>,
     Form(form): Form<TaskForm>,
-) -> Response {
-    if let Some(refused) = user.refuse_form(&form.csrf) {
-        return refused;
-    }
-    let Ok(id) = id.parse::<TaskId>() else {
-        return error_page(user.tr, sarnakh_core::Error::not_found("task", id));
-    };
-    match app
-        .services
+) -> Result<Response, Refusal> {
+    let id: TaskId = user.target(&form.csrf, &id, "task")?;
+    app.services
         .complete_task(&user.actor, id, Some(form.version))
         .await
-    {
-        Ok(_) => back(form.window.as_deref(), "completed"),
-        Err(e) => error_page(user.tr, e),
-    }
+        .map_err(|e| user.refusal(e))?;
+    Ok(back(form.window.as_deref(), "completed"))
 }
 
 async fn reschedule(
@@ -153,20 +146,13 @@ async fn reschedule(
     user: WebUser,
     Path(id): Path<String>,
     Form(form): Form<TaskForm>,
-) -> Response {
-    if let Some(refused) = user.refuse_form(&form.csrf) {
-        return refused;
-    }
-    let Ok(id) = id.parse::<TaskId>() else {
-        return error_page(user.tr, sarnakh_core::Error::not_found("task", id));
-    };
+) -> Result<Response, Refusal> {
+    let id: TaskId = user.target(&form.csrf, &id, "task")?;
     let due = super::lead_actions::due(form.preset.as_deref().unwrap_or("")).unwrap_or_default();
     let moved = app
         .services
         .reschedule_task(&user.actor, id, &due, Some(form.version))
         .await;
-    match moved {
-        Ok(_) => back(form.window.as_deref(), "rescheduled"),
-        Err(e) => error_page(user.tr, e),
-    }
+    moved.map_err(|e| user.refusal(e))?;
+    Ok(back(form.window.as_deref(), "rescheduled"))
 }

@@ -4,7 +4,8 @@
 //! with the session's token, posting to the same service as the API, answered by a redirect
 //! back with a notice, or by the error page with the reasons (nothing written).
 
-use super::{WebUser, error_page};
+use super::WebUser;
+use super::session::Refusal;
 use crate::http::AppState;
 use axum::Router;
 use axum::extract::{Form, Path, State};
@@ -63,13 +64,8 @@ async fn log_call(
     user: WebUser,
     Path(id): Path<String>,
     Form(form): Form<CallForm>,
-) -> Response {
-    if let Some(refused) = user.refuse_form(&form.csrf) {
-        return refused;
-    }
-    let Ok(id) = id.parse::<LeadId>() else {
-        return error_page(user.tr, sarnakh_core::Error::not_found("lead", id));
-    };
+) -> Result<Response, Refusal> {
+    let id: LeadId = user.target(&form.csrf, &id, "lead")?;
     let summary = form.summary.filter(|s| !s.trim().is_empty());
     let draft = ActivityDraft {
         subject_type: Some("lead".into()),
@@ -79,10 +75,11 @@ async fn log_call(
         summary: Some(summary.unwrap_or_else(|| user.tr.t("action-call-summary"))),
         ..ActivityDraft::default()
     };
-    match app.services.log_activity(&user.actor, &draft).await {
-        Ok(_) => back(form.from.as_deref(), id, "call"),
-        Err(e) => error_page(user.tr, e),
-    }
+    app.services
+        .log_activity(&user.actor, &draft)
+        .await
+        .map_err(|e| user.refusal(e))?;
+    Ok(back(form.from.as_deref(), id, "call"))
 }
 
 #[derive(Deserialize)]
@@ -99,13 +96,8 @@ async fn follow_up(
     user: WebUser,
     Path(id): Path<String>,
     Form(form): Form<FollowUpForm>,
-) -> Response {
-    if let Some(refused) = user.refuse_form(&form.csrf) {
-        return refused;
-    }
-    let Ok(id) = id.parse::<LeadId>() else {
-        return error_page(user.tr, sarnakh_core::Error::not_found("lead", id));
-    };
+) -> Result<Response, Refusal> {
+    let id: LeadId = user.target(&form.csrf, &id, "lead")?;
     let title = form.title.filter(|t| !t.trim().is_empty());
     let draft = TaskDraft {
         subject_type: Some("lead".into()),
@@ -114,10 +106,11 @@ async fn follow_up(
         due_at: due(&form.preset),
         ..TaskDraft::default()
     };
-    match app.services.create_task(&user.actor, &draft).await {
-        Ok(_) => back(form.from.as_deref(), id, "follow-up"),
-        Err(e) => error_page(user.tr, e),
-    }
+    app.services
+        .create_task(&user.actor, &draft)
+        .await
+        .map_err(|e| user.refusal(e))?;
+    Ok(back(form.from.as_deref(), id, "follow-up"))
 }
 
 #[derive(Deserialize)]
@@ -134,23 +127,19 @@ async fn disqualify(
     user: WebUser,
     Path(id): Path<String>,
     Form(form): Form<DisqualifyForm>,
-) -> Response {
-    if let Some(refused) = user.refuse_form(&form.csrf) {
-        return refused;
-    }
-    let Ok(id) = id.parse::<LeadId>() else {
-        return error_page(user.tr, sarnakh_core::Error::not_found("lead", id));
-    };
+) -> Result<Response, Refusal> {
+    let id: LeadId = user.target(&form.csrf, &id, "lead")?;
     let input = LifecycleInput {
         expected_version: form.version,
         reason: form.reason,
         note: form.note.filter(|n| !n.trim().is_empty()),
         ..LifecycleInput::default()
     };
-    match app.services.disqualify_lead(&user.actor, id, &input).await {
-        Ok(_) => back(None, id, "disqualified"),
-        Err(e) => error_page(user.tr, e),
-    }
+    app.services
+        .disqualify_lead(&user.actor, id, &input)
+        .await
+        .map_err(|e| user.refusal(e))?;
+    Ok(back(None, id, "disqualified"))
 }
 
 #[derive(Deserialize)]
@@ -170,13 +159,8 @@ async fn convert(
     user: WebUser,
     Path(id): Path<String>,
     Form(form): Form<ConvertForm>,
-) -> Response {
-    if let Some(refused) = user.refuse_form(&form.csrf) {
-        return refused;
-    }
-    let Ok(id) = id.parse::<LeadId>() else {
-        return error_page(user.tr, sarnakh_core::Error::not_found("lead", id));
-    };
+) -> Result<Response, Refusal> {
+    let id: LeadId = user.target(&form.csrf, &id, "lead")?;
     let some = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
     let draft = ConvertDraft {
         expected_version: form.version,
@@ -190,10 +174,11 @@ async fn convert(
         }],
         ..ConvertDraft::default()
     };
-    match app.services.convert_lead(&user.actor, id, &draft).await {
-        Ok(_) => Redirect::to("/pipeline?done=converted").into_response(),
-        Err(e) => error_page(user.tr, e),
-    }
+    app.services
+        .convert_lead(&user.actor, id, &draft)
+        .await
+        .map_err(|e| user.refusal(e))?;
+    Ok(Redirect::to("/pipeline?done=converted").into_response())
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! readiness checklist for its next stage, its score and why, its timeline, and qualifying
 //! it when the playbook allows.
 
+use super::session::Refusal;
 use super::{Frame, Page, Tr, WebUser, error_page};
 use crate::http::AppState;
 use askama::Template;
@@ -313,19 +314,15 @@ async fn qualify(
     user: WebUser,
     Path(id): Path<String>,
     Form(form): Form<QualifyForm>,
-) -> Response {
-    if let Some(refused) = user.refuse_form(&form.csrf) {
-        return refused;
-    }
-    let Ok(lead) = id.parse::<LeadId>() else {
-        return error_page(user.tr, sarnakh_core::Error::not_found("lead", id));
-    };
+) -> Result<Response, Refusal> {
+    let lead: LeadId = user.target(&form.csrf, &id, "lead")?;
     let input = LifecycleInput {
         expected_version: form.version,
         ..LifecycleInput::default()
     };
-    match app.services.qualify_lead(&user.actor, lead, &input).await {
-        Ok(_) => Redirect::to(&format!("/leads/{lead}?done=qualified")).into_response(),
-        Err(e) => error_page(user.tr, e),
-    }
+    app.services
+        .qualify_lead(&user.actor, lead, &input)
+        .await
+        .map_err(|e| user.refusal(e))?;
+    Ok(Redirect::to(&format!("/leads/{lead}?done=qualified")).into_response())
 }

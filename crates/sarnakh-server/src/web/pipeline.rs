@@ -4,6 +4,7 @@
 //! shown as a conflict, never overwritten), or by dragging it onto another column, which
 //! submits the same form. A deal closes won or lost (with a reason) from its card.
 
+use super::session::Refusal;
 use super::{Frame, Page, Tr, WebUser, error_page};
 use crate::http::AppState;
 use askama::Template;
@@ -171,21 +172,14 @@ async fn move_card(
     user: WebUser,
     Path(id): Path<String>,
     Form(form): Form<MoveForm>,
-) -> Response {
-    if let Some(refused) = user.refuse_form(&form.csrf) {
-        return refused;
-    }
-    let Ok(id) = id.parse::<OpportunityId>() else {
-        return error_page(user.tr, sarnakh_core::Error::not_found("opportunity", id));
-    };
+) -> Result<Response, Refusal> {
+    let id: OpportunityId = user.target(&form.csrf, &id, "opportunity")?;
     let moved = app
         .services
         .move_opportunity(&user.actor, id, &form.stage, Some(form.version))
         .await;
-    match moved {
-        Ok(_) => Redirect::to("/pipeline?done=moved").into_response(),
-        Err(e) => error_page(user.tr, e),
-    }
+    moved.map_err(|e| user.refusal(e))?;
+    Ok(Redirect::to("/pipeline?done=moved").into_response())
 }
 
 #[derive(Deserialize)]
@@ -202,13 +196,8 @@ async fn close(
     user: WebUser,
     Path(id): Path<String>,
     Form(form): Form<CloseForm>,
-) -> Response {
-    if let Some(refused) = user.refuse_form(&form.csrf) {
-        return refused;
-    }
-    let Ok(id) = id.parse::<OpportunityId>() else {
-        return error_page(user.tr, sarnakh_core::Error::not_found("opportunity", id));
-    };
+) -> Result<Response, Refusal> {
+    let id: OpportunityId = user.target(&form.csrf, &id, "opportunity")?;
     let draft = CloseDraft {
         outcome: Some(form.outcome.clone()),
         reason: form
@@ -217,12 +206,10 @@ async fn close(
         note: None,
         expected_version: Some(form.version),
     };
-    match app
+    let o = app
         .services
         .close_opportunity(&user.actor, id, &draft)
         .await
-    {
-        Ok(o) => Redirect::to(&format!("/pipeline?done={}", o.status.as_str())).into_response(),
-        Err(e) => error_page(user.tr, e),
-    }
+        .map_err(|e| user.refusal(e))?;
+    Ok(Redirect::to(&format!("/pipeline?done={}", o.status.as_str())).into_response())
 }

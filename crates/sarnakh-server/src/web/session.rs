@@ -74,7 +74,42 @@ impl FromRequestParts<AppState> for WebUser {
     }
 }
 
+/// A request refused, carrying the page that says why.
+pub struct Refusal(Box<Response>);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        *self.0
+    }
+}
+
+impl From<Response> for Refusal {
+    fn from(page: Response) -> Self {
+        Self(Box::new(page))
+    }
+}
+
 impl WebUser {
+    /// The record a form acts on: refused unless the form carries this session's token
+    /// and `raw` reads as an id of `entity`.
+    pub fn target<T: std::str::FromStr>(
+        &self,
+        token: &str,
+        raw: &str,
+        entity: &'static str,
+    ) -> Result<T, Refusal> {
+        if let Some(refused) = self.refuse_form(token) {
+            return Err(refused.into());
+        }
+        raw.parse()
+            .map_err(|_| self.refusal(sarnakh_core::Error::not_found(entity, raw)))
+    }
+
+    /// A service error as the page that says why, in the user's language.
+    pub fn refusal(&self, error: sarnakh_core::Error) -> Refusal {
+        super::error_page(self.tr, error).into()
+    }
+
     /// The refusal of a form whose token is not this session's; `None` when it is.
     pub fn refuse_form(&self, token: &str) -> Option<Response> {
         if token.len() == self.csrf.len()

@@ -9,7 +9,7 @@
 //! An activity hangs off the most specific record it names. Activities are history:
 //! one already imported (same external id) is left as it is.
 
-use super::{Converted, Pending, RunContext, unknown_reference};
+use super::{Pending, RunContext, unknown_reference};
 use crate::domain::opportunity::LossReason;
 use crate::domain::{
     AccountId, Activity, ActivityId, ContactId, HistoryEntry, LeadId, Opportunity, OpportunityId,
@@ -17,8 +17,8 @@ use crate::domain::{
 };
 use crate::error::{FieldError, Result};
 use crate::import::{
-    BoundMapping, Entity, ImportedActivity, ImportedOpportunity, Record, RowOutcome,
-    convert_activity, convert_opportunity,
+    BoundMapping, Entity, ImportedOpportunity, Record, RowOutcome, convert_activity,
+    convert_opportunity,
 };
 use crate::service::{Actor, Services};
 use std::collections::{HashMap, HashSet};
@@ -92,16 +92,10 @@ impl Services {
         p: &mut Pending,
         records: Vec<Record>,
     ) -> Result<()> {
-        let mut rows: Converted<ImportedOpportunity> = Vec::with_capacity(records.len());
-        for record in records {
-            match convert_opportunity(mapping, &record) {
-                Err(e) => p.reject(record.reject(&e)),
-                Ok(o) => match self.owner_error(ctx, o.opportunity.owner_id).await? {
-                    Some(e) => p.reject(record.reject(&[e])),
-                    None => rows.push((record, o)),
-                },
-            }
-        }
+        let convert = |r: &Record| convert_opportunity(mapping, r);
+        let rows = self
+            .convert_rows(ctx, p, records, convert, |o| o.opportunity.owner_id)
+            .await?;
         let mut refs = Refs::new();
         let it = rows.iter().map(|(_, o)| &o.account_external_id);
         self.refs(&mut refs, Entity::Accounts, it).await?;
@@ -296,16 +290,10 @@ impl Services {
         p: &mut Pending,
         records: Vec<Record>,
     ) -> Result<()> {
-        let mut rows: Converted<ImportedActivity> = Vec::with_capacity(records.len());
-        for record in records {
-            match convert_activity(mapping, &record) {
-                Err(e) => p.reject(record.reject(&e)),
-                Ok(a) => match self.owner_error(ctx, a.owner_id).await? {
-                    Some(e) => p.reject(record.reject(&[e])),
-                    None => rows.push((record, a)),
-                },
-            }
-        }
+        let convert = |r: &Record| convert_activity(mapping, r);
+        let rows = self
+            .convert_rows(ctx, p, records, convert, |a| a.owner_id)
+            .await?;
         let mut refs = Refs::new();
         for entity in [
             Entity::Opportunities,

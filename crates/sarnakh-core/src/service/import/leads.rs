@@ -3,7 +3,7 @@
 //! when the file names no owner. With the duplicate policy at `block`, a new lead that
 //! looks like an existing lead or contact is refused with the look-alike named.
 
-use super::{Converted, Pending, RunContext};
+use super::{Pending, RunContext};
 use crate::domain::lead::LeadFields;
 use crate::domain::scoring::ScoringRules;
 use crate::domain::{HistoryEntry, Lead, LeadId, RecordRef};
@@ -32,16 +32,9 @@ impl Services {
         records: Vec<Record>,
     ) -> Result<()> {
         let dedupe = mapping.dedupe_by();
-        let mut rows: Converted<ImportedLead> = Vec::with_capacity(records.len());
-        for record in records {
-            let lead = convert_lead(mapping, &record);
-            let owner = lead.as_ref().ok().and_then(|l| l.fields.owner_id);
-            match (lead, self.owner_error(ctx, owner).await?) {
-                (Err(e), _) => p.reject(record.reject(&e)),
-                (Ok(_), Some(e)) => p.reject(record.reject(&[e])),
-                (Ok(lead), None) => rows.push((record, lead)),
-            }
-        }
+        let convert = |r: &Record| convert_lead(mapping, r);
+        let owner = |l: &ImportedLead| l.fields.owner_id;
+        let rows = self.convert_rows(ctx, p, records, convert, owner).await?;
         let keys: Vec<String> = rows.iter().filter_map(|(_, l)| key_of(dedupe, l)).collect();
         let existing: HashMap<String, LeadId> = match dedupe {
             Some(DedupeBy::ExternalId) => self

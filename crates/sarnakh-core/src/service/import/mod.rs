@@ -250,6 +250,29 @@ impl Services {
         }))
     }
 
+    /// Converts a batch's records with `convert`, refusing (into `p`) every row that does
+    /// not convert or that names an owner who is not an active user.
+    async fn convert_rows<T>(
+        &self,
+        ctx: &mut RunContext,
+        p: &mut Pending,
+        records: Vec<Record>,
+        convert: impl Fn(&Record) -> std::result::Result<T, Vec<FieldError>>,
+        owner: fn(&T) -> Option<UserId>,
+    ) -> Result<Converted<T>> {
+        let mut rows = Vec::with_capacity(records.len());
+        for record in records {
+            match convert(&record) {
+                Err(e) => p.reject(record.reject(&e)),
+                Ok(row) => match self.owner_error(ctx, owner(&row)).await? {
+                    Some(e) => p.reject(record.reject(&[e])),
+                    None => rows.push((record, row)),
+                },
+            }
+        }
+        Ok(rows)
+    }
+
     /// Sarnakh ids of the records of `entity` with these external ids.
     async fn resolve_external<'a>(
         &self,

@@ -5,7 +5,7 @@
 //! A row's values replace the record's (an empty cell clears the field), except that an
 //! account stays a customer once it is one.
 
-use super::{Converted, Pending, RunContext, unknown_reference};
+use super::{Pending, RunContext, unknown_reference};
 use crate::domain::duplicate::{DuplicateMatch, PersonRecord};
 use crate::domain::{Account, AccountId, Contact, ContactId, LeadId, RecordRef};
 use crate::error::{FieldError, Result};
@@ -48,16 +48,10 @@ impl Services {
         p: &mut Pending,
         records: Vec<Record>,
     ) -> Result<()> {
-        let mut rows: Converted<ImportedAccount> = Vec::with_capacity(records.len());
-        for record in records {
-            match convert_account(mapping, &record) {
-                Err(e) => p.reject(record.reject(&e)),
-                Ok(a) => match self.owner_error(ctx, a.owner_id).await? {
-                    Some(e) => p.reject(record.reject(&[e])),
-                    None => rows.push((record, a)),
-                },
-            }
-        }
+        let convert = |r: &Record| convert_account(mapping, r);
+        let rows = self
+            .convert_rows(ctx, p, records, convert, |a| a.owner_id)
+            .await?;
         let externals = rows.iter().filter_map(|(_, a)| a.external_id.as_ref());
         let external = self.resolve_external(Entity::Accounts, externals).await?;
         let keys: Vec<String> = rows.iter().map(|(_, a)| a.name_key.clone()).collect();
@@ -175,13 +169,10 @@ impl Services {
         p: &mut Pending,
         records: Vec<Record>,
     ) -> Result<()> {
-        let mut rows: Converted<ImportedContact> = Vec::with_capacity(records.len());
-        for record in records {
-            match convert_contact(mapping, &record) {
-                Err(e) => p.reject(record.reject(&e)),
-                Ok(c) => rows.push((record, c)),
-            }
-        }
+        let convert = |r: &Record| convert_contact(mapping, r);
+        let rows = self
+            .convert_rows(ctx, p, records, convert, |_| None)
+            .await?;
         let accounts = self
             .resolve_external(
                 Entity::Accounts,
