@@ -226,6 +226,9 @@ pub trait Store: Send + Sync + 'static {
     async fn list_users(&self) -> StoreResult<Vec<User>>;
     /// A user by lower-cased email, with their password hash if one is set.
     async fn get_user_by_email(&self, email: &str) -> StoreResult<Option<(User, Option<String>)>>;
+    /// Sets a user's language and time zone and bumps the version.
+    async fn set_preferences(&self, user: UserId, locale: &str, time_zone: &str)
+    -> StoreResult<()>;
     /// Sets (replaces) a user's password hash and bumps the version.
     async fn set_password_hash(&self, user: UserId, hash: &str) -> StoreResult<()>;
     /// The ids of a team's members.

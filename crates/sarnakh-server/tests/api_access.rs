@@ -279,3 +279,45 @@ async fn a_token_past_its_rate_limit_gets_429_with_retry_after() {
         "limits are per token"
     );
 }
+
+#[tokio::test]
+async fn a_user_sets_their_own_language_and_time_zone() {
+    let app = TestApp::new().await;
+    let refused = app
+        .send(
+            "PATCH",
+            "/api/v1/me",
+            json!({ "locale": "de", "time_zone": "Mars/Base" }),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused.fields(),
+        vec!["locale".to_owned(), "time_zone".to_owned()]
+    );
+    let me = app.get("/api/v1/me").await.body;
+    assert_eq!(
+        (me["locale"].as_str(), me["time_zone"].as_str()),
+        (Some("en"), Some("UTC"))
+    );
+    let set = app
+        .send(
+            "PATCH",
+            "/api/v1/me",
+            json!({ "locale": "fa", "time_zone": "Asia/Tehran" }),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    let me = app.get("/api/v1/me").await.body;
+    assert_eq!(
+        (me["locale"].as_str(), me["time_zone"].as_str()),
+        (Some("fa"), Some("Asia/Tehran"))
+    );
+    let keep = app
+        .send("PATCH", "/api/v1/me", json!({ "locale": "ro" }))
+        .await;
+    assert_eq!(
+        keep.body["time_zone"], "Asia/Tehran",
+        "an absent field keeps its value"
+    );
+}

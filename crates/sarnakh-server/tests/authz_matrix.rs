@@ -283,6 +283,7 @@ fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
     ) {
         ("GET" | "DELETE", _) => None,
         ("POST", "leads") => Some(json!({ "first_name": "New", "email": "new@matrix.example" })),
+        ("PATCH", "me") => Some(json!({ "locale": "en", "time_zone": "Asia/Tehran" })),
         ("PATCH", _) => Some(json!({ "notes": "checked" })),
         (_, "disqualify") => Some(json!({ "reason": "no_need" })),
         (_, "nurture") => Some(json!({ "until": until })),

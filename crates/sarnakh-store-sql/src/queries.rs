@@ -43,6 +43,18 @@ macro_rules! shared_queries {
                 Ok(Some((User::try_from(user)?, hash)))
             }
 
+            pub(crate) async fn set_preferences_row(
+                &self,
+                user: UserId,
+                locale: &str,
+                time_zone: &str,
+            ) -> Result<(), StoreError> {
+                let done = sqlx::query("update users set locale = $2, time_zone = $3, version = version + 1 where id = $1")
+                    .bind(user.as_uuid()).bind(locale).bind(time_zone)
+                    .execute(&self.$write).await.map_err(backend)?;
+                if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+            }
+
             pub(crate) async fn set_password_row(
                 &self,
                 user: UserId,
@@ -1462,7 +1474,9 @@ macro_rules! shared_queries {
                         list.push_bind(id.clone());
                     }
                     q.push(")");
-                    for row in q.build().fetch_all(&self.$write).await.map_err(backend)? {
+                    // Not a prepared statement: a plan cached while the table was small
+                    // reads every row of the entity once it is large (PostgreSQL).
+                    for row in q.build().persistent(false).fetch_all(&self.$write).await.map_err(backend)? {
                         out.insert(row.try_get("external_id").map_err(backend)?, row.try_get("record_id").map_err(backend)?);
                     }
                 }
@@ -1499,7 +1513,7 @@ macro_rules! shared_queries {
                     }
                     q.push(")");
                     q.push(tail);
-                    for row in q.build().fetch_all(&self.$write).await.map_err(backend)? {
+                    for row in q.build().persistent(false).fetch_all(&self.$write).await.map_err(backend)? {
                         out.insert(row.try_get("k").map_err(backend)?, row.try_get("id").map_err(backend)?);
                     }
                 }

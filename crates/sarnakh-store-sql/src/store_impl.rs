@@ -37,6 +37,14 @@ macro_rules! store_impl {
             async fn get_user_by_email(&self, email: &str) -> StoreResult<Option<(User, Option<String>)>> {
                 self.user_by_email(email).await
             }
+            async fn set_preferences(
+                &self,
+                user: UserId,
+                locale: &str,
+                time_zone: &str,
+            ) -> StoreResult<()> {
+                self.set_preferences_row(user, locale, time_zone).await
+            }
             async fn set_password_hash(&self, user: UserId, hash: &str) -> StoreResult<()> {
                 self.set_password_row(user, hash).await
             }

@@ -217,6 +217,33 @@ impl UserDraft {
     }
 }
 
+/// A user's own choices: the language and the time zone their pages use.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PreferencesDraft {
+    /// `en`, `fa` or `ro`; `None` keeps the current one.
+    pub locale: Option<String>,
+    /// An IANA time zone; `None` keeps the current one.
+    pub time_zone: Option<String>,
+}
+
+impl PreferencesDraft {
+    /// The validated language and time zone, `None` where the draft keeps the current one.
+    pub fn validate(&self) -> Result<(Option<Locale>, Option<String>)> {
+        use super::lead::parse_enum;
+        let mut e = Errors::new();
+        let locale = e.take(
+            "locale",
+            parse_enum(self.locale.as_deref(), Locale::parse, Locale::expected),
+        );
+        let zone = match self.time_zone.as_deref() {
+            None => None,
+            Some(raw) => e.take("time_zone", parse_time_zone(Some(raw))),
+        };
+        e.finish()?;
+        Ok((locale.flatten(), zone))
+    }
+}
+
 fn parse_time_zone(raw: Option<&str>) -> Result<String, FieldError> {
     let name = raw
         .map(str::trim)

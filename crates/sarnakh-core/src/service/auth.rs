@@ -77,6 +77,28 @@ impl Services {
             .ok_or(Error::Unauthenticated)
     }
 
+    /// Changes the signed-in user's own language and time zone.
+    pub async fn set_own_preferences(
+        &self,
+        actor: &Actor,
+        draft: &crate::domain::user::PreferencesDraft,
+    ) -> Result<User> {
+        actor.require_write()?;
+        let current = self.current_user(actor).await?;
+        let (locale, zone) = draft.validate()?;
+        let locale = locale.unwrap_or(current.locale);
+        let zone = zone.unwrap_or_else(|| current.time_zone.clone());
+        self.store
+            .set_preferences(current.id, locale.as_str(), &zone)
+            .await?;
+        Ok(User {
+            locale,
+            time_zone: zone,
+            version: current.version + 1,
+            ..current
+        })
+    }
+
     /// The user with this email, if any (for the operator's console).
     pub async fn find_user(&self, email: &str) -> Result<Option<User>> {
         Ok(self

@@ -97,6 +97,10 @@ pub struct UserJson {
     pub display_name: String,
     /// admin, sales_manager, sales_rep or marketing.
     pub role: String,
+    /// The language of their pages and mails: en, fa or ro.
+    pub locale: String,
+    /// Their IANA time zone.
+    pub time_zone: String,
 }
 
 impl From<User> for UserJson {
@@ -106,6 +110,8 @@ impl From<User> for UserJson {
             email: u.email,
             display_name: u.display_name,
             role: u.role.as_str().to_owned(),
+            locale: u.locale.as_str().to_owned(),
+            time_zone: u.time_zone,
         }
     }
 }

@@ -247,7 +247,7 @@ pub struct CreateTokenRequest {
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(sign_in, sign_out))
-        .routes(routes!(me))
+        .routes(routes!(me, update_me))
         .routes(routes!(list_my_tokens, create_my_token))
         .routes(routes!(revoke_my_token))
 }
@@ -258,14 +258,33 @@ pub async fn me(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
 ) -> ApiResult<axum::Json<super::activities::UserJson>> {
-    let id = actor.user_id.ok_or_else(|| unauthenticated("no user"))?;
-    let user = app
-        .services
-        .list_users()
-        .await?
-        .into_iter()
-        .find(|u| u.id == id)
-        .ok_or_else(|| unauthenticated("no user"))?;
+    let user = app.services.current_user(&actor).await?;
+    Ok(axum::Json(user.into()))
+}
+
+/// Your own language and time zone.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreferencesRequest {
+    /// en, fa or ro.
+    pub locale: Option<String>,
+    /// An IANA time zone such as Asia/Tehran.
+    pub time_zone: Option<String>,
+}
+
+/// Change your own language and time zone.
+#[utoipa::path(patch, path = "/api/v1/me", tag = "access", request_body = PreferencesRequest,
+    responses((status = 200, body = super::activities::UserJson), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn update_me(
+    State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
+    ApiJson(body): ApiJson<PreferencesRequest>,
+) -> ApiResult<axum::Json<super::activities::UserJson>> {
+    let draft = sarnakh_core::domain::user::PreferencesDraft {
+        locale: body.locale,
+        time_zone: body.time_zone,
+    };
+    let user = app.services.set_own_preferences(&actor, &draft).await?;
     Ok(axum::Json(user.into()))
 }
 
