@@ -54,12 +54,14 @@ async fn run_scale(opts: &Options, target: &Target, scale: u64) -> Result<RunRep
     let database_bytes = target.file_bytes();
     let auth = token(&store, generated.admin).await?;
     let (addr, server) = server::start(store).await?;
+    let notes = std::sync::Mutex::new(Vec::new());
     let ctx = scenario::Ctx {
         opts,
         target,
         addr,
         scale,
         auth: &auth,
+        notes: &notes,
     };
     let mut cases = Vec::new();
     for name in opts.scenarios() {
@@ -86,6 +88,9 @@ async fn run_scale(opts: &Options, target: &Target, scale: u64) -> Result<RunRep
         cases,
         server: probe,
         server_note,
+        notes: notes
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
         targets,
     })
 }

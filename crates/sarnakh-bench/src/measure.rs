@@ -31,6 +31,22 @@ pub struct Stats {
     pub max_ms: f64,
 }
 
+impl Stats {
+    /// The figures of a one-shot job: `ok` rows done in `elapsed`, with the latencies of
+    /// its steps (p50 and p99 stay 0 when there are none).
+    pub fn of_job(ok: u64, elapsed: Duration, steps: &[Duration]) -> Self {
+        let mut recorder = Recorder::new();
+        for step in steps {
+            recorder.record(*step, Ok(()));
+        }
+        Self {
+            ok,
+            per_second: ok as f64 / elapsed.as_secs_f64().max(1e-9),
+            ..recorder.stats(elapsed)
+        }
+    }
+}
+
 /// Collects latencies and failures from concurrent workers.
 #[derive(Debug)]
 struct Recorder {
@@ -160,6 +176,15 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_job_counts_its_rows_and_its_steps_give_the_latencies() {
+        let steps = [Duration::from_millis(10), Duration::from_millis(30)];
+        let stats = Stats::of_job(1000, Duration::from_secs(2), &steps);
+        assert_eq!((stats.ok, stats.errors, stats.per_second), (1000, 0, 500.0));
+        assert!(stats.p50_ms >= 9.9 && stats.p99_ms >= 29.9, "{stats:?}");
+        assert_eq!(Stats::of_job(5, Duration::from_secs(1), &[]).p99_ms, 0.0);
+    }
 
     #[tokio::test]
     async fn drive_counts_successes_and_failures() {

@@ -21,6 +21,8 @@ pub enum ScenarioName {
     Capture,
     /// 2. Batches of engagement events, `POST /api/v1/events`.
     Events,
+    /// 3. A CSV of `--import-rows` leads through the real `sarnakh import` binary.
+    Import,
     /// 4. Filtered, sorted first pages and deep cursor pages.
     Lists,
     /// 6. Qualify, convert, stage moves and close.
@@ -65,6 +67,12 @@ pub struct Options {
     /// list measures each size.
     #[arg(long, value_delimiter = ',', value_parser = parse_event_batch, default_value = "100,10000")]
     pub event_batch: Vec<usize>,
+    /// Rows of the import scenario's CSV file (10k, 1m or a number; default: the scale).
+    #[arg(long, value_parser = parse_scale, value_name = "N")]
+    pub import_rows: Option<u64>,
+    /// Rows per batch (and transaction) of the import scenario, on both sides.
+    #[arg(long, value_parser = parse_import_batch, default_value_t = 5000, value_name = "B")]
+    pub import_batch: usize,
     /// Concurrent clients of the list scenario.
     #[arg(long, default_value_t = 4)]
     pub list_concurrency: usize,
@@ -86,8 +94,9 @@ pub struct Options {
     /// Keep the generated SQLite files in DIR (PostgreSQL: keep the database).
     #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,
-    /// The `sarnakh` binary for the start-to-ready and RSS probe (default: next to this one).
-    #[arg(long)]
+    /// The `sarnakh` binary for the start-to-ready and RSS probe and the import scenario
+    /// (default: next to this one).
+    #[arg(long, env = "SARNAKH_BENCH_SERVER_BIN")]
     pub server_bin: Option<PathBuf>,
     /// Skip the probe of the real `sarnakh serve` process.
     #[arg(long)]
@@ -100,6 +109,7 @@ impl Options {
         let all = [
             ScenarioName::Capture,
             ScenarioName::Events,
+            ScenarioName::Import,
             ScenarioName::Lists,
             ScenarioName::Lifecycle,
         ];
@@ -142,6 +152,14 @@ pub fn parse_event_batch(raw: &str) -> Result<usize, String> {
     }
 }
 
+/// Rows per batch of the import scenario: at least one.
+pub fn parse_import_batch(raw: &str) -> Result<usize, String> {
+    match raw.trim().replace('_', "").parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("{raw:?} is not a batch size: use a number of rows")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +180,7 @@ mod tests {
             [
                 ScenarioName::Capture,
                 ScenarioName::Events,
+                ScenarioName::Import,
                 ScenarioName::Lists,
                 ScenarioName::Lifecycle
             ]
@@ -176,5 +195,20 @@ mod tests {
         assert!(parse_event_batch("10001").is_err());
         assert!(parse_event_batch("0").is_err());
         assert!(Options::try_parse_from(["sarnakh-bench", "--event-batch", "100,20000"]).is_err());
+    }
+
+    #[test]
+    fn import_rows_default_to_the_scale_and_batches_to_5000() {
+        let o = Options::parse_from(["sarnakh-bench"]);
+        assert_eq!((o.import_rows, o.import_batch), (None, 5000));
+        let o = Options::parse_from([
+            "sarnakh-bench",
+            "--import-rows",
+            "1m",
+            "--import-batch",
+            "500",
+        ]);
+        assert_eq!((o.import_rows, o.import_batch), (Some(1_000_000), 500));
+        assert!(Options::try_parse_from(["sarnakh-bench", "--import-batch", "0"]).is_err());
     }
 }

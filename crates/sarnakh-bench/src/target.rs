@@ -24,7 +24,13 @@ pub struct Target {
 impl Target {
     /// Creates an empty database for a run at `scale` leads.
     pub async fn create(opts: &Options, scale: u64) -> Result<Self> {
-        let name = format!("sarnakh_bench_{}_{scale}", std::process::id());
+        Self::create_named(opts, &scale.to_string()).await
+    }
+
+    /// Creates an empty database `sarnakh_bench_<pid>_<suffix>` (a file in the temp
+    /// directory, or a database on the PostgreSQL server), dropped by [`Target::cleanup`].
+    pub async fn create_named(opts: &Options, suffix: &str) -> Result<Self> {
+        let name = format!("sarnakh_bench_{}_{suffix}", std::process::id());
         let keep = opts.keep.is_some();
         match opts.database {
             Backend::Sqlite => {

@@ -1,6 +1,6 @@
 //! The harness end to end at a tiny scale on SQLite: the report is well-formed, every
-//! request succeeded, and the generated data has the intended shape and decodes through
-//! the real store.
+//! request succeeded (and 200 rows were imported, when a `sarnakh` binary is at hand), and
+//! the generated data has the intended shape and decodes through the real store.
 
 use clap::Parser;
 use sarnakh_bench::db::{RawDb, SqliteMode};
@@ -28,6 +28,10 @@ async fn a_tiny_run_is_well_formed_and_the_data_has_the_intended_shape() {
         "500",
         "--event-batch",
         "400",
+        "--import-rows",
+        "200",
+        "--import-batch",
+        "50",
         "--budget-secs",
         "20",
         "--no-server-probe",
@@ -99,6 +103,30 @@ async fn a_tiny_run_is_well_formed_and_the_data_has_the_intended_shape() {
                 );
             }
         }
+    }
+    // Import runs the real binary when there is one (`SARNAKH_BENCH_SERVER_BIN`, or next to
+    // the bench); otherwise it is skipped and the report says why.
+    match run.cases.iter().find(|x| x.scenario == "import") {
+        Some(case) => {
+            assert_eq!(case.sarnakh.errors, 0, "{:?}", case.sarnakh.first_error);
+            let f = case
+                .import
+                .as_ref()
+                .expect("an import case has its figures");
+            assert_eq!(
+                f.printed,
+                "200 rows read: 200 created, 0 updated, 0 unchanged, 0 rejected"
+            );
+            assert!(f.peak_rss_mib > 0.0 && f.seconds > 0.0);
+            let limit = case.limit.as_ref().expect("every case has a limit");
+            assert_eq!((case.sarnakh.ok, limit.ok, limit.errors), (200, 200, 0));
+            assert!(case.ratio.is_some_and(f64::is_finite));
+        }
+        None => assert!(
+            run.notes.iter().any(|n| n.starts_with("import skipped")),
+            "no import case and no note: {:?}",
+            run.notes
+        ),
     }
     assert_eq!(
         run.cases

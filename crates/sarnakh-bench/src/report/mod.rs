@@ -3,6 +3,7 @@
 
 use crate::datagen::GenReport;
 use crate::process::ServerProbe;
+use crate::scenario::import::ImportFigures;
 use crate::scenario::{CaseResult, RatioBasis};
 use serde::Serialize;
 
@@ -40,6 +41,9 @@ pub struct RunReport {
     pub server: Option<ServerProbe>,
     /// Why the probe did not run, if it did not.
     pub server_note: Option<String>,
+    /// Notes of the scenarios (one skipped, and why).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// The targets against this run.
     pub targets: Vec<TargetCheck>,
 }
@@ -155,6 +159,12 @@ pub fn targets(cases: &[CaseResult], server: Option<&ServerProbe>, scale: u64) -
             worst.sarnakh.p99_ms <= 20.0,
         ));
     }
+    out.extend(
+        cases
+            .iter()
+            .filter_map(|c| Some((c, c.import.as_ref()?)))
+            .flat_map(import_targets),
+    );
     if let Some(p) = server {
         out.push(check(
             "server RSS after list pages (no text search)",
@@ -176,4 +186,39 @@ pub fn targets(cases: &[CaseResult], server: Option<&ServerProbe>, scale: u64) -
         ));
     }
     out
+}
+
+/// The import targets (1M leads in 20 s, that is 50,000 rows/s; peak RSS; 3x the limit)
+/// for one import case.
+fn import_targets((case, f): (&CaseResult, &ImportFigures)) -> Vec<TargetCheck> {
+    let rate = case.sarnakh.per_second;
+    let failed = case.sarnakh.errors > 0;
+    let ratio = case.ratio.unwrap_or(f64::INFINITY);
+    vec![
+        check(
+            &format!("import throughput, {} rows", f.rows),
+            ">= 50000 rows/s (1M in 20 s)",
+            format!(
+                "{rate:.0} rows/s ({:.1} s; 1M at this rate: {:.0} s)",
+                f.seconds,
+                1e6 / rate.max(1e-9)
+            ),
+            !failed && rate >= 50_000.0,
+        ),
+        check(
+            "import peak RSS",
+            "<= 300 MB",
+            format!("{:.1} MiB", f.peak_rss_mib),
+            !failed && f.peak_rss_mib * 1.048_576 <= 300.0,
+        ),
+        check(
+            "import vs raw batched insert limit",
+            "<= 3x",
+            format!(
+                "{ratio:.2}x ({:.0} raw rows/s)",
+                case.limit.as_ref().map_or(0.0, |l| l.per_second)
+            ),
+            !failed && ratio <= 3.0,
+        ),
+    ]
 }

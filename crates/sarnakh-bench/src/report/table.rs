@@ -70,15 +70,20 @@ pub fn table(r: &Report) -> String {
                     }
                 )
             });
+            // A one-shot job (import) has no latency of its own to show.
+            let own = |ms: f64| match case.import {
+                Some(_) => "-".to_owned(),
+                None => format!("{ms:.2}"),
+            };
             let _ = writeln!(
                 s,
-                "{:<10} {:<40} {:>7} {:>9.p$} {:>8.2} {:>8.2} {:>9} {:>8} {:>8} {:>7}",
+                "{:<10} {:<40} {:>7} {:>9.p$} {:>8} {:>8} {:>9} {:>8} {:>8} {:>7}",
                 case.scenario,
                 case.case,
                 format!("{}/{}", a.ok, a.errors),
                 a.per_second,
-                a.p50_ms,
-                a.p99_ms,
+                own(a.p50_ms),
+                own(a.p99_ms),
                 lim(|l| l.per_second, None),
                 lim(|l| l.p50_ms, Some(2)),
                 lim(|l| l.p99_ms, Some(2)),
@@ -95,6 +100,13 @@ pub fn table(r: &Report) -> String {
                     e.score_updates_per_second,
                     e.accepted,
                     e.duplicates
+                );
+            }
+            if let Some(f) = &case.import {
+                let _ = writeln!(
+                    s,
+                    "{:<10} {:.1} s for {} rows ({:.1} MiB of CSV), limit {:.1} s (lim p50/p99: one transaction); peak RSS {:.1} MiB; printed: {}",
+                    "", f.seconds, f.rows, f.file_mib, f.limit_seconds, f.peak_rss_mib, f.printed
                 );
             }
             if let Some(e) = a
@@ -127,6 +139,9 @@ pub fn table(r: &Report) -> String {
                 let _ = writeln!(s, "\nserver probe skipped: {note}");
             }
             (None, None) => {}
+        }
+        for note in &run.notes {
+            let _ = writeln!(s, "\n{note}");
         }
         let _ = writeln!(s, "\ntargets:");
         for t in &run.targets {

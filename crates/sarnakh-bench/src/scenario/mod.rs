@@ -1,14 +1,17 @@
 //! The scenarios. Each measures the application over real HTTP and, beside it, the
 //! limit: the same database work done by a minimal raw loop without the application.
 //!
-//! Numbering follows the performance issue. Implemented: 1 capture, 2 events, 4 lists,
-//! 6 lifecycle. Extension points, left out until the features exist (nothing is faked):
-//! 3 import, 5 reports, 7 mixed. To add one: a module here with a
+//! Numbering follows the performance issue. Implemented: 1 capture, 2 events, 3 import,
+//! 4 lists, 6 lifecycle. Extension points, left out until the features exist (nothing is
+//! faked): 5 reports, 7 mixed. To add one: a module here with a
 //! `run(&Ctx) -> Result<Vec<CaseResult>>`, a variant of [`ScenarioName`] and an arm below.
 
 pub mod capture;
 pub mod events;
 mod events_batch;
+pub mod import;
+mod import_file;
+mod import_raw;
 pub mod lifecycle;
 mod lifecycle_raw;
 pub mod lists;
@@ -19,6 +22,7 @@ use crate::target::Target;
 use anyhow::Result;
 use serde::Serialize;
 use std::net::SocketAddr;
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// What a scenario can reach.
@@ -34,6 +38,8 @@ pub struct Ctx<'a> {
     pub scale: u64,
     /// The API token the requests carry.
     pub auth: &'a Auth,
+    /// Notes for the report (a scenario skipped, and why).
+    pub notes: &'a Mutex<Vec<String>>,
 }
 
 /// The bench's identity: an admin user of the generated company and its API token.
@@ -56,6 +62,14 @@ impl Ctx<'_> {
     /// True on SQLite.
     pub fn sqlite(&self) -> bool {
         self.target.backend == crate::options::Backend::Sqlite
+    }
+
+    /// Adds a note to the report.
+    pub fn note(&self, note: impl Into<String>) {
+        self.notes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(note.into());
     }
 
     /// The time budget of one measured loop.
@@ -92,6 +106,9 @@ pub struct CaseResult {
     /// batches).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<events::EventFigures>,
+    /// Wall time, peak memory and the printed accounting, for the import scenario.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub import: Option<import::ImportFigures>,
     /// The application over HTTP.
     pub sarnakh: Stats,
     /// The raw limit.
@@ -126,6 +143,7 @@ impl CaseResult {
             concurrency,
             rows: None,
             events: None,
+            import: None,
             sarnakh,
             limit,
             ratio,
@@ -139,6 +157,7 @@ pub async fn run(ctx: &Ctx<'_>, name: ScenarioName) -> Result<Vec<CaseResult>> {
     match name {
         ScenarioName::Capture => capture::run(ctx).await,
         ScenarioName::Events => events::run(ctx).await,
+        ScenarioName::Import => import::run(ctx).await,
         ScenarioName::Lists => lists::run(ctx).await,
         ScenarioName::Lifecycle => lifecycle::run(ctx).await,
         ScenarioName::All => Ok(Vec::new()),
