@@ -6,5 +6,8 @@
 
 pub mod list;
 mod queries;
+pub mod reports;
+mod reports_deals;
+mod reports_funnel;
 pub mod rows;
 mod store_impl;

@@ -460,6 +460,56 @@ macro_rules! store_impl {
             async fn history_of(&self, subject: RecordRef) -> StoreResult<Vec<HistoryEntry>> {
                 self.history_rows_of(subject).await
             }
+
+            // Reports (insight); keep this block last.
+            async fn report_funnel(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+                mode: sarnakh_core::domain::report::FunnelMode,
+            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::FunnelCounts>> {
+                self.report_funnel_rows(scope, mode).await
+            }
+            async fn report_disqualify_reasons(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+                mode: sarnakh_core::domain::report::FunnelMode,
+            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::ReasonCount>> {
+                self.report_disqualify_rows(scope, mode).await
+            }
+            async fn report_loss_reasons(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+                mode: Option<sarnakh_core::domain::report::FunnelMode>,
+            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::ReasonCount>> {
+                self.report_loss_rows(scope, mode).await
+            }
+            async fn report_stage_durations(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+                mode: sarnakh_core::domain::report::FunnelMode,
+            ) -> StoreResult<sarnakh_core::domain::report_figures::StageDurations> {
+                self.report_duration_rows(scope, mode).await
+            }
+            async fn report_pipeline(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+                now: DateTime<Utc>,
+                stuck_since: DateTime<Utc>,
+            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::PipelineCell>> {
+                self.report_pipeline_rows(scope, now, stuck_since).await
+            }
+            async fn report_win_loss(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::WinLossCell>> {
+                self.report_win_loss_rows(scope).await
+            }
+            async fn report_cycle_seconds(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+            ) -> StoreResult<Vec<i64>> {
+                self.report_cycle_rows(scope).await
+            }
         }
     };
 }

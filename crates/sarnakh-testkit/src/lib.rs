@@ -17,6 +17,10 @@ mod conformance_prediction;
 mod conformance_routing;
 mod conformance_sessions;
 pub mod postgres;
+// Reports (insight).
+mod conformance_reports;
+mod conformance_reports_deals;
+mod report_data;
 
 use chrono::{TimeZone, Utc};
 use sarnakh_core::clock::ManualClock;
@@ -123,7 +127,9 @@ macro_rules! conformance_tests {
             web_forms_make_leads_and_keep_spam_and_overflow_apart,
             duplicates_are_found_blocked_listed_and_merged,
             assignment_rules_route_new_leads,
-            the_inbox_orders_new_leads_by_the_speed_to_lead_clock
+            the_inbox_orders_new_leads_by_the_speed_to_lead_clock,
+            funnel_report_matches_a_plain_recount,
+            deal_reports_match_a_plain_recount
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {

@@ -21,6 +21,8 @@ pub mod page;
 pub mod phone;
 pub mod playbook;
 pub mod predict;
+pub mod report;
+pub mod report_figures;
 pub mod scoring;
 pub mod sla;
 pub mod stage;

@@ -14,6 +14,7 @@ mod leads;
 mod opportunities;
 mod playbook;
 mod prediction;
+mod reports;
 mod routing;
 mod scoring;
 mod sessions;
@@ -31,6 +32,9 @@ pub use leads::{LeadPatch, LifecycleInput};
 pub use opportunities::{CloseDraft, OpportunityDetail};
 pub use playbook::LeadReadiness;
 pub use prediction::{HISTORY_LIMIT, Method, WinPrediction};
+pub use reports::{
+    CurrencyTotal, FunnelReport, PipelineReport, WinLossAmount, WinLossReport, WinLossRow,
+};
 pub use routing::{Inbox, InboxLead};
 pub use sessions::SignedIn;
 pub use timeline::{TimelineEntry, TimelineItem};

@@ -1,0 +1,123 @@
+//! Reports (insight): the funnel, the pipeline and win/loss, over a period, filters and a
+//! grouping, restricted to what the caller may see. This module turns a raw
+//! [`ReportQuery`] into a checked [`ReportScope`] (every bad parameter is a field error);
+//! the report modules ask the store for aggregates and do the small maths. Reports only
+//! read: they never write.
+
+mod deals;
+mod funnel;
+
+pub use deals::{CurrencyTotal, PipelineReport, WinLossAmount, WinLossReport, WinLossRow};
+pub use funnel::FunnelReport;
+
+use super::{Actor, Services};
+use crate::domain::report::{
+    GroupBy, ReportFilter, ReportQuery, ReportScope, parse_group_by, parse_period, text_filter,
+};
+use crate::domain::{Role, TeamId, UserId};
+use crate::error::{Error, FieldError, Result};
+use crate::policy::Visibility;
+
+/// What a report accepts besides the common filters.
+struct Shape<'a> {
+    /// Groupings it offers.
+    groups: &'a [GroupBy],
+    /// Whether a missing period defaults to the last 30 days (else: no period).
+    period_required: bool,
+    /// Whether the product filter applies (deal reports).
+    products: bool,
+}
+
+impl Services {
+    /// Checks the common parameters of a report and resolves the caller's visibility.
+    /// Leads follow the lead list rules; deals the deal list rules, except that marketing
+    /// sees every deal in aggregate (the policy: deal amounts reach marketing only through
+    /// reports).
+    async fn report_scope(
+        &self,
+        actor: &Actor,
+        q: &ReportQuery,
+        shape: &Shape<'_>,
+        extra: Vec<FieldError>,
+    ) -> Result<ReportScope> {
+        let mut errors = extra;
+        let today = self.now().date_naive();
+        let period = parse_period(q, today, shape.period_required).unwrap_or_else(|e| {
+            errors.extend(e);
+            None
+        });
+        let group_by = parse_group_by(q.group_by.as_deref(), shape.groups).unwrap_or_else(|e| {
+            errors.push(e);
+            None
+        });
+        let owner = parse_id::<UserId>("owner", q.owner.as_deref(), &mut errors);
+        let team = parse_id::<TeamId>("team", q.team.as_deref(), &mut errors);
+        let product = text_filter(q.product.as_deref());
+        if product.is_some() && !shape.products {
+            errors.push(FieldError::new(
+                "product",
+                "not_applicable",
+                "the funnel counts leads; filter by product on the pipeline or win-loss reports",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(Error::Validation(errors));
+        }
+        let owners = self.report_owners(owner, team).await?;
+        Ok(ReportScope {
+            period,
+            filter: ReportFilter {
+                owners,
+                source: text_filter(q.source.as_deref()),
+                campaign: text_filter(q.campaign.as_deref()),
+                product,
+                country: text_filter(q.country.as_deref()).map(|c| c.to_uppercase()),
+            },
+            group_by,
+            lead_visibility: actor.lead_visibility(),
+            deal_visibility: if actor.has_role(Role::Marketing) {
+                Visibility::All
+            } else {
+                actor.record_visibility()
+            },
+        })
+    }
+
+    /// The owners an owner or team filter allows (both: the owner if in the team).
+    async fn report_owners(
+        &self,
+        owner: Option<UserId>,
+        team: Option<TeamId>,
+    ) -> Result<Option<Vec<UserId>>> {
+        let members = match team {
+            Some(t) => Some(self.store.team_members(t).await?),
+            None => None,
+        };
+        Ok(match (owner, members) {
+            (None, None) => None,
+            (Some(o), None) => Some(vec![o]),
+            (None, Some(m)) => Some(m),
+            (Some(o), Some(m)) => Some(m.into_iter().filter(|u| *u == o).collect()),
+        })
+    }
+}
+
+/// Parses an optional id parameter, recording a field error when malformed.
+fn parse_id<T: std::str::FromStr>(
+    field: &str,
+    raw: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) -> Option<T> {
+    let s = raw.map(str::trim).filter(|s| !s.is_empty())?;
+    match s.parse() {
+        Ok(id) => Some(id),
+        Err(_) => {
+            errors.push(FieldError::new(
+                field,
+                "invalid_id",
+                format!("{s:?} is not an id (expected a UUID)"),
+            ));
+            None
+        }
+    }
+}
