@@ -5,6 +5,8 @@ mod export;
 mod import;
 mod lead;
 mod playbook;
+mod report;
+mod report_table;
 mod score;
 mod serve;
 mod user;
@@ -73,6 +75,8 @@ pub enum Command {
     Score(score::ScoreCommand),
     /// Import another CRM's CSV export (see docs/IMPORT.md).
     Import(import::ImportArgs),
+    /// Print a report: funnel, pipeline or win-loss (see docs/REPORTS.md).
+    Report(Box<report::ReportArgs>),
 }
 
 /// Runs the parsed command.
@@ -94,6 +98,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Scoring(cmd) => playbook::run_scoring(store, cmd).await,
         Command::Score(cmd) => score::run(store, cmd).await,
         Command::Import(args) => import::run(store, args).await,
+        Command::Report(args) => report::run(store, *args).await,
     }
 }
 

@@ -27,6 +27,7 @@ use utoipa::openapi::{OpenApi as Doc, RefOr};
         (name = "follow-ups", description = "Activities, tasks and users"),
         (name = "playbook", description = "The shared qualification criteria and lead readiness"),
         (name = "access", description = "Sign-in, tokens and users"),
+        (name = "reports", description = "Funnel, pipeline and win/loss over a period (see docs/REPORTS.md)"),
     )
 )]
 struct ApiDoc;

@@ -1,0 +1,323 @@
+//! `sarnakh report funnel|pipeline|win-loss`: the insight reports at the console, with
+//! system rights (every record), as aligned tables (default), CSV (the main table) or JSON
+//! (the same document as the API).
+
+use super::report_table::{Table, pct, print_csv, print_tables};
+use crate::http::reports::wire::{FunnelJson, PipelineJson, ReasonJson, WinLossJson};
+use clap::{Args, ValueEnum};
+use sarnakh_core::domain::report::ReportQuery;
+use sarnakh_core::service::{Actor, Services};
+use sarnakh_core::store::Store;
+use std::sync::Arc;
+
+/// Which report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportName {
+    /// Leads entering each stage, conversion, reasons, time in stage.
+    Funnel,
+    /// Open deals by stage: amounts, weighted amounts, ageing, stuck deals.
+    Pipeline,
+    /// Deals closed in the period: win rate, amounts, loss reasons, sales cycle.
+    WinLoss,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns.
+    Table,
+    /// The main table as CSV.
+    Csv,
+    /// The whole report as JSON (as the API answers).
+    Json,
+}
+
+/// Arguments of `sarnakh report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The report.
+    #[arg(value_enum)]
+    pub name: ReportName,
+    /// First day, YYYY-MM-DD (default: 29 days before --to).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day, YYYY-MM-DD, inclusive (default: today).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Only records of this owner (user id).
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Only records owned by this team's members (team id).
+    #[arg(long)]
+    pub team: Option<String>,
+    /// Only leads of this source.
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Only leads of this campaign.
+    #[arg(long)]
+    pub campaign: Option<String>,
+    /// Only deals of this product (pipeline, win-loss).
+    #[arg(long)]
+    pub product: Option<String>,
+    /// Only leads of this country (ISO code).
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Split rows by source, campaign, owner, country or (pipeline, win-loss) product.
+    #[arg(long)]
+    pub group_by: Option<String>,
+    /// Funnel: cohort (default) or activity.
+    #[arg(long)]
+    pub mode: Option<String>,
+    /// Pipeline: days without activity or change that make a deal stuck (default 14).
+    #[arg(long)]
+    pub stuck_days: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+impl ReportArgs {
+    fn query(&self) -> ReportQuery {
+        ReportQuery {
+            from: self.from.clone(),
+            to: self.to.clone(),
+            owner: self.owner.clone(),
+            team: self.team.clone(),
+            source: self.source.clone(),
+            campaign: self.campaign.clone(),
+            product: self.product.clone(),
+            country: self.country.clone(),
+            group_by: self.group_by.clone(),
+            mode: self.mode.clone(),
+            stuck_days: self.stuck_days.clone(),
+        }
+    }
+}
+
+/// Runs `sarnakh report`.
+pub async fn run(store: Arc<dyn Store>, args: ReportArgs) -> anyhow::Result<()> {
+    let services = Services::new(store);
+    let q = args.query();
+    let actor = Actor::SYSTEM;
+    let (json, tables) = match args.name {
+        ReportName::Funnel => {
+            let r: FunnelJson = services
+                .funnel_report(&actor, &q)
+                .await
+                .map_err(refused)?
+                .into();
+            (serde_json::to_string_pretty(&r)?, funnel_tables(&r))
+        }
+        ReportName::Pipeline => {
+            let r: PipelineJson = services
+                .pipeline_report(&actor, &q)
+                .await
+                .map_err(refused)?
+                .into();
+            (serde_json::to_string_pretty(&r)?, pipeline_tables(&r))
+        }
+        ReportName::WinLoss => {
+            let r: WinLossJson = services
+                .win_loss_report(&actor, &q)
+                .await
+                .map_err(refused)?
+                .into();
+            (serde_json::to_string_pretty(&r)?, win_loss_tables(&r))
+        }
+    };
+    match args.format {
+        Format::Json => println!("{json}"),
+        Format::Csv => print_csv(&tables[0]),
+        Format::Table => print_tables(&tables),
+    }
+    Ok(())
+}
+
+/// A refused report: each bad parameter as its flag.
+fn refused(e: sarnakh_core::Error) -> anyhow::Error {
+    match e {
+        sarnakh_core::Error::Validation(errors) => {
+            let lines: Vec<String> = errors
+                .iter()
+                .map(|f| format!("  --{}: {}", f.field.replace('_', "-"), f.message))
+                .collect();
+            anyhow::anyhow!("the report was refused:\n{}", lines.join("\n"))
+        }
+        other => super::explain(other),
+    }
+}
+
+fn group(g: &Option<String>) -> String {
+    g.clone().unwrap_or_else(|| "-".into())
+}
+
+fn reason_table(title: &str, reasons: &[ReasonJson]) -> Table {
+    Table::new(
+        title,
+        &["reason", "count"],
+        reasons
+            .iter()
+            .map(|r| vec![r.reason.clone(), r.count.to_string()])
+            .collect(),
+    )
+}
+
+fn funnel_tables(r: &FunnelJson) -> Vec<Table> {
+    let row = |x: &crate::http::reports::wire::FunnelRowJson, name: String| {
+        vec![
+            name,
+            x.leads.to_string(),
+            x.prospects.to_string(),
+            x.opportunities.to_string(),
+            x.won.to_string(),
+            pct(x.lead_to_prospect),
+            pct(x.prospect_to_opportunity),
+            pct(x.opportunity_to_won),
+        ]
+    };
+    let mut rows: Vec<Vec<String>> = r.rows.iter().map(|x| row(x, group(&x.group))).collect();
+    if r.group_by.is_some() {
+        rows.push(row(&r.total, "total".into()));
+    }
+    let title = format!("funnel ({} mode) {} to {}", r.mode, r.from, r.to);
+    let header = [
+        "group",
+        "leads",
+        "prospects",
+        "opportunities",
+        "won",
+        "lead>prospect",
+        "prospect>opp",
+        "opp>won",
+    ];
+    let m = &r.median_seconds_in_stage;
+    let days = |s: Option<i64>| s.map_or("-".into(), |s| format!("{:.1}", s as f64 / 86_400.0));
+    vec![
+        Table::new(&title, &header, rows),
+        reason_table("disqualification reasons", &r.disqualify_reasons),
+        reason_table("loss reasons", &r.loss_reasons),
+        Table::new(
+            "median days in stage",
+            &["lead", "prospect", "opportunity"],
+            vec![vec![days(m.lead), days(m.prospect), days(m.opportunity)]],
+        ),
+    ]
+}
+
+fn pipeline_tables(r: &PipelineJson) -> Vec<Table> {
+    let header = [
+        "stage",
+        "probability",
+        "group",
+        "currency",
+        "deals",
+        "amount",
+        "weighted",
+        "0-30d",
+        "31-60d",
+        "61-90d",
+        ">90d",
+        "stuck",
+    ];
+    let rows = r
+        .rows
+        .iter()
+        .map(|x| {
+            vec![
+                x.stage.clone(),
+                format!("{}%", x.probability),
+                group(&x.group),
+                x.amount.currency.clone(),
+                x.count.to_string(),
+                x.amount.amount.clone(),
+                x.weighted.amount.clone(),
+                x.age_days_0_30.to_string(),
+                x.age_days_31_60.to_string(),
+                x.age_days_61_90.to_string(),
+                x.age_days_over_90.to_string(),
+                x.stuck.to_string(),
+            ]
+        })
+        .collect();
+    let totals = r
+        .totals
+        .iter()
+        .map(|t| {
+            vec![
+                t.amount.currency.clone(),
+                t.count.to_string(),
+                t.amount.amount.clone(),
+                t.weighted.amount.clone(),
+            ]
+        })
+        .collect();
+    let title = format!(
+        "open pipeline as of {} (stuck: no activity or change in {} days)",
+        r.as_of.format("%Y-%m-%d %H:%M UTC"),
+        r.stuck_days
+    );
+    vec![
+        Table::new(&title, &header, rows),
+        Table::new(
+            "totals per currency",
+            &["currency", "deals", "amount", "weighted"],
+            totals,
+        ),
+    ]
+}
+
+fn win_loss_tables(r: &WinLossJson) -> Vec<Table> {
+    let row = |x: &crate::http::reports::wire::WinLossRowJson, name: String| {
+        let amounts: Vec<String> = x
+            .amounts
+            .iter()
+            .map(|a| format!("{} {}", a.won_amount.amount, a.won_amount.currency))
+            .collect();
+        let averages: Vec<String> = x
+            .amounts
+            .iter()
+            .map(|a| format!("{} {}", a.average_deal.amount, a.average_deal.currency))
+            .collect();
+        vec![
+            name,
+            x.won.to_string(),
+            x.lost.to_string(),
+            pct(x.win_rate),
+            amounts.join("; "),
+            averages.join("; "),
+        ]
+    };
+    let mut rows: Vec<Vec<String>> = r.rows.iter().map(|x| row(x, group(&x.group))).collect();
+    if r.group_by.is_some() {
+        rows.push(row(&r.total, "total".into()));
+    }
+    let days = |s: i64| format!("{:.1}", s as f64 / 86_400.0);
+    let cycle = r.sales_cycle.as_ref().map_or_else(Vec::new, |c| {
+        vec![vec![
+            c.deals.to_string(),
+            days(c.p25_seconds),
+            days(c.median_seconds),
+            days(c.p75_seconds),
+        ]]
+    });
+    vec![
+        Table::new(
+            &format!("deals closed {} to {}", r.from, r.to),
+            &[
+                "group",
+                "won",
+                "lost",
+                "win rate",
+                "won amount",
+                "average deal",
+            ],
+            rows,
+        ),
+        reason_table("loss reasons", &r.loss_reasons),
+        Table::new(
+            "sales cycle of won deals (days)",
+            &["deals", "p25", "median", "p75"],
+            cycle,
+        ),
+    ]
+}

@@ -1,0 +1,159 @@
+//! Reports over HTTP: the funnel, pipeline and win/loss documents of a small pipeline built
+//! through the API, a rep's view limited to his records, and bad parameters refused with
+//! 422 and the field named.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::TestApp;
+use serde_json::{Value, json};
+
+async fn user_id(app: &TestApp, token: &str) -> String {
+    let me = app.as_user(token, "GET", "/api/v1/me", None).await.body;
+    me["id"].as_str().expect("user id").to_owned()
+}
+
+/// A lead with every fit fact, owned by `owner`; returns its id.
+async fn owned_lead(app: &TestApp, first: &str, company: &str, owner: &str) -> String {
+    let lead = app.qualified_lead(first, company).await;
+    let id = lead["id"].as_str().expect("id").to_owned();
+    let set = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/leads/{id}"),
+            json!({ "owner_id": owner }),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    id
+}
+
+/// Two leads of another rep (one won for 1200.50 EUR, one disqualified), one of the rep's
+/// left as a lead; returns the rep's token.
+async fn small_pipeline(app: &TestApp) -> String {
+    let rep = app
+        .token_for("rep@reports.example", "sales_rep", None, "write")
+        .await;
+    let rep_id = user_id(app, &rep).await;
+    let other = app
+        .token_for("other@reports.example", "sales_rep", None, "write")
+        .await;
+    let other_id = user_id(app, &other).await;
+    let id = &owned_lead(app, "Darya", "Kavir", &other_id).await;
+    let q = app
+        .post(&format!("/api/v1/leads/{id}/qualify"), json!({}))
+        .await;
+    assert_eq!(q.status, StatusCode::OK, "{}", q.body);
+    let converted = app
+        .post(
+            &format!("/api/v1/leads/{id}/convert"),
+            json!({ "opportunities": [
+                { "name": "Kavir", "amount": "1200.50", "currency": "EUR", "product": "Team" },
+                { "name": "Kavir 2", "amount": "300", "currency": "EUR", "stage": "proposal" }
+            ] }),
+        )
+        .await;
+    assert_eq!(converted.status, StatusCode::CREATED, "{}", converted.body);
+    let deal = converted.body["opportunities"][0]["id"]
+        .as_str()
+        .expect("deal");
+    let closed = app
+        .post(
+            &format!("/api/v1/opportunities/{deal}/close"),
+            json!({ "outcome": "won" }),
+        )
+        .await;
+    assert_eq!(closed.status, StatusCode::OK, "{}", closed.body);
+    let id = &owned_lead(app, "Nima", "Alborz", &other_id).await;
+    let d = app
+        .post(
+            &format!("/api/v1/leads/{id}/disqualify"),
+            json!({ "reason": "no_budget" }),
+        )
+        .await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.body);
+    let mine = app
+        .post(
+            "/api/v1/leads",
+            json!({ "first_name": "Sahar", "email": "sahar@reports.example", "owner_id": rep_id }),
+        )
+        .await;
+    assert_eq!(mine.status, StatusCode::CREATED, "{}", mine.body);
+    rep
+}
+
+fn row(report: &Value) -> (u64, u64, u64, u64) {
+    let t = &report["total"];
+    let n = |k: &str| t[k].as_u64().expect("count");
+    (n("leads"), n("prospects"), n("opportunities"), n("won"))
+}
+
+#[tokio::test]
+async fn reports_answer_with_the_figures_and_a_rep_sees_only_his_records() {
+    let app = TestApp::new().await;
+    let rep = small_pipeline(&app).await;
+    let funnel = app.get("/api/v1/reports/funnel").await;
+    assert_eq!(funnel.status, StatusCode::OK, "{}", funnel.body);
+    assert_eq!(funnel.body["mode"], "cohort");
+    assert_eq!(row(&funnel.body), (3, 1, 1, 1));
+    assert_eq!(funnel.body["total"]["opportunity_to_won"], 1.0);
+    assert_eq!(
+        funnel.body["disqualify_reasons"],
+        json!([{ "reason": "no_budget", "count": 1 }])
+    );
+    let by_source = app
+        .get("/api/v1/reports/funnel?group_by=source&mode=activity")
+        .await;
+    assert_eq!(by_source.status, StatusCode::OK, "{}", by_source.body);
+    assert_eq!(by_source.body["rows"].as_array().map(Vec::len), Some(2));
+    let theirs = app
+        .as_user(&rep, "GET", "/api/v1/reports/funnel", None)
+        .await;
+    assert_eq!(row(&theirs.body), (1, 0, 0, 0), "{}", theirs.body);
+
+    let pipeline = app.get("/api/v1/reports/pipeline").await;
+    assert_eq!(pipeline.status, StatusCode::OK, "{}", pipeline.body);
+    assert_eq!(pipeline.body["rows"][0]["stage"], "proposal");
+    assert_eq!(pipeline.body["rows"][0]["amount"]["amount"], "300.00");
+    assert_eq!(pipeline.body["rows"][0]["weighted"]["amount"], "180.00");
+    assert_eq!(pipeline.body["weighting"], "stage");
+
+    let win_loss = app.get("/api/v1/reports/win-loss?group_by=product").await;
+    assert_eq!(win_loss.status, StatusCode::OK, "{}", win_loss.body);
+    let team = &win_loss.body["rows"][0];
+    assert_eq!(
+        (team["group"].as_str(), team["won"].as_u64()),
+        (Some("Team"), Some(1))
+    );
+    assert_eq!(team["amounts"][0]["won_amount"]["amount"], "1200.50");
+    let theirs = app
+        .as_user(&rep, "GET", "/api/v1/reports/win-loss", None)
+        .await;
+    assert_eq!(theirs.body["total"]["won"], 0, "{}", theirs.body);
+}
+
+#[tokio::test]
+async fn bad_report_parameters_are_refused_with_the_field_named() {
+    let app = TestApp::new().await;
+    for (uri, field) in [
+        ("/api/v1/reports/funnel?group_by=colour", "group_by"),
+        ("/api/v1/reports/funnel?from=2026-03-10&to=2026-03-01", "to"),
+        ("/api/v1/reports/funnel?from=yesterday", "from"),
+        ("/api/v1/reports/funnel?mode=both", "mode"),
+        ("/api/v1/reports/funnel?product=Team", "product"),
+        ("/api/v1/reports/funnel?owner=nobody", "owner"),
+        ("/api/v1/reports/pipeline?stuck_days=0", "stuck_days"),
+        ("/api/v1/reports/win-loss?group_by=stage", "group_by"),
+    ] {
+        let reply = app.get(uri).await;
+        assert_eq!(
+            (reply.status, reply.code()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            "{uri}: {}",
+            reply.body
+        );
+        assert_eq!(reply.fields(), [field], "{uri}");
+    }
+    let anonymous = app.as_user("", "GET", "/api/v1/reports/funnel", None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}
