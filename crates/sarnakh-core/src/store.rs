@@ -551,4 +551,43 @@ pub trait Store: Send + Sync + 'static {
         &self,
         scope: &crate::domain::report::ReportScope,
     ) -> StoreResult<Vec<i64>>;
+    /// Won deals of the leads created in the period, per group and currency.
+    async fn report_won_revenue(
+        &self,
+        scope: &crate::domain::report::ReportScope,
+    ) -> StoreResult<Vec<crate::domain::report_figures::RevenueCell>>;
+    /// Each lead created in the period with its group and first contact.
+    async fn report_first_contacts(
+        &self,
+        scope: &crate::domain::report::ReportScope,
+    ) -> StoreResult<Vec<crate::domain::report_figures::FirstContact>>;
+    /// Activities in the period per owner and kind (owners filter, deal visibility).
+    async fn report_activities(
+        &self,
+        scope: &crate::domain::report::ReportScope,
+    ) -> StoreResult<Vec<crate::domain::report_figures::ActivityCell>>;
+    /// Open follow-ups due before `now` per owner (owners filter, deal visibility).
+    async fn report_overdue_tasks(
+        &self,
+        scope: &crate::domain::report::ReportScope,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<(Option<String>, u64)>>;
+    /// Every stored exchange rate.
+    async fn exchange_rates(&self) -> StoreResult<Vec<crate::domain::report_money::ExchangeRate>>;
+    /// Adds or replaces rates (by currency and effective day), all or none.
+    async fn save_exchange_rates(
+        &self,
+        rates: &[crate::domain::report_money::ExchangeRate],
+        at: DateTime<Utc>,
+        by: Option<UserId>,
+    ) -> StoreResult<()>;
+    /// Every recorded campaign cost.
+    async fn campaign_costs(&self) -> StoreResult<Vec<crate::domain::report_money::CampaignCost>>;
+    /// Adds or replaces campaign costs (by campaign and first day), all or none.
+    async fn save_campaign_costs(
+        &self,
+        costs: &[crate::domain::report_money::CampaignCost],
+        at: DateTime<Utc>,
+        by: Option<UserId>,
+    ) -> StoreResult<()>;
 }

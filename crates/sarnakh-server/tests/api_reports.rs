@@ -157,3 +157,147 @@ async fn bad_report_parameters_are_refused_with_the_field_named() {
     let anonymous = app.as_user("", "GET", "/api/v1/reports/funnel", None).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn rates_convert_report_totals_and_refused_rates_write_nothing() {
+    let app = TestApp::new().await;
+    small_pipeline(&app).await;
+    let set = app
+        .send(
+            "PUT",
+            "/api/v1/settings/rates",
+            json!({ "rates": [{ "currency": "RON", "rate": "0.2", "effective_on": "2026-01-01" }] }),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    let sheet = json!({ "base": "EUR", "rates": [{ "currency": "RON", "rate": "0.2", "effective_on": "2026-01-01" }] });
+    assert_eq!(set.body, sheet);
+    for (body, field) in [
+        (
+            json!({ "rates": [{ "currency": "USD", "rate": "0.9" }, { "currency": "RON", "rate": "-1" }] }),
+            "rates[1].rate",
+        ),
+        (
+            json!({ "rates": [{ "currency": "EUR", "rate": "1" }] }),
+            "rates[0].currency",
+        ),
+        (
+            json!({ "rates": [{ "currency": "XYZ", "rate": "1" }] }),
+            "rates[0].currency",
+        ),
+        (json!({ "base": "USD", "rates": [] }), "base"),
+    ] {
+        let refused = app.send("PUT", "/api/v1/settings/rates", body).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            refused.body
+        );
+        assert_eq!(refused.fields(), [field]);
+    }
+    let rep = app
+        .token_for("r2@reports.example", "sales_rep", None, "write")
+        .await;
+    let forbidden = app
+        .as_user(
+            &rep,
+            "PUT",
+            "/api/v1/settings/rates",
+            Some(json!({ "rates": [{ "currency": "USD", "rate": "0.9" }] })),
+        )
+        .await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get("/api/v1/settings/rates").await.body,
+        sheet,
+        "nothing was written"
+    );
+
+    let in_ron = app.get("/api/v1/reports/pipeline?currency=RON").await;
+    assert_eq!(in_ron.status, StatusCode::OK, "{}", in_ron.body);
+    let converted = &in_ron.body["converted_amount"];
+    assert_eq!(
+        converted["total"]["amount"], "1500.00",
+        "300 EUR at 0.2 EUR per RON"
+    );
+    assert_eq!(converted["rates_used"][0]["currency"], "RON");
+    assert_eq!(
+        in_ron.body["converted_weighted"]["total"]["amount"],
+        "900.00"
+    );
+    let won = app.get("/api/v1/reports/win-loss?currency=RON").await;
+    assert_eq!(
+        won.body["converted_won"]["total"]["amount"], "6002.50",
+        "{}",
+        won.body
+    );
+    for (currency, code) in [("USD", "no_rate"), ("XYZ", "invalid_currency")] {
+        let refused = app
+            .get(&format!("/api/v1/reports/win-loss?currency={currency}"))
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            refused.body
+        );
+        assert_eq!(refused.fields(), ["currency"]);
+        assert_eq!(refused.body["errors"][0]["code"], code);
+    }
+}
+
+#[tokio::test]
+async fn campaign_costs_are_recorded_by_marketing_and_refused_rows_write_nothing() {
+    let app = TestApp::new().await;
+    let marketing = app
+        .token_for("m@reports.example", "marketing", None, "write")
+        .await;
+    let spring = json!({ "campaign": "spring", "amount": "1500", "currency": "EUR", "from": "2026-03-01", "to": "2026-03-31" });
+    let set = app
+        .as_user(
+            &marketing,
+            "PUT",
+            "/api/v1/settings/campaign-costs",
+            Some(json!({ "costs": [spring] })),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    assert_eq!(set.body["costs"][0]["cost"]["amount"], "1500.00");
+    let bad = json!({ "costs": [
+        { "campaign": "autumn", "amount": "10", "currency": "EUR", "from": "2026-09-01" },
+        { "campaign": "winter", "amount": "10", "currency": "EUR", "from": "2026-12-31", "to": "2026-12-01" },
+        { "campaign": "", "amount": "ten", "currency": "EUR", "from": "2026-12-01" }
+    ] });
+    let refused = app
+        .send("PUT", "/api/v1/settings/campaign-costs", bad)
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        refused.fields(),
+        ["costs[1].to", "costs[2].campaign", "costs[2].amount"]
+    );
+    let rep = app
+        .token_for("r3@reports.example", "sales_rep", None, "write")
+        .await;
+    let forbidden = app
+        .as_user(
+            &rep,
+            "PUT",
+            "/api/v1/settings/campaign-costs",
+            Some(json!({ "costs": [] })),
+        )
+        .await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+    let listed = app.get("/api/v1/settings/campaign-costs").await.body;
+    assert_eq!(
+        listed["costs"].as_array().map(Vec::len),
+        Some(1),
+        "{listed}"
+    );
+}

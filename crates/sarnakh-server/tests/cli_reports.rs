@@ -89,3 +89,43 @@ fn the_funnel_prints_as_a_table_csv_and_json() {
         text(&refused.stderr)
     );
 }
+
+#[test]
+fn rates_and_costs_are_set_and_listed_and_a_bad_one_changes_nothing() {
+    let db = fresh_db();
+    let set = sarnakh(
+        &db,
+        &["rates", "set", "RON", "0.2011", "--date", "2026-01-01"],
+    );
+    assert!(set.status.success(), "{}", text(&set.stderr));
+    let bad = sarnakh(&db, &["rates", "set", "RON", "-3", "--date", "2026-02-01"]);
+    assert!(!bad.status.success());
+    assert!(text(&bad.stderr).contains("rate"), "{}", text(&bad.stderr));
+    let listed = text(&sarnakh(&db, &["rates", "list"]).stdout);
+    assert!(listed.contains("base currency EUR"), "{listed}");
+    assert!(
+        listed.contains("RON       2026-01-01    0.2011"),
+        "{listed}"
+    );
+    assert!(!listed.contains("2026-02-01"), "{listed}");
+    let cost = sarnakh(
+        &db,
+        &[
+            "costs",
+            "set",
+            "spring",
+            "1500",
+            "EUR",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-31",
+        ],
+    );
+    assert!(cost.status.success(), "{}", text(&cost.stderr));
+    let costs = text(&sarnakh(&db, &["costs", "list"]).stdout);
+    assert!(
+        costs.contains("spring  2026-03-01  2026-03-31  1500.00 EUR"),
+        "{costs}"
+    );
+}

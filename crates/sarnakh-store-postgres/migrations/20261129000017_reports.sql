@@ -13,3 +13,32 @@ create index leads_converted on leads (converted_at);
 -- Funnel (activity mode: deals won or lost in the period), win/loss (deals closed in the
 -- period, loss reasons, sales cycle lengths).
 create index opportunities_status_closed on opportunities (status, closed_at);
+
+-- Activity report: activities logged in the period, per owner and kind.
+create index activities_occurred on activities (occurred_at, owner_id);
+
+-- Exchange rates for reports: units of the base (reporting) currency per unit of
+-- `currency`, times 10^12, from `effective_on`; a report uses per currency the latest rate
+-- effective on or before its last day (the table is small and read whole).
+create table exchange_rates (
+    currency text not null,
+    effective_on date not null,
+    rate_e12 bigint not null check (rate_e12 > 0),
+    set_at timestamptz not null,
+    set_by uuid references users (id),
+    primary key (currency, effective_on)
+);
+
+-- What each campaign cost over a span of days (the sources report's cost per lead, cost
+-- per won deal and ROI). Read whole: one row per campaign and span.
+create table campaign_costs (
+    campaign text not null,
+    starts_on date not null,
+    ends_on date not null,
+    amount_minor bigint not null check (amount_minor >= 0),
+    currency text not null,
+    set_at timestamptz not null,
+    set_by uuid references users (id),
+    primary key (campaign, starts_on),
+    check (ends_on >= starts_on)
+);

@@ -9,5 +9,7 @@ mod queries;
 pub mod reports;
 mod reports_deals;
 mod reports_funnel;
+mod reports_money;
+mod reports_people;
 pub mod rows;
 mod store_impl;

@@ -1,4 +1,4 @@
-//! The report queries (funnel, pipeline, win/loss), written once for both SQL stores: the
+//! The report queries (funnel, pipeline, win/loss, sources, activity; rates and costs), written once for both SQL stores: the
 //! clause builders are generic over the sqlx database, and `report_queries!` expands the
 //! functions that run them in each store crate (like `shared_queries!`). Every report is an
 //! aggregate (`group by`) over indexed columns; only durations (two timestamps per record
@@ -96,7 +96,7 @@ pub fn seconds(pairs: Vec<(DateTime<Utc>, DateTime<Utc>)>) -> Vec<i64> {
 /// Expands the report query functions as `impl $store` in the calling store crate.
 #[macro_export]
 macro_rules! report_queries {
-    ($store:ident, $db:ident, $read:ident) => {
+    ($store:ident, $db:ident, $read:ident, $write:ident) => {
         pub(crate) mod reports {
             //! Report queries of this store, expanded from `sarnakh_store_sql::report_queries!`.
 
@@ -203,6 +203,8 @@ macro_rules! report_queries {
 
             $crate::report_funnel_queries!($store, $db, $read);
             $crate::report_deal_queries!($store, $db, $read);
+            $crate::report_people_queries!($store, $db, $read);
+            $crate::report_money_queries!($store, $db, $read, $write);
         }
     };
 }

@@ -510,6 +510,53 @@ macro_rules! store_impl {
             ) -> StoreResult<Vec<i64>> {
                 self.report_cycle_rows(scope).await
             }
+            async fn report_won_revenue(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::RevenueCell>> {
+                self.report_revenue_rows(scope).await
+            }
+            async fn report_first_contacts(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::FirstContact>> {
+                self.report_first_contact_rows(scope).await
+            }
+            async fn report_activities(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::ActivityCell>> {
+                self.report_activity_rows(scope).await
+            }
+            async fn report_overdue_tasks(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+                now: DateTime<Utc>,
+            ) -> StoreResult<Vec<(Option<String>, u64)>> {
+                self.report_overdue_rows(scope, now).await
+            }
+            async fn exchange_rates(&self) -> StoreResult<Vec<sarnakh_core::domain::report_money::ExchangeRate>> {
+                self.rate_rows().await
+            }
+            async fn save_exchange_rates(
+                &self,
+                rates: &[sarnakh_core::domain::report_money::ExchangeRate],
+                at: DateTime<Utc>,
+                by: Option<UserId>,
+            ) -> StoreResult<()> {
+                self.save_rate_rows(rates, at, by).await
+            }
+            async fn campaign_costs(&self) -> StoreResult<Vec<sarnakh_core::domain::report_money::CampaignCost>> {
+                self.cost_rows().await
+            }
+            async fn save_campaign_costs(
+                &self,
+                costs: &[sarnakh_core::domain::report_money::CampaignCost],
+                at: DateTime<Utc>,
+                by: Option<UserId>,
+            ) -> StoreResult<()> {
+                self.save_cost_rows(costs, at, by).await
+            }
         }
     };
 }

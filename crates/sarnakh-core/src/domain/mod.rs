@@ -23,6 +23,7 @@ pub mod playbook;
 pub mod predict;
 pub mod report;
 pub mod report_figures;
+pub mod report_money;
 pub mod scoring;
 pub mod sla;
 pub mod stage;

@@ -58,6 +58,8 @@ pub struct ReportQuery {
     pub mode: Option<String>,
     /// Pipeline: days without activity or change that make an open deal stuck (default 14).
     pub stuck_days: Option<String>,
+    /// Reporting currency for converted totals (default: the base of the exchange rates).
+    pub currency: Option<String>,
 }
 
 /// A half-open period `[from, to)` in UTC, with the days it was asked as.

@@ -93,6 +93,41 @@ pub struct WinLossCell {
     pub won_amount_minor: i64,
 }
 
+/// Won deals of one group's cohort in one currency (sources report).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RevenueCell {
+    /// The group's value.
+    pub group: Option<String>,
+    /// ISO currency code.
+    pub currency: String,
+    /// Deals won.
+    pub won: u64,
+    /// Sum of their amounts, minor units.
+    pub amount_minor: i64,
+}
+
+/// A lead created in the period and its first call, email, meeting or demo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FirstContact {
+    /// The group's value.
+    pub group: Option<String>,
+    /// When the lead was created.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Its first contact, if any.
+    pub first_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Activities of one owner and kind in the period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityCell {
+    /// The owner (user id), none for unowned activities.
+    pub owner: Option<String>,
+    /// `call`, `email`, `meeting`, `demo` or `note`.
+    pub kind: String,
+    /// How many.
+    pub count: u64,
+}
+
 /// `part / whole`, none when `whole` is zero.
 pub fn rate(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)

@@ -5,6 +5,7 @@ mod export;
 mod import;
 mod lead;
 mod playbook;
+mod rates;
 mod report;
 mod report_table;
 mod score;
@@ -77,6 +78,12 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Print a report: funnel, pipeline or win-loss (see docs/REPORTS.md).
     Report(Box<report::ReportArgs>),
+    /// Set or list the exchange rates reports convert with.
+    #[command(subcommand)]
+    Rates(rates::RatesCommand),
+    /// Set or list what campaigns cost (the sources report).
+    #[command(subcommand)]
+    Costs(rates::CostsCommand),
 }
 
 /// Runs the parsed command.
@@ -99,6 +106,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Score(cmd) => score::run(store, cmd).await,
         Command::Import(args) => import::run(store, args).await,
         Command::Report(args) => report::run(store, *args).await,
+        Command::Rates(cmd) => rates::run_rates(store, cmd).await,
+        Command::Costs(cmd) => rates::run_costs(store, cmd).await,
     }
 }
 

@@ -71,6 +71,9 @@ pub struct ReportArgs {
     /// Pipeline: days without activity or change that make a deal stuck (default 14).
     #[arg(long)]
     pub stuck_days: Option<String>,
+    /// Reporting currency of the converted totals (default: the base of the rates).
+    #[arg(long)]
+    pub currency: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -90,6 +93,7 @@ impl ReportArgs {
             group_by: self.group_by.clone(),
             mode: self.mode.clone(),
             stuck_days: self.stuck_days.clone(),
+            currency: self.currency.clone(),
         }
     }
 }

@@ -1,13 +1,15 @@
 //! The deal reports: the pipeline (open deals by stage: count, total and weighted amount,
 //! ageing, stuck deals) and win/loss (win rate per group, won amounts and average deal size
-//! per currency, loss reasons, sales cycle length). Amounts stay in their own currency
-//! (integer minor units); nothing is converted.
+//! per currency, loss reasons, sales cycle length). Amounts are given in their own currency
+//! (integer minor units), and the totals once more in the reporting currency: each
+//! currency's sum converted once with the rate in force, amounts without a rate apart.
 
 use super::{Services, Shape};
 use crate::domain::report::{GroupBy, Period, ReportQuery, parse_stuck_days};
 use crate::domain::report_figures::{
     PipelineCell, Quartiles, ReasonCount, div_round, quartiles, rate,
 };
+use crate::domain::report_money::{Converted, Converter};
 use crate::domain::{PipelineStage, StageKind};
 use crate::error::Result;
 use crate::service::Actor;
@@ -53,6 +55,12 @@ pub struct PipelineReport {
     pub cells: Vec<PipelineCell>,
     /// Totals per currency.
     pub totals: Vec<CurrencyTotal>,
+    /// The conversion into the reporting currency (rates in force on the report's day).
+    pub converter: Converter,
+    /// All open deals' amounts in the reporting currency.
+    pub converted_amount: Converted,
+    /// All weighted amounts in the reporting currency.
+    pub converted_weighted: Converted,
 }
 
 /// Won amounts of one currency in a win/loss row.
@@ -98,6 +106,12 @@ pub struct WinLossReport {
     pub loss_reasons: Vec<ReasonCount>,
     /// Seconds from creation to close of the won deals.
     pub cycle_seconds: Option<Quartiles>,
+    /// The conversion into the reporting currency (rates in force on the last day).
+    pub converter: Converter,
+    /// All won amounts in the reporting currency.
+    pub converted_won: Converted,
+    /// The average won deal in the reporting currency (over the deals converted).
+    pub converted_average: Option<i64>,
 }
 
 const DEALS: Shape<'static> = Shape {
@@ -115,8 +129,14 @@ impl Services {
             extra.push(e);
             14
         });
-        let scope = self.report_scope(actor, q, &DEALS, extra).await?;
         let as_of = self.now();
+        let converter = self
+            .report_converter(q.currency.as_deref(), as_of.date_naive())
+            .await?
+            .map_err(|e| extra.push(e))
+            .ok();
+        let scope = self.report_scope(actor, q, &DEALS, extra).await?;
+        let converter = converter.expect("a converter error is refused with the scope");
         let stuck_since = as_of - Duration::days(i64::from(stuck_days));
         let mut cells = self
             .store
@@ -140,6 +160,12 @@ impl Services {
             t.amount_minor += c.amount_minor;
             t.weighted_minor += div_round(c.weighted_centi_minor, 100);
         }
+        let (mut converted_amount, mut converted_weighted) =
+            (Converted::default(), Converted::default());
+        for (code, t) in &totals {
+            converted_amount.add(&converter, code, t.amount_minor);
+            converted_weighted.add(&converter, code, t.weighted_minor);
+        }
         Ok(PipelineReport {
             period: scope.period,
             group_by: scope.group_by,
@@ -151,6 +177,9 @@ impl Services {
                 .into_iter()
                 .map(|(currency, t)| CurrencyTotal { currency, ..t })
                 .collect(),
+            converter,
+            converted_amount,
+            converted_weighted,
         })
     }
 
@@ -161,7 +190,9 @@ impl Services {
             period_required: true,
             ..DEALS
         };
-        let scope = self.report_scope(actor, q, &shape, Vec::new()).await?;
+        let (converter, extra) = self.converter_for(q).await?;
+        let scope = self.report_scope(actor, q, &shape, extra).await?;
+        let converter = converter.expect("a converter error is refused with the scope");
         let mut groups: BTreeMap<Option<String>, WinLossRow> = BTreeMap::new();
         let mut total = empty_row(None);
         for c in self.store.report_win_loss(&scope).await? {
@@ -181,6 +212,7 @@ impl Services {
             finish_row(row);
         }
         let mut cycles = self.store.report_cycle_seconds(&scope).await?;
+        let (converted_won, converted_average) = convert_won(&converter, &total);
         Ok(WinLossReport {
             period: scope.period.expect("win/loss always has a period"),
             group_by: scope.group_by,
@@ -188,8 +220,25 @@ impl Services {
             total,
             loss_reasons: self.store.report_loss_reasons(&scope, None).await?,
             cycle_seconds: quartiles(&mut cycles),
+            converter,
+            converted_won,
+            converted_average,
         })
     }
+}
+
+/// The won amounts of a row in the reporting currency, and the average converted deal.
+fn convert_won(conv: &Converter, row: &WinLossRow) -> (Converted, Option<i64>) {
+    let mut total = Converted::default();
+    let mut deals = 0_i64;
+    for a in &row.amounts {
+        total.add(conv, &a.currency, a.won_minor);
+        if !total.unconverted.contains_key(&a.currency) {
+            deals += i64::try_from(a.won).unwrap_or(i64::MAX);
+        }
+    }
+    let average = (deals > 0).then(|| div_round(total.minor, deals));
+    (total, average)
 }
 
 fn empty_row(group: Option<String>) -> WinLossRow {

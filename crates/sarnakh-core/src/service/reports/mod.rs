@@ -6,9 +6,11 @@
 
 mod deals;
 mod funnel;
+mod money;
 
 pub use deals::{CurrencyTotal, PipelineReport, WinLossAmount, WinLossReport, WinLossRow};
 pub use funnel::FunnelReport;
+pub use money::{CostInput, RateInput, RateSheet};
 
 use super::{Actor, Services};
 use crate::domain::report::{
@@ -81,6 +83,28 @@ impl Services {
                 actor.record_visibility()
             },
         })
+    }
+
+    /// The converter for a report over a period (rates in force on its last day, today when
+    /// none) and the field error when the currency cannot be reported in.
+    async fn converter_for(
+        &self,
+        q: &ReportQuery,
+    ) -> Result<(
+        Option<crate::domain::report_money::Converter>,
+        Vec<FieldError>,
+    )> {
+        let today = self.now().date_naive();
+        let day = parse_period(q, today, false)
+            .ok()
+            .flatten()
+            .map_or(today, |p| p.last_day);
+        Ok(
+            match self.report_converter(q.currency.as_deref(), day).await? {
+                Ok(c) => (Some(c), Vec::new()),
+                Err(e) => (None, vec![e]),
+            },
+        )
     }
 
     /// The owners an owner or team filter allows (both: the owner if in the team).

@@ -1,7 +1,9 @@
 //! `/api/v1/reports/{funnel,pipeline,win-loss}`: the insight reports over a period,
+//! (rates and campaign costs, which reports use, live in `settings`)
 //! filters and a grouping, restricted to what the caller may see. Handlers only parse the
 //! query, call the report's service function and map the result to its wire type.
 
+pub mod settings;
 pub mod wire;
 
 use super::AppState;
@@ -42,6 +44,8 @@ pub struct ReportParams {
     pub mode: Option<String>,
     /// Pipeline: days without activity or change that make a deal stuck (default 14).
     pub stuck_days: Option<String>,
+    /// Reporting currency of the converted totals (default: the base of the exchange rates).
+    pub currency: Option<String>,
 }
 
 impl From<ReportParams> for ReportQuery {
@@ -58,6 +62,7 @@ impl From<ReportParams> for ReportQuery {
             group_by: p.group_by,
             mode: p.mode,
             stuck_days: p.stuck_days,
+            currency: p.currency,
         }
     }
 }
@@ -68,6 +73,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(funnel_report))
         .routes(routes!(pipeline_report))
         .routes(routes!(win_loss_report))
+        .merge(settings::router())
 }
 
 /// The funnel: leads entering each stage, conversion between stages, disqualification and

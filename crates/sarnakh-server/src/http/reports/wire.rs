@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sarnakh_core::domain::report::Period;
 use sarnakh_core::domain::report_figures::{FunnelCounts, PipelineCell, Quartiles, ReasonCount};
+use sarnakh_core::domain::report_money::{Converted, Converter, format_rate};
 use sarnakh_core::domain::{Currency, Money};
 use sarnakh_core::service::{
     CurrencyTotal, FunnelReport, PipelineReport, WinLossAmount, WinLossReport, WinLossRow,
@@ -33,6 +34,53 @@ pub fn amount(currency: &str, minor: i64) -> AmountJson {
         currency: currency.to_owned(),
         amount: decimal,
         amount_minor: minor,
+    }
+}
+
+/// A rate a conversion used.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RateJson {
+    pub currency: String,
+    /// Units of the base currency per unit of `currency`.
+    pub rate: String,
+    pub effective_on: NaiveDate,
+}
+
+/// A total in the reporting currency, the rates used, and what had no rate.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ConvertedJson {
+    /// The reporting currency.
+    pub currency: String,
+    /// The base currency the rates are quoted in.
+    pub base: String,
+    pub total: AmountJson,
+    /// Each currency's rate used (the base is 1 and not listed).
+    pub rates_used: Vec<RateJson>,
+    /// Sums in currencies without a rate, left out of `total`.
+    pub unconverted: Vec<AmountJson>,
+}
+
+/// Builds the converted block of a total.
+pub fn converted(conv: &Converter, c: &Converted, codes: &[String]) -> ConvertedJson {
+    let target = conv.target.code();
+    ConvertedJson {
+        currency: target.into(),
+        base: conv.base.code().into(),
+        total: amount(target, c.minor),
+        rates_used: conv
+            .used(codes.iter().map(String::as_str))
+            .into_iter()
+            .map(|r| RateJson {
+                currency: r.currency.code().into(),
+                rate: format_rate(r.rate_e12),
+                effective_on: r.effective_on,
+            })
+            .collect(),
+        unconverted: c
+            .unconverted
+            .iter()
+            .map(|(code, m)| amount(code, *m))
+            .collect(),
     }
 }
 
@@ -183,8 +231,12 @@ pub struct PipelineJson {
     /// `stage`: amounts are weighted by their stage's probability.
     pub weighting: String,
     pub rows: Vec<PipelineRowJson>,
-    /// Per currency (amounts are not converted).
+    /// Per currency.
     pub totals: Vec<PipelineTotalJson>,
+    /// All open deals in the reporting currency.
+    pub converted_amount: ConvertedJson,
+    /// All weighted amounts in the reporting currency.
+    pub converted_weighted: ConvertedJson,
 }
 
 fn pipeline_row(c: PipelineCell, probability: u8) -> PipelineRowJson {
@@ -207,6 +259,9 @@ fn pipeline_row(c: PipelineCell, probability: u8) -> PipelineRowJson {
 impl From<PipelineReport> for PipelineJson {
     fn from(r: PipelineReport) -> Self {
         let (from, to) = days(r.period);
+        let codes: Vec<String> = r.totals.iter().map(|t| t.currency.clone()).collect();
+        let converted_amount = converted(&r.converter, &r.converted_amount, &codes);
+        let converted_weighted = converted(&r.converter, &r.converted_weighted, &codes);
         let stages = r.stages;
         let probability = |key: &str| {
             stages
@@ -230,6 +285,8 @@ impl From<PipelineReport> for PipelineJson {
                 })
                 .collect(),
             totals: r.totals.into_iter().map(Into::into).collect(),
+            converted_amount,
+            converted_weighted,
         }
     }
 }
@@ -307,11 +364,19 @@ pub struct WinLossJson {
     pub loss_reasons: Vec<ReasonJson>,
     /// Null when no deal was won in the period.
     pub sales_cycle: Option<CycleJson>,
+    /// All won amounts in the reporting currency.
+    pub converted_won: ConvertedJson,
+    /// The average won deal in the reporting currency (deals whose currency has a rate).
+    pub converted_average_deal: Option<AmountJson>,
 }
 
 impl From<WinLossReport> for WinLossJson {
     fn from(r: WinLossReport) -> Self {
+        let codes: Vec<String> = r.total.amounts.iter().map(|a| a.currency.clone()).collect();
+        let target = r.converter.target.code();
         Self {
+            converted_won: converted(&r.converter, &r.converted_won, &codes),
+            converted_average_deal: r.converted_average.map(|m| amount(target, m)),
             from: r.period.first_day,
             to: r.period.last_day,
             group_by: r.group_by.map(|g| g.as_str().into()),
