@@ -20,6 +20,7 @@ pub mod postgres;
 // Reports (insight).
 mod conformance_reports;
 mod conformance_reports_deals;
+mod conformance_reports_money;
 mod report_data;
 
 use chrono::{TimeZone, Utc};
@@ -129,7 +130,8 @@ macro_rules! conformance_tests {
             assignment_rules_route_new_leads,
             the_inbox_orders_new_leads_by_the_speed_to_lead_clock,
             funnel_report_matches_a_plain_recount,
-            deal_reports_match_a_plain_recount
+            deal_reports_match_a_plain_recount,
+            rates_and_costs_round_trip_and_convert_the_pipeline
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {
