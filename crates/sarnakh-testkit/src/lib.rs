@@ -21,6 +21,7 @@ pub mod postgres;
 mod conformance_reports;
 mod conformance_reports_deals;
 mod conformance_reports_money;
+mod conformance_reports_people;
 mod report_data;
 
 use chrono::{TimeZone, Utc};
@@ -131,7 +132,8 @@ macro_rules! conformance_tests {
             the_inbox_orders_new_leads_by_the_speed_to_lead_clock,
             funnel_report_matches_a_plain_recount,
             deal_reports_match_a_plain_recount,
-            rates_and_costs_round_trip_and_convert_the_pipeline
+            rates_and_costs_round_trip_and_convert_the_pipeline,
+            sources_and_activity_reports_match_a_plain_recount
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {

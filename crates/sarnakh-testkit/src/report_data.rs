@@ -7,8 +7,10 @@ use crate::builders::{convert, opportunity, qualified_lead};
 use crate::conformance_policy::signed_in;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sarnakh_core::clock::Clock;
-use sarnakh_core::domain::{Lead, Opportunity, OpportunityId, TokenScope, User};
-use sarnakh_core::service::{ActivityDraft, Actor, CloseDraft, LifecycleInput};
+use sarnakh_core::domain::{
+    Activity, Lead, Opportunity, OpportunityId, Task, TokenScope, User, UserId,
+};
+use sarnakh_core::service::{ActivityDraft, Actor, CloseDraft, LifecycleInput, TaskDraft};
 use std::collections::HashMap;
 
 /// One lead and what became of it.
@@ -32,6 +34,10 @@ pub(crate) struct Data {
     pub other: User,
     /// The first day of the data.
     pub start: NaiveDate,
+    /// Activities logged on leads, as returned.
+    pub lead_activities: Vec<Activity>,
+    /// Follow-ups, as last returned.
+    pub tasks: Vec<Task>,
 }
 
 const SOURCES: [&str; 3] = ["web_form", "webinar", "referral"];
@@ -104,12 +110,15 @@ pub(crate) async fn build(f: &Fixture) -> Data {
         log(f, deal.id, at).await;
         touches.entry(deal.id).or_default().push(at);
     }
+    let (lead_activities, tasks) = follow_ups(f, &recs, rep.1.id).await;
     Data {
         recs,
         touches,
         rep,
         other,
         start,
+        lead_activities,
+        tasks,
     }
 }
 
@@ -224,4 +233,77 @@ async fn log(f: &Fixture, deal: OpportunityId, at: DateTime<Utc>) {
         .log_activity(&Actor::SYSTEM, &draft)
         .await
         .expect("log activity");
+}
+
+/// First contacts (and notes, which are not contacts) on two leads of three, and
+/// follow-ups: overdue, done, and due later.
+async fn follow_ups(f: &Fixture, recs: &[Rec], fallback: UserId) -> (Vec<Activity>, Vec<Task>) {
+    let (mut activities, mut tasks) = (Vec::new(), Vec::new());
+    let now = f.clock.now();
+    for (i, rec) in recs.iter().enumerate() {
+        let l = &rec.lead;
+        let mut logged = Vec::new();
+        if i % 3 != 2 {
+            logged.push((
+                "call",
+                l.created_at + Duration::minutes(13 * (1 + i as i64 % 5)),
+            ));
+        }
+        if i % 4 == 0 {
+            logged.push(("note", l.created_at + Duration::minutes(1)));
+        }
+        if i % 6 == 0 {
+            logged.push(("email", l.created_at + Duration::days(3)));
+        }
+        for (kind, at) in logged {
+            let draft = ActivityDraft {
+                subject_type: Some("lead".into()),
+                subject_id: Some(l.id.to_string()),
+                kind: Some(kind.into()),
+                summary: Some(kind.into()),
+                occurred_at: Some(at.to_rfc3339()),
+                owner_id: l.fields.owner_id,
+                ..ActivityDraft::default()
+            };
+            activities.push(
+                f.services
+                    .log_activity(&Actor::SYSTEM, &draft)
+                    .await
+                    .expect("log"),
+            );
+        }
+        if i % 4 < 2 {
+            tasks.push(follow_up(f, i, l, l.fields.owner_id.unwrap_or(fallback), now).await);
+        }
+    }
+    (activities, tasks)
+}
+
+async fn follow_up(f: &Fixture, i: usize, l: &Lead, owner: UserId, now: DateTime<Utc>) -> Task {
+    let due = if i.is_multiple_of(4) {
+        now - Duration::days(1 + i as i64 % 3)
+    } else {
+        now + Duration::days(2)
+    };
+    let draft = TaskDraft {
+        subject_type: Some("lead".into()),
+        subject_id: Some(l.id.to_string()),
+        title: Some("Follow up".into()),
+        due_at: Some(due.to_rfc3339()),
+        owner_id: Some(owner),
+        ..TaskDraft::default()
+    };
+    let task = f
+        .services
+        .create_task(&Actor::SYSTEM, &draft)
+        .await
+        .expect("task");
+    if i.is_multiple_of(8) {
+        f.services
+            .complete_task(&Actor::SYSTEM, task.id, None)
+            .await
+            .expect("done")
+    } else {
+        task
+    }
 }

@@ -33,8 +33,8 @@ pub use opportunities::{CloseDraft, OpportunityDetail};
 pub use playbook::LeadReadiness;
 pub use prediction::{HISTORY_LIMIT, Method, WinPrediction};
 pub use reports::{
-    CostInput, CurrencyTotal, FunnelReport, PipelineReport, RateInput, RateSheet, WinLossAmount,
-    WinLossReport, WinLossRow,
+    ActivityReport, CostInput, CurrencyTotal, FunnelReport, PipelineReport, RateInput, RateSheet,
+    RepActivity, SourceRow, SourcesReport, WinLossAmount, WinLossReport, WinLossRow,
 };
 pub use routing::{Inbox, InboxLead};
 pub use sessions::SignedIn;

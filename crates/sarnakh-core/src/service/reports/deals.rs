@@ -118,6 +118,7 @@ const DEALS: Shape<'static> = Shape {
     groups: GROUPS,
     period_required: false,
     products: true,
+    lead_filters: true,
 };
 
 impl Services {

@@ -50,6 +50,7 @@ impl Services {
             groups: GROUPS,
             period_required: true,
             products: false,
+            lead_filters: true,
         };
         let scope = self.report_scope(actor, q, &shape, extra).await?;
         let mut rows = self.store.report_funnel(&scope, mode).await?;

@@ -4,13 +4,17 @@
 //! the report modules ask the store for aggregates and do the small maths. Reports only
 //! read: they never write.
 
+mod activity;
 mod deals;
 mod funnel;
 mod money;
+mod sources;
 
+pub use activity::{ActivityReport, RepActivity};
 pub use deals::{CurrencyTotal, PipelineReport, WinLossAmount, WinLossReport, WinLossRow};
 pub use funnel::FunnelReport;
 pub use money::{CostInput, RateInput, RateSheet};
+pub use sources::{SourceRow, SourcesReport};
 
 use super::{Actor, Services};
 use crate::domain::report::{
@@ -28,6 +32,8 @@ struct Shape<'a> {
     period_required: bool,
     /// Whether the product filter applies (deal reports).
     products: bool,
+    /// Whether the lead filters (source, campaign, country) apply.
+    lead_filters: bool,
 }
 
 impl Services {
@@ -61,6 +67,21 @@ impl Services {
                 "not_applicable",
                 "the funnel counts leads; filter by product on the pipeline or win-loss reports",
             ));
+        }
+        if !shape.lead_filters {
+            for (field, value) in [
+                ("source", &q.source),
+                ("campaign", &q.campaign),
+                ("country", &q.country),
+            ] {
+                if text_filter(value.as_deref()).is_some() {
+                    errors.push(FieldError::new(
+                        field,
+                        "not_applicable",
+                        "the activity report filters by owner or team only",
+                    ));
+                }
+            }
         }
         if !errors.is_empty() {
             return Err(Error::Validation(errors));
