@@ -301,3 +301,47 @@ async fn campaign_costs_are_recorded_by_marketing_and_refused_rows_write_nothing
         "{listed}"
     );
 }
+
+#[tokio::test]
+async fn sources_and_activity_answer_and_refuse_what_does_not_apply() {
+    let app = TestApp::new().await;
+    small_pipeline(&app).await;
+    let sources = app.get("/api/v1/reports/sources").await;
+    assert_eq!(sources.status, StatusCode::OK, "{}", sources.body);
+    let webinar = &sources.body["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["group"] == "webinar")
+        .cloned()
+        .expect("webinar row");
+    assert_eq!(
+        (webinar["leads"].as_u64(), webinar["won_deals"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(webinar["revenue_converted"]["amount"], "1200.50");
+    let activity = app.get("/api/v1/reports/activity").await;
+    assert_eq!(activity.status, StatusCode::OK, "{}", activity.body);
+    let leads: u64 = activity.body["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["leads"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(leads, 3);
+    for (uri, field) in [
+        ("/api/v1/reports/activity?source=webinar", "source"),
+        ("/api/v1/reports/activity?group_by=source", "group_by"),
+        ("/api/v1/reports/sources?group_by=owner", "group_by"),
+        ("/api/v1/reports/sources?currency=usd", "currency"),
+    ] {
+        let reply = app.get(uri).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{uri}: {}",
+            reply.body
+        );
+        assert_eq!(reply.fields(), [field], "{uri}");
+    }
+}

@@ -7,6 +7,7 @@ mod lead;
 mod playbook;
 mod rates;
 mod report;
+mod report_people;
 mod report_table;
 mod score;
 mod serve;
@@ -76,7 +77,7 @@ pub enum Command {
     Score(score::ScoreCommand),
     /// Import another CRM's CSV export (see docs/IMPORT.md).
     Import(import::ImportArgs),
-    /// Print a report: funnel, pipeline or win-loss (see docs/REPORTS.md).
+    /// Print a report: funnel, pipeline, win-loss, sources or activity (docs/REPORTS.md).
     Report(Box<report::ReportArgs>),
     /// Set or list the exchange rates reports convert with.
     #[command(subcommand)]

@@ -1,9 +1,11 @@
-//! `sarnakh report funnel|pipeline|win-loss`: the insight reports at the console, with
-//! system rights (every record), as aligned tables (default), CSV (the main table) or JSON
-//! (the same document as the API).
+//! `sarnakh report funnel|pipeline|win-loss|sources|activity`: the insight reports at the
+//! console, with system rights (every record), as aligned tables (default), CSV (the main
+//! table) or JSON (the same document as the API).
 
+use super::report_people::{activity_tables, sources_tables};
 use super::report_table::{Table, pct, print_csv, print_tables};
 use crate::http::reports::wire::{FunnelJson, PipelineJson, ReasonJson, WinLossJson};
+use crate::http::reports::wire_people::{ActivityJson, SourcesJson};
 use clap::{Args, ValueEnum};
 use sarnakh_core::domain::report::ReportQuery;
 use sarnakh_core::service::{Actor, Services};
@@ -19,6 +21,10 @@ pub enum ReportName {
     Pipeline,
     /// Deals closed in the period: win rate, amounts, loss reasons, sales cycle.
     WinLoss,
+    /// Per source or campaign: conversion, revenue, first contact, cost and ROI.
+    Sources,
+    /// Per rep: activities, time to first contact, target misses, overdue follow-ups.
+    Activity,
 }
 
 /// Output formats.
@@ -127,6 +133,22 @@ pub async fn run(store: Arc<dyn Store>, args: ReportArgs) -> anyhow::Result<()> 
                 .map_err(refused)?
                 .into();
             (serde_json::to_string_pretty(&r)?, win_loss_tables(&r))
+        }
+        ReportName::Sources => {
+            let r: SourcesJson = services
+                .sources_report(&actor, &q)
+                .await
+                .map_err(refused)?
+                .into();
+            (serde_json::to_string_pretty(&r)?, sources_tables(&r))
+        }
+        ReportName::Activity => {
+            let r: ActivityJson = services
+                .activity_report(&actor, &q)
+                .await
+                .map_err(refused)?
+                .into();
+            (serde_json::to_string_pretty(&r)?, activity_tables(&r))
         }
     };
     match args.format {

@@ -1,10 +1,11 @@
-//! `/api/v1/reports/{funnel,pipeline,win-loss}`: the insight reports over a period,
-//! (rates and campaign costs, which reports use, live in `settings`)
-//! filters and a grouping, restricted to what the caller may see. Handlers only parse the
-//! query, call the report's service function and map the result to its wire type.
+//! `/api/v1/reports/{funnel,pipeline,win-loss,sources,activity}`: the insight reports over
+//! a period, filters and a grouping, restricted to what the caller may see. Handlers only
+//! parse the query, call the report's service function and map the result to its wire type.
+//! Rates and campaign costs, which the reports use, are in `settings`.
 
 pub mod settings;
 pub mod wire;
+pub mod wire_people;
 
 use super::AppState;
 use super::auth::Authenticated;
@@ -17,6 +18,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use wire::{FunnelJson, PipelineJson, WinLossJson};
+use wire_people::{ActivityJson, SourcesJson};
 
 /// Parameters every report takes (each report documents which apply).
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -73,6 +75,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(funnel_report))
         .routes(routes!(pipeline_report))
         .routes(routes!(win_loss_report))
+        .routes(routes!(sources_report))
+        .routes(routes!(activity_report))
         .merge(settings::router())
 }
 
@@ -112,5 +116,31 @@ pub async fn win_loss_report(
     ApiQuery(q): ApiQuery<ReportParams>,
 ) -> ApiResult<axum::Json<WinLossJson>> {
     let report = app.services.win_loss_report(&actor, &q.into()).await?;
+    Ok(axum::Json(report.into()))
+}
+
+/// Per source or campaign: the period's leads and how far they got, won revenue, first
+/// contact, and campaign cost per lead, per won deal and ROI.
+#[utoipa::path(get, path = "/api/v1/reports/sources", tag = "reports", params(ReportParams),
+    responses((status = 200, body = SourcesJson), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn sources_report(
+    State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
+    ApiQuery(q): ApiQuery<ReportParams>,
+) -> ApiResult<axum::Json<SourcesJson>> {
+    let report = app.services.sources_report(&actor, &q.into()).await?;
+    Ok(axum::Json(report.into()))
+}
+
+/// Per rep: activities by kind, time to first contact and speed-to-lead misses of the
+/// period's leads, overdue follow-ups now (owner and team filters only).
+#[utoipa::path(get, path = "/api/v1/reports/activity", tag = "reports", params(ReportParams),
+    responses((status = 200, body = ActivityJson), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn activity_report(
+    State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
+    ApiQuery(q): ApiQuery<ReportParams>,
+) -> ApiResult<axum::Json<ActivityJson>> {
+    let report = app.services.activity_report(&actor, &q.into()).await?;
     Ok(axum::Json(report.into()))
 }
