@@ -25,6 +25,8 @@ pub enum ScenarioName {
     Lists,
     /// 6. Qualify, convert, stage moves and close.
     Lifecycle,
+    /// 5. Every report over HTTP (funnel, pipeline, win-loss, sources, activity).
+    Reports,
     /// Every scenario above.
     All,
 }
@@ -102,6 +104,7 @@ impl Options {
             ScenarioName::Events,
             ScenarioName::Lists,
             ScenarioName::Lifecycle,
+            ScenarioName::Reports,
         ];
         all.into_iter()
             .filter(|s| {
@@ -163,7 +166,8 @@ mod tests {
                 ScenarioName::Capture,
                 ScenarioName::Events,
                 ScenarioName::Lists,
-                ScenarioName::Lifecycle
+                ScenarioName::Lifecycle,
+                ScenarioName::Reports
             ]
         );
     }

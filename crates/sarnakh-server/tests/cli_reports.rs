@@ -83,9 +83,16 @@ fn the_funnel_prints_as_a_table_csv_and_json() {
     assert!(pipeline.status.success() && text(&pipeline.stdout).contains("open pipeline"));
     let sources = sarnakh(&db, &["report", "sources", "--format", "csv"]);
     assert!(sources.status.success(), "{}", text(&sources.stderr));
-    assert!(text(&sources.stdout).contains("\nevent,2,0,0,0,0,"), "{}", text(&sources.stdout));
+    assert!(
+        text(&sources.stdout).contains("\nevent,2,0,0,0,0,"),
+        "{}",
+        text(&sources.stdout)
+    );
     let activity = text(&sarnakh(&db, &["report", "activity"]).stdout);
-    assert!(activity.contains("target: first contact within 15 working minutes"), "{activity}");
+    assert!(
+        activity.contains("target: first contact within 15 working minutes"),
+        "{activity}"
+    );
     let refused = sarnakh(&db, &["report", "win-loss", "--group-by", "colour"]);
     assert!(!refused.status.success());
     assert!(
