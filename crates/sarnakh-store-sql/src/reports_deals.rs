@@ -22,6 +22,39 @@ macro_rules! report_deal_queries {
                 now: chrono::DateTime<chrono::Utc>,
                 stuck_since: chrono::DateTime<chrono::Utc>,
             ) -> Result<Vec<PipelineCell>, StoreError> {
+                let mut qb = Self::pipeline_query(scope, now, stuck_since);
+                $crate::reports::push_filter(&mut qb, &scope.filter, "o.owner_id", true);
+                push_visibility(&mut qb, &scope.deal_visibility, "o.owner_id", None);
+                if let Some(p) = &scope.period {
+                    $crate::reports::push_days(&mut qb, "o.expected_close_date", p);
+                }
+                let mut out = Vec::new();
+                for row in self.grouped(qb, scope, "o.stage, o.currency").await? {
+                    let mut ages = [0; 4];
+                    for (i, a) in ages.iter_mut().enumerate() {
+                        *a = count(&row, &format!("age{i}"))?;
+                    }
+                    out.push(PipelineCell {
+                        stage: row.try_get("stage").map_err(backend)?,
+                        group: group_of(&row, scope.group_by)?,
+                        currency: row.try_get("currency").map_err(backend)?,
+                        count: count(&row, "n")?,
+                        amount_minor: row.try_get("amount").map_err(backend)?,
+                        weighted_centi_minor: row.try_get("weighted").map_err(backend)?,
+                        ages,
+                        stuck: count(&row, "stuck")?,
+                    });
+                }
+                Ok(out)
+            }
+
+            /// The select list and tables of the pipeline query: counts, sums, the age
+            /// buckets (by the 30, 60 and 90 days before `now`) and stuck deals.
+            fn pipeline_query(
+                scope: &ReportScope,
+                now: chrono::DateTime<chrono::Utc>,
+                stuck_since: chrono::DateTime<chrono::Utc>,
+            ) -> QueryBuilder<'static, sqlx::$db> {
                 let (grp, _) = $crate::reports::group_parts(scope.group_by, true);
                 let mut qb: QueryBuilder<'static, sqlx::$db> = QueryBuilder::new(format!(
                     "select o.stage as stage, {grp}o.currency as currency, count(*) as n, \
@@ -46,29 +79,7 @@ macro_rules! report_deal_queries {
                     .push_bind(stuck_since);
                 qb.push(") then 1 else 0 end), 0) as bigint) as stuck");
                 qb.push(" from opportunities o join pipeline_stages s on s.key = o.stage left join leads l on l.id = o.lead_id where o.status = 'open'");
-                $crate::reports::push_filter(&mut qb, &scope.filter, "o.owner_id", true);
-                push_visibility(&mut qb, &scope.deal_visibility, "o.owner_id", None);
-                if let Some(p) = &scope.period {
-                    $crate::reports::push_days(&mut qb, "o.expected_close_date", p);
-                }
-                let mut out = Vec::new();
-                for row in self.grouped(qb, scope, "o.stage, o.currency").await? {
-                    let mut ages = [0; 4];
-                    for (i, a) in ages.iter_mut().enumerate() {
-                        *a = count(&row, &format!("age{i}"))?;
-                    }
-                    out.push(PipelineCell {
-                        stage: row.try_get("stage").map_err(backend)?,
-                        group: group_of(&row, scope.group_by)?,
-                        currency: row.try_get("currency").map_err(backend)?,
-                        count: count(&row, "n")?,
-                        amount_minor: row.try_get("amount").map_err(backend)?,
-                        weighted_centi_minor: row.try_get("weighted").map_err(backend)?,
-                        ages,
-                        stuck: count(&row, "stuck")?,
-                    });
-                }
-                Ok(out)
+                qb
             }
 
             /// Deals closed in the period, per group and currency.

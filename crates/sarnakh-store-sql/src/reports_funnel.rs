@@ -21,21 +21,28 @@ macro_rules! report_funnel_queries {
                 scope: &ReportScope,
                 mode: FunnelMode,
             ) -> Result<Vec<FunnelCounts>, StoreError> {
-                if mode == FunnelMode::Cohort {
-                    let mut qb = Self::lead_query(scope, COHORT_COUNTS, "leads l");
-                    Self::in_period(&mut qb, scope, "l.created_at");
-                    let mut out = Vec::new();
-                    for row in self.grouped(qb, scope, "").await? {
-                        out.push(FunnelCounts {
-                            group: group_of(&row, scope.group_by)?,
-                            leads: count(&row, "leads")?,
-                            prospects: count(&row, "prospects")?,
-                            opportunities: count(&row, "opportunities")?,
-                            won: count(&row, "won")?,
-                        });
-                    }
-                    return Ok(out);
+                if mode == FunnelMode::Activity {
+                    return self.funnel_activity_rows(scope).await;
                 }
+                let mut qb = Self::lead_query(scope, COHORT_COUNTS, "leads l");
+                Self::in_period(&mut qb, scope, "l.created_at");
+                let mut out = Vec::new();
+                for row in self.grouped(qb, scope, "").await? {
+                    out.push(FunnelCounts {
+                        group: group_of(&row, scope.group_by)?,
+                        leads: count(&row, "leads")?,
+                        prospects: count(&row, "prospects")?,
+                        opportunities: count(&row, "opportunities")?,
+                        won: count(&row, "won")?,
+                    });
+                }
+                Ok(out)
+            }
+
+            /// Stage entries in the period: one count per stage (created, qualified,
+            /// converted: leads_created, leads_qualified, leads_converted; won:
+            /// opportunities_status_closed), merged by group.
+            async fn funnel_activity_rows(&self, scope: &ReportScope) -> Result<Vec<FunnelCounts>, StoreError> {
                 let mut by_group: BTreeMap<Option<String>, FunnelCounts> = BTreeMap::new();
                 for (stage, col) in [(0, "l.created_at"), (1, "l.qualified_at"), (2, "l.converted_at")] {
                     let mut qb = Self::lead_query(scope, "count(*) as n", "leads l");
@@ -46,11 +53,8 @@ macro_rules! report_funnel_queries {
                         *[&mut c.leads, &mut c.prospects, &mut c.opportunities][stage] += n;
                     }
                 }
-                let mut qb = Self::lead_query(
-                    scope,
-                    "count(distinct o.lead_id) as n",
-                    "opportunities o join leads l on l.id = o.lead_id",
-                );
+                let from = "opportunities o join leads l on l.id = o.lead_id";
+                let mut qb = Self::lead_query(scope, "count(distinct o.lead_id) as n", from);
                 qb.push(" and o.status = 'won'");
                 Self::in_period(&mut qb, scope, "o.closed_at");
                 for row in self.grouped(qb, scope, "").await? {
@@ -99,15 +103,25 @@ macro_rules! report_funnel_queries {
                 let plain = ReportScope { group_by: None, ..scope.clone() };
                 let what = "o.loss_reason as reason, count(*) as n";
                 let (mut qb, col) = match mode {
-                    Some(m) => (
+                    Some(FunnelMode::Cohort) => (Self::cohort_deals(&plain, what), "l.created_at"),
+                    Some(FunnelMode::Activity) => (
                         Self::lead_query(&plain, what, "opportunities o join leads l on l.id = o.lead_id"),
-                        if m == FunnelMode::Cohort { "l.created_at" } else { "o.closed_at" },
+                        "o.closed_at",
                     ),
                     None => (Self::deal_query(&plain, what, "1 = 1"), "o.closed_at"),
                 };
                 qb.push(" and o.status = 'lost'");
                 Self::in_period(&mut qb, &plain, col);
                 self.reasons(qb, &plain).await
+            }
+
+            /// The deals of the cohort's leads, read from the leads side (`cross join`
+            /// keeps SQLite from starting at every deal of a status; PostgreSQL plans it as
+            /// the inner join it is): leads_created, then opportunities_lead_status.
+            pub(crate) fn cohort_deals(scope: &ReportScope, what: &str) -> QueryBuilder<'static, sqlx::$db> {
+                let mut qb = Self::lead_query(scope, what, "leads l cross join opportunities o");
+                qb.push(" and o.lead_id = l.id");
+                qb
             }
 
             async fn reasons(

@@ -16,7 +16,7 @@ macro_rules! report_people_queries {
             /// Won deals of the leads created in the period, per group and currency.
             pub(crate) async fn report_revenue_rows(&self, scope: &ReportScope) -> Result<Vec<RevenueCell>, StoreError> {
                 let what = "o.currency as currency, count(*) as n, cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount";
-                let mut qb = Self::lead_query(scope, what, "opportunities o join leads l on l.id = o.lead_id");
+                let mut qb = Self::cohort_deals(scope, what);
                 qb.push(" and o.status = 'won'");
                 Self::in_period(&mut qb, scope, "l.created_at");
                 let mut out = Vec::new();

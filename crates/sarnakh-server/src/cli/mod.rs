@@ -9,6 +9,7 @@ mod rates;
 mod report;
 mod report_people;
 mod report_table;
+mod report_views;
 mod score;
 mod serve;
 mod user;

@@ -4,7 +4,7 @@
 
 use super::{Services, Shape};
 use crate::domain::report::{GroupBy, Period, ReportQuery, ReportScope};
-use crate::domain::report_figures::median;
+use crate::domain::report_figures::{FirstContact, median};
 use crate::domain::sla::SlaSettings;
 use crate::error::Result;
 use crate::service::Actor;
@@ -66,30 +66,14 @@ impl Services {
             row.activities += a.count;
             *row.by_kind.entry(a.kind).or_default() += a.count;
         }
-        let mut waits: BTreeMap<Option<String>, Vec<i64>> = BTreeMap::new();
-        for fc in self.store.report_first_contacts(&scope).await? {
-            let row = rows.entry(fc.group.clone()).or_default();
-            row.leads += 1;
-            let due = sla.due(fc.created_at);
-            row.sla_breached += u64::from(fc.first_at.map_or(as_of > due, |at| at > due));
-            if let Some(at) = fc.first_at {
-                row.contacted += 1;
-                waits
-                    .entry(fc.group)
-                    .or_default()
-                    .push((at - fc.created_at).num_seconds());
-            }
-        }
+        let contacts = self.store.report_first_contacts(&scope).await?;
+        add_speed_to_lead(&mut rows, contacts, &sla, as_of);
         for (owner, n) in self.store.report_overdue_tasks(&scope, as_of).await? {
             rows.entry(owner).or_default().overdue_tasks += n;
         }
         let rows = rows
             .into_iter()
-            .map(|(owner, mut r)| {
-                r.median_first_contact_seconds =
-                    median(waits.get_mut(&owner).map_or(&mut [][..], |w| &mut w[..]));
-                RepActivity { owner, ..r }
-            })
+            .map(|(owner, r)| RepActivity { owner, ..r })
             .collect();
         Ok(ActivityReport {
             period: scope
@@ -99,5 +83,31 @@ impl Services {
             sla,
             rows,
         })
+    }
+}
+
+/// Counts each owner's leads, contacted leads and target misses, and the median wait.
+fn add_speed_to_lead(
+    rows: &mut BTreeMap<Option<String>, RepActivity>,
+    contacts: Vec<FirstContact>,
+    sla: &SlaSettings,
+    as_of: DateTime<Utc>,
+) {
+    let mut waits: BTreeMap<Option<String>, Vec<i64>> = BTreeMap::new();
+    for fc in contacts {
+        let row = rows.entry(fc.group.clone()).or_default();
+        row.leads += 1;
+        let due = sla.due(fc.created_at);
+        row.sla_breached += u64::from(fc.first_at.map_or(as_of > due, |at| at > due));
+        if let Some(at) = fc.first_at {
+            row.contacted += 1;
+            let wait = (at - fc.created_at).num_seconds();
+            waits.entry(fc.group).or_default().push(wait);
+        }
+    }
+    for (owner, mut w) in waits {
+        if let Some(row) = rows.get_mut(&owner) {
+            row.median_first_contact_seconds = median(&mut w);
+        }
     }
 }

@@ -143,30 +143,13 @@ impl Services {
             .store
             .report_pipeline(&scope, as_of, stuck_since)
             .await?;
-        let mut stages = self.store.list_stages().await?;
-        stages.retain(|s| s.kind == StageKind::Open);
-        stages.sort_by_key(|s| s.position);
+        let stages = self.open_stages().await?;
         let position = |key: &str| stages.iter().position(|s| s.key == key);
         cells.sort_by(|a, b| {
-            (position(&a.stage), &a.group, &a.currency).cmp(&(
-                position(&b.stage),
-                &b.group,
-                &b.currency,
-            ))
+            let key = |c: &PipelineCell| (position(&c.stage), c.group.clone(), c.currency.clone());
+            key(a).cmp(&key(b))
         });
-        let mut totals: BTreeMap<String, CurrencyTotal> = BTreeMap::new();
-        for c in &cells {
-            let t = totals.entry(c.currency.clone()).or_default();
-            t.count += c.count;
-            t.amount_minor += c.amount_minor;
-            t.weighted_minor += div_round(c.weighted_centi_minor, 100);
-        }
-        let (mut converted_amount, mut converted_weighted) =
-            (Converted::default(), Converted::default());
-        for (code, t) in &totals {
-            converted_amount.add(&converter, code, t.amount_minor);
-            converted_weighted.add(&converter, code, t.weighted_minor);
-        }
+        let (totals, converted_amount, converted_weighted) = currency_totals(&cells, &converter);
         Ok(PipelineReport {
             period: scope.period,
             group_by: scope.group_by,
@@ -174,14 +157,19 @@ impl Services {
             as_of,
             stages,
             cells,
-            totals: totals
-                .into_iter()
-                .map(|(currency, t)| CurrencyTotal { currency, ..t })
-                .collect(),
+            totals,
             converter,
             converted_amount,
             converted_weighted,
         })
+    }
+
+    /// The open stages in board order.
+    async fn open_stages(&self) -> Result<Vec<PipelineStage>> {
+        let mut stages = self.store.list_stages().await?;
+        stages.retain(|s| s.kind == StageKind::Open);
+        stages.sort_by_key(|s| s.position);
+        Ok(stages)
     }
 
     /// The win/loss report over deals closed in the period (default: the last 30 days).
@@ -240,6 +228,31 @@ fn convert_won(conv: &Converter, row: &WinLossRow) -> (Converted, Option<i64>) {
     }
     let average = (deals > 0).then(|| div_round(total.minor, deals));
     (total, average)
+}
+
+/// Totals per currency (weighted amounts rounded once per cell) and both sums in the
+/// reporting currency.
+fn currency_totals(
+    cells: &[PipelineCell],
+    conv: &Converter,
+) -> (Vec<CurrencyTotal>, Converted, Converted) {
+    let mut totals: BTreeMap<String, CurrencyTotal> = BTreeMap::new();
+    for c in cells {
+        let t = totals.entry(c.currency.clone()).or_default();
+        t.count += c.count;
+        t.amount_minor += c.amount_minor;
+        t.weighted_minor += div_round(c.weighted_centi_minor, 100);
+    }
+    let (mut amount, mut weighted) = (Converted::default(), Converted::default());
+    for (code, t) in &totals {
+        amount.add(conv, code, t.amount_minor);
+        weighted.add(conv, code, t.weighted_minor);
+    }
+    let totals = totals
+        .into_iter()
+        .map(|(currency, t)| CurrencyTotal { currency, ..t })
+        .collect();
+    (totals, amount, weighted)
 }
 
 fn empty_row(group: Option<String>) -> WinLossRow {

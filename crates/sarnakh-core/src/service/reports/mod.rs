@@ -60,29 +60,7 @@ impl Services {
         });
         let owner = parse_id::<UserId>("owner", q.owner.as_deref(), &mut errors);
         let team = parse_id::<TeamId>("team", q.team.as_deref(), &mut errors);
-        let product = text_filter(q.product.as_deref());
-        if product.is_some() && !shape.products {
-            errors.push(FieldError::new(
-                "product",
-                "not_applicable",
-                "the funnel counts leads; filter by product on the pipeline or win-loss reports",
-            ));
-        }
-        if !shape.lead_filters {
-            for (field, value) in [
-                ("source", &q.source),
-                ("campaign", &q.campaign),
-                ("country", &q.country),
-            ] {
-                if text_filter(value.as_deref()).is_some() {
-                    errors.push(FieldError::new(
-                        field,
-                        "not_applicable",
-                        "the activity report filters by owner or team only",
-                    ));
-                }
-            }
-        }
+        inapplicable_filters(q, shape, &mut errors);
         if !errors.is_empty() {
             return Err(Error::Validation(errors));
         }
@@ -93,16 +71,12 @@ impl Services {
                 owners,
                 source: text_filter(q.source.as_deref()),
                 campaign: text_filter(q.campaign.as_deref()),
-                product,
+                product: text_filter(q.product.as_deref()),
                 country: text_filter(q.country.as_deref()).map(|c| c.to_uppercase()),
             },
             group_by,
             lead_visibility: actor.lead_visibility(),
-            deal_visibility: if actor.has_role(Role::Marketing) {
-                Visibility::All
-            } else {
-                actor.record_visibility()
-            },
+            deal_visibility: deal_visibility(actor),
         })
     }
 
@@ -144,6 +118,43 @@ impl Services {
             (None, Some(m)) => Some(m),
             (Some(o), Some(m)) => Some(m.into_iter().filter(|u| *u == o).collect()),
         })
+    }
+}
+
+/// Deals, activities and follow-ups the actor's reports count: the deal list rule, except
+/// that marketing sees every deal in aggregate.
+fn deal_visibility(actor: &Actor) -> Visibility {
+    if actor.has_role(Role::Marketing) {
+        Visibility::All
+    } else {
+        actor.record_visibility()
+    }
+}
+
+/// Records a field error for each filter the report does not take.
+fn inapplicable_filters(q: &ReportQuery, shape: &Shape<'_>, errors: &mut Vec<FieldError>) {
+    if text_filter(q.product.as_deref()).is_some() && !shape.products {
+        errors.push(FieldError::new(
+            "product",
+            "not_applicable",
+            "this report counts leads; filter by product on the pipeline or win-loss reports",
+        ));
+    }
+    if shape.lead_filters {
+        return;
+    }
+    for (field, value) in [
+        ("source", &q.source),
+        ("campaign", &q.campaign),
+        ("country", &q.country),
+    ] {
+        if text_filter(value.as_deref()).is_some() {
+            errors.push(FieldError::new(
+                field,
+                "not_applicable",
+                "the activity report filters by owner or team only",
+            ));
+        }
     }
 }
 

@@ -82,6 +82,71 @@ fn currency(raw: Option<&str>) -> std::result::Result<Currency, FieldError> {
     Currency::parse(raw.unwrap_or(""))
 }
 
+/// Checks one rate (fields named `rates[i].field`).
+fn rate_row(
+    i: usize,
+    r: &RateInput,
+    base: Currency,
+    today: NaiveDate,
+    e: &mut Errors,
+) -> Option<ExchangeRate> {
+    let at = |f: &str| format!("rates[{i}].{f}");
+    let c = e.take(&at("currency"), currency(r.currency.as_deref()));
+    if c == Some(base) {
+        e.push(FieldError::new(
+            at("currency"),
+            "is_base",
+            "the base currency is always 1",
+        ));
+    }
+    let rate = e.take(&at("rate"), parse_rate(r.rate.as_deref().unwrap_or("")));
+    let on = e.take(
+        &at("effective_on"),
+        day(r.effective_on.as_deref(), Some(today)),
+    );
+    match (c, rate, on) {
+        (Some(currency), Some(rate_e12), Some(effective_on)) if currency != base => {
+            Some(ExchangeRate {
+                currency,
+                effective_on,
+                rate_e12,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Checks one campaign cost (fields named `costs[i].field`).
+fn cost_row(i: usize, c: &CostInput, e: &mut Errors) -> Option<CampaignCost> {
+    let at = |f: &str| format!("costs[{i}].{f}");
+    let campaign = crate::domain::report::text_filter(c.campaign.as_deref());
+    if campaign.as_ref().is_none_or(|n| n.chars().count() > 200) {
+        e.push(FieldError::new(
+            at("campaign"),
+            "required",
+            "name the campaign (at most 200 characters)",
+        ));
+    }
+    let cur = e.take(&at("currency"), currency(c.currency.as_deref()));
+    let raw = c.amount.as_deref().unwrap_or("");
+    let amount = cur.and_then(|cur| e.take(&at("amount"), Money::parse_decimal(raw, cur)));
+    let from = e.take(&at("from"), day(c.from.as_deref(), None));
+    let to = e.take(&at("to"), day(c.to.as_deref(), from));
+    if let (Some(f), Some(t)) = (from, to)
+        && t < f
+    {
+        let why = format!("the spend ends ({t}) before it starts ({f})");
+        e.push(FieldError::new(at("to"), "before_from", why));
+        return None;
+    }
+    Some(CampaignCost {
+        campaign: campaign?,
+        starts_on: from?,
+        ends_on: to?,
+        amount: amount?,
+    })
+}
+
 impl Services {
     /// The reporting (base) currency and the stored rates.
     pub async fn exchange_rates(&self) -> Result<RateSheet> {
@@ -116,30 +181,11 @@ impl Services {
         }
         let base_now = new_base.unwrap_or(sheet.base);
         let today = self.now().date_naive();
-        let mut rates = Vec::new();
-        for (i, r) in input.iter().enumerate() {
-            let at = |f: &str| format!("rates[{i}].{f}");
-            let c = e.take(&at("currency"), currency(r.currency.as_deref()));
-            if c == Some(base_now) {
-                e.push(FieldError::new(
-                    at("currency"),
-                    "is_base",
-                    "the base currency is always 1",
-                ));
-            }
-            let rate = e.take(&at("rate"), parse_rate(r.rate.as_deref().unwrap_or("")));
-            let on = e.take(
-                &at("effective_on"),
-                day(r.effective_on.as_deref(), Some(today)),
-            );
-            if let (Some(currency), Some(rate_e12), Some(effective_on)) = (c, rate, on) {
-                rates.push(ExchangeRate {
-                    currency,
-                    effective_on,
-                    rate_e12,
-                });
-            }
-        }
+        let rates: Vec<ExchangeRate> = input
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| rate_row(i, r, base_now, today, &mut e))
+            .collect();
         e.finish()?;
         if let Some(b) = new_base.filter(|b| *b != sheet.base) {
             let value = Reporting {
@@ -168,46 +214,11 @@ impl Services {
         actor.require_write()?;
         actor.require_marketing("record campaign costs")?;
         let mut e = Errors::new();
-        let mut costs = Vec::new();
-        for (i, c) in input.iter().enumerate() {
-            let at = |f: &str| format!("costs[{i}].{f}");
-            let campaign = crate::domain::report::text_filter(c.campaign.as_deref());
-            if campaign.as_ref().is_none_or(|n| n.chars().count() > 200) {
-                e.push(FieldError::new(
-                    at("campaign"),
-                    "required",
-                    "name the campaign (at most 200 characters)",
-                ));
-            }
-            let cur = e.take(&at("currency"), currency(c.currency.as_deref()));
-            let amount = cur.and_then(|cur| {
-                e.take(
-                    &at("amount"),
-                    Money::parse_decimal(c.amount.as_deref().unwrap_or(""), cur),
-                )
-            });
-            let from = e.take(&at("from"), day(c.from.as_deref(), None));
-            let to = e.take(&at("to"), day(c.to.as_deref(), from));
-            if let (Some(f), Some(t)) = (from, to)
-                && t < f
-            {
-                e.push(FieldError::new(
-                    at("to"),
-                    "before_from",
-                    format!("the spend ends ({t}) before it starts ({f})"),
-                ));
-            }
-            if let (Some(campaign), Some(amount), Some(starts_on), Some(ends_on)) =
-                (campaign, amount, from, to)
-            {
-                costs.push(CampaignCost {
-                    campaign,
-                    starts_on,
-                    ends_on,
-                    amount,
-                });
-            }
-        }
+        let costs: Vec<CampaignCost> = input
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| cost_row(i, c, &mut e))
+            .collect();
         e.finish()?;
         self.store
             .save_campaign_costs(&costs, self.now(), actor.user_id)

@@ -4,9 +4,9 @@
 //! cost per won deal and return on investment.
 
 use super::{Services, Shape};
-use crate::domain::report::{FunnelMode, GroupBy, Period, ReportQuery};
+use crate::domain::report::{FunnelMode, GroupBy, Period, ReportQuery, ReportScope};
 use crate::domain::report_figures::{FunnelCounts, div_round, median};
-use crate::domain::report_money::{Converted, Converter};
+use crate::domain::report_money::{CampaignCost, Converted, Converter};
 use crate::error::Result;
 use crate::service::Actor;
 use std::collections::BTreeMap;
@@ -68,63 +68,82 @@ impl Services {
         let period = scope
             .period
             .expect("the sources report always has a period");
+        let mut rows = self.source_rows(&scope, &converter).await?;
+        let mut waits: BTreeMap<Option<String>, Vec<i64>> = BTreeMap::new();
+        for fc in self.store.report_first_contacts(&scope).await? {
+            if let Some(first) = fc.first_at {
+                let wait = (first - fc.created_at).num_seconds();
+                waits.entry(fc.group).or_default().push(wait);
+            }
+        }
+        let costs = self.store.campaign_costs().await?;
+        for row in &mut rows {
+            let mut w = waits.remove(&row.group).unwrap_or_default();
+            row.contacted = w.len() as u64;
+            row.median_first_contact_seconds = median(&mut w);
+            if let (GroupBy::Campaign, Some(name)) = (group_by, &row.group)
+                && let Some(cost) = campaign_cost(&costs, name, &period, &converter)
+            {
+                cost_figures(row, cost);
+            }
+        }
+        Ok(SourcesReport {
+            period,
+            group_by,
+            rows,
+            converter,
+        })
+    }
+
+    /// The cohort's counts and won revenue per group, ordered by group.
+    async fn source_rows(
+        &self,
+        scope: &ReportScope,
+        converter: &Converter,
+    ) -> Result<Vec<SourceRow>> {
         let mut rows: BTreeMap<Option<String>, SourceRow> = BTreeMap::new();
-        for c in self.store.report_funnel(&scope, FunnelMode::Cohort).await? {
+        for c in self.store.report_funnel(scope, FunnelMode::Cohort).await? {
             let key = c.group.clone();
             rows.entry(key).or_default().counts = c;
         }
-        for r in self.store.report_won_revenue(&scope).await? {
+        for r in self.store.report_won_revenue(scope).await? {
             let row = rows.entry(r.group).or_default();
             row.won_deals += r.won;
             *row.revenue_by_currency
                 .entry(r.currency.clone())
                 .or_default() += r.amount_minor;
-            row.revenue.add(&converter, &r.currency, r.amount_minor);
+            row.revenue.add(converter, &r.currency, r.amount_minor);
         }
-        let mut waits: BTreeMap<Option<String>, Vec<i64>> = BTreeMap::new();
-        for fc in self.store.report_first_contacts(&scope).await? {
-            if let Some(first) = fc.first_at {
-                waits
-                    .entry(fc.group)
-                    .or_default()
-                    .push((first - fc.created_at).num_seconds());
-            }
-        }
-        let costs = self.store.campaign_costs().await?;
-        let mut out = Vec::new();
-        for (group, mut row) in rows {
-            let mut w = waits.remove(&group).unwrap_or_default();
-            row.contacted = w.len() as u64;
-            row.median_first_contact_seconds = median(&mut w);
-            if group_by == GroupBy::Campaign
-                && let Some(name) = &group
-            {
-                let mut cost = Converted::default();
-                let spent = costs.iter().filter(|c| {
-                    &c.campaign == name
-                        && c.starts_on >= period.first_day
-                        && c.starts_on <= period.last_day
-                });
-                let mut any = false;
-                for c in spent {
-                    any = true;
-                    cost.add(&converter, c.amount.currency().code(), c.amount.minor());
-                }
-                if any {
-                    cost_figures(&mut row, cost);
-                }
-            }
-            row.counts.group.clone_from(&group);
-            row.group = group;
-            out.push(row);
-        }
-        Ok(SourcesReport {
-            period,
-            group_by,
-            rows: out,
-            converter,
-        })
+        Ok(rows
+            .into_iter()
+            .map(|(group, mut row)| {
+                row.counts.group.clone_from(&group);
+                SourceRow { group, ..row }
+            })
+            .collect())
     }
+}
+
+/// The costs of `campaign` whose first day falls in the period, converted; none when none
+/// is recorded.
+fn campaign_cost(
+    costs: &[CampaignCost],
+    campaign: &str,
+    p: &Period,
+    conv: &Converter,
+) -> Option<Converted> {
+    let mut spent = costs
+        .iter()
+        .filter(|c| {
+            c.campaign == campaign && c.starts_on >= p.first_day && c.starts_on <= p.last_day
+        })
+        .peekable();
+    spent.peek()?;
+    let mut total = Converted::default();
+    for c in spent {
+        total.add(conv, c.amount.currency().code(), c.amount.minor());
+    }
+    Some(total)
 }
 
 /// Cost per lead, per won deal and ROI, when the cost and the revenue are fully converted.
