@@ -5,7 +5,7 @@
 use super::ids::UserId;
 use crate::error::{Errors, FieldError};
 use crate::policy::Visibility;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 super::lifecycle::str_enum!(
     /// A dimension a report's rows may be split by.
@@ -151,12 +151,14 @@ fn parse_day(field: &str, raw: Option<&str>) -> Result<Option<NaiveDate>, FieldE
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .filter(|d| (1900..=9999).contains(&d.year()))
             .map(Some)
-            .map_err(|_| {
+            .ok_or_else(|| {
                 FieldError::new(
                     "",
                     "invalid_date",
-                    format!("{field}: {s:?} is not a date YYYY-MM-DD"),
+                    format!("{field}: {s:?} is not a date YYYY-MM-DD from 1900 to 9999"),
                 )
             }),
     }
@@ -263,6 +265,14 @@ mod tests {
         };
         let err = parse_period(&backwards, today, true).expect_err("refused");
         assert_eq!(err[0].field, "to");
+        let far = ReportQuery {
+            to: Some("262143-12-31".into()),
+            ..ReportQuery::default()
+        };
+        assert_eq!(
+            parse_period(&far, today, true).expect_err("far")[0].field,
+            "to"
+        );
         let bad = ReportQuery {
             from: Some("March".into()),
             ..ReportQuery::default()
