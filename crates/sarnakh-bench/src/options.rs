@@ -27,6 +27,8 @@ pub enum ScenarioName {
     Lists,
     /// 6. Qualify, convert, stage moves and close.
     Lifecycle,
+    /// 5. Every report over HTTP (funnel, pipeline, win-loss, sources, activity).
+    Reports,
     /// Every scenario above.
     All,
 }
@@ -112,6 +114,7 @@ impl Options {
             ScenarioName::Import,
             ScenarioName::Lists,
             ScenarioName::Lifecycle,
+            ScenarioName::Reports,
         ];
         all.into_iter()
             .filter(|s| {
@@ -182,7 +185,8 @@ mod tests {
                 ScenarioName::Events,
                 ScenarioName::Import,
                 ScenarioName::Lists,
-                ScenarioName::Lifecycle
+                ScenarioName::Lifecycle,
+                ScenarioName::Reports
             ]
         );
     }

@@ -66,7 +66,7 @@ async fn a_tiny_run_is_well_formed_and_the_data_has_the_intended_shape() {
     );
     assert!(near(c.events, c.leads, 10.4, 2.0), "events {}", c.events);
 
-    for scenario in ["capture", "events", "lists", "lifecycle"] {
+    for scenario in ["capture", "events", "lists", "lifecycle", "reports"] {
         let cases: Vec<_> = run
             .cases
             .iter()

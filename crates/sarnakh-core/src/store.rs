@@ -584,4 +584,90 @@ pub trait Store: Send + Sync + 'static {
 
     /// A record's history, oldest first.
     async fn history_of(&self, subject: RecordRef) -> StoreResult<Vec<HistoryEntry>>;
+
+    // Reports (insight): aggregate reads over the scope's period, filters, grouping and
+    // visibility; see docs/REPORTS.md for each figure. Keep this block last.
+
+    /// Funnel stage counts per group (cohort: of the leads created in the period; activity:
+    /// stage entries in the period).
+    async fn report_funnel(
+        &self,
+        scope: &crate::domain::report::ReportScope,
+        mode: crate::domain::report::FunnelMode,
+    ) -> StoreResult<Vec<crate::domain::report_figures::FunnelCounts>>;
+    /// Disqualification reasons of the funnel's leads, most frequent first.
+    async fn report_disqualify_reasons(
+        &self,
+        scope: &crate::domain::report::ReportScope,
+        mode: crate::domain::report::FunnelMode,
+    ) -> StoreResult<Vec<crate::domain::report_figures::ReasonCount>>;
+    /// Loss reasons: of the funnel's deals (`Some(mode)`, lead filters and visibility) or of
+    /// the deals lost in the period (`None`, deal filters and visibility).
+    async fn report_loss_reasons(
+        &self,
+        scope: &crate::domain::report::ReportScope,
+        mode: Option<crate::domain::report::FunnelMode>,
+    ) -> StoreResult<Vec<crate::domain::report_figures::ReasonCount>>;
+    /// Seconds spent in the lead, prospect and opportunity stages by the funnel's records.
+    async fn report_stage_durations(
+        &self,
+        scope: &crate::domain::report::ReportScope,
+        mode: crate::domain::report::FunnelMode,
+    ) -> StoreResult<crate::domain::report_figures::StageDurations>;
+    /// Open deals per stage, group and currency (period: expected close date).
+    async fn report_pipeline(
+        &self,
+        scope: &crate::domain::report::ReportScope,
+        now: DateTime<Utc>,
+        stuck_since: DateTime<Utc>,
+    ) -> StoreResult<Vec<crate::domain::report_figures::PipelineCell>>;
+    /// Deals closed in the period per group and currency.
+    async fn report_win_loss(
+        &self,
+        scope: &crate::domain::report::ReportScope,
+    ) -> StoreResult<Vec<crate::domain::report_figures::WinLossCell>>;
+    /// Seconds from creation to close of each deal won in the period.
+    async fn report_cycle_seconds(
+        &self,
+        scope: &crate::domain::report::ReportScope,
+    ) -> StoreResult<Vec<i64>>;
+    /// Won deals of the leads created in the period, per group and currency.
+    async fn report_won_revenue(
+        &self,
+        scope: &crate::domain::report::ReportScope,
+    ) -> StoreResult<Vec<crate::domain::report_figures::RevenueCell>>;
+    /// Each lead created in the period with its group and first contact.
+    async fn report_first_contacts(
+        &self,
+        scope: &crate::domain::report::ReportScope,
+    ) -> StoreResult<Vec<crate::domain::report_figures::FirstContact>>;
+    /// Activities in the period per owner and kind (owners filter, deal visibility).
+    async fn report_activities(
+        &self,
+        scope: &crate::domain::report::ReportScope,
+    ) -> StoreResult<Vec<crate::domain::report_figures::ActivityCell>>;
+    /// Open follow-ups due before `now` per owner (owners filter, deal visibility).
+    async fn report_overdue_tasks(
+        &self,
+        scope: &crate::domain::report::ReportScope,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<(Option<String>, u64)>>;
+    /// Every stored exchange rate.
+    async fn exchange_rates(&self) -> StoreResult<Vec<crate::domain::report_money::ExchangeRate>>;
+    /// Adds or replaces rates (by currency and effective day), all or none.
+    async fn save_exchange_rates(
+        &self,
+        rates: &[crate::domain::report_money::ExchangeRate],
+        at: DateTime<Utc>,
+        by: Option<UserId>,
+    ) -> StoreResult<()>;
+    /// Every recorded campaign cost.
+    async fn campaign_costs(&self) -> StoreResult<Vec<crate::domain::report_money::CampaignCost>>;
+    /// Adds or replaces campaign costs (by campaign and first day), all or none.
+    async fn save_campaign_costs(
+        &self,
+        costs: &[crate::domain::report_money::CampaignCost],
+        at: DateTime<Utc>,
+        by: Option<UserId>,
+    ) -> StoreResult<()>;
 }

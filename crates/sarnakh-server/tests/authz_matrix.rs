@@ -323,6 +323,10 @@ fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
         (_, "dismiss") => Some(json!({ "first_id": r.lead, "second_id": r.spare_lead })),
         ("PUT", "assignment") => Some(json!({ "rules": [] })),
         ("PUT", "sla") => Some(json!({ "first_contact_minutes": 20 })),
+        ("PUT", "rates") => Some(json!({ "rates": [{ "currency": "RON", "rate": "0.2" }] })),
+        ("PUT", "campaign-costs") => Some(
+            json!({ "costs": [{ "campaign": "spring", "amount": "100", "currency": "EUR", "from": "2026-01-01" }] }),
+        ),
         ("PUT", "duplicates") => Some(json!({ "action": "warn", "name_similarity": 0.9 })),
         ("PUT", "playbook") => Some(
             json!({ "qualify": [{ "code": "need_recorded", "message": "record the need", "kind": "recorded", "field": "need" }], "convert": [] }),

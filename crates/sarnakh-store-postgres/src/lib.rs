@@ -16,6 +16,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::time::Duration;
 
 sarnakh_store_sql::shared_queries!(PostgresStore, Postgres, pool, pool);
+sarnakh_store_sql::report_queries!(PostgresStore, Postgres, pool, pool);
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

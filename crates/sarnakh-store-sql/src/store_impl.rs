@@ -515,6 +515,103 @@ macro_rules! store_impl {
             async fn history_of(&self, subject: RecordRef) -> StoreResult<Vec<HistoryEntry>> {
                 self.history_rows_of(subject).await
             }
+
+            // Reports (insight); keep this block last.
+            async fn report_funnel(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+                mode: sarnakh_core::domain::report::FunnelMode,
+            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::FunnelCounts>> {
+                self.report_funnel_rows(scope, mode).await
+            }
+            async fn report_disqualify_reasons(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+                mode: sarnakh_core::domain::report::FunnelMode,
+            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::ReasonCount>> {
+                self.report_disqualify_rows(scope, mode).await
+            }
+            async fn report_loss_reasons(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+                mode: Option<sarnakh_core::domain::report::FunnelMode>,
+            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::ReasonCount>> {
+                self.report_loss_rows(scope, mode).await
+            }
+            async fn report_stage_durations(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+                mode: sarnakh_core::domain::report::FunnelMode,
+            ) -> StoreResult<sarnakh_core::domain::report_figures::StageDurations> {
+                self.report_duration_rows(scope, mode).await
+            }
+            async fn report_pipeline(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+                now: DateTime<Utc>,
+                stuck_since: DateTime<Utc>,
+            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::PipelineCell>> {
+                self.report_pipeline_rows(scope, now, stuck_since).await
+            }
+            async fn report_win_loss(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::WinLossCell>> {
+                self.report_win_loss_rows(scope).await
+            }
+            async fn report_cycle_seconds(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+            ) -> StoreResult<Vec<i64>> {
+                self.report_cycle_rows(scope).await
+            }
+            async fn report_won_revenue(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::RevenueCell>> {
+                self.report_revenue_rows(scope).await
+            }
+            async fn report_first_contacts(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::FirstContact>> {
+                self.report_first_contact_rows(scope).await
+            }
+            async fn report_activities(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::ActivityCell>> {
+                self.report_activity_rows(scope).await
+            }
+            async fn report_overdue_tasks(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+                now: DateTime<Utc>,
+            ) -> StoreResult<Vec<(Option<String>, u64)>> {
+                self.report_overdue_rows(scope, now).await
+            }
+            async fn exchange_rates(&self) -> StoreResult<Vec<sarnakh_core::domain::report_money::ExchangeRate>> {
+                self.rate_rows().await
+            }
+            async fn save_exchange_rates(
+                &self,
+                rates: &[sarnakh_core::domain::report_money::ExchangeRate],
+                at: DateTime<Utc>,
+                by: Option<UserId>,
+            ) -> StoreResult<()> {
+                self.save_rate_rows(rates, at, by).await
+            }
+            async fn campaign_costs(&self) -> StoreResult<Vec<sarnakh_core::domain::report_money::CampaignCost>> {
+                self.cost_rows().await
+            }
+            async fn save_campaign_costs(
+                &self,
+                costs: &[sarnakh_core::domain::report_money::CampaignCost],
+                at: DateTime<Utc>,
+                by: Option<UserId>,
+            ) -> StoreResult<()> {
+                self.save_cost_rows(costs, at, by).await
+            }
         }
     };
 }

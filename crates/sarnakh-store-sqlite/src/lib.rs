@@ -19,6 +19,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 sarnakh_store_sql::shared_queries!(SqliteStore, Sqlite, read, write);
+sarnakh_store_sql::report_queries!(SqliteStore, Sqlite, read, write);
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

@@ -18,6 +18,12 @@ mod conformance_prediction;
 mod conformance_routing;
 mod conformance_sessions;
 pub mod postgres;
+// Reports (insight).
+mod conformance_reports;
+mod conformance_reports_deals;
+mod conformance_reports_money;
+mod conformance_reports_people;
+mod report_data;
 
 use chrono::{TimeZone, Utc};
 use sarnakh_core::clock::ManualClock;
@@ -126,7 +132,11 @@ macro_rules! conformance_tests {
             assignment_rules_route_new_leads,
             the_inbox_orders_new_leads_by_the_speed_to_lead_clock,
             every_entity_imports_linked_by_external_ids,
-            the_duplicate_policy_blocks_look_alike_imported_people
+            the_duplicate_policy_blocks_look_alike_imported_people,
+            funnel_report_matches_a_plain_recount,
+            deal_reports_match_a_plain_recount,
+            rates_and_costs_round_trip_and_convert_the_pipeline,
+            sources_and_activity_reports_match_a_plain_recount
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {

@@ -14,6 +14,7 @@ mod leads;
 mod opportunities;
 mod playbook;
 mod prediction;
+mod reports;
 mod routing;
 mod scoring;
 mod sessions;
@@ -34,6 +35,10 @@ pub use leads::{LeadPatch, LifecycleInput};
 pub use opportunities::{CloseDraft, OpportunityDetail};
 pub use playbook::LeadReadiness;
 pub use prediction::{HISTORY_LIMIT, Method, WinPrediction};
+pub use reports::{
+    ActivityReport, CostInput, CurrencyTotal, FunnelReport, PipelineReport, RateInput, RateSheet,
+    RepActivity, SourceRow, SourcesReport, WinLossAmount, WinLossReport, WinLossRow,
+};
 pub use routing::{Inbox, InboxLead};
 pub use sessions::SignedIn;
 pub use timeline::{TimelineEntry, TimelineItem};

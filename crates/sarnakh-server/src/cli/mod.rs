@@ -5,6 +5,11 @@ mod export;
 mod import;
 mod lead;
 mod playbook;
+mod rates;
+mod report;
+mod report_people;
+mod report_table;
+mod report_views;
 mod score;
 mod serve;
 mod user;
@@ -73,6 +78,14 @@ pub enum Command {
     Score(score::ScoreCommand),
     /// Import another CRM's CSV export (see docs/IMPORT.md).
     Import(import::ImportArgs),
+    /// Print a report: funnel, pipeline, win-loss, sources or activity (docs/REPORTS.md).
+    Report(Box<report::ReportArgs>),
+    /// Set or list the exchange rates reports convert with.
+    #[command(subcommand)]
+    Rates(rates::RatesCommand),
+    /// Set or list what campaigns cost (the sources report).
+    #[command(subcommand)]
+    Costs(rates::CostsCommand),
 }
 
 /// Runs the parsed command.
@@ -94,6 +107,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Scoring(cmd) => playbook::run_scoring(store, cmd).await,
         Command::Score(cmd) => score::run(store, cmd).await,
         Command::Import(args) => import::run(store, args).await,
+        Command::Report(args) => report::run(store, *args).await,
+        Command::Rates(cmd) => rates::run_rates(store, cmd).await,
+        Command::Costs(cmd) => rates::run_costs(store, cmd).await,
     }
 }
 

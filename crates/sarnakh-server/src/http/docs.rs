@@ -28,6 +28,7 @@ use utoipa::openapi::{OpenApi as Doc, RefOr};
         (name = "playbook", description = "The shared qualification criteria and lead readiness"),
         (name = "access", description = "Sign-in, tokens and users"),
         (name = "import", description = "CSV imports from another CRM, run as background jobs"),
+        (name = "reports", description = "Funnel, pipeline and win/loss over a period (see docs/REPORTS.md)"),
     )
 )]
 struct ApiDoc;

@@ -20,6 +20,7 @@ pub mod opportunities;
 pub mod playbook;
 pub mod prediction;
 pub mod public_form;
+pub mod reports;
 pub mod routing;
 mod snippet;
 pub mod timeline;
@@ -78,6 +79,7 @@ pub fn app_with(services: Services, rate_limits: limits::RateLimits) -> Router {
         .merge(routing::router())
         .merge(export::router())
         .merge(imports::router())
+        .merge(reports::router())
         .split_for_parts();
     let openapi = docs::finish(openapi);
     let request_id = HeaderName::from_static("x-request-id");

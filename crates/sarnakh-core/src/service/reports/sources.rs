@@ -1,0 +1,161 @@
+//! The sources report: per lead source or campaign, the leads created in the period and how
+//! far they got (prospects, opportunities, won), their won deals and revenue, conversion,
+//! the median time to first contact, and, per campaign with a recorded cost, cost per lead,
+//! cost per won deal and return on investment.
+
+use super::{Services, Shape};
+use crate::domain::report::{FunnelMode, GroupBy, Period, ReportQuery, ReportScope};
+use crate::domain::report_figures::{FunnelCounts, div_round, median};
+use crate::domain::report_money::{CampaignCost, Converted, Converter};
+use crate::error::Result;
+use crate::service::Actor;
+use std::collections::BTreeMap;
+
+/// One source's or campaign's figures.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourceRow {
+    /// The source or campaign (none: leads without a campaign).
+    pub group: Option<String>,
+    /// Leads created in the period and how far they got (won: leads with a won deal).
+    pub counts: FunnelCounts,
+    /// Won deals of those leads.
+    pub won_deals: u64,
+    /// Their amounts in their own currencies, minor units.
+    pub revenue_by_currency: BTreeMap<String, i64>,
+    /// Their amounts in the reporting currency.
+    pub revenue: Converted,
+    /// Leads contacted (a call, email, meeting or demo).
+    pub contacted: u64,
+    /// Median seconds from creation to first contact of the contacted leads.
+    pub median_first_contact_seconds: Option<i64>,
+    /// Recorded campaign cost starting in the period (campaign rows only).
+    pub cost: Option<Converted>,
+    /// cost / leads, in the reporting currency.
+    pub cost_per_lead: Option<i64>,
+    /// cost / won deals, in the reporting currency.
+    pub cost_per_won_deal: Option<i64>,
+    /// (revenue - cost) / cost.
+    pub roi: Option<f64>,
+}
+
+/// Source or campaign effectiveness over a period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourcesReport {
+    /// Leads created in these days.
+    pub period: Period,
+    /// `source` (default) or `campaign`.
+    pub group_by: GroupBy,
+    /// One row per source or campaign.
+    pub rows: Vec<SourceRow>,
+    /// The conversion into the reporting currency.
+    pub converter: Converter,
+}
+
+impl Services {
+    /// The sources report (cohort of the leads created in the period). Refuses bad
+    /// parameters with field errors; counts only leads the caller may see.
+    pub async fn sources_report(&self, actor: &Actor, q: &ReportQuery) -> Result<SourcesReport> {
+        let shape = Shape {
+            groups: &[GroupBy::Source, GroupBy::Campaign],
+            period_required: true,
+            products: false,
+            lead_filters: true,
+        };
+        let (converter, extra) = self.converter_for(q).await?;
+        let mut scope = self.report_scope(actor, q, &shape, extra).await?;
+        let converter = converter.expect("a converter error is refused with the scope");
+        let group_by = *scope.group_by.get_or_insert(GroupBy::Source);
+        let period = scope
+            .period
+            .expect("the sources report always has a period");
+        let mut rows = self.source_rows(&scope, &converter).await?;
+        let mut waits: BTreeMap<Option<String>, Vec<i64>> = BTreeMap::new();
+        for fc in self.store.report_first_contacts(&scope).await? {
+            if let Some(first) = fc.first_at {
+                let wait = (first - fc.created_at).num_seconds();
+                waits.entry(fc.group).or_default().push(wait);
+            }
+        }
+        let costs = self.store.campaign_costs().await?;
+        for row in &mut rows {
+            let mut w = waits.remove(&row.group).unwrap_or_default();
+            row.contacted = w.len() as u64;
+            row.median_first_contact_seconds = median(&mut w);
+            if let (GroupBy::Campaign, Some(name)) = (group_by, &row.group)
+                && let Some(cost) = campaign_cost(&costs, name, &period, &converter)
+            {
+                cost_figures(row, cost);
+            }
+        }
+        Ok(SourcesReport {
+            period,
+            group_by,
+            rows,
+            converter,
+        })
+    }
+
+    /// The cohort's counts and won revenue per group, ordered by group.
+    async fn source_rows(
+        &self,
+        scope: &ReportScope,
+        converter: &Converter,
+    ) -> Result<Vec<SourceRow>> {
+        let mut rows: BTreeMap<Option<String>, SourceRow> = BTreeMap::new();
+        for c in self.store.report_funnel(scope, FunnelMode::Cohort).await? {
+            let key = c.group.clone();
+            rows.entry(key).or_default().counts = c;
+        }
+        for r in self.store.report_won_revenue(scope).await? {
+            let row = rows.entry(r.group).or_default();
+            row.won_deals += r.won;
+            *row.revenue_by_currency
+                .entry(r.currency.clone())
+                .or_default() += r.amount_minor;
+            row.revenue.add(converter, &r.currency, r.amount_minor);
+        }
+        Ok(rows
+            .into_iter()
+            .map(|(group, mut row)| {
+                row.counts.group.clone_from(&group);
+                SourceRow { group, ..row }
+            })
+            .collect())
+    }
+}
+
+/// The costs of `campaign` whose first day falls in the period, converted; none when none
+/// is recorded.
+fn campaign_cost(
+    costs: &[CampaignCost],
+    campaign: &str,
+    p: &Period,
+    conv: &Converter,
+) -> Option<Converted> {
+    let mut spent = costs
+        .iter()
+        .filter(|c| {
+            c.campaign == campaign && c.starts_on >= p.first_day && c.starts_on <= p.last_day
+        })
+        .peekable();
+    spent.peek()?;
+    let mut total = Converted::default();
+    for c in spent {
+        total.add(conv, c.amount.currency().code(), c.amount.minor());
+    }
+    Some(total)
+}
+
+/// Cost per lead, per won deal and ROI, when the cost and the revenue are fully converted.
+fn cost_figures(row: &mut SourceRow, cost: Converted) {
+    let exact = cost.unconverted.is_empty() && row.revenue.unconverted.is_empty();
+    if exact {
+        let per =
+            |n: u64| (n > 0).then(|| div_round(cost.minor, i64::try_from(n).unwrap_or(i64::MAX)));
+        row.cost_per_lead = per(row.counts.leads);
+        row.cost_per_won_deal = per(row.won_deals);
+        row.roi =
+            (cost.minor > 0).then(|| (row.revenue.minor - cost.minor) as f64 / cost.minor as f64);
+    }
+    row.cost = Some(cost);
+}

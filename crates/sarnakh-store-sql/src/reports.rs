@@ -1,0 +1,210 @@
+//! The report queries (funnel, pipeline, win/loss, sources, activity; rates and costs), written once for both SQL stores: the
+//! clause builders are generic over the sqlx database, and `report_queries!` expands the
+//! functions that run them in each store crate (like `shared_queries!`). Every report is an
+//! aggregate (`group by`) over indexed columns; only durations (two timestamps per record
+//! of the period) come back row by row, for medians computed in Rust.
+//!
+//! Which index serves which query is written in the migration `20261129000017_reports.sql`.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sarnakh_core::domain::report::{GroupBy, Period, ReportFilter};
+use sqlx::{Database, Encode, QueryBuilder, Type};
+use uuid::Uuid;
+
+/// The column a grouping reads, for lead-based (`deals` false) or deal-based reports.
+pub fn group_column(g: GroupBy, deals: bool) -> &'static str {
+    match g {
+        GroupBy::Source => "l.source",
+        GroupBy::Campaign => "l.campaign",
+        GroupBy::Country => "l.country",
+        GroupBy::Owner if deals => "o.owner_id",
+        GroupBy::Owner => "l.owner_id",
+        GroupBy::Product => "o.product",
+    }
+}
+
+/// Appends ` and col >= from and col < to`.
+pub fn push_period<DB: Database>(qb: &mut QueryBuilder<'_, DB>, col: &str, p: &Period)
+where
+    for<'q> DateTime<Utc>: Encode<'q, DB> + Type<DB>,
+{
+    qb.push(format!(" and {col} >= ")).push_bind(p.from);
+    qb.push(format!(" and {col} < ")).push_bind(p.to);
+}
+
+/// Appends ` and col between first and last` for a date column.
+pub fn push_days<DB: Database>(qb: &mut QueryBuilder<'_, DB>, col: &str, p: &Period)
+where
+    for<'q> NaiveDate: Encode<'q, DB> + Type<DB>,
+{
+    qb.push(format!(" and {col} >= ")).push_bind(p.first_day);
+    qb.push(format!(" and {col} <= ")).push_bind(p.last_day);
+}
+
+/// Appends the record filters: owners on `owner_col`, source, campaign and country on the
+/// lead `l`, product on the deal `o` (deal reports only).
+pub fn push_filter<DB: Database>(
+    qb: &mut QueryBuilder<'_, DB>,
+    f: &ReportFilter,
+    owner_col: &str,
+    deals: bool,
+) where
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> Uuid: Encode<'q, DB> + Type<DB>,
+{
+    if let Some(owners) = &f.owners {
+        qb.push(format!(" and {owner_col} in ("));
+        let mut list = qb.separated(", ");
+        for o in owners {
+            list.push_bind(o.as_uuid());
+        }
+        if owners.is_empty() {
+            list.push("null");
+        }
+        qb.push(")");
+    }
+    for (col, value) in [
+        ("l.source", &f.source),
+        ("l.campaign", &f.campaign),
+        ("l.country", &f.country),
+    ] {
+        if let Some(v) = value {
+            qb.push(format!(" and {col} = ")).push_bind(v.clone());
+        }
+    }
+    if let (true, Some(p)) = (deals, &f.product) {
+        qb.push(" and o.product = ").push_bind(p.clone());
+    }
+}
+
+/// `select <grp>, ` or nothing, and the matching `group by` tail.
+pub fn group_parts(g: Option<GroupBy>, deals: bool) -> (String, &'static str) {
+    match g {
+        Some(g) => (format!("{} as grp, ", group_column(g, deals)), "grp"),
+        None => (String::new(), ""),
+    }
+}
+
+/// Seconds from each start to its end.
+pub fn seconds(pairs: Vec<(DateTime<Utc>, DateTime<Utc>)>) -> Vec<i64> {
+    pairs
+        .into_iter()
+        .map(|(start, end)| (end - start).num_seconds())
+        .collect()
+}
+
+/// Expands the report query functions as `impl $store` in the calling store crate.
+#[macro_export]
+macro_rules! report_queries {
+    ($store:ident, $db:ident, $read:ident, $write:ident) => {
+        pub(crate) mod reports {
+            //! Report queries of this store, expanded from `sarnakh_store_sql::report_queries!`.
+
+            use super::{$store, backend};
+            use $crate::reports::{group_parts, push_filter, push_period};
+            use $crate::list::push_visibility;
+            use sarnakh_core::domain::report::{GroupBy, ReportScope};
+            use sarnakh_core::store::StoreError;
+            use sqlx::{QueryBuilder, Row};
+            use uuid::Uuid;
+
+            type Rows = Vec<<sqlx::$db as sqlx::Database>::Row>;
+
+            /// The group value of a row: owners as their id, other groupings as text.
+            pub(crate) fn group_of(
+                row: &<sqlx::$db as sqlx::Database>::Row,
+                g: Option<GroupBy>,
+            ) -> Result<Option<String>, StoreError> {
+                Ok(match g {
+                    None => None,
+                    Some(GroupBy::Owner) => row
+                        .try_get::<Option<Uuid>, _>("grp")
+                        .map_err(backend)?
+                        .map(|u| u.to_string()),
+                    Some(_) => row.try_get("grp").map_err(backend)?,
+                })
+            }
+
+            /// Reads a count or sum column as u64 (never negative).
+            pub(crate) fn count(
+                row: &<sqlx::$db as sqlx::Database>::Row,
+                col: &str,
+            ) -> Result<u64, StoreError> {
+                let n: i64 = row.try_get(col).map_err(backend)?;
+                Ok(u64::try_from(n).unwrap_or(0))
+            }
+
+            impl $store {
+                /// Starts `select [grp, ]<what> from leads l where 1 = 1` with the lead
+                /// filters and the lead visibility.
+                pub(crate) fn lead_query(
+                    scope: &ReportScope,
+                    what: &str,
+                    from: &str,
+                ) -> QueryBuilder<'static, sqlx::$db> {
+                    let (grp, _) = group_parts(scope.group_by, false);
+                    let mut qb = QueryBuilder::new(format!("select {grp}{what} from {from} where 1 = 1"));
+                    push_filter(&mut qb, &scope.filter, "l.owner_id", false);
+                    push_visibility(&mut qb, &scope.lead_visibility, "l.owner_id", Some("l.team_id"));
+                    qb
+                }
+
+                /// Starts `select [grp, ]<what> from opportunities o left join leads l ...
+                /// where <cond>` with the deal filters and the deal visibility.
+                pub(crate) fn deal_query(
+                    scope: &ReportScope,
+                    what: &str,
+                    cond: &str,
+                ) -> QueryBuilder<'static, sqlx::$db> {
+                    let (grp, _) = group_parts(scope.group_by, true);
+                    let mut qb = QueryBuilder::new(format!(
+                        "select {grp}{what} from opportunities o left join leads l on l.id = o.lead_id where {cond}"
+                    ));
+                    push_filter(&mut qb, &scope.filter, "o.owner_id", true);
+                    push_visibility(&mut qb, &scope.deal_visibility, "o.owner_id", None);
+                    qb
+                }
+
+                /// Appends `group by grp[, extra]` (or `group by extra`) and runs the query.
+                pub(crate) async fn grouped(
+                    &self,
+                    mut qb: QueryBuilder<'static, sqlx::$db>,
+                    scope: &ReportScope,
+                    extra: &str,
+                ) -> Result<Rows, StoreError> {
+                    let (_, grp) = group_parts(scope.group_by, false);
+                    let cols: Vec<&str> = [grp, extra].into_iter().filter(|c| !c.is_empty()).collect();
+                    if !cols.is_empty() {
+                        qb.push(format!(" group by {}", cols.join(", ")));
+                    }
+                    qb.build().fetch_all(&self.$read).await.map_err(backend)
+                }
+
+                /// Runs a query selecting `start, end` timestamp pairs, as seconds.
+                pub(crate) async fn durations(
+                    &self,
+                    mut qb: QueryBuilder<'static, sqlx::$db>,
+                ) -> Result<Vec<i64>, StoreError> {
+                    let pairs: Vec<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> = qb
+                        .build_query_as()
+                        .fetch_all(&self.$read)
+                        .await
+                        .map_err(backend)?;
+                    Ok($crate::reports::seconds(pairs))
+                }
+
+                /// Adds the period condition on `col` when the scope has a period.
+                pub(crate) fn in_period(qb: &mut QueryBuilder<'static, sqlx::$db>, scope: &ReportScope, col: &str) {
+                    if let Some(p) = &scope.period {
+                        push_period(qb, col, p);
+                    }
+                }
+            }
+
+            $crate::report_funnel_queries!($store, $db, $read);
+            $crate::report_deal_queries!($store, $db, $read);
+            $crate::report_people_queries!($store, $db, $read);
+            $crate::report_money_queries!($store, $db, $read, $write);
+        }
+    };
+}

@@ -1,0 +1,114 @@
+//! The deal reports' queries (pipeline of open deals, win/loss of closed ones, sales cycle
+//! lengths), expanded in each store by `report_queries!`.
+
+/// Expands the deal report query functions (inside the `reports` module of `report_queries!`).
+#[macro_export]
+macro_rules! report_deal_queries {
+    ($store:ident, $db:ident, $read:ident) => {
+        use sarnakh_core::domain::report_figures::{PipelineCell, WinLossCell};
+
+        /// Closed deals per group and currency: won, lost, won amount.
+        const WIN_LOSS: &str = "o.currency as currency, \
+            cast(coalesce(sum(case when o.status = 'won' then 1 else 0 end), 0) as bigint) as won, \
+            cast(coalesce(sum(case when o.status = 'lost' then 1 else 0 end), 0) as bigint) as lost, \
+            cast(coalesce(sum(case when o.status = 'won' then o.amount_minor else 0 end), 0) as bigint) as won_amount";
+
+        impl $store {
+            /// Open deals per stage, group and currency: count, sums, age buckets (by the
+            /// 30, 60 and 90 days before `now`) and deals stuck since `stuck_since`.
+            pub(crate) async fn report_pipeline_rows(
+                &self,
+                scope: &ReportScope,
+                now: chrono::DateTime<chrono::Utc>,
+                stuck_since: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Vec<PipelineCell>, StoreError> {
+                let mut qb = Self::pipeline_query(scope, now, stuck_since);
+                $crate::reports::push_filter(&mut qb, &scope.filter, "o.owner_id", true);
+                push_visibility(&mut qb, &scope.deal_visibility, "o.owner_id", None);
+                if let Some(p) = &scope.period {
+                    $crate::reports::push_days(&mut qb, "o.expected_close_date", p);
+                }
+                let mut out = Vec::new();
+                for row in self.grouped(qb, scope, "o.stage, o.currency").await? {
+                    let mut ages = [0; 4];
+                    for (i, a) in ages.iter_mut().enumerate() {
+                        *a = count(&row, &format!("age{i}"))?;
+                    }
+                    out.push(PipelineCell {
+                        stage: row.try_get("stage").map_err(backend)?,
+                        group: group_of(&row, scope.group_by)?,
+                        currency: row.try_get("currency").map_err(backend)?,
+                        count: count(&row, "n")?,
+                        amount_minor: row.try_get("amount").map_err(backend)?,
+                        weighted_centi_minor: row.try_get("weighted").map_err(backend)?,
+                        ages,
+                        stuck: count(&row, "stuck")?,
+                    });
+                }
+                Ok(out)
+            }
+
+            /// The select list and tables of the pipeline query: counts, sums, the age
+            /// buckets (by the 30, 60 and 90 days before `now`) and stuck deals.
+            fn pipeline_query(
+                scope: &ReportScope,
+                now: chrono::DateTime<chrono::Utc>,
+                stuck_since: chrono::DateTime<chrono::Utc>,
+            ) -> QueryBuilder<'static, sqlx::$db> {
+                let (grp, _) = $crate::reports::group_parts(scope.group_by, true);
+                let mut qb: QueryBuilder<'static, sqlx::$db> = QueryBuilder::new(format!(
+                    "select o.stage as stage, {grp}o.currency as currency, count(*) as n, \
+                     cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount, \
+                     cast(coalesce(sum(o.amount_minor * s.probability), 0) as bigint) as weighted"
+                ));
+                let day = chrono::Duration::days(1);
+                let cuts = [now - day * 30, now - day * 60, now - day * 90];
+                let buckets = [(None, Some(0)), (Some(0), Some(1)), (Some(1), Some(2)), (Some(2), None)];
+                for (i, (older_than, at_most)) in buckets.into_iter().enumerate() {
+                    qb.push(", cast(coalesce(sum(case when 1 = 1");
+                    if let Some(c) = older_than {
+                        qb.push(" and o.created_at < ").push_bind(cuts[c]);
+                    }
+                    if let Some(c) = at_most {
+                        qb.push(" and o.created_at >= ").push_bind(cuts[c]);
+                    }
+                    qb.push(format!(" then 1 else 0 end), 0) as bigint) as age{i}"));
+                }
+                qb.push(", cast(coalesce(sum(case when o.updated_at < ").push_bind(stuck_since);
+                qb.push(" and not exists (select 1 from activities a where a.subject_type = 'opportunity' and a.subject_id = o.id and a.occurred_at >= ")
+                    .push_bind(stuck_since);
+                qb.push(") then 1 else 0 end), 0) as bigint) as stuck");
+                qb.push(" from opportunities o join pipeline_stages s on s.key = o.stage left join leads l on l.id = o.lead_id where o.status = 'open'");
+                qb
+            }
+
+            /// Deals closed in the period, per group and currency.
+            pub(crate) async fn report_win_loss_rows(
+                &self,
+                scope: &ReportScope,
+            ) -> Result<Vec<WinLossCell>, StoreError> {
+                let mut qb = Self::deal_query(scope, WIN_LOSS, "o.status in ('won', 'lost')");
+                Self::in_period(&mut qb, scope, "o.closed_at");
+                let mut out = Vec::new();
+                for row in self.grouped(qb, scope, "o.currency").await? {
+                    out.push(WinLossCell {
+                        group: group_of(&row, scope.group_by)?,
+                        currency: row.try_get("currency").map_err(backend)?,
+                        won: count(&row, "won")?,
+                        lost: count(&row, "lost")?,
+                        won_amount_minor: row.try_get("won_amount").map_err(backend)?,
+                    });
+                }
+                Ok(out)
+            }
+
+            /// Seconds from creation to close of the deals won in the period.
+            pub(crate) async fn report_cycle_rows(&self, scope: &ReportScope) -> Result<Vec<i64>, StoreError> {
+                let plain = ReportScope { group_by: None, ..scope.clone() };
+                let mut qb = Self::deal_query(&plain, "o.created_at, o.closed_at", "o.status = 'won'");
+                Self::in_period(&mut qb, &plain, "o.closed_at");
+                self.durations(qb).await
+            }
+        }
+    };
+}

@@ -1,0 +1,175 @@
+//! The funnel's queries (stage counts, disqualification and loss reasons, time in each
+//! stage), in cohort and activity mode, expanded in each store by `report_queries!`.
+
+/// Expands the funnel query functions (inside the `reports` module of `report_queries!`).
+#[macro_export]
+macro_rules! report_funnel_queries {
+    ($store:ident, $db:ident, $read:ident) => {
+        use sarnakh_core::domain::report::FunnelMode;
+        use sarnakh_core::domain::report_figures::{FunnelCounts, ReasonCount, StageDurations};
+        use std::collections::BTreeMap;
+
+        /// Cohort: the counts of the leads created in the period.
+        const COHORT_COUNTS: &str = "count(*) as leads, \
+            cast(coalesce(sum(case when l.qualified_at is not null then 1 else 0 end), 0) as bigint) as prospects, \
+            cast(coalesce(sum(case when l.converted_at is not null then 1 else 0 end), 0) as bigint) as opportunities, \
+            cast(coalesce(sum(case when exists (select 1 from opportunities w where w.lead_id = l.id and w.status = 'won') then 1 else 0 end), 0) as bigint) as won";
+
+        impl $store {
+            pub(crate) async fn report_funnel_rows(
+                &self,
+                scope: &ReportScope,
+                mode: FunnelMode,
+            ) -> Result<Vec<FunnelCounts>, StoreError> {
+                if mode == FunnelMode::Activity {
+                    return self.funnel_activity_rows(scope).await;
+                }
+                let mut qb = Self::lead_query(scope, COHORT_COUNTS, "leads l");
+                Self::in_period(&mut qb, scope, "l.created_at");
+                let mut out = Vec::new();
+                for row in self.grouped(qb, scope, "").await? {
+                    out.push(FunnelCounts {
+                        group: group_of(&row, scope.group_by)?,
+                        leads: count(&row, "leads")?,
+                        prospects: count(&row, "prospects")?,
+                        opportunities: count(&row, "opportunities")?,
+                        won: count(&row, "won")?,
+                    });
+                }
+                Ok(out)
+            }
+
+            /// Stage entries in the period: one count per stage (created, qualified,
+            /// converted: leads_created, leads_qualified, leads_converted; won:
+            /// opportunities_status_closed), merged by group.
+            async fn funnel_activity_rows(&self, scope: &ReportScope) -> Result<Vec<FunnelCounts>, StoreError> {
+                let mut by_group: BTreeMap<Option<String>, FunnelCounts> = BTreeMap::new();
+                for (stage, col) in [(0, "l.created_at"), (1, "l.qualified_at"), (2, "l.converted_at")] {
+                    let mut qb = Self::lead_query(scope, "count(*) as n", "leads l");
+                    Self::in_period(&mut qb, scope, col);
+                    for row in self.grouped(qb, scope, "").await? {
+                        let c = by_group.entry(group_of(&row, scope.group_by)?).or_default();
+                        let n = count(&row, "n")?;
+                        *[&mut c.leads, &mut c.prospects, &mut c.opportunities][stage] += n;
+                    }
+                }
+                let from = "opportunities o join leads l on l.id = o.lead_id";
+                let mut qb = Self::lead_query(scope, "count(distinct o.lead_id) as n", from);
+                qb.push(" and o.status = 'won'");
+                Self::in_period(&mut qb, scope, "o.closed_at");
+                for row in self.grouped(qb, scope, "").await? {
+                    by_group.entry(group_of(&row, scope.group_by)?).or_default().won += count(&row, "n")?;
+                }
+                Ok(by_group
+                    .into_iter()
+                    .map(|(group, c)| FunnelCounts { group, ..c })
+                    .collect())
+            }
+
+            /// Disqualification reasons: of the cohort's leads now disqualified, or of the
+            /// disqualifications recorded in the period.
+            pub(crate) async fn report_disqualify_rows(
+                &self,
+                scope: &ReportScope,
+                mode: FunnelMode,
+            ) -> Result<Vec<ReasonCount>, StoreError> {
+                let plain = ReportScope { group_by: None, ..scope.clone() };
+                let qb = if mode == FunnelMode::Cohort {
+                    let mut qb = Self::lead_query(&plain, "l.disqualify_reason as reason, count(*) as n", "leads l");
+                    qb.push(" and l.status = 'disqualified'");
+                    Self::in_period(&mut qb, &plain, "l.created_at");
+                    qb
+                } else {
+                    let mut qb = Self::lead_query(
+                        &plain,
+                        "h.reason as reason, count(*) as n",
+                        "history h join leads l on l.id = h.subject_id",
+                    );
+                    qb.push(" and h.kind = 'disqualified' and h.subject_type = 'lead'");
+                    Self::in_period(&mut qb, &plain, "h.at");
+                    qb
+                };
+                self.reasons(qb, &plain).await
+            }
+
+            /// Loss reasons: of the funnel's deals (`Some(mode)`: the cohort's, or lost in
+            /// the period, by lead filters) or of the deals lost in the period (`None`: the
+            /// win/loss report, by deal filters).
+            pub(crate) async fn report_loss_rows(
+                &self,
+                scope: &ReportScope,
+                mode: Option<FunnelMode>,
+            ) -> Result<Vec<ReasonCount>, StoreError> {
+                let plain = ReportScope { group_by: None, ..scope.clone() };
+                let what = "o.loss_reason as reason, count(*) as n";
+                let (mut qb, col) = match mode {
+                    Some(FunnelMode::Cohort) => (Self::cohort_deals(&plain, what), "l.created_at"),
+                    Some(FunnelMode::Activity) => (
+                        Self::lead_query(&plain, what, "opportunities o join leads l on l.id = o.lead_id"),
+                        "o.closed_at",
+                    ),
+                    None => (Self::deal_query(&plain, what, "1 = 1"), "o.closed_at"),
+                };
+                qb.push(" and o.status = 'lost'");
+                Self::in_period(&mut qb, &plain, col);
+                self.reasons(qb, &plain).await
+            }
+
+            /// The deals of the cohort's leads, read from the leads side (`cross join`
+            /// keeps SQLite from starting at every deal of a status; PostgreSQL plans it as
+            /// the inner join it is): leads_created, then opportunities_lead_status.
+            pub(crate) fn cohort_deals(scope: &ReportScope, what: &str) -> QueryBuilder<'static, sqlx::$db> {
+                let mut qb = Self::lead_query(scope, what, "leads l cross join opportunities o");
+                qb.push(" and o.lead_id = l.id");
+                qb
+            }
+
+            async fn reasons(
+                &self,
+                qb: QueryBuilder<'static, sqlx::$db>,
+                plain: &ReportScope,
+            ) -> Result<Vec<ReasonCount>, StoreError> {
+                let mut out = Vec::new();
+                for row in self.grouped(qb, plain, "reason").await? {
+                    let reason: Option<String> = row.try_get("reason").map_err(backend)?;
+                    out.push(ReasonCount {
+                        reason: reason.unwrap_or_else(|| "none".into()),
+                        count: count(&row, "n")?,
+                    });
+                }
+                out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
+                Ok(out)
+            }
+
+            /// Seconds spent in each stage by the records that left it: the cohort's, or
+            /// those that left it in the period.
+            pub(crate) async fn report_duration_rows(
+                &self,
+                scope: &ReportScope,
+                mode: FunnelMode,
+            ) -> Result<StageDurations, StoreError> {
+                let plain = ReportScope { group_by: None, ..scope.clone() };
+                let cohort = mode == FunnelMode::Cohort;
+                let lead_at = |end: &str| if cohort { "l.created_at".to_owned() } else { end.to_owned() };
+                let mut lead = Self::lead_query(&plain, "l.created_at, l.qualified_at", "leads l");
+                lead.push(" and l.qualified_at is not null");
+                Self::in_period(&mut lead, &plain, &lead_at("l.qualified_at"));
+                let mut prospect = Self::lead_query(&plain, "l.qualified_at, l.converted_at", "leads l");
+                prospect.push(" and l.qualified_at is not null and l.converted_at is not null");
+                Self::in_period(&mut prospect, &plain, &lead_at("l.converted_at"));
+                let mut deal = Self::lead_query(
+                    &plain,
+                    "o.created_at, o.closed_at",
+                    "opportunities o join leads l on l.id = o.lead_id",
+                );
+                deal.push(" and o.closed_at is not null");
+                Self::in_period(&mut deal, &plain, &lead_at("o.closed_at"));
+                Ok(StageDurations {
+                    lead: self.durations(lead).await?,
+                    prospect: self.durations(prospect).await?,
+                    opportunity: self.durations(deal).await?,
+                })
+            }
+        }
+    };
+}
