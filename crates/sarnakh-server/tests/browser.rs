@@ -225,7 +225,7 @@ async fn not_pwned(c: &Client) {
 }
 
 /// The main flow in one language: sign in, the inbox, the lead, qualify it.
-async fn flow(c: &Client, base: &str, email: &str, password: &str, lang: &str, texts: [&str; 5]) {
+async fn flow(c: &Client, base: &str, email: &str, password: &str, lang: &str, texts: [&str; 7]) {
     c.goto(&format!("{base}/inbox")).await.expect("open");
     c.wait()
         .for_element(Locator::Css("input[name=email]"))
@@ -328,6 +328,14 @@ async fn flow(c: &Client, base: &str, email: &str, password: &str, lang: &str, t
         c.find(Locator::Css(".deal")).await.is_err(),
         "a won deal leaves the board"
     );
+    c.goto(&format!("{base}/dashboard"))
+        .await
+        .expect("dashboard");
+    assert_eq!(text_of(c, "main h1").await, texts[5]);
+    let won = text_of(c, "ol.bars li:nth-child(4) .num").await;
+    assert_eq!(won, texts[6], "the won deal shows on the dashboard");
+    not_pwned(c).await;
+    shot(c, &format!("{lang}-dashboard")).await;
 }
 
 #[tokio::test]
@@ -346,6 +354,8 @@ async fn a_rep_signs_in_triages_qualifies_and_wins_a_deal_in_english_and_persian
                 "Leads",
                 "The deal moved.",
                 "The deal is won.",
+                "Dashboard",
+                "1",
             ],
         ),
         (
@@ -356,6 +366,8 @@ async fn a_rep_signs_in_triages_qualifies_and_wins_a_deal_in_english_and_persian
                 "سرنخ‌ها",
                 "فرصت جابه‌جا شد.",
                 "فرصت فروش به نتیجه رسید.",
+                "داشبورد",
+                "۱",
             ],
         ),
     ] {

@@ -683,3 +683,59 @@ async fn opportunity_and_account_lists_show_only_what_the_user_may_see() {
     let hidden = send(&app, "GET", &href, &other, "").await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_dashboard_draws_the_funnel_and_the_pipeline_from_the_reports() {
+    use sarnakh_core::service::LifecycleInput;
+    let app = TestApp::new().await;
+    let (email, password) = rep(&app, "mara@web.example", "en").await;
+    let me = app
+        .services
+        .find_user(&email)
+        .await
+        .expect("find")
+        .expect("user");
+    deal(&app, me.id).await;
+    let other = LeadDraft {
+        first_name: Some("Dorin".into()),
+        email: Some("dorin@web.example".into()),
+        owner_id: Some(me.id),
+        ..LeadDraft::default()
+    };
+    let other = app
+        .services
+        .capture_lead(&Actor::SYSTEM, &other)
+        .await
+        .expect("capture");
+    let no_budget = LifecycleInput {
+        reason: Some("no_budget".into()),
+        ..LifecycleInput::default()
+    };
+    app.services
+        .disqualify_lead(&Actor::SYSTEM, other.id, &no_budget)
+        .await
+        .expect("disqualify");
+    let cookie = sign_in(&app, &email, &password).await;
+    let page = send(&app, "GET", "/dashboard", &cookie, "").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let text = page.body.replace(['\u{2068}', '\u{2069}'], "");
+    assert!(
+        text.contains("<span class=\"label\">Lead</span> <span class=\"num\">2</span>"),
+        "{text}"
+    );
+    assert!(text.contains("<span class=\"label\">Prospect</span> <span class=\"num\">1</span> <span class=\"meta\">50 % converted</span>"), "{text}");
+    assert!(
+        text.contains("<span class=\"label\">Qualify</span> <span class=\"num\">1</span>"),
+        "{text}"
+    );
+    assert!(
+        text.contains("No budget <span class=\"num\">1</span>"),
+        "{text}"
+    );
+    assert!(
+        text.contains("<rect x=\"0\" y=\"4\" width=\"100\""),
+        "the widest bar fills the chart"
+    );
+    let bad = send(&app, "GET", "/dashboard?from=2026-13-01", &cookie, "").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -3,6 +3,7 @@
 //! call the same services as the JSON API; forms post back with a CSRF token and answer
 //! `303 See Other`.
 
+mod dashboard;
 mod followups;
 mod format;
 mod i18n;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(lead_actions::router())
         .merge(followups::router())
         .merge(records::router())
+        .merge(dashboard::router())
 }
 
 async fn stylesheet() -> impl IntoResponse {
