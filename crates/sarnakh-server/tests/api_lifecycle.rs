@@ -313,6 +313,11 @@ async fn the_api_describes_itself() {
             "{path} missing from the OpenAPI document"
         );
     }
+    // Two wire types with one name would share one schema, and one of them would be wrong.
+    let schemas = &doc["components"]["schemas"];
+    assert!(schemas["ActivityJson"]["properties"]["subject_type"].is_object());
+    assert!(schemas["ActivityReportJson"]["properties"]["rows"].is_object());
+    assert!(schemas["ReasonCountJson"]["properties"]["count"].is_object());
     let sources = doc["components"]["schemas"]["CreateLeadRequest"]["properties"]["source"]["enum"]
         .as_array()
         .map(Vec::len);

@@ -6,7 +6,7 @@ use super::report_people::{activity_tables, sources_tables};
 use super::report_table::{print_csv, print_tables};
 use super::report_views::{funnel_tables, pipeline_tables, win_loss_tables};
 use crate::http::reports::wire::{FunnelJson, PipelineJson, WinLossJson};
-use crate::http::reports::wire_people::{ActivityJson, SourcesJson};
+use crate::http::reports::wire_people::{ActivityReportJson, SourcesJson};
 use clap::{Args, ValueEnum};
 use sarnakh_core::domain::report::ReportQuery;
 use sarnakh_core::service::{Actor, Services};
@@ -144,7 +144,7 @@ pub async fn run(store: Arc<dyn Store>, args: ReportArgs) -> anyhow::Result<()> 
             (serde_json::to_string_pretty(&r)?, sources_tables(&r))
         }
         ReportName::Activity => {
-            let r: ActivityJson = services
+            let r: ActivityReportJson = services
                 .activity_report(&actor, &q)
                 .await
                 .map_err(refused)?

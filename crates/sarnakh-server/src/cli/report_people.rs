@@ -2,7 +2,7 @@
 
 use super::report_table::{Table, pct};
 use crate::http::reports::wire::AmountJson;
-use crate::http::reports::wire_people::{ActivityJson, SourcesJson};
+use crate::http::reports::wire_people::{ActivityReportJson, SourcesJson};
 
 fn money(a: &Option<AmountJson>) -> String {
     a.as_ref().map_or_else(|| "-".into(), |a| a.amount.clone())
@@ -79,7 +79,7 @@ pub fn sources_tables(r: &SourcesJson) -> Vec<Table> {
 }
 
 /// The activity table: one row per rep.
-pub fn activity_tables(r: &ActivityJson) -> Vec<Table> {
+pub fn activity_tables(r: &ActivityReportJson) -> Vec<Table> {
     let kinds = ["call", "email", "meeting", "demo", "note"];
     let mut header = vec!["owner", "activities"];
     header.extend(kinds);

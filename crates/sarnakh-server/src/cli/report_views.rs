@@ -1,13 +1,13 @@
 //! Console tables of the funnel, pipeline and win/loss reports (`sarnakh report`).
 
 use super::report_table::{Table, pct};
-use crate::http::reports::wire::{FunnelJson, PipelineJson, ReasonJson, WinLossJson};
+use crate::http::reports::wire::{FunnelJson, PipelineJson, ReasonCountJson, WinLossJson};
 
 fn group(g: &Option<String>) -> String {
     g.clone().unwrap_or_else(|| "-".into())
 }
 
-fn reason_table(title: &str, reasons: &[ReasonJson]) -> Table {
+fn reason_table(title: &str, reasons: &[ReasonCountJson]) -> Table {
     Table::new(
         title,
         &["reason", "count"],

@@ -18,7 +18,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use wire::{FunnelJson, PipelineJson, WinLossJson};
-use wire_people::{ActivityJson, SourcesJson};
+use wire_people::{ActivityReportJson, SourcesJson};
 
 /// Parameters every report takes (each report documents which apply).
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -135,12 +135,12 @@ pub async fn sources_report(
 /// Per rep: activities by kind, time to first contact and speed-to-lead misses of the
 /// period's leads, overdue follow-ups now (owner and team filters only).
 #[utoipa::path(get, path = "/api/v1/reports/activity", tag = "reports", params(ReportParams),
-    responses((status = 200, body = ActivityJson), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = ActivityReportJson), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn activity_report(
     State(app): State<AppState>,
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<ReportParams>,
-) -> ApiResult<axum::Json<ActivityJson>> {
+) -> ApiResult<axum::Json<ActivityReportJson>> {
     let report = app.services.activity_report(&actor, &q.into()).await?;
     Ok(axum::Json(report.into()))
 }

@@ -86,14 +86,14 @@ pub fn converted(conv: &Converter, c: &Converted, codes: &[String]) -> Converted
 
 /// How many records gave a reason.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ReasonJson {
+pub struct ReasonCountJson {
     pub reason: String,
     pub count: u64,
 }
 
-fn reasons(list: Vec<ReasonCount>) -> Vec<ReasonJson> {
+fn reasons(list: Vec<ReasonCount>) -> Vec<ReasonCountJson> {
     list.into_iter()
-        .map(|r| ReasonJson {
+        .map(|r| ReasonCountJson {
             reason: r.reason,
             count: r.count,
         })
@@ -155,8 +155,8 @@ pub struct FunnelJson {
     pub group_by: Option<String>,
     pub rows: Vec<FunnelRowJson>,
     pub total: FunnelRowJson,
-    pub disqualify_reasons: Vec<ReasonJson>,
-    pub loss_reasons: Vec<ReasonJson>,
+    pub disqualify_reasons: Vec<ReasonCountJson>,
+    pub loss_reasons: Vec<ReasonCountJson>,
     pub median_seconds_in_stage: StageTimesJson,
 }
 
@@ -361,7 +361,7 @@ pub struct WinLossJson {
     pub group_by: Option<String>,
     pub rows: Vec<WinLossRowJson>,
     pub total: WinLossRowJson,
-    pub loss_reasons: Vec<ReasonJson>,
+    pub loss_reasons: Vec<ReasonCountJson>,
     /// Null when no deal was won in the period.
     pub sales_cycle: Option<CycleJson>,
     /// All won amounts in the reporting currency.

@@ -164,7 +164,7 @@ impl From<RepActivity> for RepActivityJson {
 
 /// Activity and speed to lead per rep.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ActivityJson {
+pub struct ActivityReportJson {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub as_of: DateTime<Utc>,
@@ -173,7 +173,7 @@ pub struct ActivityJson {
     pub rows: Vec<RepActivityJson>,
 }
 
-impl From<ActivityReport> for ActivityJson {
+impl From<ActivityReport> for ActivityReportJson {
     fn from(r: ActivityReport) -> Self {
         Self {
             from: r.period.first_day,
