@@ -739,3 +739,72 @@ async fn the_dashboard_draws_the_funnel_and_the_pipeline_from_the_reports() {
     let bad = send(&app, "GET", "/dashboard?from=2026-13-01", &cookie, "").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn the_profile_changes_language_creates_and_revokes_tokens_and_changes_the_password() {
+    let app = TestApp::new().await;
+    let (email, password) = rep(&app, "nora@web.example", "en").await;
+    let cookie = sign_in(&app, &email, &password).await;
+    let page = send(&app, "GET", "/profile", &cookie, "").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let token = csrf(&page.body);
+    let bad = form(&[
+        ("_csrf", &token),
+        ("locale", "fa"),
+        ("time_zone", "Mars/Base"),
+    ]);
+    let refused = send(&app, "POST", "/profile/preferences", &cookie, &bad).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let still = send(&app, "GET", "/inbox", &cookie, "").await;
+    assert!(
+        still.body.contains("lang=\"en\""),
+        "a refused form changes nothing"
+    );
+    let good = form(&[
+        ("_csrf", &token),
+        ("locale", "fa"),
+        ("time_zone", "Asia/Tehran"),
+    ]);
+    let saved = send(&app, "POST", "/profile/preferences", &cookie, &good).await;
+    assert_eq!(saved.location, "/profile?done=preferences");
+    let inbox = send(&app, "GET", "/inbox", &cookie, "").await;
+    assert!(inbox.body.contains("lang=\"fa\" dir=\"rtl\""));
+
+    let create = form(&[("_csrf", &token), ("name", "script"), ("scope", "read")]);
+    let created = send(&app, "POST", "/profile/tokens", &cookie, &create).await;
+    let at = created.body.find("<code>snk_").expect("the secret, once") + 6;
+    let secret = created.body[at..]
+        .split('<')
+        .next()
+        .expect("secret")
+        .to_owned();
+    let me = app.as_user(&secret, "GET", "/api/v1/me", None).await;
+    assert_eq!(me.body["email"], email.as_str());
+    let again = send(&app, "GET", "/profile", &cookie, "").await;
+    assert!(
+        !again.body.contains(&secret),
+        "the secret is shown only once"
+    );
+    let at = again
+        .body
+        .find("name=\"id\" value=\"")
+        .expect("a token row")
+        + 17;
+    let id = again.body[at..at + 36].to_owned();
+    let revoke = form(&[("_csrf", &token), ("id", &id)]);
+    let done = send(&app, "POST", "/profile/tokens/revoke", &cookie, &revoke).await;
+    assert_eq!(done.location, "/profile?done=revoked");
+    let gone = app.as_user(&secret, "GET", "/api/v1/me", None).await;
+    assert_eq!(gone.status, StatusCode::UNAUTHORIZED);
+
+    let change = form(&[
+        ("_csrf", &token),
+        ("current", &password),
+        ("new", "a much longer passphrase 42"),
+    ]);
+    let changed = send(&app, "POST", "/profile/password", &cookie, &change).await;
+    assert_eq!(changed.location, "/login", "{}", changed.body);
+    let after = send(&app, "GET", "/inbox", &cookie, "").await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER, "the old session ended");
+    sign_in(&app, &email, "a much longer passphrase 42").await;
+}

@@ -12,6 +12,7 @@ mod lead_actions;
 mod leads;
 mod login;
 mod pipeline;
+mod profile;
 mod records;
 mod session;
 
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(followups::router())
         .merge(records::router())
         .merge(dashboard::router())
+        .merge(profile::router())
 }
 
 async fn stylesheet() -> impl IntoResponse {
