@@ -539,6 +539,13 @@ async fn a_rep_logs_a_call_schedules_a_follow_up_disqualifies_and_converts_from_
     .await;
     let page = send(&app, "GET", &format!("/leads/{}", a.id), &cookie, "").await;
     assert!(page.body.contains(&format!("/leads/{}/convert", a.id)));
+    assert!(
+        page.body.contains("Apel: Apel"),
+        "the timeline in Romanian: {}",
+        page.body
+    );
+    assert!(page.body.contains("Calificat: lead/open → prospect/open"));
+    assert!(page.body.contains("Creat: lead/open"));
     let lead = s.get_lead(&Actor::SYSTEM, a.id).await.expect("a");
     let version = lead.version.to_string();
     let deal = form(&[

@@ -115,6 +115,17 @@ impl Tr {
         self.format(id, Some(&args))
     }
 
+    /// The text of message `id`, or `fallback` when the files have no such message (codes
+    /// that come from data, such as a custom event kind).
+    pub fn t_or(&self, id: &str, fallback: &str) -> String {
+        let bundle = &bundles()[Lang::ALL.iter().position(|l| *l == self.lang).unwrap_or(0)];
+        if bundle.has_message(id) {
+            self.t(id)
+        } else {
+            fallback.to_owned()
+        }
+    }
+
     /// An instant for people, in their calendar, digits and time zone.
     pub fn when(&self, at: chrono::DateTime<chrono::Utc>) -> String {
         super::format::datetime(self.lang, self.tz, at)

@@ -224,18 +224,16 @@ fn facts(tr: Tr, lead: &Lead) -> Vec<(String, String)> {
 }
 
 fn moment(tr: Tr, item: &TimelineItem) -> String {
+    let kind = |code: &str| tr.t_or(&format!("kind-{code}"), &code.replace('_', " "));
     match item {
-        TimelineItem::Activity(a) => format!("{}: {}", a.kind.as_str(), a.summary),
+        TimelineItem::Activity(a) => format!("{}: {}", kind(a.kind.as_str()), a.summary),
         TimelineItem::Task(t) => t.title.clone(),
         TimelineItem::Change(h) => match (&h.from, &h.to) {
-            (Some(from), Some(to)) => format!("{}: {from} → {to}", h.kind),
-            (None, Some(to)) => format!("{}: {to}", h.kind),
-            _ => h.kind.clone(),
+            (Some(from), Some(to)) => format!("{}: {from} → {to}", kind(&h.kind)),
+            (None, Some(to)) => format!("{}: {to}", kind(&h.kind)),
+            _ => kind(&h.kind),
         },
-        TimelineItem::Event(e) => {
-            let _ = tr;
-            e.kind.as_str().replace('_', " ")
-        }
+        TimelineItem::Event(e) => kind(e.kind.as_str()),
     }
 }
 
