@@ -815,3 +815,56 @@ async fn the_profile_changes_language_creates_and_revokes_tokens_and_changes_the
     assert_eq!(after.status, StatusCode::SEE_OTHER, "the old session ended");
     sign_in(&app, &email, "a much longer passphrase 42").await;
 }
+
+#[tokio::test]
+async fn the_board_filters_by_owner() {
+    let app = TestApp::new().await;
+    let (email, password) = rep(&app, "lia@web.example", "en").await;
+    let me = app
+        .services
+        .find_user(&email)
+        .await
+        .expect("find")
+        .expect("user");
+    deal(&app, me.id).await;
+    let manager = UserDraft {
+        email: Some("boss@web.example".into()),
+        display_name: Some("Boss".into()),
+        role: Some("admin".into()),
+        ..UserDraft::default()
+    };
+    let (boss, boss_password) = app
+        .services
+        .add_user(&Actor::SYSTEM, &manager, None)
+        .await
+        .expect("manager");
+    let cookie = sign_in(&app, "boss@web.example", &boss_password).await;
+    let all = send(&app, "GET", "/pipeline", &cookie, "").await;
+    assert!(all.body.contains("CRM &#60;rollout&#62;"), "{}", all.body);
+    let mine = send(
+        &app,
+        "GET",
+        &format!("/pipeline?owner={}", boss.id),
+        &cookie,
+        "",
+    )
+    .await;
+    assert!(
+        !mine.body.contains("CRM &#60;rollout&#62;"),
+        "the manager owns none"
+    );
+    let hers = send(
+        &app,
+        "GET",
+        &format!("/pipeline?owner={}", me.id),
+        &cookie,
+        "",
+    )
+    .await;
+    assert!(hers.body.contains("CRM &#60;rollout&#62;"));
+    assert!(
+        hers.body
+            .contains(&format!("<option value=\"{}\" selected>", me.id))
+    );
+    let _ = password;
+}

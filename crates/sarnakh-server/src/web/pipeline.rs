@@ -15,7 +15,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use sarnakh_core::domain::opportunity::LossReason;
 use sarnakh_core::domain::page::PageRequest;
-use sarnakh_core::domain::{Money, Opportunity, OpportunityId, OpportunityStatus, StageKind};
+use sarnakh_core::domain::{
+    Money, Opportunity, OpportunityId, OpportunityStatus, StageKind, UserId,
+};
 use sarnakh_core::service::CloseDraft;
 use sarnakh_core::store::OpportunityFilter;
 use serde::Deserialize;
@@ -58,6 +60,8 @@ pub struct Column {
 #[template(path = "pipeline.html")]
 struct Board {
     frame: Frame,
+    owners: Vec<(String, String)>,
+    owner: String,
     columns: Vec<Column>,
     stages: Vec<(String, String)>,
     reasons: Vec<(String, String)>,
@@ -92,20 +96,24 @@ fn totals(tr: Tr, cards: &[&Opportunity], probability: u8) -> (String, String) {
 #[derive(Deserialize)]
 struct Done {
     done: Option<String>,
+    /// Only this owner's deals.
+    owner: Option<String>,
 }
 
 async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Done>) -> Response {
     let tr = user.tr;
     let s = &app.services;
-    let stages = match s.list_stages().await {
-        Ok(st) => st,
-        Err(e) => return error_page(tr, e),
+    let (stages, users) = match (s.list_stages().await, s.list_users().await) {
+        (Ok(st), Ok(us)) => (st, us),
+        (Err(e), _) | (_, Err(e)) => return error_page(tr, e),
     };
+    let owner = done.owner.as_deref().and_then(|o| o.parse::<UserId>().ok());
     let mut columns = Vec::new();
     for stage in stages.iter().filter(|s| s.kind == StageKind::Open) {
         let filter = OpportunityFilter {
             stage: Some(stage.key.clone()),
             status: Some(OpportunityStatus::Open),
+            owner,
             ..OpportunityFilter::default()
         };
         let page = PageRequest {
@@ -130,6 +138,12 @@ async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Do
         });
     }
     let page = Board {
+        owners: users
+            .iter()
+            .filter(|u| u.disabled_at.is_none())
+            .map(|u| (u.id.to_string(), u.display_name.clone()))
+            .collect(),
+        owner: owner.map(|o| o.to_string()).unwrap_or_default(),
         frame: Frame::of(&user, "pipeline"),
         stages: columns
             .iter()
