@@ -24,7 +24,7 @@ use crate::domain::{
 };
 use crate::domain::{FormId, SubmissionId};
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// Why a store call failed.
 #[derive(Debug, thiserror::Error)]
@@ -670,4 +670,39 @@ pub trait Store: Send + Sync + 'static {
         at: DateTime<Utc>,
         by: Option<UserId>,
     ) -> StoreResult<()>;
+    /// Open deals expected in each span and deals won in each span (category `closed`),
+    /// per group, category and currency (deal filters and visibility).
+    async fn report_forecast(
+        &self,
+        scope: &crate::domain::report::ReportScope,
+        spans: &[crate::domain::forecast::Span],
+    ) -> StoreResult<Vec<crate::domain::forecast::ForecastCell>>;
+    /// Open deals expected before `today` (slot overdue) or without a date (undated).
+    async fn report_forecast_loose(
+        &self,
+        scope: &crate::domain::report::ReportScope,
+        today: NaiveDate,
+    ) -> StoreResult<Vec<crate::domain::forecast::ForecastCell>>;
+    /// Stores a forecast snapshot with its lines, replacing the same day's, all or none.
+    async fn save_forecast_snapshot(
+        &self,
+        snapshot: &crate::domain::forecast::Snapshot,
+        lines: &[crate::domain::forecast::SnapshotLine],
+    ) -> StoreResult<()>;
+    /// Every forecast snapshot's header, oldest first.
+    async fn forecast_snapshots(&self) -> StoreResult<Vec<crate::domain::forecast::Snapshot>>;
+    /// One snapshot's lines.
+    async fn forecast_snapshot_lines(
+        &self,
+        id: uuid::Uuid,
+    ) -> StoreResult<Vec<crate::domain::forecast::SnapshotLine>>;
+    /// Every forecast target.
+    async fn forecast_targets(&self) -> StoreResult<Vec<crate::domain::forecast::Target>>;
+    /// Sets a target, replacing the one of the same period and scope.
+    async fn save_forecast_target(
+        &self,
+        target: &crate::domain::forecast::Target,
+    ) -> StoreResult<()>;
+    /// Removes a target; false when none has that id.
+    async fn delete_forecast_target(&self, id: uuid::Uuid) -> StoreResult<bool>;
 }

@@ -1,5 +1,5 @@
-//! Background work of a serving instance: retraining the win model and recomputing lead
-//! scores (behaviour points decay with time) on a schedule.
+//! Background work of a serving instance: retraining the win model, recomputing lead
+//! scores (behaviour points decay with time) and taking forecast snapshots on a schedule.
 //!
 //! Training is checked shortly after start and then every interval; rescoring first runs
 //! one interval after start. Several instances on one
@@ -19,6 +19,9 @@ pub struct Schedule {
     pub retrain_every: Option<Duration>,
     /// Recompute every lead's score.
     pub rescore_every: Option<Duration>,
+    /// Days between forecast snapshots (checked hourly; the first check comes shortly
+    /// after start).
+    pub snapshot_every_days: Option<u32>,
     /// Wait before the first training check, so start-up stays fast.
     pub first_run_after: Duration,
 }
@@ -45,6 +48,17 @@ pub fn spawn(services: &Services, schedule: Schedule) -> Vec<JoinHandle<()>> {
             let services = services.clone();
             async move { rescore(&services).await }
         })));
+    }
+    if let Some(days) = schedule.snapshot_every_days {
+        let services = services.clone();
+        jobs.push(tokio::spawn(repeat(
+            schedule.first_run_after,
+            Duration::from_secs(3600),
+            move || {
+                let services = services.clone();
+                async move { snapshot(&services, days).await }
+            },
+        )));
     }
     jobs
 }
@@ -104,5 +118,31 @@ pub async fn rescore(services: &Services) {
             "lead scores recomputed"
         ),
         Err(e) => tracing::warn!(error = %e, "rescoring job failed"),
+    }
+}
+
+/// Takes a forecast snapshot when the latest is `every_days` days old or more (or there is
+/// none). Instances sharing a database see each other's snapshots; two taking one on the
+/// same day at once end with one (one per day is kept), the other logs the conflict.
+pub async fn snapshot(services: &Services, every_days: u32) {
+    let today = Utc::now().date_naive();
+    let due = match services.forecast_snapshots().await {
+        Ok(list) => list
+            .last()
+            .is_none_or(|s| (today - s.taken_on).num_days() >= i64::from(every_days)),
+        Err(e) => {
+            tracing::warn!(error = %e, "forecast snapshot job: could not list the snapshots");
+            return;
+        }
+    };
+    if !due {
+        return;
+    }
+    match services.take_forecast_snapshot(&Actor::SYSTEM).await {
+        Ok(s) => tracing::info!(day = %s.taken_on, deals = s.deals, "forecast snapshot taken"),
+        Err(Error::Conflict(why)) => {
+            tracing::info!("forecast snapshot taken by another instance: {why}");
+        }
+        Err(e) => tracing::warn!(error = %e, "forecast snapshot job failed"),
     }
 }

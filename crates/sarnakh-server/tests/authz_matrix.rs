@@ -50,6 +50,8 @@ struct Owned {
     victim: String,
     /// An uploaded import (to read, to start).
     import: String,
+    /// A forecast target for this owner (to remove).
+    target: String,
 }
 
 struct World {
@@ -184,7 +186,22 @@ async fn owned(app: &TestApp, owner: UserId, n: usize) -> Owned {
         .await
         .expect("chunk");
     s.finish_import_upload(&mut job).await.expect("upload ends");
+    let target = s
+        .set_forecast_target(
+            &sys,
+            &sarnakh_core::service::TargetInput {
+                interval: Some("month".into()),
+                starts_on: Some("2030-01-01".into()),
+                owner_id: Some(owner.to_string()),
+                amount: Some("1000".into()),
+                currency: Some("EUR".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("target");
     Owned {
+        target: target.id.to_string(),
         import: job.id.to_string(),
         lead: lead.id.to_string(),
         opportunity: out.opportunities[0].id.to_string(),
@@ -266,6 +283,7 @@ fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
         "contacts" => &r.contact,
         "tasks" => &r.task,
         "users" => &r.victim,
+        "settings" if row.path.contains("forecast-targets") => &r.target,
         "settings" => &r.lead,
         "forms" => &r.form,
         "form-submissions" => &r.submission,
@@ -284,6 +302,9 @@ fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
         ("GET" | "DELETE", _) => None,
         ("POST", "leads") => Some(json!({ "first_name": "New", "email": "new@matrix.example" })),
         ("PATCH", "me") => Some(json!({ "locale": "en", "time_zone": "Asia/Tehran" })),
+        ("PATCH", _) if row.path.starts_with("/api/v1/opportunities") => {
+            Some(json!({ "expected_close_date": "2030-01-31" }))
+        }
         ("PATCH", _) => Some(json!({ "notes": "checked" })),
         (_, "disqualify") => Some(json!({ "reason": "no_need" })),
         (_, "nurture") => Some(json!({ "until": until })),
@@ -323,6 +344,9 @@ fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
         (_, "dismiss") => Some(json!({ "first_id": r.lead, "second_id": r.spare_lead })),
         ("PUT", "assignment") => Some(json!({ "rules": [] })),
         ("PUT", "sla") => Some(json!({ "first_contact_minutes": 20 })),
+        ("PUT", "forecast-targets") => Some(
+            json!({ "interval": "month", "starts_on": "2030-02-01", "amount": "1000", "currency": "EUR" }),
+        ),
         ("PUT", "rates") => Some(json!({ "rates": [{ "currency": "RON", "rate": "0.2" }] })),
         ("PUT", "campaign-costs") => Some(
             json!({ "costs": [{ "campaign": "spring", "amount": "100", "currency": "EUR", "from": "2026-01-01" }] }),

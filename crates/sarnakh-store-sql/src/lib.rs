@@ -5,6 +5,7 @@
 //! migrations and the few rows whose column types differ.
 
 pub mod bulk;
+mod forecast;
 mod import_jobs;
 pub mod list;
 mod queries;

@@ -205,6 +205,7 @@ macro_rules! report_queries {
             $crate::report_deal_queries!($store, $db, $read);
             $crate::report_people_queries!($store, $db, $read);
             $crate::report_money_queries!($store, $db, $read, $write);
+            $crate::forecast_queries!($store, $db, $read, $write);
         }
     };
 }

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sarnakh_core::domain::activity::ActivityOutcome;
+use sarnakh_core::domain::forecast::ForecastCategory;
 use sarnakh_core::domain::opportunity::LossReason;
 use sarnakh_core::domain::{
     Account, AccountId, Activity, ActivityId, ActivityKind, Contact, ContactId, Currency, Email,
@@ -22,7 +23,7 @@ pub const LEAD_COLUMNS: &str = "id, first_name, last_name, email, phone, job_tit
 pub const HISTORY_COLUMNS: &str = "id, subject_type, subject_id, kind, from_state, to_state, reason, note, related_type, related_id, actor_id, at, token_id, playbook_version, seq";
 
 /// Columns of [`OpportunityRow`], in order.
-pub const OPPORTUNITY_COLUMNS: &str = "id, account_id, contact_id, lead_id, name, product, amount_minor, currency, expected_close_date, stage, status, loss_reason, close_note, closed_at, owner_id, created_at, updated_at, version";
+pub const OPPORTUNITY_COLUMNS: &str = "id, account_id, contact_id, lead_id, name, product, amount_minor, currency, expected_close_date, stage, status, loss_reason, close_note, closed_at, owner_id, created_at, updated_at, version, forecast_category";
 
 /// The key leads sort by when sorted by name.
 pub fn lead_sort_name(lead: &sarnakh_core::domain::Lead) -> String {
@@ -251,6 +252,7 @@ pub struct OpportunityRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     version: i64,
+    forecast_category: Option<String>,
 }
 
 impl TryFrom<OpportunityRow> for Opportunity {
@@ -270,6 +272,11 @@ impl TryFrom<OpportunityRow> for Opportunity {
             expected_close_date: r.expected_close_date,
             stage: r.stage,
             status: parse("status", &r.status, OpportunityStatus::parse)?,
+            forecast_category: parse_opt(
+                "forecast category",
+                r.forecast_category.as_deref(),
+                ForecastCategory::parse,
+            )?,
             loss_reason: parse_opt("loss reason", r.loss_reason.as_deref(), LossReason::parse)?,
             close_note: r.close_note,
             closed_at: r.closed_at,
@@ -288,15 +295,27 @@ pub struct StageRow {
     probability: i32,
     position: i32,
     kind: String,
+    forecast_category: Option<String>,
 }
 
 impl TryFrom<StageRow> for PipelineStage {
     type Error = StoreError;
     fn try_from(r: StageRow) -> Result<Self, StoreError> {
+        let probability = u8::try_from(r.probability)
+            .map_err(|_| corrupt("probability", &r.probability.to_string()))?;
+        let kind = parse("stage kind", &r.kind, StageKind::parse)?;
+        let forecast_category = match r.forecast_category.as_deref() {
+            Some(c) => parse("forecast category", c, ForecastCategory::parse)?,
+            None => match kind {
+                StageKind::Won => ForecastCategory::Closed,
+                StageKind::Lost => ForecastCategory::Omitted,
+                StageKind::Open => ForecastCategory::default_for_probability(probability),
+            },
+        };
         Ok(PipelineStage {
-            probability: u8::try_from(r.probability)
-                .map_err(|_| corrupt("probability", &r.probability.to_string()))?,
-            kind: parse("stage kind", &r.kind, StageKind::parse)?,
+            probability,
+            kind,
+            forecast_category,
             key: r.key,
             name: r.name,
             position: r.position,

@@ -612,6 +612,45 @@ macro_rules! store_impl {
             ) -> StoreResult<()> {
                 self.save_cost_rows(costs, at, by).await
             }
+            async fn report_forecast(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+                spans: &[sarnakh_core::domain::forecast::Span],
+            ) -> StoreResult<Vec<sarnakh_core::domain::forecast::ForecastCell>> {
+                self.forecast_rows(scope, spans).await
+            }
+            async fn report_forecast_loose(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+                today: chrono::NaiveDate,
+            ) -> StoreResult<Vec<sarnakh_core::domain::forecast::ForecastCell>> {
+                self.forecast_loose_rows(scope, today).await
+            }
+            async fn save_forecast_snapshot(
+                &self,
+                snapshot: &sarnakh_core::domain::forecast::Snapshot,
+                lines: &[sarnakh_core::domain::forecast::SnapshotLine],
+            ) -> StoreResult<()> {
+                self.save_snapshot_rows(snapshot, lines).await
+            }
+            async fn forecast_snapshots(&self) -> StoreResult<Vec<sarnakh_core::domain::forecast::Snapshot>> {
+                self.snapshot_rows().await
+            }
+            async fn forecast_snapshot_lines(
+                &self,
+                id: uuid::Uuid,
+            ) -> StoreResult<Vec<sarnakh_core::domain::forecast::SnapshotLine>> {
+                self.snapshot_line_rows(id).await
+            }
+            async fn forecast_targets(&self) -> StoreResult<Vec<sarnakh_core::domain::forecast::Target>> {
+                self.target_rows().await
+            }
+            async fn save_forecast_target(&self, target: &sarnakh_core::domain::forecast::Target) -> StoreResult<()> {
+                self.save_target_row(target).await
+            }
+            async fn delete_forecast_target(&self, id: uuid::Uuid) -> StoreResult<bool> {
+                self.delete_target_row(id).await
+            }
         }
     };
 }

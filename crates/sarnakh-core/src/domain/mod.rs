@@ -10,6 +10,7 @@ pub mod contact;
 pub mod duplicate;
 pub mod email;
 pub mod event;
+pub mod forecast;
 pub mod form;
 pub mod history;
 pub mod ids;

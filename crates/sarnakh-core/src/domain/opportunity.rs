@@ -1,6 +1,7 @@
 //! Opportunities: one deal being worked for one product and purchase occasion. One lead
 //! may yield many; each moves across the pipeline stages and closes won or lost.
 
+use super::forecast::ForecastCategory;
 use super::ids::{AccountId, ContactId, LeadId, OpportunityId, UserId};
 use super::lead::{limits, optional_with, parse_enum};
 use super::lifecycle::str_enum;
@@ -82,6 +83,8 @@ pub struct Opportunity {
     pub stage: String,
     /// Open, won or lost.
     pub status: OpportunityStatus,
+    /// The owner's forecast call (none: the stage's default).
+    pub forecast_category: Option<ForecastCategory>,
     /// Why it was lost.
     pub loss_reason: Option<LossReason>,
     /// Closing note (win or loss story).

@@ -60,6 +60,8 @@ pub struct ReportQuery {
     pub stuck_days: Option<String>,
     /// Reporting currency for converted totals (default: the base of the exchange rates).
     pub currency: Option<String>,
+    /// Forecast: `month` (default) or `quarter`.
+    pub interval: Option<String>,
 }
 
 /// A half-open period `[from, to)` in UTC, with the days it was asked as.
@@ -147,7 +149,9 @@ pub fn parse_period(
     Ok(Some(Period::days(first, last)))
 }
 
-fn parse_day(field: &str, raw: Option<&str>) -> Result<Option<NaiveDate>, FieldError> {
+/// Parses an optional day parameter (years 1900-9999); the error's field is left empty
+/// for [`Errors::take`] to fill.
+pub fn parse_day(field: &str, raw: Option<&str>) -> Result<Option<NaiveDate>, FieldError> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")

@@ -171,6 +171,14 @@ impl Converted {
             None => *self.unconverted.entry(code.to_owned()).or_default() += minor,
         }
     }
+
+    /// Adds another converted total (same target currency).
+    pub fn merge(&mut self, other: &Self) {
+        self.minor += other.minor;
+        for (code, minor) in &other.unconverted {
+            *self.unconverted.entry(code.clone()).or_default() += minor;
+        }
+    }
 }
 
 #[cfg(test)]

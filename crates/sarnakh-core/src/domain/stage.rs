@@ -1,6 +1,7 @@
 //! Pipeline stages are data: a key, a display name, a win probability and a kind. The
 //! default set follows the source articles (early stages win 10-20 %, late ones 80 %).
 
+use super::forecast::ForecastCategory;
 use super::lifecycle::str_enum;
 
 str_enum!(
@@ -28,6 +29,8 @@ pub struct PipelineStage {
     pub position: i32,
     /// Open, won or lost.
     pub kind: StageKind,
+    /// The forecast category of its deals unless their owner says otherwise.
+    pub forecast_category: ForecastCategory,
 }
 
 /// The stages a new installation starts with.
@@ -49,6 +52,11 @@ pub fn default_stages() -> Vec<PipelineStage> {
         probability,
         position,
         kind,
+        forecast_category: match kind {
+            StageKind::Won => ForecastCategory::Closed,
+            StageKind::Lost => ForecastCategory::Omitted,
+            StageKind::Open => ForecastCategory::default_for_probability(probability),
+        },
     })
     .collect()
 }

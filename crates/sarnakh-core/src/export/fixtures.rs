@@ -71,6 +71,7 @@ pub(super) fn opportunity() -> Opportunity {
         expected_close_date: NaiveDate::from_ymd_opt(2026, 12, 31),
         stage: "closed_lost".into(),
         status: OpportunityStatus::Lost,
+        forecast_category: None,
         loss_reason: Some(LossReason::Price),
         close_note: Some("-10% was not enough".into()),
         closed_at: Some(at(1_780_000_000_123_456)),

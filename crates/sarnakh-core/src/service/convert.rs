@@ -303,6 +303,7 @@ pub(super) fn opportunity_from(
         expected_close_date: o.expected_close_date,
         stage: o.stage.unwrap_or_else(|| first_open_stage(stages)),
         status: OpportunityStatus::Open,
+        forecast_category: None,
         loss_reason: None,
         close_note: None,
         closed_at: None,

@@ -12,6 +12,7 @@ mod forms;
 mod import;
 mod leads;
 mod opportunities;
+mod opportunity_update;
 mod playbook;
 mod prediction;
 mod reports;
@@ -33,11 +34,14 @@ pub use import::{
 };
 pub use leads::{LeadPatch, LifecycleInput};
 pub use opportunities::{CloseDraft, OpportunityDetail};
+pub use opportunity_update::OpportunityPatch;
 pub use playbook::LeadReadiness;
 pub use prediction::{HISTORY_LIMIT, Method, WinPrediction};
 pub use reports::{
-    ActivityReport, CostInput, CurrencyTotal, FunnelReport, PipelineReport, RateInput, RateSheet,
-    RepActivity, SourceRow, SourcesReport, WinLossAmount, WinLossReport, WinLossRow,
+    AccuracyGroup, AccuracyPeriod, AccuracyReport, AccuracyRow, ActivityReport, CategoryFigures,
+    CostInput, CurrencyTotal, ForecastPeriod, ForecastReport, ForecastRow, FunnelReport,
+    MAX_PERIODS, PipelineReport, RateInput, RateSheet, RepActivity, SourceRow, SourcesReport,
+    TargetInput, WinLossAmount, WinLossReport, WinLossRow,
 };
 pub use routing::{Inbox, InboxLead};
 pub use sessions::SignedIn;

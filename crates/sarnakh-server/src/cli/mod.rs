@@ -2,11 +2,13 @@
 //! leads from a terminal. Commands call the same services as the API.
 
 mod export;
+mod forecast;
 mod import;
 mod lead;
 mod playbook;
 mod rates;
 mod report;
+mod report_forecast;
 mod report_people;
 mod report_table;
 mod report_views;
@@ -78,7 +80,8 @@ pub enum Command {
     Score(score::ScoreCommand),
     /// Import another CRM's CSV export (see docs/IMPORT.md).
     Import(import::ImportArgs),
-    /// Print a report: funnel, pipeline, win-loss, sources or activity (docs/REPORTS.md).
+    /// Print a report: funnel, pipeline, win-loss, sources, activity, forecast or
+    /// forecast-accuracy (docs/REPORTS.md).
     Report(Box<report::ReportArgs>),
     /// Set or list the exchange rates reports convert with.
     #[command(subcommand)]
@@ -86,6 +89,9 @@ pub enum Command {
     /// Set or list what campaigns cost (the sources report).
     #[command(subcommand)]
     Costs(rates::CostsCommand),
+    /// Take forecast snapshots and set the targets the forecast is measured against.
+    #[command(subcommand)]
+    Forecast(forecast::ForecastCommand),
 }
 
 /// Runs the parsed command.
@@ -110,6 +116,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report::run(store, *args).await,
         Command::Rates(cmd) => rates::run_rates(store, cmd).await,
         Command::Costs(cmd) => rates::run_costs(store, cmd).await,
+        Command::Forecast(cmd) => forecast::run(store, cmd).await,
     }
 }
 

@@ -1,11 +1,13 @@
-//! `sarnakh report funnel|pipeline|win-loss|sources|activity`: the insight reports at the
+//! `sarnakh report funnel|pipeline|win-loss|sources|activity|forecast|forecast-accuracy`: the insight reports at the
 //! console, with system rights (every record), as aligned tables (default), CSV (the main
 //! table) or JSON (the same document as the API).
 
+use super::report_forecast::{accuracy_tables, forecast_tables};
 use super::report_people::{activity_tables, sources_tables};
 use super::report_table::{print_csv, print_tables};
 use super::report_views::{funnel_tables, pipeline_tables, win_loss_tables};
 use crate::http::reports::wire::{FunnelJson, PipelineJson, WinLossJson};
+use crate::http::reports::wire_forecast::{AccuracyJson, ForecastJson};
 use crate::http::reports::wire_people::{ActivityReportJson, SourcesJson};
 use clap::{Args, ValueEnum};
 use sarnakh_core::domain::report::ReportQuery;
@@ -26,6 +28,10 @@ pub enum ReportName {
     Sources,
     /// Per rep: activities, time to first contact, target misses, overdue follow-ups.
     Activity,
+    /// Expected revenue per month or quarter by forecast category, won, target.
+    Forecast,
+    /// Per period: the forecast of the snapshot before it against what was won.
+    ForecastAccuracy,
 }
 
 /// Output formats.
@@ -81,6 +87,9 @@ pub struct ReportArgs {
     /// Reporting currency of the converted totals (default: the base of the rates).
     #[arg(long)]
     pub currency: Option<String>,
+    /// Forecast, forecast-accuracy: month (default) or quarter.
+    #[arg(long)]
+    pub interval: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -101,6 +110,7 @@ impl ReportArgs {
             mode: self.mode.clone(),
             stuck_days: self.stuck_days.clone(),
             currency: self.currency.clone(),
+            interval: self.interval.clone(),
         }
     }
 }
@@ -150,6 +160,22 @@ pub async fn run(store: Arc<dyn Store>, args: ReportArgs) -> anyhow::Result<()> 
                 .map_err(refused)?
                 .into();
             (serde_json::to_string_pretty(&r)?, activity_tables(&r))
+        }
+        ReportName::Forecast => {
+            let r: ForecastJson = services
+                .forecast_report(&actor, &q)
+                .await
+                .map_err(refused)?
+                .into();
+            (serde_json::to_string_pretty(&r)?, forecast_tables(&r))
+        }
+        ReportName::ForecastAccuracy => {
+            let r: AccuracyJson = services
+                .forecast_accuracy_report(&actor, &q)
+                .await
+                .map_err(refused)?
+                .into();
+            (serde_json::to_string_pretty(&r)?, accuracy_tables(&r))
         }
     };
     match args.format {

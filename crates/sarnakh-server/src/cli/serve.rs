@@ -41,6 +41,14 @@ pub struct ServeArgs {
     /// (0: only on events, edits and rule changes).
     #[arg(long, env = "SARNAKH_RESCORE_EVERY_HOURS", default_value_t = 24)]
     pub rescore_every_hours: u64,
+    /// Days between forecast snapshots, which forecast accuracy compares with what closed
+    /// (0: only on demand).
+    #[arg(
+        long,
+        env = "SARNAKH_FORECAST_SNAPSHOT_EVERY_DAYS",
+        default_value_t = 7
+    )]
+    pub forecast_snapshot_every_days: u32,
 }
 
 /// Options of `sarnakh demo`.
@@ -93,6 +101,8 @@ pub async fn serve(store: Arc<dyn Store>, url: &str, args: ServeArgs) -> anyhow:
         crate::jobs::Schedule {
             retrain_every: hours(args.retrain_every_hours),
             rescore_every: hours(args.rescore_every_hours),
+            snapshot_every_days: (args.forecast_snapshot_every_days > 0)
+                .then_some(args.forecast_snapshot_every_days),
             first_run_after: std::time::Duration::from_secs(5),
         },
     );

@@ -5,7 +5,7 @@ use super::AppState;
 use super::accounts::ContactJson;
 use super::auth::Authenticated;
 use super::error::{ApiResult, Problem};
-use super::extract::{ApiJson, ApiQuery, etag, if_match, parse_id};
+use super::extract::{ApiJson, ApiQuery, double_option, etag, if_match, parse_id};
 use super::list::{enum_param, page_request, page_type, sort_param};
 use super::timeline::{HistoryJson, TimelineJson};
 use axum::extract::{Path, State};
@@ -17,7 +17,7 @@ use sarnakh_core::domain::{
     AccountId, BuyerRole, LeadId, Opportunity, OpportunityId, OpportunityStatus, PipelineStage,
     RecordRef, UserId,
 };
-use sarnakh_core::service::{CloseDraft, OpportunityDetail};
+use sarnakh_core::service::{CloseDraft, OpportunityDetail, OpportunityPatch};
 use sarnakh_core::store::{OpportunityFilter, OpportunitySortField};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -49,6 +49,9 @@ pub struct OpportunityJson {
     pub close_note: Option<String>,
     pub closed_at: Option<DateTime<Utc>>,
     pub owner_id: Option<Uuid>,
+    /// The owner's forecast call: `pipeline`, `best_case`, `commit` or `omitted` (null: the
+    /// stage's default; won deals count as `closed`).
+    pub forecast_category: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -73,6 +76,7 @@ impl From<Opportunity> for OpportunityJson {
             close_note: o.close_note,
             closed_at: o.closed_at,
             owner_id: o.owner_id.map(|u| u.as_uuid()),
+            forecast_category: o.forecast_category.map(|c| c.as_str().to_owned()),
             created_at: o.created_at,
             updated_at: o.updated_at,
         }
@@ -210,7 +214,7 @@ pub struct BuyerRoleRequest {
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_opportunities))
-        .routes(routes!(get_opportunity))
+        .routes(routes!(get_opportunity, update_opportunity))
         .routes(routes!(move_opportunity))
         .routes(routes!(close_opportunity))
         .routes(routes!(set_buyer_role))
@@ -273,6 +277,63 @@ pub async fn get_opportunity(
         etag(detail.opportunity.version),
         axum::Json(OpportunityDetailJson::from(detail)),
     ))
+}
+
+/// A partial edit of an open deal: omit a field to keep it, send `null` to clear it.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateOpportunityRequest {
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub product: Option<Option<String>>,
+    /// Decimal amount in major units, e.g. `"12500.00"` (in `currency`, else the deal's).
+    pub amount: Option<String>,
+    pub currency: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub expected_close_date: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub owner_id: Option<Option<Uuid>>,
+    /// `pipeline`, `best_case`, `commit` or `omitted`; null returns to the stage's default.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub forecast_category: Option<Option<String>>,
+}
+
+impl From<UpdateOpportunityRequest> for OpportunityPatch {
+    fn from(r: UpdateOpportunityRequest) -> Self {
+        Self {
+            name: r.name,
+            product: r.product,
+            amount: r.amount,
+            currency: r.currency,
+            expected_close_date: r.expected_close_date,
+            owner_id: r.owner_id.map(|o| o.map(UserId::from_uuid)),
+            forecast_category: r.forecast_category,
+        }
+    }
+}
+
+/// Edit an open deal's name, product, amount, expected close date, owner or forecast
+/// category (recorded in its history). Send `If-Match` to refuse lost updates.
+#[utoipa::path(patch, path = "/api/v1/opportunities/{id}", tag = "opportunities", params(("id" = String, Path)), request_body = UpdateOpportunityRequest,
+    responses((status = 200, body = OpportunityJson), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 412, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn update_opportunity(
+    State(app): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<UpdateOpportunityRequest>,
+) -> ApiResult<impl IntoResponse> {
+    let id: OpportunityId = parse_id(&id, "opportunity")?;
+    let o = app
+        .services
+        .update_opportunity(&actor, id, body.into(), if_match(&headers)?)
+        .await?;
+    Ok((etag(o.version), axum::Json(OpportunityJson::from(o))))
 }
 
 /// Move a deal to another open stage (recorded in its stage history).

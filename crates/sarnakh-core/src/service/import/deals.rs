@@ -196,6 +196,7 @@ impl Services {
             expected_close_date: o.expected_close_date,
             stage,
             status,
+            forecast_category: None,
             loss_reason: (status == OpportunityStatus::Lost)
                 .then(|| row.loss_reason.unwrap_or(LossReason::Other)),
             close_note: row.close_note.filter(|_| closed),
@@ -253,6 +254,8 @@ impl Services {
             created_at: current.created_at,
             updated_at: current.updated_at,
             version: current.version,
+            // The other CRM has no forecast call of ours: keep the owner's.
+            forecast_category: current.forecast_category,
             ..o
         };
         if next == current {

@@ -17,7 +17,7 @@ use chrono::{DateTime, Duration, Utc};
 use std::collections::BTreeMap;
 
 /// Groupings of the deal reports.
-const GROUPS: &[GroupBy] = &[
+pub(super) const GROUPS: &[GroupBy] = &[
     GroupBy::Source,
     GroupBy::Campaign,
     GroupBy::Owner,
@@ -114,7 +114,7 @@ pub struct WinLossReport {
     pub converted_average: Option<i64>,
 }
 
-const DEALS: Shape<'static> = Shape {
+pub(super) const DEALS: Shape<'static> = Shape {
     groups: GROUPS,
     period_required: false,
     products: true,

@@ -4,17 +4,23 @@
 //! the report modules ask the store for aggregates and do the small maths. Reports only
 //! read: they never write.
 
+mod accuracy;
 mod activity;
 mod deals;
+mod forecast;
 mod funnel;
 mod money;
 mod sources;
+mod targets;
 
+pub use accuracy::{AccuracyGroup, AccuracyPeriod, AccuracyReport, AccuracyRow};
 pub use activity::{ActivityReport, RepActivity};
 pub use deals::{CurrencyTotal, PipelineReport, WinLossAmount, WinLossReport, WinLossRow};
+pub use forecast::{CategoryFigures, ForecastPeriod, ForecastReport, ForecastRow, MAX_PERIODS};
 pub use funnel::FunnelReport;
 pub use money::{CostInput, RateInput, RateSheet};
 pub use sources::{SourceRow, SourcesReport};
+pub use targets::TargetInput;
 
 use super::{Actor, Services};
 use crate::domain::report::{

@@ -3,8 +3,10 @@
 //! parse the query, call the report's service function and map the result to its wire type.
 //! Rates and campaign costs, which the reports use, are in `settings`.
 
+pub mod forecast;
 pub mod settings;
 pub mod wire;
+pub mod wire_forecast;
 pub mod wire_people;
 
 use super::AppState;
@@ -48,6 +50,8 @@ pub struct ReportParams {
     pub stuck_days: Option<String>,
     /// Reporting currency of the converted totals (default: the base of the exchange rates).
     pub currency: Option<String>,
+    /// Forecast and forecast accuracy: `month` (default) or `quarter`.
+    pub interval: Option<String>,
 }
 
 impl From<ReportParams> for ReportQuery {
@@ -65,6 +69,7 @@ impl From<ReportParams> for ReportQuery {
             mode: p.mode,
             stuck_days: p.stuck_days,
             currency: p.currency,
+            interval: p.interval,
         }
     }
 }
@@ -78,6 +83,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(sources_report))
         .routes(routes!(activity_report))
         .merge(settings::router())
+        .merge(forecast::router())
 }
 
 /// The funnel: leads entering each stage, conversion between stages, disqualification and
