@@ -16,6 +16,7 @@ use std::sync::Arc;
 pub use crate::conformance_audit::*;
 pub use crate::conformance_duplicates::*;
 pub use crate::conformance_events::*;
+pub use crate::conformance_forecast::*;
 pub use crate::conformance_forms::*;
 pub use crate::conformance_import::*;
 pub use crate::conformance_lists::*;

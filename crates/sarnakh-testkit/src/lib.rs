@@ -9,6 +9,7 @@ pub mod conformance;
 mod conformance_audit;
 mod conformance_duplicates;
 mod conformance_events;
+mod conformance_forecast;
 mod conformance_forms;
 mod conformance_import;
 mod conformance_lists;
@@ -92,6 +93,9 @@ macro_rules! conformance_tests {
     ($make:path) => {
         $crate::conformance_tests!(@each $make;
             readiness_reports_migrated_store,
+            forecast_report_matches_a_plain_recount,
+            forecast_accuracy_compares_the_snapshot_with_what_closed,
+            forecast_targets_and_calls_are_checked,
             captured_lead_reads_back_equal,
             stale_lead_update_is_refused_and_changes_nothing,
             qualify_without_fit_facts_is_refused_with_unmet_criteria_and_changes_nothing,

@@ -260,7 +260,10 @@ impl Services {
                     }
                 }
             }
-            for c in won.iter().filter(|c| c.slot == Slot::Period(i)) {
+            let won_in = won
+                .iter()
+                .filter(|c| c.slot == Slot::Period(i) && c.category == ForecastCategory::Closed);
+            for c in won_in {
                 let owner: Option<UserId> = c.group.as_deref().and_then(|g| g.parse().ok());
                 let add = |s: &mut Sums| {
                     *s.actual.entry(c.currency.clone()).or_default() += c.amount_minor;
