@@ -141,3 +141,54 @@ fn rates_and_costs_are_set_and_listed_and_a_bad_one_changes_nothing() {
         "{costs}"
     );
 }
+
+#[test]
+fn the_forecast_prints_with_its_snapshot_and_target() {
+    let db = fresh_db();
+    let target = sarnakh(
+        &db,
+        &["forecast", "target", "quarter", "2026-10-01", "50000", "EUR"],
+    );
+    assert!(target.status.success(), "{}", text(&target.stderr));
+    let refused = sarnakh(
+        &db,
+        &["forecast", "target", "quarter", "2026-11-01", "50000", "EUR"],
+    );
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused.stderr).contains("does not start a quarter"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let listed = text(&sarnakh(&db, &["forecast", "targets"]).stdout);
+    assert_eq!(listed.lines().count(), 2, "one target: {listed}");
+    let snap = sarnakh(&db, &["forecast", "snapshot"]);
+    assert!(snap.status.success(), "{}", text(&snap.stderr));
+    assert!(text(&snap.stdout).contains("0 deals"), "{}", text(&snap.stdout));
+    let json = sarnakh(
+        &db,
+        &[
+            "report",
+            "forecast",
+            "--interval",
+            "quarter",
+            "--from",
+            "2026-10-01",
+            "--to",
+            "2026-12-31",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(json.status.success(), "{}", text(&json.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(report["periods"][0]["from"], "2026-10-01");
+    assert_eq!(
+        report["periods"][0]["total"]["target"]["total"]["amount"],
+        "50000.00"
+    );
+    let table = text(&sarnakh(&db, &["report", "forecast-accuracy"]).stdout);
+    assert!(table.contains("Forecast accuracy in EUR"), "{table}");
+    let bad = sarnakh(&db, &["report", "forecast", "--interval", "week"]);
+    assert!(text(&bad.stderr).contains("--interval"), "{}", text(&bad.stderr));
+}
