@@ -23,12 +23,12 @@ mod team;
 mod work;
 
 use calendar::{capture_time, midnight, spread};
-use chrono::{DateTime, Duration, NaiveDate, SubsecRound, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, SubsecRound, Utc, Weekday};
 use sarnakh_core::Error;
 use sarnakh_core::clock::ManualClock;
 use sarnakh_core::domain::lifecycle::LeadStatus;
 use sarnakh_core::domain::{PageRequest, Role, StageKind};
-use sarnakh_core::service::Services;
+use sarnakh_core::service::{Actor, Services};
 use sarnakh_core::store::{LeadFilter, Store};
 use sim::{Event, Sim};
 use std::sync::Arc;
@@ -129,6 +129,11 @@ pub async fn generate(store: Arc<dyn Store>, options: &DemoOptions) -> Result<De
         .collect();
     let counts = spread(&mut sim.rng, options.leads, &days, start, now);
     for (day, count) in days.iter().zip(counts) {
+        if day.weekday() == Weekday::Mon {
+            // What the pipeline promised each Monday at midnight, for forecast accuracy.
+            sim.set(midnight(*day));
+            sim.services.take_forecast_snapshot(&Actor::SYSTEM).await?;
+        }
         for _ in 0..count {
             let at = capture_time(&mut sim.rng, *day, start, now);
             sim.schedule(at, Event::Capture);
@@ -252,6 +257,9 @@ mod tests {
             .await
             .expect("list accounts");
         assert!(!customers.items.is_empty());
+        let snapshots = store.forecast_snapshots().await.expect("snapshots");
+        assert!((52..=53).contains(&snapshots.len()), "one a week");
+        assert!(snapshots.iter().any(|s| s.deals > 0), "the pipeline was forecast");
         for status in LeadStatus::ALL {
             let filter = LeadFilter {
                 status: Some(*status),
