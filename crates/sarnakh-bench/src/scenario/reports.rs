@@ -1,5 +1,5 @@
 //! Scenario 5, reports: each report over HTTP (funnel in both modes and grouped, pipeline,
-//! win/loss, sources by campaign, activity), one client, a year or a month of data.
+//! win/loss, sources by campaign, activity, forecast, forecast accuracy), one client, a year or a month of data.
 //!
 //! Limit: a raw `select <column>, count(*) ... group by <column>` over the same rows (the
 //! leads created in the same period, or the open deals), the cheapest aggregate a report on
@@ -72,6 +72,21 @@ fn cases() -> Vec<ReportCase> {
         ReportCase {
             name: "win-loss, 1 year, by product",
             path: q("win-loss", year, "&group_by=product"),
+            limit: closed.clone(),
+        },
+        ReportCase {
+            name: "forecast, 6 months",
+            path: "/api/v1/reports/forecast".into(),
+            limit: open(),
+        },
+        ReportCase {
+            name: "forecast, 4 quarters, by owner",
+            path: "/api/v1/reports/forecast?interval=quarter&group_by=owner".into(),
+            limit: open(),
+        },
+        ReportCase {
+            name: "forecast accuracy, 6 months, by owner",
+            path: "/api/v1/reports/forecast-accuracy?group_by=owner".into(),
             limit: closed,
         },
         ReportCase {
