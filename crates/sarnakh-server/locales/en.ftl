@@ -230,3 +230,37 @@ kind-email = Email
 kind-meeting = Meeting
 kind-demo = Demo
 kind-note = Note
+
+dashboard-forecast = Forecast in { $currency }
+dashboard-forecast-legend = Darkest: won; then commit; lightest: best case; the line is the target.
+dashboard-overdue = { $n ->
+    [one] One open deal is past its expected close date and counts in no month.
+   *[other] { $n } open deals are past their expected close date and count in no month.
+}
+dashboard-period = Period
+dashboard-span = { $from } – { $to }
+dashboard-accuracy = Forecast accuracy: committed before the month against won
+dashboard-attainment = Attainment
+dashboard-no-snapshot = no snapshot
+dashboard-sources = Lead sources in the period
+dashboard-leads = Leads
+dashboard-to-prospect = To prospect
+dashboard-won-deals = Won deals
+dashboard-revenue = Won revenue
+dashboard-percent = { $rate } %
+dashboard-unconverted = { $amount } (and amounts without an exchange rate)
+forecast-commit = Commit
+forecast-best-case = Best case
+forecast-weighted = Weighted
+forecast-target = Target
+source-web_form = Web form
+source-content_download = Content download
+source-webinar = Webinar
+source-event = Event
+source-inbound_call = Inbound call
+source-cold_outreach = Cold outreach
+source-referral = Referral
+source-partner = Partner
+source-import = Import
+source-api = API
+source-other = Other

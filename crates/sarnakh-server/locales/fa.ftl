@@ -224,3 +224,37 @@ kind-email = ایمیل
 kind-meeting = جلسه
 kind-demo = دمو
 kind-note = یادداشت
+
+dashboard-forecast = پیش‌بینی فروش به { $currency }
+dashboard-forecast-legend = پررنگ‌ترین: فروش قطعی‌شده؛ سپس تعهد؛ کم‌رنگ‌ترین: بهترین حالت؛ خط، هدف فروش است.
+dashboard-overdue = { $n ->
+    [one] یک فرصت فروش باز از تاریخ بستن پیش‌بینی‌شده‌اش گذشته و در هیچ ماهی شمرده نمی‌شود.
+   *[other] { $n } فرصت فروش باز از تاریخ بستن پیش‌بینی‌شده‌شان گذشته‌اند و در هیچ ماهی شمرده نمی‌شوند.
+}
+dashboard-period = دوره
+dashboard-span = { $from } تا { $to }
+dashboard-accuracy = دقت پیش‌بینی: تعهد پیش از ماه در برابر فروش قطعی
+dashboard-attainment = تحقق
+dashboard-no-snapshot = بدون تصویر پیش‌بینی
+dashboard-sources = منابع سرنخ در این دوره
+dashboard-leads = سرنخ‌ها
+dashboard-to-prospect = تبدیل به مشتری بالقوه
+dashboard-won-deals = معاملات موفق
+dashboard-revenue = درآمد معاملات موفق
+dashboard-percent = { $rate }٪
+dashboard-unconverted = { $amount } (و مبالغی بدون نرخ تبدیل ارز)
+forecast-commit = تعهد
+forecast-best-case = بهترین حالت
+forecast-weighted = وزن‌دار
+forecast-target = هدف
+source-web_form = فرم وب
+source-content_download = دانلود محتوا
+source-webinar = وبینار
+source-event = رویداد
+source-inbound_call = تماس ورودی
+source-cold_outreach = تماس سرد
+source-referral = معرفی
+source-partner = شریک تجاری
+source-import = درون‌ریزی
+source-api = API
+source-other = سایر

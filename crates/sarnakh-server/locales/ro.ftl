@@ -232,3 +232,38 @@ kind-email = E-mail
 kind-meeting = Întâlnire
 kind-demo = Demonstrație
 kind-note = Notă
+
+dashboard-forecast = Prognoza în { $currency }
+dashboard-forecast-legend = Cel mai închis: câștigat; apoi angajament; cel mai deschis: cel mai bun caz; linia este ținta.
+dashboard-overdue = { $n ->
+    [one] O oportunitate deschisă și-a depășit data estimată de închidere și nu intră în nicio lună.
+    [few] { $n } oportunități deschise și-au depășit data estimată de închidere și nu intră în nicio lună.
+   *[other] { $n } de oportunități deschise și-au depășit data estimată de închidere și nu intră în nicio lună.
+}
+dashboard-period = Perioada
+dashboard-span = { $from } – { $to }
+dashboard-accuracy = Acuratețea prognozei: angajat înainte de lună față de câștigat
+dashboard-attainment = Realizare
+dashboard-no-snapshot = fără instantaneu
+dashboard-sources = Sursele de lead-uri în perioadă
+dashboard-leads = Lead-uri
+dashboard-to-prospect = Spre client potențial
+dashboard-won-deals = Oportunități câștigate
+dashboard-revenue = Venit câștigat
+dashboard-percent = { $rate } %
+dashboard-unconverted = { $amount } (și sume fără curs de schimb)
+forecast-commit = Angajament
+forecast-best-case = Cel mai bun caz
+forecast-weighted = Ponderat
+forecast-target = Țintă
+source-web_form = Formular web
+source-content_download = Descărcare de conținut
+source-webinar = Webinar
+source-event = Eveniment
+source-inbound_call = Apel primit
+source-cold_outreach = Prospectare la rece
+source-referral = Recomandare
+source-partner = Partener
+source-import = Import
+source-api = API
+source-other = Altele

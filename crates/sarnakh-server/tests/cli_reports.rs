@@ -147,12 +147,26 @@ fn the_forecast_prints_with_its_snapshot_and_target() {
     let db = fresh_db();
     let target = sarnakh(
         &db,
-        &["forecast", "target", "quarter", "2026-10-01", "50000", "EUR"],
+        &[
+            "forecast",
+            "target",
+            "quarter",
+            "2026-10-01",
+            "50000",
+            "EUR",
+        ],
     );
     assert!(target.status.success(), "{}", text(&target.stderr));
     let refused = sarnakh(
         &db,
-        &["forecast", "target", "quarter", "2026-11-01", "50000", "EUR"],
+        &[
+            "forecast",
+            "target",
+            "quarter",
+            "2026-11-01",
+            "50000",
+            "EUR",
+        ],
     );
     assert!(!refused.status.success());
     assert!(
@@ -164,7 +178,11 @@ fn the_forecast_prints_with_its_snapshot_and_target() {
     assert_eq!(listed.lines().count(), 2, "one target: {listed}");
     let snap = sarnakh(&db, &["forecast", "snapshot"]);
     assert!(snap.status.success(), "{}", text(&snap.stderr));
-    assert!(text(&snap.stdout).contains("0 deals"), "{}", text(&snap.stdout));
+    assert!(
+        text(&snap.stdout).contains("0 deals"),
+        "{}",
+        text(&snap.stdout)
+    );
     let json = sarnakh(
         &db,
         &[
@@ -190,5 +208,9 @@ fn the_forecast_prints_with_its_snapshot_and_target() {
     let table = text(&sarnakh(&db, &["report", "forecast-accuracy"]).stdout);
     assert!(table.contains("Forecast accuracy in EUR"), "{table}");
     let bad = sarnakh(&db, &["report", "forecast", "--interval", "week"]);
-    assert!(text(&bad.stderr).contains("--interval"), "{}", text(&bad.stderr));
+    assert!(
+        text(&bad.stderr).contains("--interval"),
+        "{}",
+        text(&bad.stderr)
+    );
 }

@@ -868,3 +868,57 @@ async fn the_board_filters_by_owner() {
     );
     let _ = password;
 }
+
+#[tokio::test]
+async fn the_dashboard_shows_the_forecast_against_its_target_and_the_sources() {
+    use sarnakh_core::service::{OpportunityPatch, TargetInput};
+    let app = TestApp::new().await;
+    let (email, password) = rep(&app, "tara@web.example", "fa").await;
+    let me = app
+        .services
+        .find_user(&email)
+        .await
+        .expect("find")
+        .expect("user");
+    let id: sarnakh_core::domain::OpportunityId = deal(&app, me.id).await.parse().expect("id");
+    let today = chrono::Utc::now().date_naive();
+    let patch = OpportunityPatch {
+        expected_close_date: Some(Some(today.to_string())),
+        forecast_category: Some(Some("commit".into())),
+        ..OpportunityPatch::default()
+    };
+    app.services
+        .update_opportunity(&Actor::SYSTEM, id, patch, None)
+        .await
+        .expect("this month, committed");
+    let month = today.format("%Y-%m-01").to_string();
+    let target = TargetInput {
+        interval: Some("month".into()),
+        starts_on: Some(month),
+        amount: Some("20000".into()),
+        currency: Some("EUR".into()),
+        ..TargetInput::default()
+    };
+    app.services
+        .set_forecast_target(&Actor::SYSTEM, &target)
+        .await
+        .expect("target");
+    let cookie = sign_in(&app, &email, &password).await;
+    let page = send(&app, "GET", "/dashboard", &cookie, "").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let text = page.body.replace(['\u{2068}', '\u{2069}'], "");
+    assert!(text.contains("پیش‌بینی فروش به EUR"), "{text}");
+    // 12,000.50 committed and a 20,000 target, in Persian digits.
+    assert!(text.contains("۱۲٬۰۰۰٫۵۰"), "{text}");
+    assert!(text.contains("۲۰٬۰۰۰٫۰۰"), "{text}");
+    assert!(
+        text.contains("<line class=\"target\""),
+        "the target is drawn"
+    );
+    assert!(
+        text.contains("class=\"commit\" x=\"0\" y=\"4\" width=\"60\""),
+        "12000.50 of 20000: {text}"
+    );
+    assert!(text.contains("دقت پیش‌بینی"), "accuracy section");
+    assert!(text.contains("منابع سرنخ"), "sources section");
+}

@@ -259,7 +259,10 @@ mod tests {
         assert!(!customers.items.is_empty());
         let snapshots = store.forecast_snapshots().await.expect("snapshots");
         assert!((52..=53).contains(&snapshots.len()), "one a week");
-        assert!(snapshots.iter().any(|s| s.deals > 0), "the pipeline was forecast");
+        assert!(
+            snapshots.iter().any(|s| s.deals > 0),
+            "the pipeline was forecast"
+        );
         for status in LeadStatus::ALL {
             let filter = LeadFilter {
                 status: Some(*status),

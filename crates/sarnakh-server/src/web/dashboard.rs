@@ -1,10 +1,13 @@
 //! The dashboard: the funnel of the last 90 days (or the period asked for) as an SVG bar
 //! chart with the conversion rate between stages, why leads were disqualified and deals
-//! lost, and the open pipeline by stage with counts and stuck deals. The figures are the
+//! lost, the open pipeline by stage with counts and stuck deals, and (from
+//! `dashboard_forecast`) the forecast against its targets, forecast accuracy and source
+//! effectiveness. The figures are the
 //! reports' own (the same service as `GET /api/v1/reports/...`), so they respect what the
 //! user may see. Charts are SVG drawn by the server; bars grow from the inline start, so
 //! they read in both directions.
 
+use super::dashboard_forecast::{MoneyParts, money_parts};
 use super::{Frame, Page, Tr, WebUser, error_page};
 use crate::http::AppState;
 use askama::Template;
@@ -59,6 +62,7 @@ struct Dashboard {
     lost: Vec<(String, String)>,
     pipeline: Vec<Bar>,
     pipeline_height: u64,
+    money: MoneyParts,
 }
 
 #[derive(Deserialize)]
@@ -97,9 +101,10 @@ async fn dashboard(
         let pipeline = s
             .pipeline_report(&user.actor, &ReportQuery::default())
             .await?;
-        Ok::<_, sarnakh_core::Error>((funnel, pipeline))
+        let money = money_parts(s, &user.actor, &q, tr).await?;
+        Ok::<_, sarnakh_core::Error>((funnel, pipeline, money))
     };
-    let (funnel, pipeline) = match loaded.await {
+    let (funnel, pipeline, money) = match loaded.await {
         Ok(x) => x,
         Err(e) => return error_page(tr, e),
     };
@@ -157,6 +162,7 @@ async fn dashboard(
         pipeline: stage_bars,
         disqualified: reasons(&funnel.disqualify_reasons, "reason"),
         lost: reasons(&funnel.loss_reasons, "loss"),
+        money,
         from,
         to,
     };

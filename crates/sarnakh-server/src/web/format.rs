@@ -4,7 +4,7 @@
 use super::i18n::Lang;
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use icu::datetime::DateTimeFormatter;
-use icu::datetime::fieldsets::YMDT;
+use icu::datetime::fieldsets::{YMD, YMDT};
 use icu::datetime::input::{Date, DateTime as IcuDateTime, Time};
 use icu::datetime::options::TimePrecision;
 use icu::decimal::DecimalFormatter;
@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 
 struct Formats {
     datetime: DateTimeFormatter<YMDT>,
+    date: DateTimeFormatter<YMD>,
     number: DecimalFormatter,
 }
 
@@ -39,6 +40,8 @@ fn formats(lang: Lang) -> &'static Formats {
                         YMDT::medium().with_time_precision(TimePrecision::Minute),
                     )
                     .expect("compiled data has every language"),
+                    date: DateTimeFormatter::try_new(loc.clone().into(), YMD::medium())
+                        .expect("compiled data has every language"),
                     number: DecimalFormatter::try_new(loc.into(), Default::default())
                         .expect("compiled data has every language"),
                 }
@@ -69,6 +72,16 @@ pub fn datetime(lang: Lang, tz: chrono_tz::Tz, at: DateTime<Utc>) -> String {
     formats(lang).datetime.format(&input).to_string()
 }
 
+/// A calendar day, formatted for `lang` (Persian: the Solar Hijri day).
+pub fn date(lang: Lang, day: chrono::NaiveDate) -> String {
+    let month = u8::try_from(day.month()).unwrap_or(1);
+    let d = u8::try_from(day.day()).unwrap_or(1);
+    match Date::try_new_iso(day.year(), month, d) {
+        Ok(date) => formats(lang).date.format(&date).to_string(),
+        Err(_) => day.to_string(),
+    }
+}
+
 /// A whole number with the language's digits and grouping.
 pub fn number(lang: Lang, n: i64) -> String {
     formats(lang).number.format(&Decimal::from(n)).to_string()
@@ -92,6 +105,26 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 3, 21, 8, 30, 0)
             .single()
             .expect("a date")
+    }
+
+    #[test]
+    fn days_follow_the_calendar_of_the_language() {
+        let nowruz = chrono::NaiveDate::from_ymd_opt(2026, 3, 21).expect("a day");
+        assert!(
+            date(Lang::Fa, nowruz).contains("۱۴۰۵"),
+            "{}",
+            date(Lang::Fa, nowruz)
+        );
+        assert!(
+            date(Lang::En, nowruz).contains("2026"),
+            "{}",
+            date(Lang::En, nowruz)
+        );
+        assert!(
+            !date(Lang::Ro, nowruz).contains("Mar "),
+            "{}",
+            date(Lang::Ro, nowruz)
+        );
     }
 
     #[test]

@@ -131,6 +131,11 @@ impl Tr {
         super::format::datetime(self.lang, self.tz, at)
     }
 
+    /// A calendar day in the reader's calendar and digits.
+    pub fn day(&self, day: chrono::NaiveDate) -> String {
+        super::format::date(self.lang, day)
+    }
+
     /// A whole number in the language's digits and grouping.
     pub fn num(&self, n: impl Into<i64>) -> String {
         super::format::number(self.lang, n.into())

@@ -4,6 +4,7 @@
 //! `303 See Other`.
 
 mod dashboard;
+mod dashboard_forecast;
 mod followups;
 mod format;
 mod i18n;

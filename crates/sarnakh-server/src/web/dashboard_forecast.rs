@@ -1,0 +1,191 @@
+//! The dashboard's money parts: the forecast of the coming months against their targets
+//! (an SVG chart: won so far, commit and best case as nested bars, the target as a line),
+//! forecast accuracy of the past months, and source effectiveness over the period. The
+//! figures come from the report services, so they respect what the user may see.
+
+use super::Tr;
+use sarnakh_core::Error;
+use sarnakh_core::domain::report::ReportQuery;
+use sarnakh_core::domain::report_money::{Converted, Converter};
+use sarnakh_core::service::{Actor, Services};
+
+/// One forecast period as a row of the chart and of its table.
+pub struct ForecastBar {
+    pub label: String,
+    pub won: String,
+    pub commit: String,
+    pub best_case: String,
+    pub weighted: String,
+    pub target: String,
+    /// Bar widths in percent of the chart's largest figure.
+    pub w_won: u64,
+    pub w_commit: u64,
+    pub w_best: u64,
+    /// Where the target line stands, in percent (none: no target).
+    pub target_x: Option<u64>,
+    pub y: u64,
+}
+
+/// One past period: forecast before it, won in it.
+pub struct AccuracyLine {
+    pub label: String,
+    pub forecast: String,
+    pub won: String,
+    pub attainment: String,
+}
+
+/// One lead source over the period.
+pub struct SourceLine {
+    pub source: String,
+    pub leads: String,
+    pub to_prospect: String,
+    pub won_deals: String,
+    pub revenue: String,
+}
+
+/// The money parts of the dashboard.
+pub struct MoneyParts {
+    /// The reporting currency.
+    pub currency: String,
+    pub forecast: Vec<ForecastBar>,
+    pub forecast_height: u64,
+    /// Open deals whose expected close date has passed.
+    pub overdue: String,
+    pub accuracy: Vec<AccuracyLine>,
+    pub sources: Vec<SourceLine>,
+}
+
+fn money(tr: Tr, conv: &Converter, c: &Converted) -> String {
+    let text = tr.decimal(c.minor, conv.target.exponent());
+    if c.unconverted.is_empty() {
+        text
+    } else {
+        tr.t1("dashboard-unconverted", "amount", text)
+    }
+}
+
+fn percent(tr: Tr, rate: Option<f64>) -> String {
+    rate.map_or_else(
+        || "–".into(),
+        |r| {
+            tr.t1(
+                "dashboard-percent",
+                "rate",
+                tr.num((r * 100.0).round() as i64),
+            )
+        },
+    )
+}
+
+fn span_label(tr: Tr, first: chrono::NaiveDate, last: chrono::NaiveDate) -> String {
+    tr.t2(
+        "dashboard-span",
+        ("from", tr.day(first).into()),
+        ("to", tr.day(last).into()),
+    )
+}
+
+fn width(v: i64, max: i64) -> u64 {
+    if v <= 0 || max <= 0 {
+        return 0;
+    }
+    u64::try_from((v.saturating_mul(100) / max).max(1)).unwrap_or(0)
+}
+
+/// Loads the forecast (this month and the next five), the accuracy of the last six months
+/// and the sources of the period `q`.
+pub async fn money_parts(
+    services: &Services,
+    actor: &Actor,
+    q: &ReportQuery,
+    tr: Tr,
+) -> Result<MoneyParts, Error> {
+    let forecast = services
+        .forecast_report(actor, &ReportQuery::default())
+        .await?;
+    let accuracy = services
+        .forecast_accuracy_report(actor, &ReportQuery::default())
+        .await?;
+    let sources = services.sources_report(actor, q).await?;
+    let conv = &forecast.converter;
+    let max = forecast
+        .periods
+        .iter()
+        .flat_map(|p| {
+            [
+                p.total.forecast_best_case.minor,
+                p.total.target.as_ref().map_or(0, |t| t.minor),
+            ]
+        })
+        .max()
+        .unwrap_or(0);
+    let bars = forecast
+        .periods
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let t = &p.total;
+            ForecastBar {
+                label: span_label(tr, p.span.first_day, p.span.last_day),
+                won: money(tr, conv, &t.closed.amount),
+                commit: money(tr, conv, &t.forecast_commit),
+                best_case: money(tr, conv, &t.forecast_best_case),
+                weighted: money(tr, conv, &t.forecast_weighted),
+                target: t
+                    .target
+                    .as_ref()
+                    .map_or_else(|| "–".into(), |x| money(tr, conv, x)),
+                w_won: width(t.closed.amount.minor, max),
+                w_commit: width(t.forecast_commit.minor, max),
+                w_best: width(t.forecast_best_case.minor, max),
+                target_x: t.target.as_ref().map(|x| width(x.minor, max)),
+                y: i as u64 * 36,
+            }
+        })
+        .collect::<Vec<_>>();
+    let overdue_deals = forecast.overdue.commit.deals
+        + forecast.overdue.best_case.deals
+        + forecast.overdue.pipeline.deals;
+    let aconv = &accuracy.converter;
+    let accuracy_lines = accuracy
+        .periods
+        .iter()
+        .map(|p| AccuracyLine {
+            label: span_label(tr, p.span.first_day, p.span.last_day),
+            forecast: if p.snapshot.is_some() {
+                money(tr, aconv, &p.total.forecast_commit)
+            } else {
+                tr.t("dashboard-no-snapshot")
+            },
+            won: money(tr, aconv, &p.total.actual),
+            attainment: percent(tr, p.total.attainment),
+        })
+        .collect();
+    let sconv = &sources.converter;
+    let source_lines = sources
+        .rows
+        .iter()
+        .map(|r| {
+            let code = r.group.clone().unwrap_or_default();
+            SourceLine {
+                source: tr.t_or(&format!("source-{code}"), &code),
+                leads: tr.num(i64::try_from(r.counts.leads).unwrap_or(0)),
+                to_prospect: percent(tr, r.counts.rates()[0]),
+                won_deals: tr.num(i64::try_from(r.won_deals).unwrap_or(0)),
+                revenue: money(tr, sconv, &r.revenue),
+            }
+        })
+        .collect();
+    Ok(MoneyParts {
+        currency: conv.target.code().to_owned(),
+        forecast_height: bars.len() as u64 * 36,
+        forecast: bars,
+        overdue: tr.t1(
+            "dashboard-overdue",
+            "n",
+            tr.num(i64::try_from(overdue_deals).unwrap_or(0)),
+        ),
+        accuracy: accuracy_lines,
+        sources: source_lines,
+    })
+}
