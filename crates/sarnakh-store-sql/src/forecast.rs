@@ -96,7 +96,7 @@ macro_rules! forecast_queries {
 
             /// `select [grp, ]cast(` — the slot expression follows.
             fn slot_select(scope: &ReportScope) -> QueryBuilder<'static, sqlx::$db> {
-                let (grp, _) = group_parts(scope.group_by, true);
+                let (grp, _) = group_parts(scope, true);
                 QueryBuilder::new(format!("select {grp}cast("))
             }
 

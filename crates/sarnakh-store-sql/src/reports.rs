@@ -7,12 +7,37 @@
 //! Which index serves which query is written in the migration `20261129000017_reports.sql`.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sarnakh_core::domain::report::{GroupBy, Period, ReportFilter};
+use sarnakh_core::domain::report::{GroupBy, Period, ReportFilter, ReportScope, SizeBands};
 use sqlx::{Database, Encode, QueryBuilder, Type};
 use uuid::Uuid;
 
 /// The column a grouping reads, for lead-based (`deals` false) or deal-based reports.
-pub fn group_column(g: GroupBy, deals: bool) -> &'static str {
+pub fn group_column(scope: &ReportScope, g: GroupBy, deals: bool) -> String {
+    match g {
+        GroupBy::Size => size_band(&scope.size_bands),
+        other => simple_column(other, deals).to_owned(),
+    }
+}
+
+/// The band index of a deal's amount (its currency's limits), -1 without a rate. The
+/// limits and codes are checked values (integers, ISO codes), written into the SQL.
+fn size_band(bands: &SizeBands) -> String {
+    let mut sql = String::from("cast(case");
+    for (code, limits) in &bands.per_currency {
+        if !code.chars().all(|c| c.is_ascii_uppercase()) {
+            continue;
+        }
+        sql.push_str(&format!(" when o.currency = '{code}' then case"));
+        for (i, l) in limits.iter().enumerate() {
+            sql.push_str(&format!(" when o.amount_minor < {l} then {i}"));
+        }
+        sql.push_str(&format!(" else {} end", limits.len()));
+    }
+    sql.push_str(" else -1 end as bigint)");
+    sql
+}
+
+fn simple_column(g: GroupBy, deals: bool) -> &'static str {
     match g {
         GroupBy::Source => "l.source",
         GroupBy::Campaign => "l.campaign",
@@ -20,6 +45,7 @@ pub fn group_column(g: GroupBy, deals: bool) -> &'static str {
         GroupBy::Owner if deals => "o.owner_id",
         GroupBy::Owner => "l.owner_id",
         GroupBy::Product => "o.product",
+        GroupBy::Size => "null",
     }
 }
 
@@ -78,9 +104,9 @@ pub fn push_filter<DB: Database>(
 }
 
 /// `select <grp>, ` or nothing, and the matching `group by` tail.
-pub fn group_parts(g: Option<GroupBy>, deals: bool) -> (String, &'static str) {
-    match g {
-        Some(g) => (format!("{} as grp, ", group_column(g, deals)), "grp"),
+pub fn group_parts(scope: &ReportScope, deals: bool) -> (String, &'static str) {
+    match scope.group_by {
+        Some(g) => (format!("{} as grp, ", group_column(scope, g, deals)), "grp"),
         None => (String::new(), ""),
     }
 }
@@ -121,6 +147,11 @@ macro_rules! report_queries {
                         .try_get::<Option<Uuid>, _>("grp")
                         .map_err(backend)?
                         .map(|u| u.to_string()),
+                    Some(GroupBy::Size) => row
+                        .try_get::<Option<i64>, _>("grp")
+                        .map_err(backend)?
+                        .filter(|b| *b >= 0)
+                        .map(|b| b.to_string()),
                     Some(_) => row.try_get("grp").map_err(backend)?,
                 })
             }
@@ -142,7 +173,7 @@ macro_rules! report_queries {
                     what: &str,
                     from: &str,
                 ) -> QueryBuilder<'static, sqlx::$db> {
-                    let (grp, _) = group_parts(scope.group_by, false);
+                    let (grp, _) = group_parts(scope, false);
                     let mut qb = QueryBuilder::new(format!("select {grp}{what} from {from} where 1 = 1"));
                     push_filter(&mut qb, &scope.filter, "l.owner_id", false);
                     push_visibility(&mut qb, &scope.lead_visibility, "l.owner_id", Some("l.team_id"));
@@ -156,7 +187,7 @@ macro_rules! report_queries {
                     what: &str,
                     cond: &str,
                 ) -> QueryBuilder<'static, sqlx::$db> {
-                    let (grp, _) = group_parts(scope.group_by, true);
+                    let (grp, _) = group_parts(scope, true);
                     let mut qb = QueryBuilder::new(format!(
                         "select {grp}{what} from opportunities o left join leads l on l.id = o.lead_id where {cond}"
                     ));
@@ -172,7 +203,7 @@ macro_rules! report_queries {
                     scope: &ReportScope,
                     extra: &str,
                 ) -> Result<Rows, StoreError> {
-                    let (_, grp) = group_parts(scope.group_by, false);
+                    let (_, grp) = group_parts(scope, false);
                     let cols: Vec<&str> = [grp, extra].into_iter().filter(|c| !c.is_empty()).collect();
                     if !cols.is_empty() {
                         qb.push(format!(" group by {}", cols.join(", ")));

@@ -55,7 +55,7 @@ macro_rules! report_deal_queries {
                 now: chrono::DateTime<chrono::Utc>,
                 stuck_since: chrono::DateTime<chrono::Utc>,
             ) -> QueryBuilder<'static, sqlx::$db> {
-                let (grp, _) = $crate::reports::group_parts(scope.group_by, true);
+                let (grp, _) = $crate::reports::group_parts(scope, true);
                 let mut qb: QueryBuilder<'static, sqlx::$db> = QueryBuilder::new(format!(
                     "select o.stage as stage, {grp}o.currency as currency, count(*) as n, \
                      cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount, \

@@ -29,6 +29,7 @@ pub use crate::conformance_reports_money::rates_and_costs_round_trip_and_convert
 pub use crate::conformance_reports_people::sources_and_activity_reports_match_a_plain_recount;
 pub use crate::conformance_routing::*;
 pub use crate::conformance_sessions::*;
+pub use crate::conformance_size_bands::*;
 
 /// Counts rows a conversion would write, to prove a refused one wrote nothing.
 pub(crate) async fn account_count(f: &Fixture) -> usize {

@@ -96,13 +96,15 @@ fn figures(r: &ForecastRow) -> Plain {
     p
 }
 
-struct World {
-    f: Fixture,
-    rep: (Actor, sarnakh_core::domain::User),
-    deals: Vec<Opportunity>,
+pub(crate) struct World {
+    pub f: Fixture,
+    pub rep: (Actor, sarnakh_core::domain::User),
+    pub deals: Vec<Opportunity>,
 }
 
-async fn world(store: Arc<dyn Store>) -> World {
+/// Twelve deals of three owners in EUR and RON (rate 0.2), at every stage, with varied
+/// expected close dates.
+pub(crate) async fn world(store: Arc<dyn Store>) -> World {
     let f = Fixture::new(store).await;
     let sys = Actor::SYSTEM;
     let rate = RateInput {
@@ -161,7 +163,8 @@ async fn world(store: Arc<dyn Store>) -> World {
     World { f, rep, deals }
 }
 
-async fn reread(w: &mut World) {
+/// Reads every deal back as stored.
+pub(crate) async fn reread(w: &mut World) {
     for o in &mut w.deals {
         *o =
             w.f.services
@@ -193,7 +196,8 @@ async fn work(w: &mut World) {
     }
 }
 
-async fn close_some(w: &mut World) {
+/// Three deals won and one lost, 30 hours apart.
+pub(crate) async fn close_some(w: &mut World) {
     let s = &w.f.services;
     for (i, outcome) in [(0, "won"), (10, "won"), (5, "won"), (2, "lost")] {
         w.f.advance(Duration::hours(30));

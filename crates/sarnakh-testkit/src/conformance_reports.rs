@@ -36,7 +36,7 @@ pub(crate) fn lead_group(l: &Lead, g: Option<GroupBy>) -> Option<String> {
         GroupBy::Campaign => l.fields.campaign.clone(),
         GroupBy::Owner => l.fields.owner_id.map(|o| o.to_string()),
         GroupBy::Country => l.fields.country.clone(),
-        GroupBy::Product => None,
+        GroupBy::Product | GroupBy::Size => None,
     }
 }
 

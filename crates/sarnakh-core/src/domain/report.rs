@@ -20,8 +20,32 @@ super::lifecycle::str_enum!(
         Country = "country",
         /// The deal's product (deal reports only).
         Product = "product",
+        /// The deal's size band in the reporting currency (win/loss only).
+        Size = "size",
     }
 );
+
+/// Deal size bands: the band limits in the reporting currency (major units, ascending),
+/// and per deal currency the same limits in that currency's minor units. A deal whose
+/// currency has no rate falls in no band.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SizeBands {
+    /// Limits in the reporting currency's major units.
+    pub limits: Vec<i64>,
+    /// Per ISO code: the limits in its minor units.
+    pub per_currency: Vec<(String, Vec<i64>)>,
+}
+
+impl SizeBands {
+    /// The label of band `i` (`0-1000`, ..., `100000+`) in the reporting currency.
+    pub fn label(&self, i: usize) -> String {
+        let low = if i == 0 { 0 } else { self.limits[i - 1] };
+        match self.limits.get(i) {
+            Some(high) => format!("{low}-{high}"),
+            None => format!("{low}+"),
+        }
+    }
+}
 
 super::lifecycle::str_enum!(
     /// How the funnel counts: one cohort followed through, or all movement in the period.
@@ -118,6 +142,8 @@ pub struct ReportScope {
     pub lead_visibility: Visibility,
     /// Deals the caller may see.
     pub deal_visibility: Visibility,
+    /// The deal size bands, when grouped by size.
+    pub size_bands: SizeBands,
 }
 
 /// The period of a query: both days given, or the 30 days up to `today` when both are

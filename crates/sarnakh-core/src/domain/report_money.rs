@@ -138,6 +138,26 @@ impl Converter {
         i64::try_from(rounded).ok()
     }
 
+    /// `minor` units of the target in minor units of `to` (the inverse of [`Self::convert`]),
+    /// rounded half away from zero; none without a rate (or on overflow).
+    pub fn convert_to(&self, minor: i64, to: Currency) -> Option<i64> {
+        if to == self.target {
+            return Some(minor);
+        }
+        let (rt, r_to) = (self.rate(self.target)?, self.rate(to)?);
+        let num = i128::from(minor)
+            .checked_mul(rt)?
+            .checked_mul(10_i128.checked_pow(to.exponent())?)?;
+        let den = r_to.checked_mul(10_i128.checked_pow(self.target.exponent())?)?;
+        let (q, r) = (num / den, num % den);
+        let rounded = if 2 * r.abs() >= den {
+            q + num.signum()
+        } else {
+            q
+        };
+        i64::try_from(rounded).ok()
+    }
+
     /// The rates a conversion of these currencies used (none for the base).
     pub fn used<'a>(&'a self, codes: impl IntoIterator<Item = &'a str>) -> Vec<&'a ExchangeRate> {
         let mut out: Vec<&ExchangeRate> = codes
@@ -229,6 +249,11 @@ mod tests {
         assert_eq!(mar.convert(10_000, cur("RON")), Some(2_500));
         assert_eq!(mar.convert(1_000, cur("JPY")), Some(600));
         assert_eq!(mar.convert(1_000, cur("USD")), None);
+        // The inverse: 25.00 EUR is 100.00 RON in March, 1,000 JPY is 6.00 EUR.
+        assert_eq!(mar.convert_to(2_500, cur("RON")), Some(10_000));
+        assert_eq!(mar.convert_to(600, cur("JPY")), Some(1_000));
+        assert_eq!(mar.convert_to(600, cur("EUR")), Some(600));
+        assert_eq!(mar.convert_to(600, cur("USD")), None);
         let in_ron = Converter::on(eur, cur("RON"), &rates, day("2026-03-01"));
         assert_eq!(in_ron.convert(100, eur), Some(400));
         assert_eq!(

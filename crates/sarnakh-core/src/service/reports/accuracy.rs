@@ -141,6 +141,7 @@ impl Services {
             group_by: Some(GroupBy::Owner),
             lead_visibility: Visibility::All,
             deal_visibility: Visibility::All,
+            size_bands: Default::default(),
         };
         let cells = self.store.report_forecast(&scope, &months).await?;
         let lines: Vec<SnapshotLine> = cells

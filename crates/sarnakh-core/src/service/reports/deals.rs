@@ -5,12 +5,12 @@
 //! currency's sum converted once with the rate in force, amounts without a rate apart.
 
 use super::{Services, Shape};
-use crate::domain::report::{GroupBy, Period, ReportQuery, parse_stuck_days};
+use crate::domain::report::{GroupBy, Period, ReportQuery, SizeBands, parse_stuck_days};
 use crate::domain::report_figures::{
     PipelineCell, Quartiles, ReasonCount, div_round, quartiles, rate,
 };
 use crate::domain::report_money::{Converted, Converter};
-use crate::domain::{PipelineStage, StageKind};
+use crate::domain::{Currency, PipelineStage, StageKind};
 use crate::error::Result;
 use crate::service::Actor;
 use chrono::{DateTime, Duration, Utc};
@@ -114,6 +114,19 @@ pub struct WinLossReport {
     pub converted_average: Option<i64>,
 }
 
+/// Groupings of win/loss: the deal groupings and the deal size band.
+const WIN_LOSS_GROUPS: &[GroupBy] = &[
+    GroupBy::Source,
+    GroupBy::Campaign,
+    GroupBy::Owner,
+    GroupBy::Country,
+    GroupBy::Product,
+    GroupBy::Size,
+];
+
+/// Band limits of `group_by=size`, in the reporting currency's major units.
+pub const SIZE_LIMITS: [i64; 4] = [1_000, 5_000, 20_000, 100_000];
+
 pub(super) const DEALS: Shape<'static> = Shape {
     groups: GROUPS,
     period_required: false,
@@ -177,11 +190,15 @@ impl Services {
     pub async fn win_loss_report(&self, actor: &Actor, q: &ReportQuery) -> Result<WinLossReport> {
         let shape = Shape {
             period_required: true,
+            groups: WIN_LOSS_GROUPS,
             ..DEALS
         };
         let (converter, extra) = self.converter_for(q).await?;
-        let scope = self.report_scope(actor, q, &shape, extra).await?;
+        let mut scope = self.report_scope(actor, q, &shape, extra).await?;
         let converter = converter.expect("a converter error is refused with the scope");
+        if scope.group_by == Some(GroupBy::Size) {
+            scope.size_bands = size_bands(&converter);
+        }
         let mut groups: BTreeMap<Option<String>, WinLossRow> = BTreeMap::new();
         let mut total = empty_row(None);
         for c in self.store.report_win_loss(&scope).await? {
@@ -197,6 +214,14 @@ impl Services {
             }
         }
         let mut rows: Vec<WinLossRow> = groups.into_values().collect();
+        if scope.group_by == Some(GroupBy::Size) {
+            // Bands in size order, named by their limits; deals without a rate last.
+            let band = |r: &WinLossRow| r.group.as_deref().and_then(|g| g.parse::<usize>().ok());
+            rows.sort_by_key(|r| band(r).unwrap_or(usize::MAX));
+            for r in &mut rows {
+                r.group = band(r).map(|i| scope.size_bands.label(i));
+            }
+        }
         for row in rows.iter_mut().chain([&mut total]) {
             finish_row(row);
         }
@@ -213,6 +238,33 @@ impl Services {
             converted_won,
             converted_average,
         })
+    }
+}
+
+/// The size band limits of every currency the converter knows, in its minor units.
+fn size_bands(conv: &Converter) -> SizeBands {
+    let scale = 10_i64.pow(conv.target.exponent());
+    let mut codes: Vec<Currency> = conv
+        .rates
+        .values()
+        .map(|r| r.currency)
+        .chain([conv.target, conv.base])
+        .collect();
+    codes.sort_by_key(|c| c.code());
+    codes.dedup();
+    let per_currency = codes
+        .into_iter()
+        .filter_map(|c| {
+            let limits: Option<Vec<i64>> = SIZE_LIMITS
+                .iter()
+                .map(|l| conv.convert_to(l * scale, c))
+                .collect();
+            Some((c.code().to_owned(), limits?))
+        })
+        .collect();
+    SizeBands {
+        limits: SIZE_LIMITS.to_vec(),
+        per_currency,
     }
 }
 

@@ -83,6 +83,7 @@ impl Services {
             group_by,
             lead_visibility: actor.lead_visibility(),
             deal_visibility: deal_visibility(actor),
+            size_bands: Default::default(),
         })
     }
 
