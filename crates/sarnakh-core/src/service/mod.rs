@@ -5,9 +5,11 @@
 mod accounts;
 mod activities;
 mod auth;
+mod content;
 mod convert;
 mod duplicates;
 mod events;
+mod experiments;
 mod forms;
 mod import;
 mod leads;
@@ -21,9 +23,11 @@ mod sessions;
 mod timeline;
 
 pub use activities::{ActivityDraft, TaskDraft};
+pub use content::NextContent;
 pub use convert::{ConvertDraft, ConvertOutcome};
 pub use duplicates::{DuplicatePair, MAX_PAIRS, MergeInput};
 pub use events::{IngestReport, RejectedEvent};
+pub use experiments::{AssignInput, AssignOutcome, MAX_ASSIGN_IDS};
 pub use forms::{
     HONEYPOT_FIELD, SHOWN_AT_FIELD, SubmissionInput, SubmissionOutcome, VISITOR_FIELD,
 };
@@ -36,8 +40,9 @@ pub use opportunities::{CloseDraft, OpportunityDetail};
 pub use playbook::LeadReadiness;
 pub use prediction::{HISTORY_LIMIT, Method, WinPrediction};
 pub use reports::{
-    ActivityReport, CostInput, CurrencyTotal, FunnelReport, PipelineReport, RateInput, RateSheet,
-    RepActivity, SourceRow, SourcesReport, WinLossAmount, WinLossReport, WinLossRow,
+    ActivityReport, Comparison, ContentReport, ContentRow, CostInput, CurrencyTotal,
+    ExperimentReport, FunnelReport, PipelineReport, RateInput, RateSheet, RepActivity, STEPS,
+    SourceRow, SourcesReport, StepTest, VariantResult, WinLossAmount, WinLossReport, WinLossRow,
 };
 pub use routing::{Inbox, InboxLead};
 pub use sessions::SignedIn;

@@ -1,6 +1,8 @@
 //! The `sarnakh` command line: serve the API, migrate, fill demo data, and work with
 //! leads from a terminal. Commands call the same services as the API.
 
+mod content;
+mod experiment;
 mod export;
 mod import;
 mod lead;
@@ -78,7 +80,7 @@ pub enum Command {
     Score(score::ScoreCommand),
     /// Import another CRM's CSV export (see docs/IMPORT.md).
     Import(import::ImportArgs),
-    /// Print a report: funnel, pipeline, win-loss, sources or activity (docs/REPORTS.md).
+    /// Print a report: funnel, pipeline, win-loss, sources, activity, experiment or content.
     Report(Box<report::ReportArgs>),
     /// Set or list the exchange rates reports convert with.
     #[command(subcommand)]
@@ -86,6 +88,12 @@ pub enum Command {
     /// Set or list what campaigns cost (the sources report).
     #[command(subcommand)]
     Costs(rates::CostsCommand),
+    /// Define, start, stop and report A/B experiments.
+    #[command(subcommand)]
+    Experiment(experiment::ExperimentCommand),
+    /// The nurture content library.
+    #[command(subcommand)]
+    Content(content::ContentCommand),
 }
 
 /// Runs the parsed command.
@@ -110,6 +118,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report::run(store, *args).await,
         Command::Rates(cmd) => rates::run_rates(store, cmd).await,
         Command::Costs(cmd) => rates::run_costs(store, cmd).await,
+        Command::Experiment(cmd) => experiment::run(store, cmd).await,
+        Command::Content(cmd) => content::run(store, cmd).await,
     }
 }
 

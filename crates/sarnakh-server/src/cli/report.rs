@@ -26,6 +26,10 @@ pub enum ReportName {
     Sources,
     /// Per rep: activities, time to first contact, target misses, overdue follow-ups.
     Activity,
+    /// An A/B experiment's variants: exposure, conversion, tests, verdicts (--experiment).
+    Experiment,
+    /// Per content item: sendings and the later conversions of their leads.
+    Content,
 }
 
 /// Output formats.
@@ -81,6 +85,9 @@ pub struct ReportArgs {
     /// Reporting currency of the converted totals (default: the base of the rates).
     #[arg(long)]
     pub currency: Option<String>,
+    /// The experiment report: the experiment's key or id.
+    #[arg(long)]
+    pub experiment: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -151,6 +158,16 @@ pub async fn run(store: Arc<dyn Store>, args: ReportArgs) -> anyhow::Result<()> 
                 .into();
             (serde_json::to_string_pretty(&r)?, activity_tables(&r))
         }
+        ReportName::Experiment => {
+            let key = args
+                .experiment
+                .as_deref()
+                .ok_or_else(|| anyhow::anyhow!("--experiment: name the experiment by key or id"))?;
+            super::experiment::report(&services, key, &q).await?
+        }
+        ReportName::Content => super::content::report(&services, &q)
+            .await
+            .map_err(refused)?,
     };
     match args.format {
         Format::Json => println!("{json}"),

@@ -5,13 +5,17 @@
 //! read: they never write.
 
 mod activity;
+mod content;
 mod deals;
+mod experiment;
 mod funnel;
 mod money;
 mod sources;
 
 pub use activity::{ActivityReport, RepActivity};
+pub use content::{ContentReport, ContentRow};
 pub use deals::{CurrencyTotal, PipelineReport, WinLossAmount, WinLossReport, WinLossRow};
+pub use experiment::{Comparison, ExperimentReport, STEPS, StepTest, VariantResult};
 pub use funnel::FunnelReport;
 pub use money::{CostInput, RateInput, RateSheet};
 pub use sources::{SourceRow, SourcesReport};
