@@ -329,7 +329,7 @@ impl Services {
 /// Checks that exactly one of `lead_ids` and `since_start` is given, and parses the ids.
 fn parse_lead_ids(input: &AssignInput) -> Result<Vec<LeadId>> {
     let mut e = Errors::new();
-    if input.since_start == !input.lead_ids.is_empty() {
+    if input.since_start != input.lead_ids.is_empty() {
         e.push(FieldError::new(
             "lead_ids",
             "required",
