@@ -7,16 +7,16 @@
 use crate::Fixture;
 use crate::builders::{convert, opportunity, qualified_lead};
 use crate::conformance_policy::signed_in;
+use crate::experiment_data::{Now, Tracked, recount};
 use chrono::Duration;
 use sarnakh_core::Error;
-use sarnakh_core::domain::experiment::{Experiment, ExperimentDraft, LeadOrigin, VariantDraft};
+use sarnakh_core::domain::experiment::{ExperimentDraft, VariantDraft};
 use sarnakh_core::domain::experiment_stats::{ALPHA, Verdict};
 use sarnakh_core::domain::report::ReportQuery;
-use sarnakh_core::domain::{FormId, Lead, OpportunityStatus, TokenScope};
+use sarnakh_core::domain::{FormId, OpportunityStatus, TokenScope};
 use sarnakh_core::import::{ImportReader, Mapping, ReaderOptions};
 use sarnakh_core::service::{Actor, AssignInput, CloseDraft, ImportSource, LifecycleInput};
 use sarnakh_core::store::Store;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 fn variant(key: &str, form: Option<FormId>, campaign: Option<&str>) -> VariantDraft {
@@ -38,12 +38,6 @@ fn draft(key: &str, method: &str, variants: Vec<VariantDraft>) -> ExperimentDraf
         method: Some(method.into()),
         variants,
     }
-}
-
-/// Each lead as last returned, with the time it joined the experiment (if it did).
-struct Tracked {
-    lead: Lead,
-    won_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Marketing and managers run experiments, reps do not; refused input writes nothing; the
@@ -386,52 +380,4 @@ pub async fn experiment_report_matches_a_plain_recount(store: Arc<dyn Store>) {
         s.experiment_report(&marketing, "split", &bad).await,
         Err(Error::Validation(_))
     ));
-}
-
-/// Per variant key: exposed leads and their prospects, opportunities and won, counted with
-/// plain loops (the variant from the domain rule; steps at or after the assignment).
-fn recount(
-    x: &Experiment,
-    all: &[Tracked],
-    actor: &Actor,
-    form: FormId,
-    explicit_at: Option<chrono::DateTime<chrono::Utc>>,
-) -> HashMap<String, (u64, [u64; 3])> {
-    let mut out: HashMap<String, (u64, [u64; 3])> = HashMap::new();
-    for t in all.iter().filter(|t| actor.sees_lead(&t.lead)) {
-        let l = &t.lead;
-        let started = x.started_at.expect("started");
-        let at = if l.created_at >= started {
-            l.created_at
-        } else {
-            match explicit_at {
-                Some(at) => at,
-                None => continue,
-            }
-        };
-        let from_form = l.fields.source.as_str() == "web_form";
-        let origin = LeadOrigin::of(l, from_form.then_some(form));
-        let Some(v) = x.variant_for(&origin) else {
-            continue;
-        };
-        let after =
-            |t: Option<chrono::DateTime<chrono::Utc>>| u64::from(t.is_some_and(|t| t >= at));
-        let e = out.entry(v.key.clone()).or_default();
-        e.0 += 1;
-        e.1[0] += after(l.qualified_at);
-        e.1[1] += after(l.converted_at);
-        e.1[2] += after(t.won_at);
-    }
-    out
-}
-
-trait Now {
-    fn clock_now(&self) -> chrono::DateTime<chrono::Utc>;
-}
-
-impl Now for Fixture {
-    fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
-        use sarnakh_core::clock::Clock;
-        self.clock.now()
-    }
 }

@@ -19,6 +19,7 @@ mod conformance_policy;
 mod conformance_prediction;
 mod conformance_routing;
 mod conformance_sessions;
+mod experiment_data;
 pub mod postgres;
 // Reports (insight).
 mod conformance_reports;
