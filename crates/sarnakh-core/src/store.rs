@@ -3,8 +3,12 @@
 //! One method is one atomic unit: the adapter owns the transaction, so a method either
 //! writes everything it was given or nothing. No SQL or driver type crosses this boundary.
 
+mod content;
+mod experiments;
 mod filters;
 
+pub use content::{ContentCounts, ContentStore};
+pub use experiments::{CandidateWindow, ExperimentStore, VariantCounts};
 pub use filters::*;
 
 use crate::domain::Session;
@@ -212,9 +216,9 @@ pub struct ImportJob {
 /// Result alias for store calls.
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Persistence for every Sarnakh record.
+/// Persistence for every Sarnakh record (experiments and content: their own port traits).
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: ExperimentStore + ContentStore + Send + Sync + 'static {
     /// Whether the database is reachable and fully migrated.
     async fn readiness(&self) -> Readiness;
 

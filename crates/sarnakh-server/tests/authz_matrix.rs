@@ -52,6 +52,10 @@ struct Owned {
     import: String,
     /// A forecast target for this owner (to remove).
     target: String,
+    /// A draft A/B experiment (to start, assign, stop).
+    experiment: String,
+    /// An active content item (to read, replace, send).
+    content: String,
 }
 
 struct World {
@@ -200,8 +204,11 @@ async fn owned(app: &TestApp, owner: UserId, n: usize) -> Owned {
         )
         .await
         .expect("target");
+    let (experiment, content) = insight(app, n).await;
     Owned {
         target: target.id.to_string(),
+        experiment,
+        content,
         import: job.id.to_string(),
         lead: lead.id.to_string(),
         opportunity: out.opportunities[0].id.to_string(),
@@ -213,6 +220,64 @@ async fn owned(app: &TestApp, owner: UserId, n: usize) -> Owned {
         spare_lead: spare.id.to_string(),
         submission: held.expect("held").submission.to_string(),
         victim: victim.to_string(),
+    }
+}
+
+/// A draft experiment and an active content item (issue 6), as their ids.
+async fn insight(app: &TestApp, n: usize) -> (String, String) {
+    let s = &app.services;
+    let variants = ["a", "b"]
+        .iter()
+        .map(|k| sarnakh_core::domain::experiment::VariantDraft {
+            key: Some((*k).into()),
+            name: Some((*k).into()),
+            ..Default::default()
+        })
+        .collect();
+    let draft = sarnakh_core::domain::experiment::ExperimentDraft {
+        key: Some(format!("matrix-{n}")),
+        name: Some("Matrix".into()),
+        kind: Some("offer".into()),
+        method: Some("random".into()),
+        variants,
+        ..Default::default()
+    };
+    let x = s
+        .create_experiment(&Actor::SYSTEM, &draft)
+        .await
+        .expect("experiment");
+    let item = sarnakh_core::domain::content::ContentDraft {
+        title: Some("Matrix guide".into()),
+        url: Some("https://example.com/guide".into()),
+        stage: Some("lead".into()),
+        ..Default::default()
+    };
+    let c = s
+        .create_content(&Actor::SYSTEM, &item)
+        .await
+        .expect("content");
+    (x.id.to_string(), c.id.to_string())
+}
+
+/// Bodies of the experiment and content routes (issue 6), before the generic ones.
+fn insight_body(row: &Row) -> Option<Option<Value>> {
+    let segment = row.path.split('/').nth(3).unwrap_or("");
+    let last = row.path.rsplit('/').next().unwrap_or("");
+    let experiment = json!({ "key": format!("m{}", uuid::Uuid::now_v7().simple()), "name": "M", "kind": "offer", "method": "random",
+        "variants": [{ "key": "a", "name": "A" }, { "key": "b", "name": "B" }] });
+    let content = json!({ "title": "Guide", "url": "https://example.com/g", "stage": "lead" });
+    match (row.method.as_str(), segment, last) {
+        ("GET", _, _) => None,
+        ("POST", "experiments", "experiments") => Some(Some(experiment)),
+        ("PUT", "experiments", _) => Some(Some(
+            json!({ "key": format!("n{}", uuid::Uuid::now_v7().simple()), "name": "M2", "kind": "offer",
+            "method": "random", "variants": [{ "key": "a", "name": "A" }, { "key": "b", "name": "B" }] }),
+        )),
+        (_, "experiments", "start" | "stop") => Some(None),
+        (_, "experiments", "assign") => Some(Some(json!({ "since_start": true }))),
+        ("POST" | "PUT", "content", _) => Some(Some(content)),
+        (_, _, "send") => Some(None),
+        _ => None,
     }
 }
 
@@ -288,12 +353,18 @@ fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
         "forms" => &r.form,
         "form-submissions" => &r.submission,
         "imports" => &r.import,
+        "experiments" => &r.experiment,
+        "content" => &r.content,
         _ => &r.token,
     };
     let uri = row
         .path
         .replace("{id}", id)
-        .replace("{contact_id}", &r.contact);
+        .replace("{contact_id}", &r.contact)
+        .replace("{content_id}", &r.content);
+    if let Some(body) = insight_body(row) {
+        return (uri, body);
+    }
     let until = (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string();
     let body = match (
         row.method.as_str(),

@@ -5,6 +5,8 @@
 //! migrations and the few rows whose column types differ.
 
 pub mod bulk;
+pub mod content;
+pub mod experiments;
 mod forecast;
 mod import_jobs;
 pub mod list;

@@ -14,8 +14,10 @@ use sarnakh_core::{Error, domain::PageRequest};
 use std::sync::Arc;
 
 pub use crate::conformance_audit::*;
+pub use crate::conformance_content::*;
 pub use crate::conformance_duplicates::*;
 pub use crate::conformance_events::*;
+pub use crate::conformance_experiments::*;
 pub use crate::conformance_forecast::*;
 pub use crate::conformance_forms::*;
 pub use crate::conformance_import::*;

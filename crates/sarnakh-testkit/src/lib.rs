@@ -7,8 +7,10 @@
 pub mod builders;
 pub mod conformance;
 mod conformance_audit;
+mod conformance_content;
 mod conformance_duplicates;
 mod conformance_events;
+mod conformance_experiments;
 mod conformance_forecast;
 mod conformance_forms;
 mod conformance_import;
@@ -19,6 +21,7 @@ mod conformance_prediction;
 mod conformance_routing;
 mod conformance_sessions;
 mod conformance_size_bands;
+mod experiment_data;
 pub mod postgres;
 // Reports (insight).
 mod conformance_reports;
@@ -142,7 +145,10 @@ macro_rules! conformance_tests {
             funnel_report_matches_a_plain_recount,
             deal_reports_match_a_plain_recount,
             rates_and_costs_round_trip_and_convert_the_pipeline,
-            sources_and_activity_reports_match_a_plain_recount
+            sources_and_activity_reports_match_a_plain_recount,
+            experiments_are_run_by_marketing_and_refused_input_writes_nothing,
+            experiment_report_matches_a_plain_recount,
+            content_is_suggested_sent_and_reported_as_a_plain_recount
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {

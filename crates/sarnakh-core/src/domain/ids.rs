@@ -156,3 +156,11 @@ id_type!(
     /// Identifies one submission of a web form.
     SubmissionId, "submission"
 );
+id_type!(
+    /// Identifies an A/B experiment.
+    ExperimentId, "experiment"
+);
+id_type!(
+    /// Identifies an item of the nurture content library.
+    ContentId, "content"
+);

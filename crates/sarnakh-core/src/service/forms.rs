@@ -6,6 +6,7 @@
 use super::{Actor, Services, check_version, found, stale_to_precondition};
 use crate::credentials::generate_form_key;
 use crate::domain::duplicate::DuplicateAction;
+use crate::domain::experiment::LeadOrigin;
 use crate::domain::form::{
     CaptureContext, FormDraft, FormField, Submission, SubmissionStatus, WebForm,
 };
@@ -201,6 +202,8 @@ impl Services {
         self.store
             .insert_submission(&submission, Some((&lead, &history)))
             .await?;
+        self.enter_experiments(&[LeadOrigin::of(&lead, Some(form.id))])
+            .await?;
         self.join_visitor(lead, submission.context.visitor_id.as_deref())
             .await?;
         Ok(outcome(&form, &submission))
@@ -254,6 +257,8 @@ impl Services {
                 }
                 other => other.into(),
             })?;
+        self.enter_experiments(&[LeadOrigin::of(&lead, Some(form.id))])
+            .await?;
         self.join_visitor(lead, submission.context.visitor_id.as_deref())
             .await
     }

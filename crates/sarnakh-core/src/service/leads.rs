@@ -3,6 +3,7 @@
 
 use super::{Actor, Services, check_version, found, stale_to_precondition};
 use crate::domain::duplicate::{DuplicateAction, DuplicateMatch};
+use crate::domain::experiment::LeadOrigin;
 use crate::domain::lead::{LeadDraft, LeadFields, limits};
 use crate::domain::lifecycle::{DisqualifyReason, LeadAction, LeadState};
 use crate::domain::opportunity::parse_date;
@@ -137,6 +138,8 @@ impl Services {
         let (fields, team) = self.routed(fields, actor.team()).await?;
         let (lead, history) = self.new_lead(fields, team, actor, None).await?;
         self.store.insert_lead(&lead, &history).await?;
+        self.enter_experiments(&[LeadOrigin::of(&lead, None)])
+            .await?;
         let lead = self.join_visitor(lead, draft.visitor()).await?;
         Ok((lead, matches))
     }

@@ -5,9 +5,11 @@
 mod accounts;
 mod activities;
 mod auth;
+mod content;
 mod convert;
 mod duplicates;
 mod events;
+mod experiments;
 mod forms;
 mod import;
 mod leads;
@@ -22,9 +24,11 @@ mod sessions;
 mod timeline;
 
 pub use activities::{ActivityDraft, TaskDraft};
+pub use content::NextContent;
 pub use convert::{ConvertDraft, ConvertOutcome};
 pub use duplicates::{DuplicatePair, MAX_PAIRS, MergeInput};
 pub use events::{IngestReport, RejectedEvent};
+pub use experiments::{AssignInput, AssignOutcome, MAX_ASSIGN_IDS};
 pub use forms::{
     HONEYPOT_FIELD, SHOWN_AT_FIELD, SubmissionInput, SubmissionOutcome, VISITOR_FIELD,
 };
@@ -39,9 +43,10 @@ pub use playbook::LeadReadiness;
 pub use prediction::{HISTORY_LIMIT, Method, WinPrediction};
 pub use reports::{
     AccuracyGroup, AccuracyPeriod, AccuracyReport, AccuracyRow, ActivityReport, CategoryFigures,
-    CostInput, CurrencyTotal, ForecastPeriod, ForecastReport, ForecastRow, FunnelReport,
-    MAX_PERIODS, PipelineReport, RateInput, RateSheet, RepActivity, SourceRow, SourcesReport,
-    TargetInput, WinLossAmount, WinLossReport, WinLossRow,
+    Comparison, ContentReport, ContentRow, CostInput, CurrencyTotal, ExperimentReport,
+    ForecastPeriod, ForecastReport, ForecastRow, FunnelReport, MAX_PERIODS, PipelineReport,
+    RateInput, RateSheet, RepActivity, STEPS, SourceRow, SourcesReport, StepTest, TargetInput,
+    VariantResult, WinLossAmount, WinLossReport, WinLossRow,
 };
 pub use routing::{Inbox, InboxLead};
 pub use sessions::SignedIn;

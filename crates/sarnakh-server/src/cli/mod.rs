@@ -1,6 +1,8 @@
 //! The `sarnakh` command line: serve the API, migrate, fill demo data, and work with
 //! leads from a terminal. Commands call the same services as the API.
 
+mod content;
+mod experiment;
 mod export;
 mod forecast;
 mod import;
@@ -82,6 +84,7 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Print a report: funnel, pipeline, win-loss, sources, activity, forecast or
     /// forecast-accuracy (docs/REPORTS.md).
+    /// Print a report: funnel, pipeline, win-loss, sources, activity, experiment or content.
     Report(Box<report::ReportArgs>),
     /// Set or list the exchange rates reports convert with.
     #[command(subcommand)]
@@ -92,6 +95,12 @@ pub enum Command {
     /// Take forecast snapshots and set the targets the forecast is measured against.
     #[command(subcommand)]
     Forecast(forecast::ForecastCommand),
+    /// Define, start, stop and report A/B experiments.
+    #[command(subcommand)]
+    Experiment(experiment::ExperimentCommand),
+    /// The nurture content library.
+    #[command(subcommand)]
+    Content(content::ContentCommand),
 }
 
 /// Runs the parsed command.
@@ -117,6 +126,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Rates(cmd) => rates::run_rates(store, cmd).await,
         Command::Costs(cmd) => rates::run_costs(store, cmd).await,
         Command::Forecast(cmd) => forecast::run(store, cmd).await,
+        Command::Experiment(cmd) => experiment::run(store, cmd).await,
+        Command::Content(cmd) => content::run(store, cmd).await,
     }
 }
 

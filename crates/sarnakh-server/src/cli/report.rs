@@ -32,6 +32,10 @@ pub enum ReportName {
     Forecast,
     /// Per period: the forecast of the snapshot before it against what was won.
     ForecastAccuracy,
+    /// An A/B experiment's variants: exposure, conversion, tests, verdicts (--experiment).
+    Experiment,
+    /// Per content item: sendings and the later conversions of their leads.
+    Content,
 }
 
 /// Output formats.
@@ -90,6 +94,9 @@ pub struct ReportArgs {
     /// Forecast, forecast-accuracy: month (default) or quarter.
     #[arg(long)]
     pub interval: Option<String>,
+    /// The experiment report: the experiment's key or id.
+    #[arg(long)]
+    pub experiment: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -177,6 +184,16 @@ pub async fn run(store: Arc<dyn Store>, args: ReportArgs) -> anyhow::Result<()> 
                 .into();
             (serde_json::to_string_pretty(&r)?, accuracy_tables(&r))
         }
+        ReportName::Experiment => {
+            let key = args
+                .experiment
+                .as_deref()
+                .ok_or_else(|| anyhow::anyhow!("--experiment: name the experiment by key or id"))?;
+            super::experiment::report(&services, key, &q).await?
+        }
+        ReportName::Content => super::content::report(&services, &q)
+            .await
+            .map_err(refused)?,
     };
     match args.format {
         Format::Json => println!("{json}"),

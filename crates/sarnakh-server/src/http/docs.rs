@@ -29,6 +29,8 @@ use utoipa::openapi::{OpenApi as Doc, RefOr};
         (name = "access", description = "Sign-in, tokens and users"),
         (name = "import", description = "CSV imports from another CRM, run as background jobs"),
         (name = "reports", description = "Funnel, pipeline and win/loss over a period (see docs/REPORTS.md)"),
+        (name = "experiments", description = "A/B experiments: variants, assignment, start and stop"),
+        (name = "content", description = "The nurture content library, next suggestions and sending"),
     )
 )]
 struct ApiDoc;

@@ -4,10 +4,12 @@
 pub mod accounts;
 pub mod activities;
 pub mod auth;
+pub mod content;
 mod docs;
 pub mod duplicates;
 pub mod error;
 pub mod events;
+pub mod experiments;
 pub mod export;
 pub mod extract;
 pub mod forms;
@@ -80,6 +82,8 @@ pub fn app_with(services: Services, rate_limits: limits::RateLimits) -> Router {
         .merge(export::router())
         .merge(imports::router())
         .merge(reports::router())
+        .merge(experiments::router())
+        .merge(content::router())
         .split_for_parts();
     let openapi = docs::finish(openapi);
     let request_id = HeaderName::from_static("x-request-id");

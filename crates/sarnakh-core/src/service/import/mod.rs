@@ -18,6 +18,7 @@ pub use jobs::{IMPORT_CHUNK_BYTES, LEASE, MAX_IMPORT_BYTES, job_digest};
 
 use super::{Actor, Services};
 use crate::domain::duplicate::{DuplicateAction, DuplicateSettings};
+use crate::domain::experiment::LeadOrigin;
 use crate::domain::scoring::ScoringRules;
 use crate::domain::{PipelineStage, UserId};
 use crate::error::{Error, FieldError, Result};
@@ -157,7 +158,13 @@ impl Services {
                 batch.tally = tally;
                 batch.rows_done = last_row;
                 batch.finished_at = done.then(|| self.now());
+                let origins: Vec<LeadOrigin> = batch
+                    .new_leads
+                    .iter()
+                    .map(|(lead, _)| LeadOrigin::of(lead, None))
+                    .collect();
                 self.store.write_import_batch(&batch).await?;
+                self.enter_experiments(&origins).await?;
                 progress(&tally);
             }
             if done {

@@ -6,7 +6,9 @@
 
 mod accuracy;
 mod activity;
+mod content;
 mod deals;
+mod experiment;
 mod forecast;
 mod funnel;
 mod money;
@@ -15,7 +17,9 @@ mod targets;
 
 pub use accuracy::{AccuracyGroup, AccuracyPeriod, AccuracyReport, AccuracyRow};
 pub use activity::{ActivityReport, RepActivity};
+pub use content::{ContentReport, ContentRow};
 pub use deals::{CurrencyTotal, PipelineReport, WinLossAmount, WinLossReport, WinLossRow};
+pub use experiment::{Comparison, ExperimentReport, STEPS, StepTest, VariantResult};
 pub use forecast::{CategoryFigures, ForecastPeriod, ForecastReport, ForecastRow, MAX_PERIODS};
 pub use funnel::FunnelReport;
 pub use money::{CostInput, RateInput, RateSheet};
