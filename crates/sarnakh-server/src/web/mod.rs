@@ -3,14 +3,17 @@
 //! call the same services as the JSON API; forms post back with a CSRF token and answer
 //! `303 See Other`.
 
+mod contacts;
 mod dashboard;
 mod followups;
 mod format;
 mod i18n;
 mod inbox;
 mod lead_actions;
+mod lead_list;
 mod leads;
 mod login;
+mod opportunity;
 mod pipeline;
 mod profile;
 mod records;
@@ -35,10 +38,13 @@ pub fn router() -> Router<AppState> {
         .merge(login::router())
         .merge(inbox::router())
         .merge(leads::router())
+        .merge(lead_list::router())
         .merge(pipeline::router())
         .merge(lead_actions::router())
         .merge(followups::router())
         .merge(records::router())
+        .merge(contacts::router())
+        .merge(opportunity::router())
         .merge(dashboard::router())
         .merge(profile::router())
 }
