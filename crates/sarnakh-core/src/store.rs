@@ -306,6 +306,14 @@ pub trait Store: Send + Sync + 'static {
         filter: &ContactFilter,
         page: &PageRequest,
     ) -> StoreResult<Page<Contact>>;
+    /// Rewrites a contact that must still have version `expected`, with its history row, in
+    /// one transaction (`StaleVersion` when it changed meanwhile).
+    async fn change_contact(
+        &self,
+        contact: &Contact,
+        expected: i64,
+        history: &HistoryEntry,
+    ) -> StoreResult<()>;
 
     /// Inserts an opportunity with its history row.
     async fn insert_opportunity(

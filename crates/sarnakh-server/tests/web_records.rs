@@ -233,3 +233,168 @@ async fn an_opportunity_page_shows_the_deal_and_moves_logs_and_closes_it() {
         "a closed deal offers no moves"
     );
 }
+
+#[tokio::test]
+async fn records_are_edited_in_place_with_field_errors_and_nothing_written_on_error() {
+    let app = TestApp::new().await;
+    let (email, password) = rep(&app, "edda@web.example", "en").await;
+    let me = user_id(&app, &email).await;
+    let lead = prospect(&app, me, "Edda", "edda-lead@web.example").await;
+    let deal: OpportunityId = deal_of(&app, me, "Erik", "erik@web.example")
+        .await
+        .parse()
+        .expect("id");
+    let s = &app.services;
+    let contact = s
+        .get_opportunity(&Actor::SYSTEM, deal)
+        .await
+        .expect("deal")
+        .opportunity
+        .contact_id
+        .expect("a contact");
+    let cookie = sign_in(&app, &email, &password).await;
+    let page = send(&app, "GET", &format!("/leads/{lead}"), &cookie, "").await;
+    let token = csrf(&page.body);
+    let edit = format!("/leads/{lead}/edit");
+    assert!(page.body.contains(&format!("action=\"{edit}\"")));
+
+    let bad = form(&[
+        ("_csrf", &token),
+        ("version", "2"),
+        ("first_name", ""),
+        ("email", "not <an> email"),
+        ("company", "Changed Co"),
+    ]);
+    let refused = send(&app, "POST", &edit, &cookie, &bad).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains("id=\"error-email\">Not an email address.</p>")
+    );
+    assert!(
+        refused
+            .body
+            .contains("id=\"error-first_name\">Required.</p>")
+    );
+    assert!(
+        refused.body.contains("value=\"not &#60;an&#62; email\""),
+        "the sent value comes back, escaped"
+    );
+    let forged = bad.replace(&token, "forged");
+    let refused = send(&app, "POST", &edit, &cookie, &forged).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let stale = form(&[("_csrf", &token), ("version", "1"), ("company", "Late Co")]);
+    let refused = send(&app, "POST", &edit, &cookie, &stale).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    let now = s.get_lead(&Actor::SYSTEM, lead).await.expect("lead");
+    assert_eq!(
+        now.fields.company.as_deref(),
+        Some("Carpati <Soft>"),
+        "nothing written"
+    );
+    assert_eq!(now.version, 2);
+
+    let good = form(&[
+        ("_csrf", &token),
+        ("version", "2"),
+        ("first_name", "Edda"),
+        ("company", XSS),
+        ("company_size", "55"),
+    ]);
+    let saved = send(&app, "POST", &edit, &cookie, &good).await;
+    assert_eq!(
+        saved.location,
+        format!("/leads/{lead}?done=saved"),
+        "{}",
+        saved.body
+    );
+    let page = send(&app, "GET", &saved.location, &cookie, "").await;
+    assert!(page.body.contains("The changes are saved."));
+    assert!(page.body.contains(XSS_SHOWN) && !page.body.contains(XSS));
+    let now = s.get_lead(&Actor::SYSTEM, lead).await.expect("lead");
+    assert_eq!(now.fields.company_size, Some(55));
+    assert_eq!(
+        now.fields.person.email.as_ref().map(|e| e.as_str()),
+        Some("edda-lead@web.example"),
+        "a field not sent is kept"
+    );
+
+    let edit = format!("/opportunities/{deal}/edit");
+    let shown = send(&app, "GET", &edit, &cookie, "").await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(shown.body.contains("value=\"12000.50\""));
+    let version = s
+        .get_opportunity(&Actor::SYSTEM, deal)
+        .await
+        .expect("deal")
+        .opportunity
+        .version
+        .to_string();
+    let bad = form(&[
+        ("_csrf", &token),
+        ("version", &version),
+        ("amount", "12.345"),
+    ]);
+    let refused = send(&app, "POST", &edit, &cookie, &bad).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("id=\"error-amount\">Not an amount in this currency.</p>")
+    );
+    let good = form(&[
+        ("_csrf", &token),
+        ("version", &version),
+        ("amount", "500"),
+        ("product", "Seats"),
+    ]);
+    let saved = send(&app, "POST", &edit, &cookie, &good).await;
+    assert_eq!(saved.location, format!("/opportunities/{deal}?done=saved"));
+    let page = send(&app, "GET", &saved.location, &cookie, "").await;
+    assert!(page.body.contains("500.00 EUR") && page.body.contains("Seats"));
+    assert!(page.body.contains("Edited"), "the edit is on the timeline");
+
+    let edit = format!("/contacts/{contact}/edit");
+    let bad = form(&[("_csrf", &token), ("version", "1"), ("email", "nope")]);
+    let refused = send(&app, "POST", &edit, &cookie, &bad).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("id=\"error-email\""));
+    let good = form(&[("_csrf", &token), ("version", "1"), ("job_title", "CTO")]);
+    let saved = send(&app, "POST", &edit, &cookie, &good).await;
+    assert_eq!(saved.location, format!("/contacts/{contact}?done=saved"));
+    let page = send(&app, "GET", &saved.location, &cookie, "").await;
+    assert!(page.body.contains("CTO") && page.body.contains("The changes are saved."));
+
+    let (other_email, other_password) = rep(&app, "egon@web.example", "en").await;
+    let other = sign_in(&app, &other_email, &other_password).await;
+    let other_token = csrf(&send(&app, "GET", "/contacts", &other, "").await.body);
+    let sneak = form(&[
+        ("_csrf", &other_token),
+        ("version", "3"),
+        ("company", "Mine"),
+    ]);
+    let refused = send(&app, "POST", &format!("/leads/{lead}/edit"), &other, &sneak).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    let hidden = send(
+        &app,
+        "GET",
+        &format!("/contacts/{contact}/edit"),
+        &other,
+        "",
+    )
+    .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    let now = s.get_lead(&Actor::SYSTEM, lead).await.expect("lead");
+    assert_eq!(now.version, 3, "nothing written");
+}

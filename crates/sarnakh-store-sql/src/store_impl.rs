@@ -138,6 +138,14 @@ macro_rules! store_impl {
             async fn get_contact(&self, id: ContactId) -> StoreResult<Option<Contact>> {
                 self.get_contact_row(id).await
             }
+            async fn change_contact(
+                &self,
+                contact: &Contact,
+                expected: i64,
+                history: &HistoryEntry,
+            ) -> StoreResult<()> {
+                self.change_contact_tx(contact, expected, history).await
+            }
             async fn list_contacts(
                 &self,
                 filter: &ContactFilter,

@@ -5,6 +5,7 @@
 mod accounts;
 mod activities;
 mod auth;
+mod contact_edit;
 mod convert;
 mod duplicates;
 mod events;
@@ -12,6 +13,7 @@ mod forms;
 mod import;
 mod leads;
 mod opportunities;
+mod opportunity_edit;
 mod playbook;
 mod prediction;
 mod reports;
@@ -21,6 +23,7 @@ mod sessions;
 mod timeline;
 
 pub use activities::{ActivityDraft, TaskDraft};
+pub use contact_edit::ContactPatch;
 pub use convert::{ConvertDraft, ConvertOutcome};
 pub use duplicates::{DuplicatePair, MAX_PAIRS, MergeInput};
 pub use events::{IngestReport, RejectedEvent};
@@ -33,6 +36,7 @@ pub use import::{
 };
 pub use leads::{LeadPatch, LifecycleInput};
 pub use opportunities::{CloseDraft, OpportunityDetail};
+pub use opportunity_edit::OpportunityPatch;
 pub use playbook::LeadReadiness;
 pub use prediction::{HISTORY_LIMIT, Method, WinPrediction};
 pub use reports::{

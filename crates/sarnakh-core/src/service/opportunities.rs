@@ -282,7 +282,7 @@ impl Services {
         }
     }
 
-    async fn open_opportunity(
+    pub(super) async fn open_opportunity(
         &self,
         actor: &Actor,
         id: OpportunityId,
@@ -302,7 +302,7 @@ impl Services {
         Ok(current)
     }
 
-    async fn save_change(&self, change: OpportunityChange) -> Result<()> {
+    pub(super) async fn save_change(&self, change: OpportunityChange) -> Result<()> {
         let id = change.opportunity.id;
         match self.store.change_opportunity(&change).await {
             Ok(()) => Ok(()),

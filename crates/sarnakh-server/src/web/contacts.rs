@@ -122,6 +122,8 @@ struct ContactPage {
     /// `None` when the user sees no deals one by one (marketing).
     deals: Option<Vec<DealRow>>,
     moments: Vec<Moment>,
+    edit: super::edit_form::EditForm,
+    done: Option<String>,
 }
 
 fn facts(tr: Tr, c: &Contact) -> Vec<(String, String)> {
@@ -142,7 +144,17 @@ fn facts(tr: Tr, c: &Contact) -> Vec<(String, String)> {
     .collect()
 }
 
-async fn show(State(app): State<AppState>, user: WebUser, Path(id): Path<String>) -> Response {
+#[derive(Deserialize)]
+struct Done {
+    done: Option<String>,
+}
+
+async fn show(
+    State(app): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Query(done): Query<Done>,
+) -> Response {
     let tr = user.tr;
     let Ok(id) = id.parse::<ContactId>() else {
         return error_page(tr, sarnakh_core::Error::not_found("contact", id));
@@ -197,6 +209,8 @@ async fn show(State(app): State<AppState>, user: WebUser, Path(id): Path<String>
                 what: moment(tr, &e.item),
             })
             .collect(),
+        edit: super::edit_form::contact_form(tr, &contact),
+        done: (done.done.as_deref() == Some("saved")).then(|| tr.t("done-saved")),
     };
     Page(StatusCode::OK, page).into_response()
 }

@@ -66,6 +66,7 @@ struct LeadPage {
     open: bool,
     can_convert: bool,
     choices: Choices,
+    edit: super::edit_form::EditForm,
 }
 
 /// The menus of the action forms.
@@ -98,7 +99,7 @@ impl Choices {
 
 /// The notice after an action, if `done` names one.
 pub fn notice(tr: Tr, done: Option<&str>) -> Option<String> {
-    let known = ["qualified", "call", "follow-up", "disqualified"];
+    let known = ["qualified", "call", "follow-up", "disqualified", "saved"];
     done.filter(|d| known.contains(d))
         .map(|d| tr.t(&format!("done-{d}")))
 }
@@ -165,9 +166,10 @@ async fn show(
         let lead = s.get_lead(&user.actor, id).await?;
         let readiness = s.readiness(&user.actor, id).await?;
         let timeline = s.timeline(&user.actor, RecordRef::Lead(id)).await?;
-        Ok::<_, sarnakh_core::Error>((lead, readiness, timeline))
+        let users = s.list_users().await?;
+        Ok::<_, sarnakh_core::Error>((lead, readiness, timeline, users))
     };
-    let (lead, readiness, timeline) = match loaded.await {
+    let (lead, readiness, timeline, users) = match loaded.await {
         Ok(x) => x,
         Err(e) => return error_page(tr, e),
     };
@@ -209,6 +211,7 @@ async fn show(
         can_convert: lead.state.stage == LeadStage::Prospect
             && matches!(lead.state.status, LeadStatus::Open | LeadStatus::Nurture),
         choices: Choices::new(tr),
+        edit: super::edit_form::lead_form(tr, &lead, &users),
     };
     Page(StatusCode::OK, page).into_response()
 }

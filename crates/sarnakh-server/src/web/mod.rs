@@ -5,6 +5,8 @@
 
 mod contacts;
 mod dashboard;
+mod edit;
+mod edit_form;
 mod followups;
 mod format;
 mod i18n;
@@ -45,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .merge(records::router())
         .merge(contacts::router())
         .merge(opportunity::router())
+        .merge(edit::router())
         .merge(dashboard::router())
         .merge(profile::router())
 }

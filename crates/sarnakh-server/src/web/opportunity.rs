@@ -56,6 +56,7 @@ struct DealPage {
     stages: Vec<(String, String)>,
     reasons: Vec<(String, String)>,
     choices: super::leads::Choices,
+    edit: Option<super::edit_form::EditForm>,
     done: Option<String>,
 }
 
@@ -220,6 +221,8 @@ async fn show(
             .map(|r| (r.as_str().to_owned(), tr.t(&format!("loss-{}", r.as_str()))))
             .collect(),
         choices: super::leads::Choices::new(tr),
+        edit: (o.status == OpportunityStatus::Open)
+            .then(|| super::edit_form::deal_form(tr, &o, &users)),
         done: notice(tr, done.done.as_deref()),
     };
     Page(StatusCode::OK, page).into_response()
@@ -230,7 +233,7 @@ fn notice(tr: Tr, done: Option<&str>) -> Option<String> {
     match done? {
         d @ ("moved" | "won" | "lost") => Some(tr.t(&format!("pipeline-done-{d}"))),
         d @ ("call" | "follow-up") => Some(tr.t(&format!("done-{d}"))),
-        "saved" => Some(tr.t("edit-saved")),
+        "saved" => Some(tr.t("done-saved")),
         _ => None,
     }
 }
