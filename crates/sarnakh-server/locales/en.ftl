@@ -277,3 +277,34 @@ field-error-invalid_date = Not a date.
 field-error-out_of_range = Out of range.
 field-error-unknown_user = No such user.
 field-error-contact_channel_required = Give an email or a phone.
+leads-grade = Grade
+leads-sort = Sort
+leads-export = Export this list as CSV
+sort-newest = Newest first
+sort-oldest = Oldest first
+sort-score = Highest score
+sort-name = Name
+sort-updated = Recently changed
+bulk-pick = Choose
+bulk-pick-one = Choose { $name }
+bulk-owner = Assign the chosen leads to
+bulk-assign = Assign
+bulk-assigned = { $n ->
+    [one] One lead assigned.
+   *[other] { $n } leads assigned.
+}
+bulk-failed = { $n ->
+    [one] One could not be assigned.
+   *[other] { $n } could not be assigned.
+}
+source-web_form = Web form
+source-content_download = Content download
+source-webinar = Webinar
+source-event = Event
+source-inbound_call = Inbound call
+source-cold_outreach = Cold outreach
+source-referral = Referral
+source-partner = Partner
+source-import = Import
+source-api = API
+source-other = Other

@@ -279,3 +279,35 @@ field-error-invalid_date = Nu este o dată.
 field-error-out_of_range = În afara intervalului.
 field-error-unknown_user = Acest utilizator nu există.
 field-error-contact_channel_required = Dați un e-mail sau un telefon.
+leads-grade = Notă
+leads-sort = Ordine
+leads-export = Exportă această listă ca CSV
+sort-newest = Cele mai noi
+sort-oldest = Cele mai vechi
+sort-score = Scor maxim
+sort-name = Nume
+sort-updated = Modificate recent
+bulk-pick = Alege
+bulk-pick-one = Alege { $name }
+bulk-owner = Alocă lead-urile alese lui
+bulk-assign = Alocă
+bulk-assigned = { $n ->
+    [one] Un lead alocat.
+    [few] { $n } lead-uri alocate.
+   *[other] { $n } de lead-uri alocate.
+}
+bulk-failed = { $n ->
+    [one] Unul nu a putut fi alocat.
+   *[other] { $n } nu au putut fi alocate.
+}
+source-web_form = Formular web
+source-content_download = Descărcare de conținut
+source-webinar = Webinar
+source-event = Eveniment
+source-inbound_call = Apel primit
+source-cold_outreach = Contact la rece
+source-referral = Recomandare
+source-partner = Partener
+source-import = Import
+source-api = API
+source-other = Altele

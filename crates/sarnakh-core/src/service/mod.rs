@@ -4,6 +4,7 @@
 
 mod accounts;
 mod activities;
+mod assign;
 mod auth;
 mod contact_edit;
 mod convert;
@@ -23,6 +24,7 @@ mod sessions;
 mod timeline;
 
 pub use activities::{ActivityDraft, TaskDraft};
+pub use assign::{BulkAssignOutcome, MAX_BULK_ASSIGN};
 pub use contact_edit::ContactPatch;
 pub use convert::{ConvertDraft, ConvertOutcome};
 pub use duplicates::{DuplicatePair, MAX_PAIRS, MergeInput};

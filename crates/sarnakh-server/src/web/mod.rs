@@ -3,6 +3,7 @@
 //! call the same services as the JSON API; forms post back with a CSRF token and answer
 //! `303 See Other`.
 
+mod bulk;
 mod contacts;
 mod dashboard;
 mod edit;
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(contacts::router())
         .merge(opportunity::router())
         .merge(edit::router())
+        .merge(bulk::router())
         .merge(dashboard::router())
         .merge(profile::router())
 }
