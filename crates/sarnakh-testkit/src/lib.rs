@@ -8,6 +8,7 @@ pub mod builders;
 pub mod conformance;
 mod conformance_audit;
 mod conformance_duplicates;
+mod conformance_edits;
 mod conformance_events;
 mod conformance_forms;
 mod conformance_import;
@@ -136,7 +137,9 @@ macro_rules! conformance_tests {
             funnel_report_matches_a_plain_recount,
             deal_reports_match_a_plain_recount,
             rates_and_costs_round_trip_and_convert_the_pipeline,
-            sources_and_activity_reports_match_a_plain_recount
+            sources_and_activity_reports_match_a_plain_recount,
+            contact_and_deal_edits_are_stored_with_history_and_bad_ones_write_nothing,
+            bulk_assign_applies_the_assignment_rule_to_each_lead
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {
