@@ -308,3 +308,7 @@ source-partner = Partner
 source-import = Import
 source-api = API
 source-other = Other
+views-title = Saved views
+views-name = Save these filters as
+views-save = Save view
+views-delete = Delete the view { $name }

@@ -296,3 +296,7 @@ source-partner = شریک
 source-import = درون‌ریزی
 source-api = API
 source-other = دیگر
+views-title = نماهای ذخیره‌شده
+views-name = ذخیرهٔ این فیلترها با نام
+views-save = ذخیرهٔ نما
+views-delete = حذف نمای { $name }

@@ -311,3 +311,7 @@ source-partner = Partener
 source-import = Import
 source-api = API
 source-other = Altele
+views-title = Vederi salvate
+views-name = Salvează aceste filtre ca
+views-save = Salvează vederea
+views-delete = Șterge vederea { $name }

@@ -202,3 +202,81 @@ async fn bulk_assign_gives_the_chosen_leads_and_counts_the_refused_ones() {
     let refused = send(&app, "POST", "/leads/assign", &cookie, &none).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn saved_views_are_the_users_own_filters_shown_above_the_list() {
+    let app = TestApp::new().await;
+    let (email, password) = rep(&app, "vera@web.example", "en").await;
+    let me = user_id(&app, &email).await;
+    lead(&app, "Evita", "event", Some(me)).await;
+    let cookie = sign_in(&app, &email, &password).await;
+    let page = send(&app, "GET", "/leads?source=event&sort=name", &cookie, "").await;
+    assert!(
+        page.body
+            .contains("name=\"query\" value=\"source=event&#38;sort=name\""),
+        "{}",
+        page.body
+    );
+    let token = csrf(&page.body);
+    let save = |token: &str, name: &str| {
+        form(&[
+            ("_csrf", token),
+            ("list", "leads"),
+            ("name", name),
+            ("query", "source=event&sort=name"),
+        ])
+    };
+    let refused = send(&app, "POST", "/views", &cookie, &save("forged", "Events")).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let refused = send(&app, "POST", "/views", &cookie, &save(&token, " ")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let saved = send(&app, "POST", "/views", &cookie, &save(&token, "Events <b>")).await;
+    assert_eq!(
+        saved.location, "/leads?source=event&sort=name",
+        "{}",
+        saved.body
+    );
+    let list = send(&app, "GET", "/leads", &cookie, "").await;
+    assert!(
+        list.body
+            .contains("<a href=\"/leads?source=event&#38;sort=name\">Events &#60;b&#62;</a>"),
+        "{}",
+        list.body
+    );
+    let prospects = send(&app, "GET", "/prospects", &cookie, "").await;
+    assert!(
+        !prospects.body.contains("Events &#60;b&#62;"),
+        "a view belongs to its list"
+    );
+
+    let (other_email, other_password) = rep(&app, "vlad2@web.example", "en").await;
+    let other = sign_in(&app, &other_email, &other_password).await;
+    let theirs = send(&app, "GET", "/leads", &other, "").await;
+    assert!(
+        !theirs.body.contains("Events &#60;b&#62;"),
+        "views are their user's own"
+    );
+    let at = list.body.find("action=\"/views/").expect("a delete form") + 8;
+    let delete = list.body[at..].split('"').next().expect("path").to_owned();
+    let other_token = csrf(&theirs.body);
+    let refused = send(
+        &app,
+        "POST",
+        &delete,
+        &other,
+        &form(&[("_csrf", &other_token), ("list", "leads")]),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    let deleted = send(
+        &app,
+        "POST",
+        &delete,
+        &cookie,
+        &form(&[("_csrf", &token), ("list", "leads")]),
+    )
+    .await;
+    assert_eq!(deleted.location, "/leads");
+    let list = send(&app, "GET", "/leads", &cookie, "").await;
+    assert!(!list.body.contains("Events &#60;b&#62;"));
+}

@@ -1610,6 +1610,7 @@ macro_rules! shared_queries {
         }
 
         $crate::import_job_queries!($store, $db, $read, $write);
+        $crate::saved_view_queries!($store, $db, $read, $write);
 
         pub(crate) mod assign {
         //! Round-robin turns, open-lead counts per rep, and first contacts.

@@ -1,6 +1,7 @@
 //! Conformance behaviours of the record edits and the bulk assignment the web interface
 //! added: a contact's and a deal's edit is stored with its history row, a stale or invalid
-//! one writes nothing, and a bulk assignment applies the assignment rule to each lead.
+//! one writes nothing, a bulk assignment applies the assignment rule to each lead, and
+//! saved views belong to their user.
 
 use crate::Fixture;
 use crate::builders::{convert, lead, opportunity, qualified_lead};
@@ -199,4 +200,51 @@ pub async fn bulk_assign_applies_the_assignment_rule_to_each_lead(store: Arc<dyn
         s.assign_leads(&manager, &[], None).await,
         Err(Error::Validation(_))
     ));
+}
+
+/// A saved view is its user's own: saving a name again replaces its query, another user
+/// neither lists nor deletes it.
+pub async fn saved_views_belong_to_their_user_and_replace_by_name(store: Arc<dyn Store>) {
+    let f = Fixture::new(store).await;
+    let s = &f.services;
+    let (ana, _) = signed_in(
+        &f,
+        "ana@views.example",
+        "sales_rep",
+        None,
+        TokenScope::Write,
+    )
+    .await;
+    let (ion, _) = signed_in(
+        &f,
+        "ion@views.example",
+        "sales_rep",
+        None,
+        TokenScope::Write,
+    )
+    .await;
+    s.save_view(&ana, "leads", "Events", "source=event")
+        .await
+        .expect("save");
+    s.save_view(&ana, "leads", "Events", "?source=event&sort=-score")
+        .await
+        .expect("save again");
+    s.save_view(&ana, "prospects", "A grade", "grade=a")
+        .await
+        .expect("save");
+    let views = s.saved_views(&ana, "leads").await.expect("list");
+    assert_eq!(views.len(), 1);
+    assert_eq!(
+        (views[0].name.as_str(), views[0].query.as_str()),
+        ("Events", "source=event&sort=-score")
+    );
+    assert!(s.saved_views(&ion, "leads").await.expect("list").is_empty());
+    assert!(matches!(
+        s.save_view(&ana, "accounts", "x", "q=1").await,
+        Err(Error::Validation(_))
+    ));
+    let theirs = s.delete_view(&ion, views[0].id).await;
+    assert!(matches!(theirs, Err(Error::NotFound { .. })));
+    s.delete_view(&ana, views[0].id).await.expect("delete");
+    assert!(s.saved_views(&ana, "leads").await.expect("list").is_empty());
 }

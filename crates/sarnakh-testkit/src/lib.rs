@@ -139,7 +139,8 @@ macro_rules! conformance_tests {
             rates_and_costs_round_trip_and_convert_the_pipeline,
             sources_and_activity_reports_match_a_plain_recount,
             contact_and_deal_edits_are_stored_with_history_and_bad_ones_write_nothing,
-            bulk_assign_applies_the_assignment_rule_to_each_lead
+            bulk_assign_applies_the_assignment_rule_to_each_lead,
+            saved_views_belong_to_their_user_and_replace_by_name
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {

@@ -22,6 +22,7 @@ mod routing;
 mod scoring;
 mod sessions;
 mod timeline;
+mod views;
 
 pub use activities::{ActivityDraft, TaskDraft};
 pub use assign::{BulkAssignOutcome, MAX_BULK_ASSIGN};

@@ -98,6 +98,9 @@ struct ListPage {
     here: String,
     owners: Vec<(String, String)>,
     done: Option<String>,
+    views: Vec<super::views::ViewLink>,
+    /// The filters as a query string, for saving them as a view.
+    query: String,
 }
 
 /// The list's filters as sent in the query.
@@ -324,6 +327,11 @@ async fn list(
         next,
         export: chosen.link(view, "/api/v1/leads/export.csv", true, &[]),
         here: chosen.link(view, view.path, false, &[]),
+        query: chosen
+            .link(view, "", false, &[])
+            .trim_start_matches('?')
+            .to_owned(),
+        views: super::views::links(&app, &user, view.current).await,
         q: chosen.q,
         owners,
         done,

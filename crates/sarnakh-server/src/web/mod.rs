@@ -21,6 +21,7 @@ mod pipeline;
 mod profile;
 mod records;
 mod session;
+mod views;
 
 pub use i18n::{Lang, Tr};
 pub use session::WebUser;
@@ -50,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .merge(opportunity::router())
         .merge(edit::router())
         .merge(bulk::router())
+        .merge(views::router())
         .merge(dashboard::router())
         .merge(profile::router())
 }
