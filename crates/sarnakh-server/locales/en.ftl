@@ -289,11 +289,11 @@ bulk-pick = Choose
 bulk-pick-one = Choose { $name }
 bulk-owner = Assign the chosen leads to
 bulk-assign = Assign
-bulk-assigned = { $n ->
+bulk-assigned = { $count ->
     [one] One lead assigned.
    *[other] { $n } leads assigned.
 }
-bulk-failed = { $n ->
+bulk-failed = { $count ->
     [one] One could not be assigned.
    *[other] { $n } could not be assigned.
 }

@@ -291,12 +291,12 @@ bulk-pick = Alege
 bulk-pick-one = Alege { $name }
 bulk-owner = Alocă lead-urile alese lui
 bulk-assign = Alocă
-bulk-assigned = { $n ->
+bulk-assigned = { $count ->
     [one] Un lead alocat.
     [few] { $n } lead-uri alocate.
    *[other] { $n } de lead-uri alocate.
 }
-bulk-failed = { $n ->
+bulk-failed = { $count ->
     [one] Unul nu a putut fi alocat.
    *[other] { $n } nu au putut fi alocate.
 }

@@ -97,6 +97,8 @@ struct ListPage {
     /// This page with its filters, to come back to after a bulk assignment.
     here: String,
     owners: Vec<(String, String)>,
+    /// The signed-in user, the bulk menu's first choice (a rep claims leads for themselves).
+    me: String,
     done: Option<String>,
     views: Vec<super::views::ViewLink>,
     /// The filters as a query string, for saving them as a view.
@@ -313,9 +315,13 @@ async fn list(
         .next
         .map(|c| chosen.link(view, view.path, false, &[("after", &c.encode())]));
     let done = q.assigned.map(|n| {
-        let assigned = tr.t1("bulk-assigned", "n", n);
+        let counted = |id: &str, n: usize| {
+            let count = i64::try_from(n).unwrap_or(i64::MAX);
+            tr.t2(id, ("count", count.into()), ("n", tr.num(count).into()))
+        };
+        let assigned = counted("bulk-assigned", n);
         match q.failed.filter(|f| *f > 0) {
-            Some(f) => format!("{assigned} {}", tr.t1("bulk-failed", "n", f)),
+            Some(f) => format!("{assigned} {}", counted("bulk-failed", f)),
             None => assigned,
         }
     });
@@ -334,6 +340,7 @@ async fn list(
         views: super::views::links(&app, &user, view.current).await,
         q: chosen.q,
         owners,
+        me: user.user.id.to_string(),
         done,
     };
     Page(StatusCode::OK, page).into_response()
