@@ -310,6 +310,24 @@ pub trait Store: ExperimentStore + ContentStore + Send + Sync + 'static {
         filter: &ContactFilter,
         page: &PageRequest,
     ) -> StoreResult<Page<Contact>>;
+    /// Saves a user's view; one of the same user, list and name is replaced.
+    async fn save_view(&self, view: &crate::domain::saved_view::SavedView) -> StoreResult<()>;
+    /// A user's views of one list, by name.
+    async fn saved_views(
+        &self,
+        user: UserId,
+        list: &str,
+    ) -> StoreResult<Vec<crate::domain::saved_view::SavedView>>;
+    /// Deletes a user's view; `false` when they have no such view.
+    async fn delete_view(&self, user: UserId, id: uuid::Uuid) -> StoreResult<bool>;
+    /// Rewrites a contact that must still have version `expected`, with its history row, in
+    /// one transaction (`StaleVersion` when it changed meanwhile).
+    async fn change_contact(
+        &self,
+        contact: &Contact,
+        expected: i64,
+        history: &HistoryEntry,
+    ) -> StoreResult<()>;
 
     /// Inserts an opportunity with its history row.
     async fn insert_opportunity(

@@ -1,7 +1,8 @@
 //! The HTML interface in a real headless Chromium (Debian `chromium` and `chromium-driver`,
 //! installed by `scripts/install-browser.sh`), against Sarnakh on a real loopback port:
-//! sign in, triage the inbox, open a lead and qualify it, in English and in Persian; stored
-//! script payloads never run. Screenshots of each page land in `target/screenshots/`.
+//! sign in, triage the inbox, open a lead and qualify it, assign a lead from the list, move
+//! a deal, open its page and win it, in English and in Persian; stored script payloads
+//! never run. Screenshots of each page land in `target/screenshots/`.
 //!
 //! Without Chromium the test says it skipped; under `CI=true` it fails instead.
 
@@ -197,6 +198,23 @@ async fn wait_text(c: &Client, css: &str, expected: &str) {
     panic!("{css} never read {expected:?}; last {seen:?}");
 }
 
+/// Waits until the element at `css` holds `part` (after a click that reloads the page).
+async fn wait_contains(c: &Client, css: &str, part: &str) {
+    let mut seen = String::new();
+    for _ in 0..100 {
+        if let Ok(e) = c.find(Locator::Css(css)).await
+            && let Ok(text) = e.text().await
+        {
+            if text.contains(part) {
+                return;
+            }
+            seen = text;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{css} never held {part:?}; last {seen:?}");
+}
+
 /// Waits until the browser shows `path` (after a click that navigates).
 async fn arrive(c: &Client, path: &str) {
     for _ in 0..100 {
@@ -225,7 +243,7 @@ async fn not_pwned(c: &Client) {
 }
 
 /// The main flow in one language: sign in, the inbox, the lead, qualify it.
-async fn flow(c: &Client, base: &str, email: &str, password: &str, lang: &str, texts: [&str; 7]) {
+async fn flow(c: &Client, base: &str, email: &str, password: &str, lang: &str, texts: [&str; 8]) {
     c.goto(&format!("{base}/inbox")).await.expect("open");
     c.wait()
         .for_element(Locator::Css("input[name=email]"))
@@ -290,6 +308,20 @@ async fn flow(c: &Client, base: &str, email: &str, password: &str, lang: &str, t
     assert_eq!(text_of(c, "main h1").await, texts[2]);
     not_pwned(c).await;
     shot(c, &format!("{lang}-leads")).await;
+    c.find(Locator::Css("form.bulk input[name=lead]"))
+        .await
+        .expect("a lead to tick")
+        .click()
+        .await
+        .expect("tick");
+    c.find(Locator::Css("form.bulk .bulk-bar button"))
+        .await
+        .expect("assign")
+        .click()
+        .await
+        .expect("click");
+    wait_contains(c, "p.notice", texts[7]).await;
+    not_pwned(c).await;
     c.goto(&format!("{base}/pipeline")).await.expect("board");
     let select = c
         .find(Locator::Css(".deal form.move select"))
@@ -317,6 +349,21 @@ async fn flow(c: &Client, base: &str, email: &str, password: &str, lang: &str, t
     );
     not_pwned(c).await;
     shot(c, &format!("{lang}-pipeline")).await;
+    let link = c
+        .find(Locator::Css(".deal strong a"))
+        .await
+        .expect("the deal's page");
+    let href = link.attr("href").await.expect("attr").expect("a link");
+    link.click().await.expect("open the deal");
+    arrive(c, &href).await;
+    let title = text_of(c, "main h1").await;
+    assert!(
+        title.contains(PAYLOADS[2]),
+        "the payload shows as text: {title}"
+    );
+    not_pwned(c).await;
+    shot(c, &format!("{lang}-opportunity")).await;
+    c.goto(&format!("{base}/pipeline")).await.expect("board");
     c.find(Locator::Css(".deal form.close button[value=won]"))
         .await
         .expect("won")
@@ -356,6 +403,7 @@ async fn a_rep_signs_in_triages_qualifies_and_wins_a_deal_in_english_and_persian
                 "The deal is won.",
                 "Dashboard",
                 "1",
+                "One lead assigned.",
             ],
         ),
         (
@@ -368,6 +416,7 @@ async fn a_rep_signs_in_triages_qualifies_and_wins_a_deal_in_english_and_persian
                 "فرصت فروش به نتیجه رسید.",
                 "داشبورد",
                 "۱",
+                "سرنخ سپرده شد.",
             ],
         ),
     ] {

@@ -3,6 +3,7 @@
 //! the session's token.
 
 mod common;
+mod web;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -12,97 +13,7 @@ use sarnakh_core::domain::lead::LeadDraft;
 use sarnakh_core::domain::user::UserDraft;
 use sarnakh_core::service::Actor;
 use tower::ServiceExt;
-
-struct Html {
-    status: StatusCode,
-    location: String,
-    cookie: String,
-    body: String,
-}
-
-async fn send(app: &TestApp, method: &str, uri: &str, cookie: &str, form: &str) -> Html {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::HOST, "sarnakh.test")
-        .header(header::ORIGIN, "http://sarnakh.test");
-    if !cookie.is_empty() {
-        req = req.header(header::COOKIE, cookie);
-    }
-    if method == "POST" {
-        req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    }
-    let response = app
-        .router
-        .clone()
-        .oneshot(req.body(Body::from(form.to_owned())).expect("request"))
-        .await
-        .expect("infallible");
-    let get = |name| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned()
-    };
-    let (status, location, set_cookie) = (
-        response.status(),
-        get(header::LOCATION),
-        get(header::SET_COOKIE),
-    );
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    Html {
-        status,
-        location,
-        cookie: set_cookie.split(';').next().unwrap_or("").to_owned(),
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-/// A rep of `locale` with a password; returns (email, password).
-async fn rep(app: &TestApp, email: &str, locale: &str) -> (String, String) {
-    let draft = UserDraft {
-        email: Some(email.into()),
-        display_name: Some("Sara <b>Ahmadi</b>".into()),
-        role: Some("sales_rep".into()),
-        locale: Some(locale.into()),
-        ..UserDraft::default()
-    };
-    let (_, password) = app
-        .services
-        .add_user(&Actor::SYSTEM, &draft, None)
-        .await
-        .expect("add user");
-    (email.to_owned(), password)
-}
-
-fn form(pairs: &[(&str, &str)]) -> String {
-    let mut s = url::form_urlencoded::Serializer::new(String::new());
-    for (k, v) in pairs {
-        s.append_pair(k, v);
-    }
-    s.finish()
-}
-
-async fn sign_in(app: &TestApp, email: &str, password: &str) -> String {
-    let body = form(&[("email", email), ("password", password), ("next", "/inbox")]);
-    let signed = send(app, "POST", "/login", "", &body).await;
-    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
-    assert_eq!(signed.location, "/inbox");
-    assert!(signed.cookie.starts_with("__Host-sarnakh="));
-    signed.cookie
-}
-
-fn csrf(body: &str) -> String {
-    let at = body.find("name=\"_csrf\" value=\"").expect("a form token") + 20;
-    body[at..at + 64].to_owned()
-}
+use web::{csrf, deal, form, rep, send, sign_in};
 
 #[tokio::test]
 async fn pages_need_a_session_and_sign_in_refuses_bad_passwords_and_other_sites() {
@@ -273,45 +184,6 @@ async fn a_persian_user_gets_a_right_to_left_page_in_persian() {
         text.contains("lang=\"ro\"") && text.contains("Parolă"),
         "{text}"
     );
-}
-
-/// A qualified, converted lead of `owner` with one deal of 12,000.50 EUR; the deal's id.
-async fn deal(app: &TestApp, owner: sarnakh_core::domain::UserId) -> String {
-    use sarnakh_core::domain::opportunity::OpportunityDraft;
-    use sarnakh_core::service::{ConvertDraft, LifecycleInput};
-    let draft = LeadDraft {
-        first_name: Some("Ioana".into()),
-        email: Some("ioana@deal.example".into()),
-        company: Some("Carpati <Soft>".into()),
-        industry: Some("Software".into()),
-        company_size: Some(40),
-        need: Some("A CRM".into()),
-        decision_role: Some("decision_maker".into()),
-        owner_id: Some(owner),
-        ..LeadDraft::default()
-    };
-    let s = &app.services;
-    let lead = s
-        .capture_lead(&Actor::SYSTEM, &draft)
-        .await
-        .expect("capture");
-    s.qualify_lead(&Actor::SYSTEM, lead.id, &LifecycleInput::default())
-        .await
-        .expect("qualify");
-    let convert = ConvertDraft {
-        opportunities: vec![OpportunityDraft {
-            name: Some("CRM <rollout>".into()),
-            amount: Some("12000.50".into()),
-            currency: Some("EUR".into()),
-            ..OpportunityDraft::default()
-        }],
-        ..ConvertDraft::default()
-    };
-    let out = s
-        .convert_lead(&Actor::SYSTEM, lead.id, &convert)
-        .await
-        .expect("convert");
-    out.opportunities[0].id.to_string()
 }
 
 #[tokio::test]

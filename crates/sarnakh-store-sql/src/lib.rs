@@ -17,4 +17,5 @@ mod reports_funnel;
 mod reports_money;
 mod reports_people;
 pub mod rows;
+mod saved_views;
 mod store_impl;

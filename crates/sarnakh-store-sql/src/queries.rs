@@ -1520,6 +1520,13 @@ macro_rules! shared_queries {
                 Ok(out)
             }
 
+            pub(crate) async fn change_contact_tx(&self, c: &Contact, expected: i64, history: &sarnakh_core::domain::HistoryEntry) -> Result<(), StoreError> {
+                let mut tx = self.$write.begin().await.map_err(backend)?;
+                update_contact(&mut tx, c, expected).await?;
+                super::history::insert_history(&mut tx, history).await?;
+                tx.commit().await.map_err(backend)
+            }
+
             pub(crate) async fn write_import_batch_tx(&self, b: &ImportBatch) -> Result<(), StoreError> {
                 let mut tx = self.$write.begin().await.map_err(backend)?;
                 insert_leads(&mut tx, &b.new_leads).await?;
@@ -1603,6 +1610,7 @@ macro_rules! shared_queries {
         }
 
         $crate::import_job_queries!($store, $db, $read, $write);
+        $crate::saved_view_queries!($store, $db, $read, $write);
 
         pub(crate) mod assign {
         //! Round-robin turns, open-lead counts per rep, and first contacts.

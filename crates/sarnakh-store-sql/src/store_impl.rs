@@ -138,6 +138,30 @@ macro_rules! store_impl {
             async fn get_contact(&self, id: ContactId) -> StoreResult<Option<Contact>> {
                 self.get_contact_row(id).await
             }
+            async fn save_view(
+                &self,
+                view: &sarnakh_core::domain::saved_view::SavedView,
+            ) -> StoreResult<()> {
+                self.save_view_row(view).await
+            }
+            async fn saved_views(
+                &self,
+                user: UserId,
+                list: &str,
+            ) -> StoreResult<Vec<sarnakh_core::domain::saved_view::SavedView>> {
+                self.saved_view_rows(user, list).await
+            }
+            async fn delete_view(&self, user: UserId, id: uuid::Uuid) -> StoreResult<bool> {
+                self.delete_view_row(user, id).await
+            }
+            async fn change_contact(
+                &self,
+                contact: &Contact,
+                expected: i64,
+                history: &HistoryEntry,
+            ) -> StoreResult<()> {
+                self.change_contact_tx(contact, expected, history).await
+            }
             async fn list_contacts(
                 &self,
                 filter: &ContactFilter,

@@ -16,6 +16,7 @@ use std::sync::Arc;
 pub use crate::conformance_audit::*;
 pub use crate::conformance_content::*;
 pub use crate::conformance_duplicates::*;
+pub use crate::conformance_edits::*;
 pub use crate::conformance_events::*;
 pub use crate::conformance_experiments::*;
 pub use crate::conformance_forecast::*;

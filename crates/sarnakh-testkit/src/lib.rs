@@ -9,6 +9,7 @@ pub mod conformance;
 mod conformance_audit;
 mod conformance_content;
 mod conformance_duplicates;
+mod conformance_edits;
 mod conformance_events;
 mod conformance_experiments;
 mod conformance_forecast;
@@ -148,7 +149,10 @@ macro_rules! conformance_tests {
             sources_and_activity_reports_match_a_plain_recount,
             experiments_are_run_by_marketing_and_refused_input_writes_nothing,
             experiment_report_matches_a_plain_recount,
-            content_is_suggested_sent_and_reported_as_a_plain_recount
+            content_is_suggested_sent_and_reported_as_a_plain_recount,
+            contact_and_deal_edits_are_stored_with_history_and_bad_ones_write_nothing,
+            bulk_assign_applies_the_assignment_rule_to_each_lead,
+            saved_views_belong_to_their_user_and_replace_by_name
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {

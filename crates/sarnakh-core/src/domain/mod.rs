@@ -28,6 +28,7 @@ pub mod predict;
 pub mod report;
 pub mod report_figures;
 pub mod report_money;
+pub mod saved_view;
 pub mod scoring;
 pub mod sla;
 pub mod stage;

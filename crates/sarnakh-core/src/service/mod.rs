@@ -4,7 +4,9 @@
 
 mod accounts;
 mod activities;
+mod assign;
 mod auth;
+mod contact_edit;
 mod content;
 mod convert;
 mod duplicates;
@@ -22,8 +24,11 @@ mod routing;
 mod scoring;
 mod sessions;
 mod timeline;
+mod views;
 
 pub use activities::{ActivityDraft, TaskDraft};
+pub use assign::{BulkAssignOutcome, MAX_BULK_ASSIGN};
+pub use contact_edit::ContactPatch;
 pub use content::NextContent;
 pub use convert::{ConvertDraft, ConvertOutcome};
 pub use duplicates::{DuplicatePair, MAX_PAIRS, MergeInput};

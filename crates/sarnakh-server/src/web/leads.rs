@@ -1,6 +1,6 @@
-//! The leads list (search, status filter, cursor pages) and a lead's page: its facts, the
-//! readiness checklist for its next stage, its score and why, its timeline, and qualifying
-//! it when the playbook allows.
+//! A lead's page: its facts, the readiness checklist for its next stage, its score and
+//! why, its timeline, and qualifying it when the playbook allows. The lists are in
+//! `lead_list.rs`.
 
 use super::session::Refusal;
 use super::{Frame, Page, Tr, WebUser, error_page};
@@ -13,15 +13,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use sarnakh_core::domain::activity::ActivityOutcome;
 use sarnakh_core::domain::lifecycle::{DisqualifyReason, LeadStage, LeadStatus};
-use sarnakh_core::domain::page::{Cursor, PageRequest};
 use sarnakh_core::domain::{Lead, LeadId, RecordRef};
 use sarnakh_core::service::{LifecycleInput, TimelineItem};
-use sarnakh_core::store::LeadFilter;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/leads", get(list))
         .route("/leads/{id}", get(show))
         .route("/leads/{id}/qualify", post(qualify))
 }
@@ -35,97 +32,12 @@ pub fn person_name(lead: &Lead) -> String {
     }
 }
 
-/// One row of the list.
-pub struct Row {
-    pub href: String,
-    pub name: String,
-    pub company: String,
-    pub source: String,
-    pub score: String,
-    pub stage: String,
-    pub status: String,
-    pub created: String,
-}
-
-#[derive(Template)]
-#[template(path = "leads.html")]
-struct ListPage {
-    frame: Frame,
-    q: String,
-    status: String,
-    statuses: Vec<(String, String)>,
-    rows: Vec<Row>,
-    next: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ListQuery {
-    q: Option<String>,
-    status: Option<String>,
-    after: Option<String>,
-}
-
 fn stage_label(tr: Tr, lead: &Lead) -> String {
     tr.t(&format!("stage-{}", lead.state.stage.as_str()))
 }
 
 fn status_label(tr: Tr, status: LeadStatus) -> String {
     tr.t(&format!("status-{}", status.as_str()))
-}
-
-async fn list(State(app): State<AppState>, user: WebUser, Query(q): Query<ListQuery>) -> Response {
-    let tr = user.tr;
-    let search = q.q.clone().unwrap_or_default();
-    let status = q.status.as_deref().and_then(LeadStatus::parse);
-    let filter = LeadFilter {
-        q: Some(search.clone()).filter(|s| !s.trim().is_empty()),
-        status,
-        ..LeadFilter::default()
-    };
-    let page = PageRequest {
-        limit: 50,
-        after: q.after.as_deref().and_then(Cursor::decode),
-    };
-    let found = match app.services.list_leads(&user.actor, &filter, &page).await {
-        Ok(p) => p,
-        Err(e) => return error_page(tr, e),
-    };
-    let rows = found
-        .items
-        .iter()
-        .map(|l| Row {
-            href: format!("/leads/{}", l.id),
-            name: person_name(l),
-            company: l.fields.company.clone().unwrap_or_default(),
-            source: l.fields.source.as_str().replace('_', " "),
-            score: tr.num(l.score),
-            stage: stage_label(tr, l),
-            status: status_label(tr, l.state.status),
-            created: tr.when(l.created_at),
-        })
-        .collect();
-    let next = found.next.map(|c| {
-        let mut query = url::form_urlencoded::Serializer::new(String::new());
-        query.append_pair("q", &search);
-        if let Some(s) = status {
-            query.append_pair("status", s.as_str());
-        }
-        query.append_pair("after", &c.encode());
-        format!("/leads?{}", query.finish())
-    });
-    let statuses = LeadStatus::ALL
-        .iter()
-        .map(|s| (s.as_str().to_owned(), status_label(tr, *s)))
-        .collect();
-    let page = ListPage {
-        frame: Frame::of(&user, "leads"),
-        q: search,
-        status: status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
-        statuses,
-        rows,
-        next,
-    };
-    Page(StatusCode::OK, page).into_response()
 }
 
 /// One line of the lead's timeline.
@@ -154,6 +66,7 @@ struct LeadPage {
     open: bool,
     can_convert: bool,
     choices: Choices,
+    edit: super::edit_form::EditForm,
 }
 
 /// The menus of the action forms.
@@ -186,7 +99,7 @@ impl Choices {
 
 /// The notice after an action, if `done` names one.
 pub fn notice(tr: Tr, done: Option<&str>) -> Option<String> {
-    let known = ["qualified", "call", "follow-up", "disqualified"];
+    let known = ["qualified", "call", "follow-up", "disqualified", "saved"];
     done.filter(|d| known.contains(d))
         .map(|d| tr.t(&format!("done-{d}")))
 }
@@ -223,7 +136,8 @@ fn facts(tr: Tr, lead: &Lead) -> Vec<(String, String)> {
     .collect()
 }
 
-fn moment(tr: Tr, item: &TimelineItem) -> String {
+/// A timeline item in words.
+pub fn moment(tr: Tr, item: &TimelineItem) -> String {
     let kind = |code: &str| tr.t_or(&format!("kind-{code}"), &code.replace('_', " "));
     match item {
         TimelineItem::Activity(a) => format!("{}: {}", kind(a.kind.as_str()), a.summary),
@@ -252,9 +166,10 @@ async fn show(
         let lead = s.get_lead(&user.actor, id).await?;
         let readiness = s.readiness(&user.actor, id).await?;
         let timeline = s.timeline(&user.actor, RecordRef::Lead(id)).await?;
-        Ok::<_, sarnakh_core::Error>((lead, readiness, timeline))
+        let users = s.list_users().await?;
+        Ok::<_, sarnakh_core::Error>((lead, readiness, timeline, users))
     };
-    let (lead, readiness, timeline) = match loaded.await {
+    let (lead, readiness, timeline, users) = match loaded.await {
         Ok(x) => x,
         Err(e) => return error_page(tr, e),
     };
@@ -296,6 +211,7 @@ async fn show(
         can_convert: lead.state.stage == LeadStage::Prospect
             && matches!(lead.state.status, LeadStatus::Open | LeadStatus::Nurture),
         choices: Choices::new(tr),
+        edit: super::edit_form::lead_form(tr, &lead, &users),
     };
     Page(StatusCode::OK, page).into_response()
 }

@@ -3,19 +3,26 @@
 //! call the same services as the JSON API; forms post back with a CSRF token and answer
 //! `303 See Other`.
 
+mod bulk;
+mod contacts;
 mod dashboard;
 mod dashboard_forecast;
+mod edit;
+mod edit_form;
 mod followups;
 mod format;
 mod i18n;
 mod inbox;
 mod lead_actions;
+mod lead_list;
 mod leads;
 mod login;
+mod opportunity;
 mod pipeline;
 mod profile;
 mod records;
 mod session;
+mod views;
 
 pub use i18n::{Lang, Tr};
 pub use session::WebUser;
@@ -36,10 +43,16 @@ pub fn router() -> Router<AppState> {
         .merge(login::router())
         .merge(inbox::router())
         .merge(leads::router())
+        .merge(lead_list::router())
         .merge(pipeline::router())
         .merge(lead_actions::router())
         .merge(followups::router())
         .merge(records::router())
+        .merge(contacts::router())
+        .merge(opportunity::router())
+        .merge(edit::router())
+        .merge(bulk::router())
+        .merge(views::router())
         .merge(dashboard::router())
         .merge(profile::router())
 }

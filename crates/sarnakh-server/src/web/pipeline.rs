@@ -179,6 +179,8 @@ struct MoveForm {
     csrf: String,
     stage: String,
     version: i64,
+    /// `record` when sent from the opportunity's page (back there), else the board.
+    from: Option<String>,
 }
 
 async fn move_card(
@@ -193,7 +195,7 @@ async fn move_card(
         .move_opportunity(&user.actor, id, &form.stage, Some(form.version))
         .await;
     moved.map_err(|e| user.refusal(e))?;
-    Ok(Redirect::to("/pipeline?done=moved").into_response())
+    Ok(back(form.from.as_deref(), id, "moved"))
 }
 
 #[derive(Deserialize)]
@@ -202,7 +204,9 @@ struct CloseForm {
     csrf: String,
     outcome: String,
     reason: Option<String>,
+    note: Option<String>,
     version: i64,
+    from: Option<String>,
 }
 
 async fn close(
@@ -217,7 +221,7 @@ async fn close(
         reason: form
             .reason
             .filter(|r| !r.is_empty() && form.outcome == "lost"),
-        note: None,
+        note: form.note.filter(|n| !n.trim().is_empty()),
         expected_version: Some(form.version),
     };
     let o = app
@@ -225,5 +229,13 @@ async fn close(
         .close_opportunity(&user.actor, id, &draft)
         .await
         .map_err(|e| user.refusal(e))?;
-    Ok(Redirect::to(&format!("/pipeline?done={}", o.status.as_str())).into_response())
+    Ok(back(form.from.as_deref(), id, o.status.as_str()))
+}
+
+/// Back to the opportunity's page when the form came from there, else to the board.
+fn back(from: Option<&str>, id: OpportunityId, done: &str) -> Response {
+    match from {
+        Some("record") => super::opportunity::back(id, done),
+        _ => Redirect::to(&format!("/pipeline?done={done}")).into_response(),
+    }
 }

@@ -30,7 +30,8 @@ struct ListQuery {
     after: Option<String>,
 }
 
-fn page_request(after: Option<&str>) -> PageRequest {
+/// The first or the next page of 50 rows.
+pub fn page_request(after: Option<&str>) -> PageRequest {
     PageRequest {
         limit: 50,
         after: after.and_then(Cursor::decode),
@@ -38,7 +39,7 @@ fn page_request(after: Option<&str>) -> PageRequest {
 }
 
 /// The link to the next page, keeping the filters.
-fn next_link(path: &str, pairs: &[(&str, &str)], next: Option<Cursor>) -> Option<String> {
+pub fn next_link(path: &str, pairs: &[(&str, &str)], next: Option<Cursor>) -> Option<String> {
     next.map(|c| {
         let mut query = url::form_urlencoded::Serializer::new(String::new());
         for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
@@ -51,17 +52,19 @@ fn next_link(path: &str, pairs: &[(&str, &str)], next: Option<Cursor>) -> Option
 
 /// A deal as a list row.
 pub struct DealRow {
+    pub href: String,
     pub name: String,
     pub amount: String,
     pub stage: String,
     pub status: String,
     pub close: String,
-    pub account_href: String,
 }
 
-fn deal_row(tr: Tr, o: &Opportunity) -> DealRow {
+/// A deal as a list row, in the reader's language.
+pub fn deal_row(tr: Tr, o: &Opportunity) -> DealRow {
     let c = o.amount.currency();
     DealRow {
+        href: format!("/opportunities/{}", o.id),
         name: o.name.clone(),
         amount: money(tr, o.amount.minor(), c.code(), c.exponent()),
         stage: o.stage.clone(),
@@ -71,7 +74,6 @@ fn deal_row(tr: Tr, o: &Opportunity) -> DealRow {
             .map(|at| tr.when(at))
             .or_else(|| o.expected_close_date.map(|d| d.to_string()))
             .unwrap_or_default(),
-        account_href: format!("/accounts/{}", o.account_id),
     }
 }
 
@@ -196,7 +198,7 @@ struct AccountPage {
     frame: Frame,
     name: String,
     customer: Option<String>,
-    contacts: Vec<(String, String)>,
+    contacts: Vec<(String, String, String)>,
     deals: Vec<DealRow>,
 }
 
@@ -237,12 +239,9 @@ async fn account(State(app): State<AppState>, user: WebUser, Path(id): Path<Stri
         contacts: contacts
             .iter()
             .map(|c| {
-                let name = match &c.last_name {
-                    Some(l) => format!("{} {l}", c.first_name),
-                    None => c.first_name.clone(),
-                };
                 (
-                    name,
+                    format!("/contacts/{}", c.id),
+                    super::contacts::contact_name(c),
                     c.email
                         .as_ref()
                         .map(|e| e.as_str().to_owned())
