@@ -727,4 +727,11 @@ pub trait Store: ExperimentStore + ContentStore + Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// Removes a target; false when none has that id.
     async fn delete_forecast_target(&self, id: uuid::Uuid) -> StoreResult<bool>;
+    /// Stores open deals' predicted win probabilities in basis points (a derived value: no
+    /// version change, no history), with the model version; all or none.
+    async fn set_win_predictions(
+        &self,
+        predictions: &[(OpportunityId, u16)],
+        model_version: i64,
+    ) -> StoreResult<()>;
 }

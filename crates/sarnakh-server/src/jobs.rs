@@ -103,8 +103,26 @@ pub async fn retrain(services: &Services, every: Duration) {
         ),
         Err(Error::InsufficientHistory(why)) => {
             tracing::info!("win model not trained: {why}");
+            return;
         }
-        Err(e) => tracing::warn!(error = %e, "win model job failed"),
+        Err(e) => {
+            tracing::warn!(error = %e, "win model job failed");
+            return;
+        }
+    }
+    predict_deals(services).await;
+}
+
+/// Stores every open deal's win probability from the model in force.
+pub async fn predict_deals(services: &Services) {
+    let started = std::time::Instant::now();
+    match services.predict_open_deals(&Actor::SYSTEM).await {
+        Ok(deals) => tracing::info!(
+            deals,
+            seconds = started.elapsed().as_secs_f64(),
+            "open deals predicted"
+        ),
+        Err(e) => tracing::warn!(error = %e, "deal prediction job failed"),
     }
 }
 
@@ -119,6 +137,7 @@ pub async fn rescore(services: &Services) {
         ),
         Err(e) => tracing::warn!(error = %e, "rescoring job failed"),
     }
+    predict_deals(services).await;
 }
 
 /// Takes a forecast snapshot when the latest is `every_days` days old or more (or there is

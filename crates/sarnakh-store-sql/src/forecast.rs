@@ -266,6 +266,29 @@ macro_rules! forecast_queries {
                 tx.commit().await.map_err(backend)
             }
 
+            /// Stores open deals' predicted win probabilities (basis points) with the model
+            /// version, in chunks of one statement each, all in one transaction. Closed
+            /// deals are left alone.
+            pub(crate) async fn set_prediction_rows(
+                &self,
+                rows: &[(sarnakh_core::domain::OpportunityId, u16)],
+                model_version: i64,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.$write.begin().await.map_err(backend)?;
+                for chunk in rows.chunks(400) {
+                    let mut qb: QueryBuilder<'_, sqlx::$db> =
+                        QueryBuilder::new("with v (id, bp) as (");
+                    qb.push_values(chunk, |mut b, (id, bp)| {
+                        b.push_bind(id.as_uuid()).push_bind(i32::from(*bp));
+                    });
+                    qb.push(") update opportunities set predicted_win_bp = (select v.bp from v where v.id = opportunities.id), predicted_model_version = ")
+                        .push_bind(model_version)
+                        .push(" where status = 'open' and id in (select v.id from v)");
+                    qb.build().persistent(false).execute(&mut *tx).await.map_err(backend)?;
+                }
+                tx.commit().await.map_err(backend)
+            }
+
             /// Removes a target; false when there was none with that id.
             pub(crate) async fn delete_target_row(&self, id: uuid::Uuid) -> Result<bool, StoreError> {
                 let done = sqlx::query("delete from forecast_targets where id = $1")

@@ -43,6 +43,8 @@ macro_rules! report_deal_queries {
                         weighted_centi_minor: row.try_get("weighted").map_err(backend)?,
                         ages,
                         stuck: count(&row, "stuck")?,
+                        predicted: count(&row, "predicted")?,
+                        predicted_centi_minor: row.try_get("predicted_weighted").map_err(backend)?,
                     });
                 }
                 Ok(out)
@@ -59,7 +61,9 @@ macro_rules! report_deal_queries {
                 let mut qb: QueryBuilder<'static, sqlx::$db> = QueryBuilder::new(format!(
                     "select o.stage as stage, {grp}o.currency as currency, count(*) as n, \
                      cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount, \
-                     cast(coalesce(sum(o.amount_minor * s.probability), 0) as bigint) as weighted"
+                     cast(coalesce(sum(o.amount_minor * s.probability), 0) as bigint) as weighted, \
+                     cast(coalesce(sum(case when o.predicted_win_bp is null then 0 else 1 end), 0) as bigint) as predicted, \
+                     cast(coalesce(sum(o.amount_minor * coalesce(o.predicted_win_bp, s.probability * 100) / 100), 0) as bigint) as predicted_weighted"
                 ));
                 let day = chrono::Duration::days(1);
                 let cuts = [now - day * 30, now - day * 60, now - day * 90];

@@ -675,6 +675,13 @@ macro_rules! store_impl {
             async fn delete_forecast_target(&self, id: uuid::Uuid) -> StoreResult<bool> {
                 self.delete_target_row(id).await
             }
+            async fn set_win_predictions(
+                &self,
+                predictions: &[(sarnakh_core::domain::OpportunityId, u16)],
+                model_version: i64,
+            ) -> StoreResult<()> {
+                self.set_prediction_rows(predictions, model_version).await
+            }
         }
     };
 }

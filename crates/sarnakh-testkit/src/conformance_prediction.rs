@@ -344,4 +344,87 @@ pub async fn win_model_learns_from_each_stores_closed_history(store: Arc<dyn Sto
     );
     let again = f.services.train_win_model(&f.actor()).await.expect("again");
     assert_eq!(again.version, 2);
+    predictions_weight_the_pipeline(&f).await;
+}
+
+/// Every open deal's prediction is stored and weights the pipeline exactly as the single
+/// predictions say (amount x basis points / 100, truncated per deal, rounded per cell).
+async fn predictions_weight_the_pipeline(f: &Fixture) {
+    let s = &f.services;
+    let sys = Actor::SYSTEM;
+    for (i, source) in ["referral", "cold_outreach"].iter().enumerate() {
+        let draft = LeadDraft {
+            source: Some((*source).into()),
+            ..qualified_lead(
+                &format!("Open{i}"),
+                &format!("open{i}@win.example"),
+                &format!("Open Co {i}"),
+            )
+        };
+        let lead = s.capture_lead(&sys, &draft).await.expect("lead");
+        s.qualify_lead(&sys, lead.id, &LifecycleInput::default())
+            .await
+            .expect("qualify");
+        let deals = vec![
+            opportunity(&format!("Open deal {i}"), "1234.57"),
+            opportunity(&format!("Open deal {i}b"), "99.99"),
+        ];
+        s.convert_lead(&sys, lead.id, &convert(deals))
+            .await
+            .expect("convert");
+    }
+    let rep = signed_in(
+        f,
+        "rep@predict.example",
+        "sales_rep",
+        None,
+        TokenScope::Write,
+    )
+    .await;
+    assert!(matches!(
+        s.predict_open_deals(&rep.0).await,
+        Err(Error::Forbidden(_))
+    ));
+    let n = s.predict_open_deals(&sys).await.expect("predict");
+    let page = s
+        .list_opportunities(
+            &sys,
+            &sarnakh_core::store::OpportunityFilter {
+                status: Some(sarnakh_core::domain::OpportunityStatus::Open),
+                ..Default::default()
+            },
+            &sarnakh_core::domain::PageRequest::new(Some(200), None),
+        )
+        .await
+        .expect("open deals");
+    assert_eq!(n, page.items.len());
+    assert!(n >= 4);
+    let mut want: std::collections::BTreeMap<String, (u64, i64)> = Default::default();
+    for o in &page.items {
+        let p = s
+            .opportunity_prediction(&sys, o.id)
+            .await
+            .expect("prediction");
+        let bp = i64::from(sarnakh_core::service::basis_points(
+            p.probability.expect("a model"),
+        ));
+        let e = want.entry(o.stage.clone()).or_default();
+        e.0 += 1;
+        e.1 += o.amount.minor() * bp / 100;
+    }
+    let report = s
+        .pipeline_report(&sys, &sarnakh_core::domain::report::ReportQuery::default())
+        .await
+        .expect("pipeline");
+    let mut got: std::collections::BTreeMap<String, (u64, i64)> = Default::default();
+    for c in &report.cells {
+        let e = got.entry(c.stage.clone()).or_default();
+        e.0 += c.predicted;
+        e.1 += c.predicted_centi_minor;
+    }
+    assert_eq!(got, want);
+    assert_ne!(
+        report.converted_predicted, report.converted_weighted,
+        "the model's figures differ from the stages'"
+    );
 }

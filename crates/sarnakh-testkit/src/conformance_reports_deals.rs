@@ -94,6 +94,8 @@ async fn check_pipeline(
                 c.count += 1;
                 c.amount_minor += o.amount.minor();
                 c.weighted_centi_minor += o.amount.minor() * probability(&o.stage);
+                // No win model in this dataset: the stage probability stands in.
+                c.predicted_centi_minor += o.amount.minor() * probability(&o.stage) * 100 / 100;
                 let age = (now - o.created_at).num_days();
                 let bucket = if o.created_at >= now - Duration::days(30) {
                     0

@@ -76,6 +76,12 @@ pub struct PipelineCell {
     pub ages: [u64; 4],
     /// Deals with no activity and no change in the stuck window.
     pub stuck: u64,
+    /// Deals with a stored predicted win probability.
+    pub predicted: u64,
+    /// Sum of amount x predicted probability in basis points / 100 (truncated per deal),
+    /// the stage probability standing in where no prediction is stored: 100 x the
+    /// predictively weighted amount, like `weighted_centi_minor`.
+    pub predicted_centi_minor: i64,
 }
 
 /// Closed deals of one group and currency.

@@ -19,6 +19,7 @@ mod opportunities;
 mod opportunity_update;
 mod playbook;
 mod prediction;
+mod prediction_batch;
 mod reports;
 mod routing;
 mod scoring;
@@ -46,6 +47,7 @@ pub use opportunities::{CloseDraft, OpportunityDetail};
 pub use opportunity_update::OpportunityPatch;
 pub use playbook::LeadReadiness;
 pub use prediction::{HISTORY_LIMIT, Method, WinPrediction};
+pub use prediction_batch::basis_points;
 pub use reports::{
     AccuracyGroup, AccuracyPeriod, AccuracyReport, AccuracyRow, ActivityReport, CategoryFigures,
     Comparison, ContentReport, ContentRow, CostInput, CurrencyTotal, ExperimentReport,

@@ -15,7 +15,8 @@ pub enum ScoreCommand {
     Train,
     /// Print the win model in force and its held-out figures.
     Model,
-    /// Recompute every lead's score from the rules in force and its events.
+    /// Recompute every lead's score from the rules in force and its events, and every open
+    /// deal's predicted win probability (the pipeline report weights by it).
     Rescore,
 }
 
@@ -29,6 +30,11 @@ pub async fn run(store: Arc<dyn Store>, cmd: ScoreCommand) -> anyhow::Result<()>
                 .await
                 .map_err(super::explain)?;
             print!("{}", describe(&model));
+            let deals = services
+                .predict_open_deals(&Actor::SYSTEM)
+                .await
+                .map_err(super::explain)?;
+            println!("\n{deals} open deals predicted");
         }
         ScoreCommand::Model => match services.win_model().await.map_err(super::explain)? {
             Some(model) => print!("{}", describe(&model)),
@@ -42,6 +48,11 @@ pub async fn run(store: Arc<dyn Store>, cmd: ScoreCommand) -> anyhow::Result<()>
                 .await
                 .map_err(super::explain)?;
             println!("{count} leads rescored");
+            let deals = services
+                .predict_open_deals(&Actor::SYSTEM)
+                .await
+                .map_err(super::explain)?;
+            println!("{deals} open deals predicted");
         }
     }
     Ok(())

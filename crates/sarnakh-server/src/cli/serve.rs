@@ -172,10 +172,8 @@ async fn demo_admin(store: &Arc<dyn Store>) -> anyhow::Result<()> {
 
 /// Trains the win model on the demo's closed history, so predictions show at once.
 async fn demo_model(store: &Arc<dyn Store>) {
-    match Services::new(store.clone())
-        .train_win_model(&Actor::SYSTEM)
-        .await
-    {
+    let services = Services::new(store.clone());
+    match services.train_win_model(&Actor::SYSTEM).await {
         Ok(m) => println!(
             "win model trained on {} closed records: held-out AUC naive Bayes {:.3}, logistic {:.3}; {} in use",
             m.examples,
@@ -183,7 +181,14 @@ async fn demo_model(store: &Arc<dyn Store>) {
             m.logistic.auc,
             m.model.algorithm.as_str()
         ),
-        Err(e) => println!("win model not trained: {e}"),
+        Err(e) => {
+            println!("win model not trained: {e}");
+            return;
+        }
+    }
+    match services.predict_open_deals(&Actor::SYSTEM).await {
+        Ok(n) => println!("{n} open deals predicted"),
+        Err(e) => println!("open deals not predicted: {e}"),
     }
 }
 

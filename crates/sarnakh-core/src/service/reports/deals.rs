@@ -36,6 +36,11 @@ pub struct CurrencyTotal {
     pub amount_minor: i64,
     /// Sum of amounts weighted by stage probability, minor units.
     pub weighted_minor: i64,
+    /// Sum of amounts weighted by the predicted win probability (the stage's where none
+    /// is stored), minor units.
+    pub predicted_minor: i64,
+    /// Deals with a stored prediction.
+    pub predicted_deals: u64,
 }
 
 /// Open deals by stage.
@@ -61,6 +66,8 @@ pub struct PipelineReport {
     pub converted_amount: Converted,
     /// All weighted amounts in the reporting currency.
     pub converted_weighted: Converted,
+    /// All predictively weighted amounts in the reporting currency.
+    pub converted_predicted: Converted,
 }
 
 /// Won amounts of one currency in a win/loss row.
@@ -162,7 +169,8 @@ impl Services {
             let key = |c: &PipelineCell| (position(&c.stage), c.group.clone(), c.currency.clone());
             key(a).cmp(&key(b))
         });
-        let (totals, converted_amount, converted_weighted) = currency_totals(&cells, &converter);
+        let (totals, converted_amount, converted_weighted, converted_predicted) =
+            currency_totals(&cells, &converter);
         Ok(PipelineReport {
             period: scope.period,
             group_by: scope.group_by,
@@ -174,6 +182,7 @@ impl Services {
             converter,
             converted_amount,
             converted_weighted,
+            converted_predicted,
         })
     }
 
@@ -282,29 +291,37 @@ fn convert_won(conv: &Converter, row: &WinLossRow) -> (Converted, Option<i64>) {
     (total, average)
 }
 
-/// Totals per currency (weighted amounts rounded once per cell) and both sums in the
-/// reporting currency.
+/// Totals per currency (weighted amounts rounded once per cell) and the three sums in the
+/// reporting currency: amounts, stage-weighted, predictively weighted.
 fn currency_totals(
     cells: &[PipelineCell],
     conv: &Converter,
-) -> (Vec<CurrencyTotal>, Converted, Converted) {
+) -> (Vec<CurrencyTotal>, Converted, Converted, Converted) {
     let mut totals: BTreeMap<String, CurrencyTotal> = BTreeMap::new();
     for c in cells {
         let t = totals.entry(c.currency.clone()).or_default();
         t.count += c.count;
         t.amount_minor += c.amount_minor;
         t.weighted_minor += div_round(c.weighted_centi_minor, 100);
+        t.predicted_minor += div_round(c.predicted_centi_minor, 100);
+        t.predicted_deals += c.predicted;
     }
-    let (mut amount, mut weighted) = (Converted::default(), Converted::default());
+    let mut sums = [
+        Converted::default(),
+        Converted::default(),
+        Converted::default(),
+    ];
     for (code, t) in &totals {
-        amount.add(conv, code, t.amount_minor);
-        weighted.add(conv, code, t.weighted_minor);
+        sums[0].add(conv, code, t.amount_minor);
+        sums[1].add(conv, code, t.weighted_minor);
+        sums[2].add(conv, code, t.predicted_minor);
     }
     let totals = totals
         .into_iter()
         .map(|(currency, t)| CurrencyTotal { currency, ..t })
         .collect();
-    (totals, amount, weighted)
+    let [amount, weighted, predicted] = sums;
+    (totals, amount, weighted, predicted)
 }
 
 fn empty_row(group: Option<String>) -> WinLossRow {

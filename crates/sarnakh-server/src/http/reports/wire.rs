@@ -199,6 +199,11 @@ pub struct PipelineRowJson {
     pub age_days_over_90: u64,
     /// Deals with no activity and no change in `stuck_days`.
     pub stuck: u64,
+    /// Deals with a stored win prediction (the model in force at the last prediction run).
+    pub predicted: u64,
+    /// Amount x predicted win probability, the stage probability standing in for deals
+    /// without a prediction.
+    pub predicted_weighted: AmountJson,
 }
 
 /// Totals of one currency.
@@ -207,6 +212,8 @@ pub struct PipelineTotalJson {
     pub count: u64,
     pub amount: AmountJson,
     pub weighted: AmountJson,
+    pub predicted: u64,
+    pub predicted_weighted: AmountJson,
 }
 
 impl From<CurrencyTotal> for PipelineTotalJson {
@@ -215,6 +222,8 @@ impl From<CurrencyTotal> for PipelineTotalJson {
             count: t.count,
             amount: amount(&t.currency, t.amount_minor),
             weighted: amount(&t.currency, t.weighted_minor),
+            predicted: t.predicted_deals,
+            predicted_weighted: amount(&t.currency, t.predicted_minor),
         }
     }
 }
@@ -228,7 +237,8 @@ pub struct PipelineJson {
     pub to: Option<NaiveDate>,
     pub group_by: Option<String>,
     pub stuck_days: u32,
-    /// `stage`: amounts are weighted by their stage's probability.
+    /// `stage`: `weighted` amounts are weighted by their stage's probability (the
+    /// `predicted_weighted` ones by each deal's stored win prediction, or the stage's).
     pub weighting: String,
     pub rows: Vec<PipelineRowJson>,
     /// Per currency.
@@ -237,11 +247,16 @@ pub struct PipelineJson {
     pub converted_amount: ConvertedJson,
     /// All weighted amounts in the reporting currency.
     pub converted_weighted: ConvertedJson,
+    /// All predictively weighted amounts in the reporting currency.
+    pub converted_predicted_weighted: ConvertedJson,
 }
 
 fn pipeline_row(c: PipelineCell, probability: u8) -> PipelineRowJson {
     let weighted = sarnakh_core::domain::report_figures::div_round(c.weighted_centi_minor, 100);
+    let predicted = sarnakh_core::domain::report_figures::div_round(c.predicted_centi_minor, 100);
     PipelineRowJson {
+        predicted: c.predicted,
+        predicted_weighted: amount(&c.currency, predicted),
         probability,
         group: c.group,
         count: c.count,
@@ -262,6 +277,7 @@ impl From<PipelineReport> for PipelineJson {
         let codes: Vec<String> = r.totals.iter().map(|t| t.currency.clone()).collect();
         let converted_amount = converted(&r.converter, &r.converted_amount, &codes);
         let converted_weighted = converted(&r.converter, &r.converted_weighted, &codes);
+        let converted_predicted_weighted = converted(&r.converter, &r.converted_predicted, &codes);
         let stages = r.stages;
         let probability = |key: &str| {
             stages
@@ -287,6 +303,7 @@ impl From<PipelineReport> for PipelineJson {
             totals: r.totals.into_iter().map(Into::into).collect(),
             converted_amount,
             converted_weighted,
+            converted_predicted_weighted,
         }
     }
 }
