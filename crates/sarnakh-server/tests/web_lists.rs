@@ -280,3 +280,44 @@ async fn saved_views_are_the_users_own_filters_shown_above_the_list() {
     let list = send(&app, "GET", "/leads", &cookie, "").await;
     assert!(!list.body.contains("Events &#60;b&#62;"));
 }
+
+#[tokio::test]
+async fn the_board_filters_by_product_and_totals_every_deal_it_keeps() {
+    use sarnakh_core::domain::OpportunityId;
+    use sarnakh_core::service::OpportunityPatch;
+    let app = TestApp::new().await;
+    let (email, password) = rep(&app, "bora@board.example", "en").await;
+    let me = user_id(&app, &email).await;
+    for (i, product) in ["Seats", "Seats", "Support"].iter().enumerate() {
+        let id: OpportunityId =
+            web::deal_of(&app, me, &format!("B{i}"), &format!("b{i}@board.example"))
+                .await
+                .parse()
+                .expect("id");
+        let patch = OpportunityPatch {
+            product: Some(Some((*product).into())),
+            ..OpportunityPatch::default()
+        };
+        app.services
+            .update_opportunity(&Actor::SYSTEM, id, patch, None)
+            .await
+            .expect("product");
+    }
+    let cookie = sign_in(&app, &email, &password).await;
+    let all = send(&app, "GET", "/pipeline", &cookie, "").await;
+    assert_eq!(all.status, StatusCode::OK);
+    let text = all.body.replace(['\u{2068}', '\u{2069}'], "");
+    assert!(
+        text.contains("36,001.50 EUR"),
+        "three deals of 12,000.50: {text}"
+    );
+    let seats = send(&app, "GET", "/pipeline?product=Seats", &cookie, "").await;
+    let text = seats.body.replace(['\u{2068}', '\u{2069}'], "");
+    assert!(text.contains("24,001.00 EUR"), "two deals of Seats: {text}");
+    assert!(!text.contains("36,001.50"), "{text}");
+    assert!(
+        text.contains("name=\"product\" value=\"Seats\""),
+        "the filter is kept"
+    );
+    assert_eq!(text.matches("class=\"card deal\"").count(), 2, "{text}");
+}

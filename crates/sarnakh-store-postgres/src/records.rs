@@ -230,6 +230,9 @@ impl PostgresStore {
         if let Some(lead) = filter.lead {
             qb.push(" and lead_id = ").push_bind(lead.as_uuid());
         }
+        if let Some(product) = &filter.product {
+            qb.push(" and product = ").push_bind(product.clone());
+        }
         push_visibility(&mut qb, &filter.visibility, "owner_id", None);
         if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
             qb.push(" and search like ")

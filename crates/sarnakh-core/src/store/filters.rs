@@ -115,6 +115,8 @@ pub struct OpportunityFilter {
     pub account: Option<AccountId>,
     /// Only those produced by this lead.
     pub lead: Option<LeadId>,
+    /// Only deals of this product (exactly).
+    pub product: Option<String>,
     /// Text search over name and product.
     pub q: Option<String>,
     /// Rows the caller may see (set by the service from the policy).
@@ -133,6 +135,7 @@ impl Default for OpportunityFilter {
             owner: None,
             account: None,
             lead: None,
+            product: None,
             q: None,
             visibility: Visibility::All,
             sort: OpportunitySortField::CreatedAt,

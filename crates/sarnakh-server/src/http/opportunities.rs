@@ -176,6 +176,8 @@ pub struct OpportunityListQuery {
     pub account: Option<Uuid>,
     /// Only deals produced by this lead.
     pub lead: Option<Uuid>,
+    /// Only deals of this product (exactly).
+    pub product: Option<String>,
     /// Text search in name and product.
     pub q: Option<String>,
     /// `created_at`, `updated_at` or `amount`; prefix `-` for descending. Default `-created_at`.
@@ -248,6 +250,7 @@ pub async fn list_opportunities(
         owner: q.owner.map(UserId::from_uuid),
         account: q.account.map(AccountId::from_uuid),
         lead: q.lead.map(LeadId::from_uuid),
+        product: q.product.filter(|p| !p.trim().is_empty()),
         q: q.q,
         sort,
         dir,

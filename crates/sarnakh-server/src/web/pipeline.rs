@@ -15,8 +15,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use sarnakh_core::domain::opportunity::LossReason;
 use sarnakh_core::domain::page::PageRequest;
+use sarnakh_core::domain::report::ReportQuery;
+use sarnakh_core::domain::report_figures::{PipelineCell, div_round};
 use sarnakh_core::domain::{
-    Money, Opportunity, OpportunityId, OpportunityStatus, StageKind, UserId,
+    Currency, Money, Opportunity, OpportunityId, OpportunityStatus, StageKind, UserId,
 };
 use sarnakh_core::service::CloseDraft;
 use sarnakh_core::store::OpportunityFilter;
@@ -62,6 +64,7 @@ struct Board {
     frame: Frame,
     owners: Vec<(String, String)>,
     owner: String,
+    product: String,
     columns: Vec<Column>,
     stages: Vec<(String, String)>,
     reasons: Vec<(String, String)>,
@@ -73,20 +76,24 @@ pub fn money(tr: Tr, minor: i64, currency: &str, exponent: u32) -> String {
     format!("{} {currency}", tr.decimal(minor, exponent))
 }
 
-fn totals(tr: Tr, cards: &[&Opportunity], probability: u8) -> (String, String) {
-    let mut sums: BTreeMap<&'static str, (i64, i64, u32)> = BTreeMap::new();
-    for o in cards {
-        let c = o.amount.currency();
-        let e = sums.entry(c.code()).or_insert((0, 0, c.exponent()));
-        e.0 += o.amount.minor();
-        e.1 += o.amount.minor() * i64::from(probability) / 100;
+/// A column's total and weighted total per currency, from the pipeline report's cells of
+/// its stage (every open deal the board's filters keep, not only the cards shown).
+fn totals(tr: Tr, cells: &[&PipelineCell]) -> (String, String) {
+    let mut sums: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+    for c in cells {
+        let e = sums.entry(c.currency.as_str()).or_default();
+        e.0 += c.amount_minor;
+        e.1 += div_round(c.weighted_centi_minor, 100);
     }
-    let show = |pick: fn(&(i64, i64, u32)) -> i64| {
+    let show = |pick: fn(&(i64, i64)) -> i64| {
         if sums.is_empty() {
             return tr.num(0);
         }
         sums.iter()
-            .map(|(code, s)| money(tr, pick(s), code, s.2))
+            .map(|(code, v)| {
+                let exponent = Currency::parse(code).map_or(0, |c| c.exponent());
+                money(tr, pick(v), code, exponent)
+            })
             .collect::<Vec<_>>()
             .join(" + ")
     };
@@ -98,6 +105,8 @@ struct Done {
     done: Option<String>,
     /// Only this owner's deals.
     owner: Option<String>,
+    /// Only deals of this product.
+    product: Option<String>,
 }
 
 async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Done>) -> Response {
@@ -108,12 +117,28 @@ async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Do
         (Err(e), _) | (_, Err(e)) => return error_page(tr, e),
     };
     let owner = done.owner.as_deref().and_then(|o| o.parse::<UserId>().ok());
+    let product = done
+        .product
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned);
+    let q = ReportQuery {
+        owner: owner.map(|o| o.to_string()),
+        product: product.clone(),
+        ..ReportQuery::default()
+    };
+    let report = match s.pipeline_report(&user.actor, &q).await {
+        Ok(r) => r,
+        Err(e) => return error_page(tr, e),
+    };
     let mut columns = Vec::new();
     for stage in stages.iter().filter(|s| s.kind == StageKind::Open) {
         let filter = OpportunityFilter {
             stage: Some(stage.key.clone()),
             status: Some(OpportunityStatus::Open),
             owner,
+            product: product.clone(),
             ..OpportunityFilter::default()
         };
         let page = PageRequest {
@@ -125,12 +150,18 @@ async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Do
             Err(e) => return error_page(tr, e),
         };
         let deals: Vec<&Opportunity> = found.items.iter().collect();
-        let (total, weighted) = totals(tr, &deals, stage.probability);
+        let cells: Vec<&PipelineCell> = report
+            .cells
+            .iter()
+            .filter(|c| c.stage == stage.key)
+            .collect();
+        let (total, weighted) = totals(tr, &cells);
+        let count: u64 = cells.iter().map(|c| c.count).sum();
         columns.push(Column {
             key: stage.key.clone(),
             name: stage.name.clone(),
             probability: format!("{} %", tr.num(i64::from(stage.probability))),
-            count: tr.num(deals.len() as i64),
+            count: tr.num(i64::try_from(count).unwrap_or(i64::MAX)),
             total,
             weighted,
             more: found.next.is_some(),
@@ -144,6 +175,7 @@ async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Do
             .map(|u| (u.id.to_string(), u.display_name.clone()))
             .collect(),
         owner: owner.map(|o| o.to_string()).unwrap_or_default(),
+        product: product.unwrap_or_default(),
         frame: Frame::of(&user, "pipeline"),
         stages: columns
             .iter()
