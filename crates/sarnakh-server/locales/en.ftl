@@ -342,3 +342,6 @@ forecast-category-commit = Commit
 forecast-category-omitted = Left out
 forecast-category-by-stage = { $category } (as its stage says)
 forecast-category-closed = Closed
+action-convert-account = Account
+action-convert-by-company = Match or create “{ $company }”
+action-convert-deal = Opportunity { $n }

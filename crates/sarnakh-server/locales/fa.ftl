@@ -330,3 +330,6 @@ forecast-category-commit = تعهد
 forecast-category-omitted = کنار گذاشته
 forecast-category-by-stage = { $category } (طبق مرحله)
 forecast-category-closed = بسته‌شده
+action-convert-account = حساب
+action-convert-by-company = یافتن یا ساختن «{ $company }»
+action-convert-deal = فرصت فروش { $n }

@@ -346,3 +346,6 @@ forecast-category-commit = Angajament
 forecast-category-omitted = Exclus
 forecast-category-by-stage = { $category } (după etapă)
 forecast-category-closed = Închis
+action-convert-account = Cont
+action-convert-by-company = Găsește sau creează „{ $company }”
+action-convert-deal = Oportunitatea { $n }

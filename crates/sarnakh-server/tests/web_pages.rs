@@ -423,9 +423,16 @@ async fn a_rep_logs_a_call_schedules_a_follow_up_disqualifies_and_converts_from_
     let deal = form(&[
         ("_csrf", &token),
         ("version", &version),
-        ("name", "Ana rollout"),
-        ("amount", "2500"),
-        ("currency", "RON"),
+        ("account_id", ""),
+        ("name1", "Ana rollout"),
+        ("amount1", "2500"),
+        ("currency1", "RON"),
+        ("name2", "Ana support"),
+        ("amount2", "300"),
+        ("currency2", "RON"),
+        ("name3", ""),
+        ("amount3", ""),
+        ("currency3", "EUR"),
     ]);
     let done = send(
         &app,
@@ -437,8 +444,18 @@ async fn a_rep_logs_a_call_schedules_a_follow_up_disqualifies_and_converts_from_
     .await;
     assert_eq!(done.location, "/pipeline?done=converted", "{}", done.body);
     let board = send(&app, "GET", &done.location, &cookie, "").await;
-    assert!(board.body.contains("Ana rollout"));
-    assert!(board.body.contains("2.500,00 RON"), "{}", board.body);
+    assert!(board.body.contains("Ana rollout") && board.body.contains("Ana support"));
+    assert!(board.body.contains("2.800,00 RON"), "{}", board.body);
+    assert_eq!(
+        s.get_lead(&Actor::SYSTEM, a.id)
+            .await
+            .expect("a")
+            .state
+            .status
+            .as_str(),
+        "converted",
+        "the empty third row opened no deal"
+    );
 }
 
 #[tokio::test]

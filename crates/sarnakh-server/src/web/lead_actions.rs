@@ -142,36 +142,53 @@ async fn disqualify(
     Ok(back(None, id, "disqualified"))
 }
 
-#[derive(Deserialize)]
-struct ConvertForm {
-    #[serde(rename = "_csrf")]
-    csrf: String,
-    name: Option<String>,
-    product: Option<String>,
-    amount: Option<String>,
-    currency: Option<String>,
-    expected_close_date: Option<String>,
-    version: Option<i64>,
-}
+/// Deal rows on the convert form; a row counts when its name or amount is filled.
+pub const CONVERT_DEALS: u8 = 3;
 
 async fn convert(
     State(app): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
-    Form(form): Form<ConvertForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, Refusal> {
-    let id: LeadId = user.target(&form.csrf, &id, "lead")?;
-    let some = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
-    let draft = ConvertDraft {
-        expected_version: form.version,
-        opportunities: vec![OpportunityDraft {
-            name: some(form.name),
-            product: some(form.product),
-            amount: some(form.amount),
-            currency: some(form.currency),
-            expected_close_date: some(form.expected_close_date),
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let csrf = field("_csrf").unwrap_or_default();
+    let id: LeadId = user.target(&csrf, &id, "lead")?;
+    let opportunities = (1..=CONVERT_DEALS)
+        .map(|i| OpportunityDraft {
+            name: field(&format!("name{i}")),
+            product: field(&format!("product{i}")),
+            amount: field(&format!("amount{i}")),
+            currency: field(&format!("currency{i}")),
+            expected_close_date: field(&format!("expected_close_date{i}")),
             ..OpportunityDraft::default()
-        }],
+        })
+        .enumerate()
+        // The first row always counts (the service names what it lacks); the others when
+        // the user began them.
+        .filter(|(i, d)| *i == 0 || d.name.is_some() || d.amount.is_some())
+        .map(|(_, d)| d)
+        .collect();
+    let account_id = match field("account_id") {
+        None => None,
+        Some(raw) => Some(raw.parse().map_err(|_| {
+            user.refusal(sarnakh_core::Error::field(
+                "account_id",
+                "invalid_id",
+                "choose one of the accounts listed",
+            ))
+        })?),
+    };
+    let draft = ConvertDraft {
+        expected_version: field("version").and_then(|v| v.parse().ok()),
+        account_id,
+        opportunities,
         ..ConvertDraft::default()
     };
     app.services

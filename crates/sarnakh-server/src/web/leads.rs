@@ -65,6 +65,12 @@ struct LeadPage {
     version: i64,
     open: bool,
     can_convert: bool,
+    /// Accounts the conversion may attach to (id, name): those named like the company.
+    accounts: Vec<(String, String)>,
+    /// The lead's company, matched or created when no account is chosen.
+    company: String,
+    /// Deal rows of the convert form: the field suffix (1-based) and the row's title.
+    deal_rows: Vec<(u8, String)>,
     choices: Choices,
     edit: super::edit_form::EditForm,
 }
@@ -173,6 +179,11 @@ async fn show(
         Ok(x) => x,
         Err(e) => return error_page(tr, e),
     };
+    let company = lead.fields.company.clone().unwrap_or_default();
+    let accounts = match account_candidates(s, &user, &company).await {
+        Ok(a) => a,
+        Err(e) => return error_page(tr, e),
+    };
     let page = LeadPage {
         frame: Frame::of(&user, "leads"),
         id: lead.id.to_string(),
@@ -210,10 +221,37 @@ async fn show(
         open: matches!(lead.state.status, LeadStatus::Open | LeadStatus::Nurture),
         can_convert: lead.state.stage == LeadStage::Prospect
             && matches!(lead.state.status, LeadStatus::Open | LeadStatus::Nurture),
+        accounts,
+        company,
+        deal_rows: (1..=super::lead_actions::CONVERT_DEALS)
+            .map(|i| (i, tr.t1("action-convert-deal", "n", tr.num(i))))
+            .collect(),
         choices: Choices::new(tr),
         edit: super::edit_form::lead_form(tr, &lead, &users),
     };
     Page(StatusCode::OK, page).into_response()
+}
+
+/// Up to ten accounts the user sees whose name contains the company's first word.
+async fn account_candidates(
+    s: &sarnakh_core::service::Services,
+    user: &WebUser,
+    company: &str,
+) -> Result<Vec<(String, String)>, sarnakh_core::Error> {
+    let Some(word) = company.split_whitespace().next() else {
+        return Ok(Vec::new());
+    };
+    let filter = sarnakh_core::store::AccountFilter {
+        q: Some(word.to_owned()),
+        ..Default::default()
+    };
+    let page = sarnakh_core::domain::PageRequest::new(Some(10), None);
+    Ok(s.list_accounts(&user.actor, &filter, &page)
+        .await?
+        .items
+        .into_iter()
+        .map(|a| (a.id.to_string(), a.name))
+        .collect())
 }
 
 #[derive(Deserialize)]
