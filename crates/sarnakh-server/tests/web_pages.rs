@@ -797,6 +797,14 @@ async fn the_dashboard_shows_the_forecast_against_its_target_and_the_sources() {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let text = page.body.replace(['\u{2068}', '\u{2069}'], "");
     assert!(text.contains("پیش‌بینی فروش به EUR"), "{text}");
+    let title =
+        &text[text.find("<title>").expect("a title")..text.find("</title>").expect("closed")];
+    assert!(!title[7..].contains('<'), "the title is text only: {title}");
+    assert_eq!(
+        text.matches("id=\"forecast\"").count(),
+        1,
+        "one forecast section"
+    );
     // 12,000.50 committed and a 20,000 target, in Persian digits.
     assert!(text.contains("۱۲٬۰۰۰٫۵۰"), "{text}");
     assert!(text.contains("۲۰٬۰۰۰٫۰۰"), "{text}");
