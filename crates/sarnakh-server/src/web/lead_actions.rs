@@ -50,26 +50,30 @@ fn back(from: Option<&str>, lead: LeadId, done: &str) -> Response {
     Redirect::to(&to).into_response()
 }
 
+/// The call form of a lead's or a deal's page.
 #[derive(Deserialize)]
-struct CallForm {
+pub(super) struct CallForm {
     #[serde(rename = "_csrf")]
-    csrf: String,
-    outcome: Option<String>,
-    summary: Option<String>,
-    from: Option<String>,
+    pub csrf: String,
+    pub outcome: Option<String>,
+    pub summary: Option<String>,
+    /// The page to return to (lead forms only).
+    pub from: Option<String>,
 }
 
-async fn log_call(
-    State(app): State<AppState>,
-    user: WebUser,
-    Path(id): Path<String>,
-    Form(form): Form<CallForm>,
-) -> Result<Response, Refusal> {
-    let id: LeadId = user.target(&form.csrf, &id, "lead")?;
+/// Logs the call of `form` on a lead or a deal (`subject`), with a default summary when
+/// none was typed.
+pub(super) async fn record_call(
+    app: &AppState,
+    user: &WebUser,
+    subject: &str,
+    id: String,
+    form: CallForm,
+) -> Result<(), Refusal> {
     let summary = form.summary.filter(|s| !s.trim().is_empty());
     let draft = ActivityDraft {
-        subject_type: Some("lead".into()),
-        subject_id: Some(id.to_string()),
+        subject_type: Some(subject.into()),
+        subject_id: Some(id),
         kind: Some("call".into()),
         outcome: form.outcome.filter(|o| !o.is_empty()),
         summary: Some(summary.unwrap_or_else(|| user.tr.t("action-call-summary"))),
@@ -79,16 +83,54 @@ async fn log_call(
         .log_activity(&user.actor, &draft)
         .await
         .map_err(|e| user.refusal(e))?;
-    Ok(back(form.from.as_deref(), id, "call"))
+    Ok(())
 }
 
+async fn log_call(
+    State(app): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Form(form): Form<CallForm>,
+) -> Result<Response, Refusal> {
+    let id: LeadId = user.target(&form.csrf, &id, "lead")?;
+    let from = form.from.clone();
+    record_call(&app, &user, "lead", id.to_string(), form).await?;
+    Ok(back(from.as_deref(), id, "call"))
+}
+
+/// The follow-up form of a lead's or a deal's page.
 #[derive(Deserialize)]
-struct FollowUpForm {
+pub(super) struct FollowUpForm {
     #[serde(rename = "_csrf")]
-    csrf: String,
-    preset: String,
-    title: Option<String>,
-    from: Option<String>,
+    pub csrf: String,
+    pub preset: String,
+    pub title: Option<String>,
+    /// The page to return to (lead forms only).
+    pub from: Option<String>,
+}
+
+/// Schedules the follow-up of `form` on a lead or a deal (`subject`), due after its
+/// preset, with a default title when none was typed.
+pub(super) async fn schedule_follow_up(
+    app: &AppState,
+    user: &WebUser,
+    subject: &str,
+    id: String,
+    form: FollowUpForm,
+) -> Result<(), Refusal> {
+    let title = form.title.filter(|t| !t.trim().is_empty());
+    let draft = TaskDraft {
+        subject_type: Some(subject.into()),
+        subject_id: Some(id),
+        title: Some(title.unwrap_or_else(|| user.tr.t("action-follow-up-title"))),
+        due_at: due(&form.preset),
+        ..TaskDraft::default()
+    };
+    app.services
+        .create_task(&user.actor, &draft)
+        .await
+        .map_err(|e| user.refusal(e))?;
+    Ok(())
 }
 
 async fn follow_up(
@@ -98,19 +140,9 @@ async fn follow_up(
     Form(form): Form<FollowUpForm>,
 ) -> Result<Response, Refusal> {
     let id: LeadId = user.target(&form.csrf, &id, "lead")?;
-    let title = form.title.filter(|t| !t.trim().is_empty());
-    let draft = TaskDraft {
-        subject_type: Some("lead".into()),
-        subject_id: Some(id.to_string()),
-        title: Some(title.unwrap_or_else(|| user.tr.t("action-follow-up-title"))),
-        due_at: due(&form.preset),
-        ..TaskDraft::default()
-    };
-    app.services
-        .create_task(&user.actor, &draft)
-        .await
-        .map_err(|e| user.refusal(e))?;
-    Ok(back(form.from.as_deref(), id, "follow-up"))
+    let from = form.from.clone();
+    schedule_follow_up(&app, &user, "lead", id.to_string(), form).await?;
+    Ok(back(from.as_deref(), id, "follow-up"))
 }
 
 #[derive(Deserialize)]

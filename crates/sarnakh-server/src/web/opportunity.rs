@@ -4,6 +4,7 @@
 //! or close it (the board's own forms, sent with the version the page showed), log a call,
 //! schedule a follow-up. Every read and write goes through the services the API uses.
 
+use super::lead_actions::{CallForm, FollowUpForm, record_call, schedule_follow_up};
 use super::leads::{Moment, moment};
 use super::session::Refusal;
 use super::{Frame, Page, Tr, WebUser, error_page};
@@ -19,7 +20,7 @@ use sarnakh_core::domain::opportunity::LossReason;
 use sarnakh_core::domain::{
     Opportunity, OpportunityId, OpportunityStatus, PipelineStage, RecordRef, StageKind, User,
 };
-use sarnakh_core::service::{ActivityDraft, OpportunityDetail, TaskDraft, WinPrediction};
+use sarnakh_core::service::{OpportunityDetail, WinPrediction};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -260,14 +261,6 @@ pub fn back(id: OpportunityId, done: &str) -> Response {
     Redirect::to(&format!("/opportunities/{id}?done={done}")).into_response()
 }
 
-#[derive(Deserialize)]
-struct CallForm {
-    #[serde(rename = "_csrf")]
-    csrf: String,
-    outcome: Option<String>,
-    summary: Option<String>,
-}
-
 async fn log_call(
     State(app): State<AppState>,
     user: WebUser,
@@ -275,28 +268,8 @@ async fn log_call(
     Form(form): Form<CallForm>,
 ) -> Result<Response, Refusal> {
     let id: OpportunityId = user.target(&form.csrf, &id, "opportunity")?;
-    let summary = form.summary.filter(|s| !s.trim().is_empty());
-    let draft = ActivityDraft {
-        subject_type: Some("opportunity".into()),
-        subject_id: Some(id.to_string()),
-        kind: Some("call".into()),
-        outcome: form.outcome.filter(|o| !o.is_empty()),
-        summary: Some(summary.unwrap_or_else(|| user.tr.t("action-call-summary"))),
-        ..ActivityDraft::default()
-    };
-    app.services
-        .log_activity(&user.actor, &draft)
-        .await
-        .map_err(|e| user.refusal(e))?;
+    record_call(&app, &user, "opportunity", id.to_string(), form).await?;
     Ok(back(id, "call"))
-}
-
-#[derive(Deserialize)]
-struct FollowUpForm {
-    #[serde(rename = "_csrf")]
-    csrf: String,
-    preset: String,
-    title: Option<String>,
 }
 
 async fn follow_up(
@@ -306,17 +279,6 @@ async fn follow_up(
     Form(form): Form<FollowUpForm>,
 ) -> Result<Response, Refusal> {
     let id: OpportunityId = user.target(&form.csrf, &id, "opportunity")?;
-    let title = form.title.filter(|t| !t.trim().is_empty());
-    let draft = TaskDraft {
-        subject_type: Some("opportunity".into()),
-        subject_id: Some(id.to_string()),
-        title: Some(title.unwrap_or_else(|| user.tr.t("action-follow-up-title"))),
-        due_at: super::lead_actions::due(&form.preset),
-        ..TaskDraft::default()
-    };
-    app.services
-        .create_task(&user.actor, &draft)
-        .await
-        .map_err(|e| user.refusal(e))?;
+    schedule_follow_up(&app, &user, "opportunity", id.to_string(), form).await?;
     Ok(back(id, "follow-up"))
 }
