@@ -72,6 +72,8 @@ struct LeadPage {
     /// Deal rows of the convert form: the field suffix (1-based) and the row's title.
     deal_rows: Vec<(u8, String)>,
     choices: Choices,
+    /// The page's path, where the call and follow-up forms post.
+    touch_base: String,
     edit: super::edit_form::EditForm,
 }
 
@@ -227,6 +229,7 @@ async fn show(
             .map(|i| (i, tr.t1("action-convert-deal", "n", tr.num(i))))
             .collect(),
         choices: Choices::new(tr),
+        touch_base: format!("/leads/{}", lead.id),
         edit: super::edit_form::lead_form(tr, &lead, &users),
     };
     Page(StatusCode::OK, page).into_response()

@@ -58,6 +58,8 @@ struct DealPage {
     stages: Vec<(String, String)>,
     reasons: Vec<(String, String)>,
     choices: super::leads::Choices,
+    /// The page's path, where the call and follow-up forms post.
+    touch_base: String,
     edit: Option<super::edit_form::EditForm>,
     done: Option<String>,
 }
@@ -239,6 +241,7 @@ async fn show(
             .map(|r| (r.as_str().to_owned(), tr.t(&format!("loss-{}", r.as_str()))))
             .collect(),
         choices: super::leads::Choices::new(tr),
+        touch_base: format!("/opportunities/{}", o.id),
         edit: (o.status == OpportunityStatus::Open)
             .then(|| super::edit_form::deal_form(tr, &o, &users)),
         done: notice(tr, done.done.as_deref()),
