@@ -1,0 +1,185 @@
+//! The settings pages in-process: each shown by role and refused to a rep, every change a
+//! form with the session's token (refused without it, nothing written), refused values shown
+//! next to their fields with nothing written, and stored text escaped.
+
+mod common;
+mod web;
+
+use axum::http::StatusCode;
+use common::TestApp;
+use sarnakh_core::domain::user::UserDraft;
+use sarnakh_core::service::Actor;
+use web::{csrf, form, rep, send, sign_in, user_id};
+
+/// A user of `role` in `team`, signed in; their session cookie.
+async fn person(app: &TestApp, email: &str, role: &str, team: Option<&str>) -> String {
+    let draft = UserDraft {
+        email: Some(email.into()),
+        display_name: Some(format!("{role} <script>alert(1)</script>")),
+        role: Some(role.into()),
+        team: team.map(Into::into),
+        ..UserDraft::default()
+    };
+    let (_, password) = app
+        .services
+        .add_user(&Actor::SYSTEM, &draft, None)
+        .await
+        .expect("add user");
+    sign_in(app, email, &password).await
+}
+
+const PAGES: [&str; 2] = ["/settings", "/settings/users"];
+
+#[tokio::test]
+async fn a_rep_sees_no_settings_and_is_refused_every_page() {
+    let app = TestApp::new().await;
+    let (email, password) = rep(&app, "rita@settings.example", "en").await;
+    let cookie = sign_in(&app, &email, &password).await;
+    let inbox = send(&app, "GET", "/inbox", &cookie, "").await;
+    assert!(!inbox.body.contains("href=\"/settings\""));
+    for page in PAGES {
+        let refused = send(&app, "GET", page, &cookie, "").await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{page}");
+    }
+}
+
+#[tokio::test]
+async fn an_admin_adds_a_user_changes_their_team_and_disables_them() {
+    let app = TestApp::new().await;
+    let cookie = person(&app, "ada@settings.example", "admin", None).await;
+    let inbox = send(&app, "GET", "/inbox", &cookie, "").await;
+    assert!(inbox.body.contains("href=\"/settings\""));
+    let page = send(&app, "GET", "/settings/users", &cookie, "").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body
+            .contains("admin &#60;script&#62;alert(1)&#60;/script&#62;")
+    );
+    assert!(!page.body.contains("<script>alert(1)"));
+    let token = csrf(&page.body);
+    let before = app.services.list_users().await.expect("users").len();
+
+    let no_token = form(&[
+        ("email", "new@settings.example"),
+        ("display_name", "New"),
+        ("role", "sales_rep"),
+    ]);
+    let refused = send(&app, "POST", "/settings/users/add", &cookie, &no_token).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(
+        app.services
+            .find_user("new@settings.example")
+            .await
+            .expect("find")
+            .is_none()
+    );
+
+    let bad = form(&[
+        ("_csrf", &token),
+        ("email", "not-an-email"),
+        ("display_name", "New <b>"),
+        ("role", "sales_rep"),
+    ]);
+    let shown = send(&app, "POST", "/settings/users/add", &cookie, &bad).await;
+    assert_eq!(
+        shown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        shown.body
+    );
+    assert!(
+        shown.body.contains("Not an email address.")
+            && shown.body.contains("value=\"New &#60;b&#62;\"")
+    );
+    assert_eq!(
+        app.services.list_users().await.expect("users").len(),
+        before
+    );
+
+    let good = form(&[
+        ("_csrf", &token),
+        ("email", "new@settings.example"),
+        ("display_name", "Nima"),
+        ("role", "sales_rep"),
+        ("team", "East"),
+        ("locale", "fa"),
+    ]);
+    let added = send(&app, "POST", "/settings/users/add", &cookie, &good).await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+    assert!(added.body.contains("shown this once") && added.body.contains("<code>"));
+    let nima = user_id(&app, "new@settings.example").await;
+
+    let access = form(&[
+        ("_csrf", &token),
+        ("id", &nima.to_string()),
+        ("role", "sales_manager"),
+        ("team", "West"),
+    ]);
+    let moved = send(&app, "POST", "/settings/users/access", &cookie, &access).await;
+    assert_eq!(
+        (moved.status, moved.location.as_str()),
+        (StatusCode::SEE_OTHER, "/settings/users?done=access")
+    );
+    let listed = send(&app, "GET", &moved.location, &cookie, "").await;
+    assert!(
+        listed.body.contains("The role and team are saved.")
+            && listed.body.contains("<td>West</td>")
+    );
+    let user = app
+        .services
+        .find_user("new@settings.example")
+        .await
+        .expect("find")
+        .expect("user");
+    assert_eq!(user.role.as_str(), "sales_manager");
+
+    let disable = form(&[("_csrf", &token), ("id", &nima.to_string())]);
+    let done = send(&app, "POST", "/settings/users/disable", &cookie, &disable).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let user = app
+        .services
+        .find_user("new@settings.example")
+        .await
+        .expect("find")
+        .expect("user");
+    assert!(user.disabled_at.is_some());
+}
+
+#[tokio::test]
+async fn a_manager_reads_their_team_and_may_not_change_it() {
+    let app = TestApp::new().await;
+    let cookie = person(&app, "mona@settings.example", "sales_manager", Some("East")).await;
+    rep(&app, "outsider@settings.example", "en").await;
+    let draft = UserDraft {
+        email: Some("mate@settings.example".into()),
+        display_name: Some("Mate".into()),
+        role: Some("sales_rep".into()),
+        team: Some("East".into()),
+        ..UserDraft::default()
+    };
+    app.services
+        .add_user(&Actor::SYSTEM, &draft, None)
+        .await
+        .expect("add");
+    let page = send(&app, "GET", "/settings/users", &cookie, "").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("mate@settings.example"));
+    assert!(!page.body.contains("outsider@settings.example"));
+    assert!(!page.body.contains("/settings/users/add"));
+    let mate = user_id(&app, "mate@settings.example").await;
+    let token = csrf(&page.body);
+    let access = form(&[
+        ("_csrf", &token),
+        ("id", &mate.to_string()),
+        ("role", "admin"),
+    ]);
+    let refused = send(&app, "POST", "/settings/users/access", &cookie, &access).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let user = app
+        .services
+        .find_user("mate@settings.example")
+        .await
+        .expect("find")
+        .expect("user");
+    assert_eq!(user.role.as_str(), "sales_rep");
+}
