@@ -28,7 +28,7 @@ async fn person(app: &TestApp, email: &str, role: &str, team: Option<&str>) -> S
     sign_in(app, email, &password).await
 }
 
-const PAGES: [&str; 2] = ["/settings", "/settings/users"];
+const PAGES: [&str; 3] = ["/settings", "/settings/users", "/settings/money"];
 
 #[tokio::test]
 async fn a_rep_sees_no_settings_and_is_refused_every_page() {
@@ -182,4 +182,124 @@ async fn a_manager_reads_their_team_and_may_not_change_it() {
         .expect("find")
         .expect("user");
     assert_eq!(user.role.as_str(), "sales_rep");
+}
+
+#[tokio::test]
+async fn a_manager_adds_a_rate_and_a_refused_rate_shows_its_errors_and_writes_nothing() {
+    let app = TestApp::new().await;
+    let cookie = person(&app, "mira@settings.example", "sales_manager", Some("East")).await;
+    let page = send(&app, "GET", "/settings/money", &cookie, "").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("No rates yet"));
+    let token = csrf(&page.body);
+
+    let bad = form(&[("_csrf", &token), ("currency", "<script>"), ("rate", "-2")]);
+    let shown = send(&app, "POST", "/settings/money/rates", &cookie, &bad).await;
+    assert_eq!(
+        shown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        shown.body
+    );
+    assert!(shown.body.contains("Not a currency code"), "{}", shown.body);
+    assert!(
+        shown.body.contains("value=\"&#60;script&#62;\"") && !shown.body.contains("<script>\"")
+    );
+    assert_eq!(
+        shown.body.matches("class=\"field-error\"").count(),
+        2,
+        "{}",
+        shown.body
+    );
+    assert!(
+        app.services
+            .exchange_rates()
+            .await
+            .expect("rates")
+            .rates
+            .is_empty()
+    );
+
+    let no_token = form(&[("currency", "USD"), ("rate", "0.9")]);
+    let refused = send(&app, "POST", "/settings/money/rates", &cookie, &no_token).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(
+        app.services
+            .exchange_rates()
+            .await
+            .expect("rates")
+            .rates
+            .is_empty()
+    );
+
+    let good = form(&[
+        ("_csrf", &token),
+        ("currency", "USD"),
+        ("rate", "0.92"),
+        ("effective_on", "2026-01-01"),
+    ]);
+    let saved = send(&app, "POST", "/settings/money/rates", &cookie, &good).await;
+    assert_eq!(
+        (saved.status, saved.location.as_str()),
+        (StatusCode::SEE_OTHER, "/settings/money?done=rate")
+    );
+    let listed = send(&app, "GET", &saved.location, &cookie, "").await;
+    assert!(
+        listed.body.contains("The rate is saved.")
+            && listed.body.contains("<td class=\"num\">0.92</td>"),
+        "{}",
+        listed.body
+    );
+
+    let target = form(&[
+        ("_csrf", &token),
+        ("interval", "month"),
+        ("starts_on", "2026-03-02"),
+        ("amount", "5000"),
+        ("currency", "EUR"),
+    ]);
+    let shown = send(&app, "POST", "/settings/money/targets", &cookie, &target).await;
+    assert_eq!(
+        shown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        shown.body
+    );
+    assert!(shown.body.contains("Not the first day of the period."));
+    let mira = user_id(&app, "mira@settings.example").await;
+    let scope = format!("owner:{mira}");
+    let target = form(&[
+        ("_csrf", &token),
+        ("interval", "month"),
+        ("starts_on", "2026-03-01"),
+        ("scope", &scope),
+        ("amount", "5000"),
+        ("currency", "EUR"),
+    ]);
+    let set = send(&app, "POST", "/settings/money/targets", &cookie, &target).await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.body);
+    let listed = send(&app, "GET", "/settings/money", &cookie, "").await;
+    assert!(listed.body.contains("5,000.00 EUR"), "{}", listed.body);
+    let targets = app
+        .services
+        .forecast_targets(&Actor::SYSTEM)
+        .await
+        .expect("targets");
+    let remove = form(&[("_csrf", &token), ("id", &targets[0].id.to_string())]);
+    let removed = send(
+        &app,
+        "POST",
+        "/settings/money/targets/delete",
+        &cookie,
+        &remove,
+    )
+    .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert!(
+        app.services
+            .forecast_targets(&Actor::SYSTEM)
+            .await
+            .expect("targets")
+            .is_empty()
+    );
 }

@@ -3,6 +3,7 @@
 //! import wizard. Each page asks the core service (or the policy it applies) whether the
 //! user may see it; the navigation only hides what would be refused anyway.
 
+mod money;
 mod users;
 
 use super::{Tr, WebUser};
@@ -18,6 +19,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/settings", get(first_tab))
         .merge(users::router())
+        .merge(money::router())
 }
 
 /// One entry of the settings navigation.
