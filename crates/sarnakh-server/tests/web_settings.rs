@@ -28,7 +28,12 @@ async fn person(app: &TestApp, email: &str, role: &str, team: Option<&str>) -> S
     sign_in(app, email, &password).await
 }
 
-const PAGES: [&str; 3] = ["/settings", "/settings/users", "/settings/money"];
+const PAGES: [&str; 4] = [
+    "/settings",
+    "/settings/users",
+    "/settings/money",
+    "/settings/forms",
+];
 
 #[tokio::test]
 async fn a_rep_sees_no_settings_and_is_refused_every_page() {
@@ -301,5 +306,124 @@ async fn a_manager_adds_a_rate_and_a_refused_rate_shows_its_errors_and_writes_no
             .await
             .expect("targets")
             .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn marketing_creates_a_form_and_sees_its_snippet_escaped_as_text() {
+    let app = TestApp::new().await;
+    let cookie = person(&app, "mara@settings.example", "marketing", None).await;
+    let inbox = send(&app, "GET", "/inbox", &cookie, "").await;
+    assert!(inbox.body.contains("href=\"/settings\""));
+    let first = send(&app, "GET", "/settings", &cookie, "").await;
+    assert_eq!(first.location, "/settings/forms");
+    let page = send(&app, "GET", "/settings/forms", &cookie, "").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(!page.body.contains("/settings/users") && page.body.contains("/settings/scoring"));
+    let token = csrf(&page.body);
+
+    let bad = form(&[
+        ("_csrf", &token),
+        ("name", "Ghid <script>x</script>"),
+        ("ask_email", "1"),
+        ("daily_cap", "lots"),
+    ]);
+    let shown = send(&app, "POST", "/settings/forms", &cookie, &bad).await;
+    assert_eq!(
+        shown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        shown.body
+    );
+    assert!(shown.body.contains("value=\"lots\"") && shown.body.contains("Ghid &#60;script&#62;x"));
+    assert!(shown.body.contains("class=\"field-error\""));
+    assert!(
+        app.services
+            .list_forms(&Actor::SYSTEM)
+            .await
+            .expect("forms")
+            .is_empty()
+    );
+    let no_token = form(&[
+        ("name", "Ghid"),
+        ("ask_first_name", "1"),
+        ("ask_email", "1"),
+    ]);
+    let refused = send(&app, "POST", "/settings/forms", &cookie, &no_token).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(
+        app.services
+            .list_forms(&Actor::SYSTEM)
+            .await
+            .expect("forms")
+            .is_empty()
+    );
+
+    let good = form(&[
+        ("_csrf", &token),
+        ("name", "Ghid <script>x</script>"),
+        ("ask_first_name", "1"),
+        ("required_first_name", "1"),
+        ("ask_email", "1"),
+        ("required_email", "1"),
+        ("thank_you_message", "Mulțumim <b>!</b>"),
+        ("daily_cap", "50"),
+        ("min_fill_seconds", "3"),
+        ("active", "1"),
+    ]);
+    let created = send(&app, "POST", "/settings/forms", &cookie, &good).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let shown = send(&app, "GET", &created.location, &cookie, "").await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    assert!(shown.body.contains("The form is created"));
+    assert!(
+        shown
+            .body
+            .contains("<pre class=\"snippet\"><code>&#60;form id="),
+        "{}",
+        shown.body
+    );
+    assert!(!shown.body.contains("<script>x"));
+    let forms = app
+        .services
+        .list_forms(&Actor::SYSTEM)
+        .await
+        .expect("forms");
+    assert_eq!(forms[0].settings.daily_cap, 50);
+    let fa = send(
+        &app,
+        "GET",
+        &format!("/settings/forms/{}?lang=fa", forms[0].id),
+        &cookie,
+        "",
+    )
+    .await;
+    assert!(fa.body.contains("dir=&#34;rtl&#34;"), "{}", fa.body);
+
+    let change = form(&[
+        ("_csrf", &token),
+        ("version", "1"),
+        ("name", "Ghid"),
+        ("ask_first_name", "1"),
+        ("ask_email", "1"),
+        ("daily_cap", "20"),
+    ]);
+    let saved = send(
+        &app,
+        "POST",
+        &format!("/settings/forms/{}", forms[0].id),
+        &cookie,
+        &change,
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let forms = app
+        .services
+        .list_forms(&Actor::SYSTEM)
+        .await
+        .expect("forms");
+    assert_eq!(
+        (forms[0].settings.daily_cap, forms[0].settings.active),
+        (20, false)
     );
 }

@@ -3,6 +3,7 @@
 //! import wizard. Each page asks the core service (or the policy it applies) whether the
 //! user may see it; the navigation only hides what would be refused anyway.
 
+mod forms;
 mod money;
 mod users;
 
@@ -20,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .route("/settings", get(first_tab))
         .merge(users::router())
         .merge(money::router())
+        .merge(forms::router())
 }
 
 /// One entry of the settings navigation.
