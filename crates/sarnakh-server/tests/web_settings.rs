@@ -28,11 +28,14 @@ async fn person(app: &TestApp, email: &str, role: &str, team: Option<&str>) -> S
     sign_in(app, email, &password).await
 }
 
-const PAGES: [&str; 4] = [
+const PAGES: [&str; 7] = [
     "/settings",
     "/settings/users",
     "/settings/money",
     "/settings/forms",
+    "/settings/playbook",
+    "/settings/scoring",
+    "/settings/assignment",
 ];
 
 #[tokio::test]
@@ -426,4 +429,119 @@ async fn marketing_creates_a_form_and_sees_its_snippet_escaped_as_text() {
         (forms[0].settings.daily_cap, forms[0].settings.active),
         (20, false)
     );
+}
+
+const PLAYBOOK: &str = r#"{ "qualify": [ { "code": "need_recorded", "message": "record the need <b>", "kind": "recorded", "field": "need" } ],
+  "convert": [ { "code": "decision_maker", "message": "the person decides", "kind": "decision_maker" } ] }"#;
+
+#[tokio::test]
+async fn a_refused_playbook_lists_its_problem_keeps_the_text_and_writes_nothing() {
+    let app = TestApp::new().await;
+    let cookie = person(&app, "max@settings.example", "sales_manager", Some("East")).await;
+    let page = send(&app, "GET", "/settings/playbook", &cookie, "").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("<textarea") && page.body.contains("&#34;qualify&#34;"));
+    let token = csrf(&page.body);
+
+    let typed = r#"{ "qualify": [ { "code": "", "message": "<script>alert(2)</script>", "kind": "in_set", "field": "industry", "values": [] } ], "convert": [] }"#;
+    let bad = form(&[("_csrf", &token), ("rules", typed)]);
+    let shown = send(&app, "POST", "/settings/playbook", &cookie, &bad).await;
+    assert_eq!(
+        shown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        shown.body
+    );
+    assert!(shown.body.contains("class=\"problems\""), "{}", shown.body);
+    assert!(
+        shown.body.contains("&#60;script&#62;alert(2)") && !shown.body.contains("<script>alert(2)")
+    );
+    assert_eq!(app.services.playbook().await.expect("playbook").version, 0);
+    let toml = send(
+        &app,
+        "POST",
+        "/settings/playbook",
+        &cookie,
+        &form(&[("_csrf", &token), ("rules", "not = [valid")]),
+    )
+    .await;
+    assert_eq!(toml.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(toml.body.contains("neither JSON nor TOML"));
+
+    let no_token = form(&[("rules", PLAYBOOK)]);
+    let refused = send(&app, "POST", "/settings/playbook", &cookie, &no_token).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.services.playbook().await.expect("playbook").version, 0);
+
+    let good = form(&[("_csrf", &token), ("rules", PLAYBOOK)]);
+    let saved = send(&app, "POST", "/settings/playbook", &cookie, &good).await;
+    assert_eq!(
+        (saved.status, saved.location.as_str()),
+        (StatusCode::SEE_OTHER, "/settings/playbook?done=saved"),
+        "{}",
+        saved.body
+    );
+    assert_eq!(app.services.playbook().await.expect("playbook").version, 1);
+    let shown = send(&app, "GET", &saved.location, &cookie, "").await;
+    assert!(
+        shown.body.contains("1\u{2069} is in force")
+            && shown.body.contains("record the need &#60;b&#62;")
+    );
+
+    let scoring = send(&app, "GET", "/settings/scoring", &cookie, "").await;
+    assert_eq!(scoring.status, StatusCode::OK);
+    let rules = send(&app, "POST", "/settings/assignment", &cookie, &form(&[("_csrf", &token), ("rules", r#"{ "rules": [ { "name": "x", "pick": "round_robin", "users": ["0190b0b0-0000-7000-8000-000000000000"] } ] }"#)])).await;
+    assert_eq!(
+        rules.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        rules.body
+    );
+    assert!(rules.body.contains("no active user"), "{}", rules.body);
+    assert!(
+        app.services
+            .assignment_rules()
+            .await
+            .expect("rules")
+            .rules
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn marketing_edits_scoring_but_not_the_playbook() {
+    let app = TestApp::new().await;
+    let cookie = person(&app, "mina@settings.example", "marketing", None).await;
+    let scoring = send(&app, "GET", "/settings/scoring", &cookie, "").await;
+    assert_eq!(scoring.status, StatusCode::OK, "{}", scoring.body);
+    for page in [
+        "/settings/playbook",
+        "/settings/assignment",
+        "/settings/users",
+        "/settings/money",
+    ] {
+        let refused = send(&app, "GET", page, &cookie, "").await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{page}");
+    }
+    let token = csrf(&scoring.body);
+    let refused = send(
+        &app,
+        "POST",
+        "/settings/playbook",
+        &cookie,
+        &form(&[("_csrf", &token), ("rules", PLAYBOOK)]),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.services.playbook().await.expect("playbook").version, 0);
+    let (_, rules) = app.services.scoring().await.expect("scoring");
+    let saved = send(
+        &app,
+        "POST",
+        "/settings/scoring",
+        &cookie,
+        &form(&[("_csrf", &token), ("rules", &rules.to_json())]),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
 }

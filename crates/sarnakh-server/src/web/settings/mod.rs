@@ -5,6 +5,7 @@
 
 mod forms;
 mod money;
+mod rules;
 mod users;
 
 use super::{Tr, WebUser};
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(money::router())
         .merge(forms::router())
+        .merge(rules::router())
 }
 
 /// One entry of the settings navigation.
@@ -105,6 +107,8 @@ impl Problems {
             let field = last.split('[').next().unwrap_or("");
             if fields.contains(&field) && !p.fields.contains_key(field) {
                 p.fields.insert(field.to_owned(), text);
+            } else if e.field.is_empty() {
+                p.other.push(e.message.clone());
             } else {
                 p.other.push(format!("{}: {}", e.field, e.message));
             }

@@ -305,8 +305,9 @@ async fn set_target(
 
 #[derive(Deserialize)]
 struct DeleteForm {
-    #[serde(rename = "_csrf")]
+    #[serde(rename = "_csrf", default)]
     csrf: String,
+    #[serde(default)]
     id: String,
 }
 

@@ -212,8 +212,9 @@ async fn add(
 
 #[derive(Deserialize)]
 struct AccessForm {
-    #[serde(rename = "_csrf")]
+    #[serde(rename = "_csrf", default)]
     csrf: String,
+    #[serde(default)]
     id: String,
     role: Option<String>,
     team: Option<String>,
@@ -239,8 +240,9 @@ async fn access(
 
 #[derive(Deserialize)]
 struct DisableForm {
-    #[serde(rename = "_csrf")]
+    #[serde(rename = "_csrf", default)]
     csrf: String,
+    #[serde(default)]
     id: String,
 }
 
