@@ -28,7 +28,7 @@ async fn person(app: &TestApp, email: &str, role: &str, team: Option<&str>) -> S
     sign_in(app, email, &password).await
 }
 
-const PAGES: [&str; 7] = [
+const PAGES: [&str; 8] = [
     "/settings",
     "/settings/users",
     "/settings/money",
@@ -36,6 +36,7 @@ const PAGES: [&str; 7] = [
     "/settings/playbook",
     "/settings/scoring",
     "/settings/assignment",
+    "/settings/import",
 ];
 
 #[tokio::test]
@@ -544,4 +545,96 @@ async fn marketing_edits_scoring_but_not_the_playbook() {
     )
     .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+}
+
+#[tokio::test]
+async fn the_import_wizard_uploads_previews_maps_runs_and_links_the_error_file() {
+    let app = TestApp::new().await;
+    let cookie = person(&app, "ion@settings.example", "admin", None).await;
+    let page = send(&app, "GET", "/settings/import", &cookie, "").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("No imports yet."));
+    let token = csrf(&page.body);
+    let csv = "Prenume,Adresă de email,Companie\nIoana,ioana@import.example,<script>alert(3)</script>\nNobody,,\nDan,dan@import.example,Carpati\n";
+
+    let no_token = form(&[("file_name", "crm.csv"), ("csv", csv)]);
+    let refused = send(&app, "POST", "/settings/import", &cookie, &no_token).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(
+        app.services
+            .list_import_jobs(&Actor::SYSTEM)
+            .await
+            .expect("jobs")
+            .is_empty()
+    );
+
+    let upload = form(&[("_csrf", &token), ("file_name", "crm.csv"), ("csv", csv)]);
+    let uploaded = send(&app, "POST", "/settings/import", &cookie, &upload).await;
+    assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.body);
+    let preview = send(&app, "GET", &uploaded.location, &cookie, "").await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(
+        preview
+            .body
+            .contains("<th scope=\"col\">Adresă de email</th>")
+    );
+    assert!(
+        preview.body.contains("&#60;script&#62;alert(3)")
+            && !preview.body.contains("<script>alert(3)")
+    );
+    assert!(
+        preview.body.contains("<option value=\"email\" selected>"),
+        "the suggestion picks email"
+    );
+
+    let start = format!("{}/start", uploaded.location);
+    let bad = form(&[("_csrf", &token), ("mapping", "entity = \"nothing\"")]);
+    let shown = send(&app, "POST", &start, &cookie, &bad).await;
+    assert_eq!(
+        shown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        shown.body
+    );
+    assert!(
+        shown.body.contains("class=\"problems\"")
+            && shown.body.contains("entity = &#34;nothing&#34;")
+    );
+    let jobs = app
+        .services
+        .list_import_jobs(&Actor::SYSTEM)
+        .await
+        .expect("jobs");
+    assert_eq!(jobs[0].status, "uploaded");
+
+    let choices = form(&[
+        ("_csrf", &token),
+        ("column_0", "first_name"),
+        ("column_1", "email"),
+        ("column_2", "company"),
+    ]);
+    let started = send(&app, "POST", &start, &cookie, &choices).await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let queued = send(&app, "GET", &started.location, &cookie, "").await;
+    assert!(queued.body.contains("The import has started") && queued.body.contains("data-refresh"));
+    sarnakh_server::import_worker::run_all(&app.services, uuid::Uuid::now_v7()).await;
+    let done = send(&app, "GET", &uploaded.location, &cookie, "").await;
+    assert!(
+        done.body.contains("<dd class=\"import-status\">Done</dd>"),
+        "{}",
+        done.body
+    );
+    assert!(
+        done.body.contains("/errors\">The error file (CSV)</a>"),
+        "{}",
+        done.body
+    );
+    assert!(!done.body.contains("data-refresh"));
+    let job = &app
+        .services
+        .list_import_jobs(&Actor::SYSTEM)
+        .await
+        .expect("jobs")[0];
+    let tally = job.run.as_ref().expect("run").tally;
+    assert_eq!((tally.created, tally.rejected), (2, 1));
 }

@@ -4,6 +4,7 @@
 //! user may see it; the navigation only hides what would be refused anyway.
 
 mod forms;
+mod import;
 mod money;
 mod rules;
 mod users;
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .merge(money::router())
         .merge(forms::router())
         .merge(rules::router())
+        .merge(import::router())
 }
 
 /// One entry of the settings navigation.
@@ -34,7 +36,7 @@ pub struct Tab {
 }
 
 /// The settings pages and the roles that may open each.
-const TABS: [(&str, &str, &[Role]); 6] = [
+const TABS: [(&str, &str, &[Role]); 7] = [
     (
         "/settings/users",
         "settings-users",
@@ -63,6 +65,11 @@ const TABS: [(&str, &str, &[Role]); 6] = [
     (
         "/settings/assignment",
         "settings-assignment",
+        &[Role::Admin, Role::SalesManager],
+    ),
+    (
+        "/settings/import",
+        "settings-import",
         &[Role::Admin, Role::SalesManager],
     ),
 ];
