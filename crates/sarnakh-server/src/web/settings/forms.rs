@@ -2,6 +2,7 @@
 //! change, and its HTML embed snippet in English, Persian or Romanian, shown as text to copy.
 //! The services check the role and every setting; a refused form writes nothing.
 
+use super::form_draft::{Sent, draft_of, value};
 use super::{Problems, Tab, notice, tabs};
 use crate::http::AppState;
 use crate::http::snippet;
@@ -15,7 +16,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use sarnakh_core::domain::FormId;
 use sarnakh_core::domain::form::{FormDraft, FormField, WebForm};
-use sarnakh_core::error::FieldError;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -236,69 +236,6 @@ async fn show(
             .unwrap_or_else(|| "en".into()),
     };
     page(&app, &user, &headers, view).await
-}
-
-/// The editor as sent: every name and value (the field choices are `ask_<field>` and
-/// `required_<field>` check boxes).
-type Sent = Vec<(String, String)>;
-
-fn value<'a>(sent: &'a Sent, name: &str) -> &'a str {
-    sent.iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
-}
-
-fn list_of(raw: &str) -> Vec<String> {
-    raw.split([',', '\n'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// The draft of what was sent, and the problems found before the service sees it.
-fn draft_of(sent: &Sent) -> (FormDraft, Vec<FieldError>) {
-    let mut errors = Vec::new();
-    let mut number = |name: &str| {
-        let raw = value(sent, name).trim();
-        if raw.is_empty() {
-            return None;
-        }
-        raw.parse::<i64>().map_or_else(
-            |_| {
-                errors.push(FieldError::new(name, "invalid", "not a whole number"));
-                None
-            },
-            Some,
-        )
-    };
-    let (daily_cap, min_fill_seconds) = (number("daily_cap"), number("min_fill_seconds"));
-    let given = |name: &str| {
-        Some(value(sent, name).trim())
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
-    let draft = FormDraft {
-        name: given("name"),
-        fields: FormField::ALL
-            .iter()
-            .filter(|f| !value(sent, &format!("ask_{}", f.as_str())).is_empty())
-            .map(|f| {
-                let required = !value(sent, &format!("required_{}", f.as_str())).is_empty();
-                (f.as_str().to_owned(), required)
-            })
-            .collect(),
-        campaign: given("campaign"),
-        products: list_of(value(sent, "products")),
-        thank_you_url: given("thank_you_url"),
-        thank_you_message: given("thank_you_message"),
-        allowed_origins: list_of(value(sent, "allowed_origins")),
-        daily_cap,
-        min_fill_seconds,
-        team_id: None,
-        active: Some(!value(sent, "active").is_empty()),
-    };
-    (draft, errors)
 }
 
 fn editor_sent(tr: Tr, action: String, version: i64, sent: &Sent, draft: &FormDraft) -> Editor {

@@ -70,11 +70,7 @@ struct ImportPage {
 
 fn row_of(user: &WebUser, job: &ImportJob) -> JobRow {
     let tr = user.tr;
-    let tally = job
-        .run
-        .as_ref()
-        .map(|r| r.tally.clone())
-        .unwrap_or_default();
+    let tally = job.run.as_ref().map(|r| r.tally).unwrap_or_default();
     let done = job.run.as_ref().map_or(0, |r| r.rows_done);
     let progress = match job.rows_total {
         Some(total) => tr.t2(

@@ -3,6 +3,7 @@
 //! import wizard. Each page asks the core service (or the policy it applies) whether the
 //! user may see it; the navigation only hides what would be refused anyway.
 
+mod form_draft;
 mod forms;
 mod import;
 mod money;
