@@ -239,6 +239,15 @@ pub trait Store: ExperimentStore + ContentStore + Send + Sync + 'static {
     async fn team_members(&self, team: TeamId) -> StoreResult<Vec<UserId>>;
     /// The team with this name, created from `team` if there is none.
     async fn ensure_team(&self, team: &Team) -> StoreResult<Team>;
+    /// Every team, by name.
+    async fn list_teams(&self) -> StoreResult<Vec<Team>>;
+    /// Sets a user's role and team and bumps the version.
+    async fn set_user_access(
+        &self,
+        user: UserId,
+        role: &str,
+        team: Option<TeamId>,
+    ) -> StoreResult<()>;
 
     /// Stores a new API token by the digest of its secret.
     async fn insert_token(&self, token: &ApiToken, digest: &[u8]) -> StoreResult<()>;

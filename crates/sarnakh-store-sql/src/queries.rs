@@ -84,6 +84,30 @@ macro_rules! shared_queries {
                 Ok(ids.into_iter().map(UserId::from_uuid).collect())
             }
 
+            pub(crate) async fn team_rows(&self) -> Result<Vec<Team>, StoreError> {
+                let rows: Vec<(Uuid, String, DateTime<Utc>)> =
+                    sqlx::query_as("select id, name, created_at from teams order by name")
+                        .fetch_all(&self.$read)
+                        .await
+                        .map_err(backend)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, name, created_at)| Team { id: TeamId::from_uuid(id), name, created_at })
+                    .collect())
+            }
+
+            pub(crate) async fn set_user_access_row(
+                &self,
+                user: UserId,
+                role: &str,
+                team: Option<TeamId>,
+            ) -> Result<(), StoreError> {
+                let done = sqlx::query("update users set role = $2, team_id = $3, version = version + 1 where id = $1")
+                    .bind(user.as_uuid()).bind(role).bind(team.map(|t| t.as_uuid()))
+                    .execute(&self.$write).await.map_err(backend)?;
+                if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+            }
+
             pub(crate) async fn ensure_team_row(&self, team: &Team) -> Result<Team, StoreError> {
                 sqlx::query("insert into teams (id, name, created_at) values ($1, $2, $3) on conflict (name) do nothing")
                     .bind(team.id.as_uuid()).bind(&team.name).bind(team.created_at)

@@ -54,6 +54,17 @@ macro_rules! store_impl {
             async fn ensure_team(&self, team: &Team) -> StoreResult<Team> {
                 self.ensure_team_row(team).await
             }
+            async fn list_teams(&self) -> StoreResult<Vec<Team>> {
+                self.team_rows().await
+            }
+            async fn set_user_access(
+                &self,
+                user: UserId,
+                role: &str,
+                team: Option<TeamId>,
+            ) -> StoreResult<()> {
+                self.set_user_access_row(user, role, team).await
+            }
             async fn insert_token(&self, token: &ApiToken, digest: &[u8]) -> StoreResult<()> {
                 self.insert_token_row(token, digest).await
             }

@@ -25,6 +25,7 @@ mod routing;
 mod scoring;
 mod sessions;
 mod timeline;
+mod users;
 mod views;
 
 pub use activities::{ActivityDraft, TaskDraft};

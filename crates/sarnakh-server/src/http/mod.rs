@@ -24,7 +24,7 @@ pub mod prediction;
 pub mod public_form;
 pub mod reports;
 pub mod routing;
-mod snippet;
+pub(crate) mod snippet;
 pub mod timeline;
 pub mod users;
 

@@ -22,6 +22,7 @@ mod pipeline;
 mod profile;
 mod records;
 mod session;
+mod settings;
 mod views;
 
 pub use i18n::{Lang, Tr};
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .merge(views::router())
         .merge(dashboard::router())
         .merge(profile::router())
+        .merge(settings::router())
 }
 
 async fn stylesheet() -> impl IntoResponse {
@@ -106,6 +108,8 @@ pub struct Frame {
     pub csrf: String,
     /// Which navigation entry is current (`inbox`, `leads`).
     pub current: &'static str,
+    /// Whether the navigation offers the settings (managers, marketing, admins).
+    pub settings: bool,
 }
 
 impl Frame {
@@ -116,6 +120,7 @@ impl Frame {
             user_name: user.user.display_name.clone(),
             csrf: user.csrf.clone(),
             current,
+            settings: user.user.role != sarnakh_core::domain::Role::SalesRep,
         }
     }
 }
