@@ -459,3 +459,4 @@ settings-import-status-running = Running
 settings-import-status-finished = Done
 settings-import-status-failed = Failed
 settings-done-import-started = The import has started; this page shows its progress.
+pipeline-team = Team

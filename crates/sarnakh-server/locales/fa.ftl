@@ -447,3 +447,4 @@ settings-import-status-running = در حال اجرا
 settings-import-status-finished = انجام شد
 settings-import-status-failed = شکست خورد
 settings-done-import-started = درون‌ریزی آغاز شد؛ این صفحه پیشرفت آن را نشان می‌دهد.
+pipeline-team = تیم

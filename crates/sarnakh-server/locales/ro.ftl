@@ -463,3 +463,4 @@ settings-import-status-running = În curs
 settings-import-status-finished = Terminat
 settings-import-status-failed = Eșuat
 settings-done-import-started = Importul a pornit; această pagină îi arată progresul.
+pipeline-team = Echipa

@@ -321,3 +321,53 @@ async fn the_board_filters_by_product_and_totals_every_deal_it_keeps() {
     );
     assert_eq!(text.matches("class=\"card deal\"").count(), 2, "{text}");
 }
+
+#[tokio::test]
+async fn the_board_filters_by_team() {
+    let app = TestApp::new().await;
+    let add = |email: &str, role: &str, team: Option<&str>| UserDraft {
+        email: Some(email.into()),
+        display_name: Some(email.into()),
+        role: Some(role.into()),
+        team: team.map(Into::into),
+        locale: Some("en".into()),
+        ..UserDraft::default()
+    };
+    let s = &app.services;
+    let (_, password) = s
+        .add_user(
+            &Actor::SYSTEM,
+            &add("boss@teams.example", "admin", None),
+            None,
+        )
+        .await
+        .expect("admin");
+    let mut north = None;
+    for (email, team) in [("n@teams.example", "North"), ("s@teams.example", "South")] {
+        let (u, _) = s
+            .add_user(&Actor::SYSTEM, &add(email, "sales_rep", Some(team)), None)
+            .await
+            .expect("rep");
+        web::deal_of(&app, u.id, team, &format!("deal-{email}")).await;
+        if team == "North" {
+            north = u.team_id;
+        }
+    }
+    let north = north.expect("a team").to_string();
+    let cookie = sign_in(&app, "boss@teams.example", &password).await;
+    let all = send(&app, "GET", "/pipeline", &cookie, "").await;
+    let text = all.body.replace(['\u{2068}', '\u{2069}'], "");
+    assert!(text.contains("24,001.00 EUR"), "both teams: {text}");
+    assert!(text.contains(">North</option>") && text.contains(">South</option>"));
+    let page = send(&app, "GET", &format!("/pipeline?team={north}"), &cookie, "").await;
+    let text = page.body.replace(['\u{2068}', '\u{2069}'], "");
+    assert!(
+        text.contains("12,000.50 EUR") && !text.contains("24,001.00"),
+        "{text}"
+    );
+    assert_eq!(text.matches("class=\"card deal\"").count(), 1, "{text}");
+    assert!(
+        text.contains(&format!("value=\"{north}\" selected")),
+        "the filter is kept"
+    );
+}

@@ -233,6 +233,17 @@ impl PostgresStore {
         if let Some(product) = &filter.product {
             qb.push(" and product = ").push_bind(product.clone());
         }
+        if let Some(owners) = &filter.owners {
+            qb.push(" and owner_id in (");
+            let mut list = qb.separated(", ");
+            for o in owners {
+                list.push_bind(o.as_uuid());
+            }
+            if owners.is_empty() {
+                list.push("null");
+            }
+            qb.push(")");
+        }
         push_visibility(&mut qb, &filter.visibility, "owner_id", None);
         if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
             qb.push(" and search like ")

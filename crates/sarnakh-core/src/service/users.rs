@@ -8,6 +8,16 @@ use crate::domain::{Role, Team, TeamId, User, UserId, text};
 use crate::error::{Error, Errors, FieldError, Result};
 
 impl Services {
+    /// Every team (names are no secret: lists and filters offer them to everyone).
+    pub async fn teams(&self) -> Result<Vec<Team>> {
+        Ok(self.store.list_teams().await?)
+    }
+
+    /// The ids of a team's members.
+    pub async fn team_member_ids(&self, team: TeamId) -> Result<Vec<UserId>> {
+        Ok(self.store.team_members(team).await?)
+    }
+
     /// The users the actor administers or reads, with every team: admins see everyone, a
     /// sales manager the members of their own team; anyone else is refused.
     pub async fn team_directory(&self, actor: &Actor) -> Result<(Vec<User>, Vec<Team>)> {

@@ -111,6 +111,8 @@ pub struct OpportunityFilter {
     pub status: Option<OpportunityStatus>,
     /// Only this owner.
     pub owner: Option<UserId>,
+    /// Only these owners (a team's members; empty: none).
+    pub owners: Option<Vec<UserId>>,
     /// Only this account.
     pub account: Option<AccountId>,
     /// Only those produced by this lead.
@@ -133,6 +135,7 @@ impl Default for OpportunityFilter {
             stage: None,
             status: None,
             owner: None,
+            owners: None,
             account: None,
             lead: None,
             product: None,

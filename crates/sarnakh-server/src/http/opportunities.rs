@@ -248,6 +248,7 @@ pub async fn list_opportunities(
             OpportunityStatus::expected,
         )?,
         owner: q.owner.map(UserId::from_uuid),
+        owners: None,
         account: q.account.map(AccountId::from_uuid),
         lead: q.lead.map(LeadId::from_uuid),
         product: q.product.filter(|p| !p.trim().is_empty()),

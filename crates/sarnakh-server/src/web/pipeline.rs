@@ -18,7 +18,7 @@ use sarnakh_core::domain::page::PageRequest;
 use sarnakh_core::domain::report::ReportQuery;
 use sarnakh_core::domain::report_figures::{PipelineCell, div_round};
 use sarnakh_core::domain::{
-    Currency, Money, Opportunity, OpportunityId, OpportunityStatus, StageKind, UserId,
+    Currency, Money, Opportunity, OpportunityId, OpportunityStatus, StageKind, TeamId, UserId,
 };
 use sarnakh_core::service::CloseDraft;
 use sarnakh_core::store::OpportunityFilter;
@@ -65,6 +65,9 @@ struct Board {
     owners: Vec<(String, String)>,
     owner: String,
     product: String,
+    /// Every team (id, name) and the one chosen.
+    teams: Vec<(String, String)>,
+    team: String,
     columns: Vec<Column>,
     stages: Vec<(String, String)>,
     reasons: Vec<(String, String)>,
@@ -107,6 +110,8 @@ struct Done {
     owner: Option<String>,
     /// Only deals of this product.
     product: Option<String>,
+    /// Only deals of this team's members.
+    team: Option<String>,
 }
 
 async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Done>) -> Response {
@@ -123,8 +128,14 @@ async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Do
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(str::to_owned);
+    let team = done.team.as_deref().and_then(|t| t.parse::<TeamId>().ok());
+    let (teams, members) = match team_filter(s, team).await {
+        Ok(x) => x,
+        Err(e) => return error_page(tr, e),
+    };
     let q = ReportQuery {
         owner: owner.map(|o| o.to_string()),
+        team: team.map(|t| t.to_string()),
         product: product.clone(),
         ..ReportQuery::default()
     };
@@ -138,6 +149,7 @@ async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Do
             stage: Some(stage.key.clone()),
             status: Some(OpportunityStatus::Open),
             owner,
+            owners: members.clone(),
             product: product.clone(),
             ..OpportunityFilter::default()
         };
@@ -176,6 +188,8 @@ async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Do
             .collect(),
         owner: owner.map(|o| o.to_string()).unwrap_or_default(),
         product: product.unwrap_or_default(),
+        teams,
+        team: team.map(|t| t.to_string()).unwrap_or_default(),
         frame: Frame::of(&user, "pipeline"),
         stages: columns
             .iter()
@@ -192,6 +206,24 @@ async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Do
             .map(|d| tr.t(&format!("pipeline-done-{d}"))),
     };
     Page(StatusCode::OK, page).into_response()
+}
+
+/// The teams to choose from, and the chosen team's members (none: no team chosen).
+async fn team_filter(
+    s: &sarnakh_core::service::Services,
+    team: Option<TeamId>,
+) -> Result<(Vec<(String, String)>, Option<Vec<UserId>>), sarnakh_core::Error> {
+    let teams = s
+        .teams()
+        .await?
+        .into_iter()
+        .map(|t| (t.id.to_string(), t.name))
+        .collect();
+    let members = match team {
+        Some(t) => Some(s.team_member_ids(t).await?),
+        None => None,
+    };
+    Ok((teams, members))
 }
 
 fn card(tr: Tr, o: &Opportunity) -> Card {
