@@ -5,6 +5,7 @@
 //! business rules or SQL of its own.
 
 pub mod cli;
+pub mod config;
 pub mod demo;
 pub mod http;
 pub mod import_worker;
