@@ -2,7 +2,8 @@
 //! concrete store: `sqlite:` URLs open the embedded SQLite adapter, `postgres:` (or
 //! `postgresql:`) URLs the PostgreSQL one.
 
-use sarnakh_core::store::{Store, StoreError};
+use sarnakh_core::store::{MaintenanceError, Store, StoreError};
+use std::path::Path;
 use std::sync::Arc;
 
 /// The database used when none is configured: a `sarnakh.db` file in the working directory.
@@ -21,6 +22,23 @@ pub async fn open_store(url: &str) -> Result<Arc<dyn Store>, StoreError> {
     } else {
         Err(StoreError::Backend(format!(
             "unsupported database URL {:?}: use sqlite://FILE or postgres://USER@HOST/DB",
+            redact(url)
+        )))
+    }
+}
+
+/// Replaces the database at `url` with the backup file `backup` (SQLite; PostgreSQL says
+/// to use `pg_restore`). Sarnakh must not be serving that database meanwhile.
+pub async fn restore(url: &str, backup: &Path, force: bool) -> Result<(), MaintenanceError> {
+    if url.starts_with("sqlite:") {
+        sarnakh_store_sqlite::restore(backup, url, force).await
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Err(MaintenanceError::Unsupported(
+            sarnakh_store_postgres::PG_DUMP_GUIDANCE.to_owned(),
+        ))
+    } else {
+        Err(MaintenanceError::Refused(format!(
+            "unsupported database URL {:?}",
             redact(url)
         )))
     }

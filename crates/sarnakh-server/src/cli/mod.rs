@@ -1,6 +1,7 @@
 //! The `sarnakh` command line: serve the API, migrate, fill demo data, and work with
 //! leads from a terminal. Commands call the same services as the API.
 
+mod backup;
 mod config;
 mod content;
 mod experiment;
@@ -102,6 +103,13 @@ pub enum Command {
     /// Print an example settings file, or the effective settings and their sources.
     #[command(subcommand)]
     Config(config::ConfigCommand),
+    /// Write a consistent copy of the database to a file, while Sarnakh may be serving
+    /// (SQLite; PostgreSQL: pg_dump).
+    Backup(backup::BackupArgs),
+    /// Replace the database with a verified backup (SQLite; stop Sarnakh first).
+    Restore(backup::RestoreArgs),
+    /// Check the database's integrity; exits non-zero on any finding.
+    Check,
 }
 
 /// Runs the parsed command.
@@ -113,13 +121,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     )?;
     let settings = layered.settings()?;
     crate::telemetry::init(settings.log_format == LogFormat::Json);
-    if let Command::Config(cmd) = &cli.command {
-        config::run(cmd, &layered);
-        return Ok(());
+    match &cli.command {
+        Command::Config(cmd) => {
+            config::run(cmd, &layered);
+            return Ok(());
+        }
+        Command::Restore(args) => return backup::run_restore(&settings.database_url, args).await,
+        _ => {}
     }
     let store = open(&settings.database_url).await?;
     match cli.command {
-        Command::Config(_) => Ok(()),
+        Command::Config(_) | Command::Restore(_) => Ok(()),
+        Command::Backup(args) => backup::backup(store, &args).await,
+        Command::Check => backup::check(store).await,
         Command::Serve(args) => serve::serve(store, &settings, args.demo).await,
         Command::Migrate => {
             println!("database {} is migrated", redact(&settings.database_url));

@@ -1,5 +1,5 @@
-//! `sarnakh config`: the example file, the effective settings and their sources, and the
-//! errors of a bad file, run as a real process in a temporary directory.
+//! `sarnakh config`, `backup`, `restore` and `check` run as a real process in a temporary
+//! directory: settings and their sources, the errors of a bad file, a backup round trip.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -85,4 +85,64 @@ fn an_unknown_key_or_a_bad_value_stops_the_command_with_its_name() {
         !dir.path().join("sarnakh.db").exists(),
         "nothing was created"
     );
+}
+
+#[test]
+fn backup_restore_and_check_round_trip_on_the_command_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let live = [("SARNAKH_DATABASE_URL", "sqlite://live.db")];
+    let copy = [("SARNAKH_DATABASE_URL", "sqlite://copy.db")];
+    let out = sarnakh(
+        dir.path(),
+        &[
+            "lead",
+            "add",
+            "--first-name",
+            "Ana",
+            "--email",
+            "ana@firma.ro",
+            "--source",
+            "event",
+        ],
+        &live,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = sarnakh(dir.path(), &["backup", "b.db"], &live);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = sarnakh(dir.path(), &["backup", "b.db"], &live);
+    assert!(!out.status.success(), "an existing file is not overwritten");
+    assert!(
+        text(&out.stderr).contains("--force"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = sarnakh(dir.path(), &["restore", "b.db"], &copy);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = sarnakh(dir.path(), &["restore", "b.db"], &copy);
+    assert!(
+        !out.status.success(),
+        "an existing database is not replaced without --force"
+    );
+    let out = sarnakh(dir.path(), &["check"], &copy);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(text(&out.stdout).contains("ok"));
+    let out = sarnakh(dir.path(), &["lead", "list", "--json"], &copy);
+    assert!(
+        text(&out.stdout).contains("ana@firma.ro"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = sarnakh(dir.path(), &["restore", "b.db", "--force"], &copy);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = sarnakh(
+        dir.path(),
+        &["backup", "p.db"],
+        &[("SARNAKH_DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")],
+    );
+    assert!(!out.status.success());
 }
