@@ -147,7 +147,11 @@ pub async fn serve(store: Arc<dyn Store>, settings: &Settings, demo: bool) -> an
         },
     );
     let importer = crate::import_worker::spawn(services.clone(), std::time::Duration::from_secs(2));
-    let app = crate::http::app_with(services, limits);
+    let access = crate::http::metrics::MetricsAccess {
+        token: settings.metrics_token.as_deref().map(std::sync::Arc::from),
+    };
+    crate::metrics::handle();
+    let app = crate::http::app_with(services, limits).layer(axum::Extension(access));
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
