@@ -246,7 +246,34 @@ async fn check_names_broken_invariants(url: &str) {
 #[tokio::test]
 async fn check_names_broken_invariants_on_sqlite() {
     let dir = tempfile::tempdir().expect("temp dir");
-    check_names_broken_invariants(&format!("sqlite://{}", dir.path().join("c.db").display())).await;
+    let url = format!("sqlite://{}", dir.path().join("c.db").display());
+    check_names_broken_invariants(&url).await;
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect(&url)
+        .await
+        .expect("connect");
+    sqlx::query("pragma foreign_keys = off")
+        .execute(&pool)
+        .await
+        .expect("off");
+    sqlx::query("insert into opportunity_contacts (opportunity_id, contact_id, role) values (x'00', x'01', 'user')")
+        .execute(&pool)
+        .await
+        .expect("a dangling row");
+    pool.close().await;
+    let store = open_store(&url).await.expect("open");
+    let checks: Vec<String> = store
+        .check()
+        .await
+        .expect("check")
+        .into_iter()
+        .map(|f| f.check)
+        .collect();
+    assert!(
+        checks.contains(&"foreign_key_check".to_owned()),
+        "{checks:?}"
+    );
 }
 
 #[tokio::test]

@@ -125,29 +125,7 @@ async fn verified_copy(backup: &Path, partial: &Path) -> Result<(), MaintenanceE
 /// Every check on one database; `pending_ok` accepts migrations this build would still
 /// apply (an older backup).
 async fn findings(pool: &SqlitePool, pending_ok: bool) -> StoreResult<Vec<Finding>> {
-    let mut out = Vec::new();
-    let integrity: Vec<String> = sqlx::query_scalar("pragma integrity_check")
-        .fetch_all(pool)
-        .await
-        .map_err(backend)?;
-    out.extend(
-        integrity
-            .into_iter()
-            .filter(|line| line != "ok")
-            .map(|detail| finding("integrity_check", detail)),
-    );
-    let broken = sqlx::query("pragma foreign_key_check")
-        .fetch_all(pool)
-        .await
-        .map_err(backend)?;
-    for row in broken.iter().take(20) {
-        let table: String = row.try_get(0).map_err(backend)?;
-        let parent: String = row.try_get(2).map_err(backend)?;
-        out.push(finding(
-            "foreign_key_check",
-            format!("a row of {table} points at a missing row of {parent}"),
-        ));
-    }
+    let mut out = file_findings(pool).await?;
     let applied: Vec<(i64, bool)> =
         sqlx::query_as("select version, success from _sqlx_migrations order by version")
             .fetch_all(pool)
@@ -167,6 +145,32 @@ async fn findings(pool: &SqlitePool, pending_ok: bool) -> StoreResult<Vec<Findin
         if rows > 0 {
             out.push(describe(invariant, rows));
         }
+    }
+    Ok(out)
+}
+
+/// SQLite's own checks: the file's structure and foreign keys (the first 20 broken ones).
+async fn file_findings(pool: &SqlitePool) -> StoreResult<Vec<Finding>> {
+    let integrity: Vec<String> = sqlx::query_scalar("pragma integrity_check")
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+    let mut out: Vec<Finding> = integrity
+        .into_iter()
+        .filter(|line| line != "ok")
+        .map(|detail| finding("integrity_check", detail))
+        .collect();
+    let broken = sqlx::query("pragma foreign_key_check")
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+    for row in broken.iter().take(20) {
+        let table: String = row.try_get(0).map_err(backend)?;
+        let parent: String = row.try_get(2).map_err(backend)?;
+        out.push(finding(
+            "foreign_key_check",
+            format!("a row of {table} points at a missing row of {parent}"),
+        ));
     }
     Ok(out)
 }

@@ -121,6 +121,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     )?;
     let settings = layered.settings()?;
     crate::telemetry::init(settings.log_format == LogFormat::Json);
+    let names = std::env::vars_os().filter_map(|(name, _)| name.into_string().ok());
+    for name in crate::config::unknown_env(names) {
+        tracing::warn!("the environment variable {name} is not a Sarnakh setting; ignored");
+    }
     match &cli.command {
         Command::Config(cmd) => {
             config::run(cmd, &layered);

@@ -6,7 +6,11 @@
 //! database password, the metrics token) are redacted by [`Layered::show`] and never logged.
 //! This module reads settings; it does not act on them.
 
-use crate::store_url::{DEFAULT_DATABASE_URL, redact};
+mod spec;
+
+pub use spec::{SETTINGS, Spec, example};
+
+use crate::store_url::redact;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::SocketAddr;
@@ -15,94 +19,6 @@ use std::str::FromStr;
 
 /// The file read when neither `--config` nor `SARNAKH_CONFIG` names one, if it exists.
 pub const DEFAULT_FILE: &str = "sarnakh.toml";
-
-/// One setting: its key (in the file; `SARNAKH_` + upper case in the environment; `--` +
-/// dashes as a flag), default, help line, and whether its value is secret.
-#[derive(Debug, Clone, Copy)]
-pub struct Spec {
-    /// The key in `sarnakh.toml`.
-    pub key: &'static str,
-    /// The built-in value; `None`: unset.
-    pub default: Option<&'static str>,
-    /// One line saying what it does.
-    pub help: &'static str,
-    /// Whether [`Layered::show`] must hide its value.
-    pub secret: bool,
-}
-
-const fn spec(key: &'static str, default: Option<&'static str>, help: &'static str) -> Spec {
-    Spec {
-        key,
-        default,
-        help,
-        secret: false,
-    }
-}
-
-/// Every setting there is, in the order `config example` and `config show` print them.
-pub const SETTINGS: &[Spec] = &[
-    Spec {
-        secret: true,
-        ..spec(
-            "database_url",
-            Some(DEFAULT_DATABASE_URL),
-            "Database: sqlite://FILE (created if missing) or postgres://USER[:PASSWORD]@HOST[:PORT]/DB.",
-        )
-    },
-    spec(
-        "log_format",
-        Some("pretty"),
-        "Log output: pretty (human-readable lines) or json (one JSON object per line).",
-    ),
-    spec(
-        "bind",
-        Some("127.0.0.1:8080"),
-        "Address `sarnakh serve` listens on.",
-    ),
-    spec(
-        "rate_limit_per_token",
-        Some("100"),
-        "Sustained API requests per second allowed per token (0: no limit).",
-    ),
-    spec(
-        "rate_limit_burst",
-        Some("1000"),
-        "Requests a token may send in a burst before the sustained rate applies.",
-    ),
-    spec(
-        "form_rate_per_ip_minute",
-        Some("20"),
-        "Web form submissions per minute from one client address (0: no limit).",
-    ),
-    spec(
-        "form_rate_per_second",
-        Some("50"),
-        "Web form submissions per second to one form (0: no limit).",
-    ),
-    spec(
-        "retrain_every_hours",
-        Some("24"),
-        "Hours between trainings of the predictive win model (0: only on demand).",
-    ),
-    spec(
-        "rescore_every_hours",
-        Some("24"),
-        "Hours between recomputations of every lead's score (0: only on events and edits).",
-    ),
-    spec(
-        "forecast_snapshot_every_days",
-        Some("7"),
-        "Days between forecast snapshots (0: only on demand).",
-    ),
-    Spec {
-        secret: true,
-        ..spec(
-            "metrics_token",
-            None,
-            "Bearer token that /metrics requires; unset: /metrics answers loopback clients only.",
-        )
-    },
-];
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -324,6 +240,17 @@ impl Layered {
     }
 }
 
+/// The `SARNAKH_*` names among `names` that are no setting (a typo would otherwise be
+/// ignored in silence), leaving out `SARNAKH_CONFIG` and the test suite's `SARNAKH_TEST_*`.
+pub fn unknown_env(names: impl IntoIterator<Item = String>) -> Vec<String> {
+    names
+        .into_iter()
+        .filter(|n| n.starts_with("SARNAKH_") && n != "SARNAKH_CONFIG")
+        .filter(|n| !n.starts_with("SARNAKH_TEST_"))
+        .filter(|n| !SETTINGS.iter().any(|s| env_name(s.key) == *n))
+        .collect()
+}
+
 /// The environment variable of a setting: `bind` -> `SARNAKH_BIND`.
 pub fn env_name(key: &str) -> String {
     format!("SARNAKH_{}", key.to_uppercase())
@@ -375,25 +302,5 @@ fn read_file(path: &Path) -> Result<Vec<(&'static str, String)>, ConfigError> {
     Ok(out)
 }
 
-/// A commented example `sarnakh.toml` with every setting at its default.
-pub fn example() -> String {
-    let mut out = String::from(
-        "# sarnakh.toml: Sarnakh's settings. Each may also be set by an environment variable\n\
-         # (SARNAKH_ + the key in upper case) or a flag (--key-with-dashes); flags win over the\n\
-         # environment, which wins over this file, which wins over the defaults.\n\
-         # Read from --config FILE, SARNAKH_CONFIG, or ./sarnakh.toml if present.\n",
-    );
-    for s in SETTINGS {
-        out.push_str(&format!("\n# {}\n", s.help));
-        match s.default {
-            Some(d) if d.parse::<i64>().is_ok() => out.push_str(&format!("# {} = {d}\n", s.key)),
-            Some(d) => out.push_str(&format!("# {} = {d:?}\n", s.key)),
-            None => out.push_str(&format!("# {} = \"\"\n", s.key)),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
-#[path = "config_tests.rs"]
 mod tests;

@@ -1,6 +1,7 @@
 //! The layering of settings: defaults < file < environment < flags, and the errors.
 
 use super::*;
+use crate::store_url::DEFAULT_DATABASE_URL;
 use std::collections::HashMap;
 
 fn file(text: &str) -> (tempfile::TempDir, PathBuf) {
@@ -128,4 +129,17 @@ fn the_example_file_is_valid_and_loads_to_the_defaults() {
     assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
     assert_eq!(s.forecast_snapshot_every_days, 7);
     assert_eq!(s.log_format, LogFormat::Pretty);
+}
+
+#[test]
+fn unknown_sarnakh_variables_are_named() {
+    let names = [
+        "SARNAKH_BIND",
+        "SARNAKH_BINDD",
+        "SARNAKH_CONFIG",
+        "SARNAKH_TEST_POSTGRES_URL",
+        "PATH",
+    ]
+    .map(str::to_owned);
+    assert_eq!(unknown_env(names), ["SARNAKH_BINDD"]);
 }
