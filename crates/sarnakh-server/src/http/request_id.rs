@@ -50,7 +50,9 @@ pub async fn assign(mut request: Request, next: Next) -> Response {
         .map_or("unmatched", MatchedPath::as_str)
         .to_owned();
     let quiet = matches!(route.as_str(), "/healthz" | "/readyz" | "/metrics");
-    let span = tracing::info_span!("request", request_id = %id, method = %request.method(), route = %route);
+    // At error level, so that no `RUST_LOG` that lets any line through drops the span, and
+    // with it the id, from that line.
+    let span = tracing::error_span!("request", request_id = %id, method = %request.method(), route = %route);
     let started = Instant::now();
     let mut response = CURRENT
         .scope(id, next.run(request))
