@@ -58,6 +58,7 @@ async fn run(services: &Services, worker: uuid::Uuid, mut job: ImportJob) {
     beat.abort();
     match &outcome {
         Ok(o) => {
+            crate::metrics::import_rows(o.run.tally.read, o.run.tally.rejected);
             tracing::info!(job = %job.id, read = o.run.tally.read, rejected = o.run.tally.rejected, "import finished")
         }
         Err(e) => tracing::warn!(job = %job.id, error = %e, "import failed"),

@@ -1,11 +1,13 @@
 //! Background work of a serving instance: retraining the win model, recomputing lead
-//! scores (behaviour points decay with time) and taking forecast snapshots on a schedule.
+//! scores (behaviour points decay with time), predicting open deals and taking forecast
+//! snapshots on a schedule.
 //!
 //! Training is checked shortly after start and then every interval; rescoring first runs
 //! one interval after start. Several instances on one
 //! database are safe: training skips when the stored model is younger than the interval
 //! (another instance just trained), and rescoring writes derived values only.
 
+use crate::metrics::{Outcome, job_ran};
 use chrono::Utc;
 use sarnakh_core::Error;
 use sarnakh_core::service::{Actor, Services};
@@ -86,57 +88,79 @@ pub async fn retrain(services: &Services, every: Duration) {
         Ok(None) => false,
         Err(e) => {
             tracing::warn!(error = %e, "win model job: could not read the model in force");
+            job_ran("retrain", Outcome::Failure);
             return;
         }
     };
     if fresh {
         return;
     }
-    match services.train_win_model(&Actor::SYSTEM).await {
-        Ok(m) => tracing::info!(
-            version = m.version,
-            algorithm = m.model.algorithm.as_str(),
-            examples = m.examples,
-            auc_naive_bayes = m.naive_bayes.auc,
-            auc_logistic = m.logistic.auc,
-            "win model trained"
-        ),
+    let outcome = match services.train_win_model(&Actor::SYSTEM).await {
+        Ok(m) => {
+            tracing::info!(
+                version = m.version,
+                algorithm = m.model.algorithm.as_str(),
+                examples = m.examples,
+                auc_naive_bayes = m.naive_bayes.auc,
+                auc_logistic = m.logistic.auc,
+                "win model trained"
+            );
+            Outcome::Success
+        }
         Err(Error::InsufficientHistory(why)) => {
             tracing::info!("win model not trained: {why}");
-            return;
+            Outcome::Skipped
         }
         Err(e) => {
             tracing::warn!(error = %e, "win model job failed");
-            return;
+            Outcome::Failure
         }
+    };
+    let trained = matches!(outcome, Outcome::Success);
+    job_ran("retrain", outcome);
+    if trained {
+        predict_deals(services).await;
     }
-    predict_deals(services).await;
 }
 
 /// Stores every open deal's win probability from the model in force.
 pub async fn predict_deals(services: &Services) {
     let started = std::time::Instant::now();
-    match services.predict_open_deals(&Actor::SYSTEM).await {
-        Ok(deals) => tracing::info!(
-            deals,
-            seconds = started.elapsed().as_secs_f64(),
-            "open deals predicted"
-        ),
-        Err(e) => tracing::warn!(error = %e, "deal prediction job failed"),
-    }
+    let outcome = match services.predict_open_deals(&Actor::SYSTEM).await {
+        Ok(deals) => {
+            tracing::info!(
+                deals,
+                seconds = started.elapsed().as_secs_f64(),
+                "open deals predicted"
+            );
+            Outcome::Success
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "deal prediction job failed");
+            Outcome::Failure
+        }
+    };
+    job_ran("predict", outcome);
 }
 
 /// Recomputes every lead's score.
 pub async fn rescore(services: &Services) {
     let started = std::time::Instant::now();
-    match services.rescore_leads(&Actor::SYSTEM).await {
-        Ok(count) => tracing::info!(
-            leads = count,
-            seconds = started.elapsed().as_secs_f64(),
-            "lead scores recomputed"
-        ),
-        Err(e) => tracing::warn!(error = %e, "rescoring job failed"),
-    }
+    let outcome = match services.rescore_leads(&Actor::SYSTEM).await {
+        Ok(count) => {
+            tracing::info!(
+                leads = count,
+                seconds = started.elapsed().as_secs_f64(),
+                "lead scores recomputed"
+            );
+            Outcome::Success
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "rescoring job failed");
+            Outcome::Failure
+        }
+    };
+    job_ran("rescore", outcome);
     predict_deals(services).await;
 }
 
@@ -151,17 +175,26 @@ pub async fn snapshot(services: &Services, every_days: u32) {
             .is_none_or(|s| (today - s.taken_on).num_days() >= i64::from(every_days)),
         Err(e) => {
             tracing::warn!(error = %e, "forecast snapshot job: could not list the snapshots");
+            job_ran("snapshot", Outcome::Failure);
             return;
         }
     };
     if !due {
         return;
     }
-    match services.take_forecast_snapshot(&Actor::SYSTEM).await {
-        Ok(s) => tracing::info!(day = %s.taken_on, deals = s.deals, "forecast snapshot taken"),
+    let outcome = match services.take_forecast_snapshot(&Actor::SYSTEM).await {
+        Ok(s) => {
+            tracing::info!(day = %s.taken_on, deals = s.deals, "forecast snapshot taken");
+            Outcome::Success
+        }
         Err(Error::Conflict(why)) => {
             tracing::info!("forecast snapshot taken by another instance: {why}");
+            Outcome::Skipped
         }
-        Err(e) => tracing::warn!(error = %e, "forecast snapshot job failed"),
-    }
+        Err(e) => {
+            tracing::warn!(error = %e, "forecast snapshot job failed");
+            Outcome::Failure
+        }
+    };
+    job_ran("snapshot", outcome);
 }

@@ -5,10 +5,12 @@
 //! business rules or SQL of its own.
 
 pub mod cli;
+pub mod config;
 pub mod demo;
 pub mod http;
 pub mod import_worker;
 pub mod jobs;
+pub mod metrics;
 pub mod store_url;
 pub mod telemetry;
 pub mod web;

@@ -7,9 +7,12 @@
 mod history;
 mod leads;
 mod list;
+mod maintenance;
 mod records;
 mod rows;
 mod store_impl;
+
+pub use maintenance::PG_DUMP_GUIDANCE;
 
 use sarnakh_core::store::{Readiness, StoreError};
 use sqlx::postgres::{PgPool, PgPoolOptions};

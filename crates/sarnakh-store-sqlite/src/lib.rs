@@ -7,9 +7,12 @@
 mod history;
 mod leads;
 mod list;
+mod maintenance;
 mod records;
 mod rows;
 mod store_impl;
+
+pub use maintenance::restore;
 
 use sarnakh_core::store::{Readiness, StoreError};
 use sqlx::sqlite::{
@@ -30,6 +33,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub struct SqliteStore {
     write: SqlitePool,
     read: SqlitePool,
+    /// How the pools connect, for the backup's connection of its own.
+    options: SqliteConnectOptions,
 }
 
 impl SqliteStore {
@@ -58,10 +63,19 @@ impl SqliteStore {
             .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))?;
         let read = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(options.read_only(true).pragma("cache_size", "-8000"))
+            .connect_with(
+                options
+                    .clone()
+                    .read_only(true)
+                    .pragma("cache_size", "-8000"),
+            )
             .await
             .map_err(backend)?;
-        Ok(Self { write, read })
+        Ok(Self {
+            write,
+            read,
+            options,
+        })
     }
 
     async fn readiness_check(&self) -> Readiness {
@@ -79,17 +93,6 @@ impl SqliteStore {
                 migrations_applied: false,
             },
         }
-    }
-
-    /// Copies the whole database into a new file at `path` (`VACUUM INTO`), consistent
-    /// even while Sarnakh serves requests.
-    pub async fn backup_to(&self, path: &str) -> Result<(), StoreError> {
-        sqlx::query("vacuum into $1")
-            .bind(path)
-            .execute(&self.write)
-            .await
-            .map_err(backend)?;
-        Ok(())
     }
 }
 

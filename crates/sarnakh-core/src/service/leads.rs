@@ -138,6 +138,9 @@ impl Services {
         let (fields, team) = self.routed(fields, actor.team()).await?;
         let (lead, history) = self.new_lead(fields, team, actor, None).await?;
         self.store.insert_lead(&lead, &history).await?;
+        // A no-op unless the process installed a metrics recorder (`sarnakh serve` does).
+        metrics::counter!("sarnakh_leads_captured_total", "source" => lead.fields.source.as_str())
+            .increment(1);
         self.enter_experiments(&[LeadOrigin::of(&lead, None)])
             .await?;
         let lead = self.join_visitor(lead, draft.visitor()).await?;

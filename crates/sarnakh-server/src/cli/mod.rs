@@ -1,6 +1,8 @@
 //! The `sarnakh` command line: serve the API, migrate, fill demo data, and work with
 //! leads from a terminal. Commands call the same services as the API.
 
+mod backup;
+mod config;
 mod content;
 mod experiment;
 mod export;
@@ -20,9 +22,11 @@ mod user;
 
 use lead::explain;
 
-use crate::store_url::{DEFAULT_DATABASE_URL, open_store, redact};
+use crate::config::Layered;
+pub use crate::config::LogFormat;
+use crate::store_url::{open_store, redact};
 use anyhow::Context;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use sarnakh_core::store::Store;
 use std::sync::Arc;
 
@@ -30,24 +34,19 @@ use std::sync::Arc;
 #[derive(Debug, Parser)]
 #[command(name = "sarnakh", version, about, long_about = None)]
 pub struct Cli {
-    /// Database to use: sqlite://FILE (created if missing) or postgres://USER@HOST/DB.
-    #[arg(long, global = true, env = "SARNAKH_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
-    pub database_url: String,
-    /// Log output format.
-    #[arg(long, global = true, env = "SARNAKH_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
-    pub log_format: LogFormat,
+    /// Settings file (default: ./sarnakh.toml if present).
+    #[arg(long, global = true, env = "SARNAKH_CONFIG")]
+    pub config: Option<std::path::PathBuf>,
+    /// Database to use: sqlite://FILE (created if missing) or postgres://USER@HOST/DB
+    /// [env: SARNAKH_DATABASE_URL] [default: sqlite://sarnakh.db].
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    /// Log output format [env: SARNAKH_LOG_FORMAT] [default: pretty].
+    #[arg(long, global = true, value_enum)]
+    pub log_format: Option<LogFormat>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// Log output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LogFormat {
-    /// Human-readable lines.
-    Pretty,
-    /// One JSON object per line.
-    Json,
 }
 
 /// The subcommands.
@@ -101,16 +100,47 @@ pub enum Command {
     /// The nurture content library.
     #[command(subcommand)]
     Content(content::ContentCommand),
+    /// Print an example settings file, or the effective settings and their sources.
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
+    /// Write a consistent copy of the database to a file, while Sarnakh may be serving
+    /// (SQLite; PostgreSQL: pg_dump).
+    Backup(backup::BackupArgs),
+    /// Replace the database with a verified backup (SQLite; stop Sarnakh first).
+    Restore(backup::RestoreArgs),
+    /// Check the database's integrity; exits non-zero on any finding.
+    Check,
 }
 
 /// Runs the parsed command.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    crate::telemetry::init(cli.log_format == LogFormat::Json);
-    let store = open(&cli.database_url).await?;
+    let layered = Layered::load(
+        cli.config.as_deref(),
+        &|name| std::env::var(name).ok(),
+        &cli.flags(),
+    )?;
+    let settings = layered.settings()?;
+    crate::telemetry::init(settings.log_format == LogFormat::Json);
+    let names = std::env::vars_os().filter_map(|(name, _)| name.into_string().ok());
+    for name in crate::config::unknown_env(names) {
+        tracing::warn!("the environment variable {name} is not a Sarnakh setting; ignored");
+    }
+    match &cli.command {
+        Command::Config(cmd) => {
+            config::run(cmd, &layered);
+            return Ok(());
+        }
+        Command::Restore(args) => return backup::run_restore(&settings.database_url, args).await,
+        _ => {}
+    }
+    let store = open(&settings.database_url).await?;
     match cli.command {
-        Command::Serve(args) => serve::serve(store, &cli.database_url, args).await,
+        Command::Config(_) | Command::Restore(_) => Ok(()),
+        Command::Backup(args) => backup::backup(store, &args).await,
+        Command::Check => backup::check(store).await,
+        Command::Serve(args) => serve::serve(store, &settings, args.demo).await,
         Command::Migrate => {
-            println!("database {} is migrated", redact(&cli.database_url));
+            println!("database {} is migrated", redact(&settings.database_url));
             Ok(())
         }
         Command::Demo(args) => serve::demo(store, &args).await,
@@ -128,6 +158,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Forecast(cmd) => forecast::run(store, cmd).await,
         Command::Experiment(cmd) => experiment::run(store, cmd).await,
         Command::Content(cmd) => content::run(store, cmd).await,
+    }
+}
+
+impl Cli {
+    /// The settings given as flags, by key, for the top layer of the settings.
+    fn flags(&self) -> Vec<(&'static str, String)> {
+        let mut flags = Vec::new();
+        if let Some(url) = &self.database_url {
+            flags.push(("database_url", url.clone()));
+        }
+        if let Some(format) = self.log_format {
+            flags.push(("log_format", format.to_string()));
+        }
+        if let Command::Serve(args) = &self.command {
+            flags.extend(args.flags());
+        }
+        flags
     }
 }
 

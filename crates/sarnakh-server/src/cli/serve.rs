@@ -1,5 +1,6 @@
 //! `sarnakh serve` and `sarnakh demo`.
 
+use crate::config::Settings;
 use crate::demo::{DemoOptions, DemoSummary, generate};
 use crate::store_url::redact;
 use anyhow::Context;
@@ -13,42 +14,81 @@ use sarnakh_core::store::Store;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-/// Options of `sarnakh serve`.
+/// Options of `sarnakh serve`. Each setting also comes from `SARNAKH_*` or `sarnakh.toml`
+/// (see `sarnakh config example`); a flag given here wins.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, env = "SARNAKH_BIND", default_value = "127.0.0.1:8080")]
-    pub bind: SocketAddr,
+    /// Address to listen on [env: SARNAKH_BIND] [default: 127.0.0.1:8080].
+    #[arg(long)]
+    pub bind: Option<SocketAddr>,
     /// Fill an empty database with demo data before serving.
     #[arg(long)]
     pub demo: bool,
-    /// Sustained API requests per second allowed per token (0: no limit).
-    #[arg(long, env = "SARNAKH_RATE_LIMIT_PER_TOKEN", default_value_t = 100)]
-    pub rate_limit_per_token: u32,
-    /// Requests a token may send in a burst before the sustained rate applies.
-    #[arg(long, env = "SARNAKH_RATE_LIMIT_BURST", default_value_t = 1000)]
-    pub rate_limit_burst: u32,
-    /// Web form submissions per minute from one client address (0: no limit).
-    #[arg(long, env = "SARNAKH_FORM_RATE_PER_IP_MINUTE", default_value_t = 20)]
-    pub form_rate_per_ip_minute: u32,
-    /// Web form submissions per second to one form (0: no limit).
-    #[arg(long, env = "SARNAKH_FORM_RATE_PER_SECOND", default_value_t = 50)]
-    pub form_rate_per_second: u32,
-    /// Hours between trainings of the predictive win model (0: only on demand).
-    #[arg(long, env = "SARNAKH_RETRAIN_EVERY_HOURS", default_value_t = 24)]
-    pub retrain_every_hours: u64,
+    /// Sustained API requests per second allowed per token (0: no limit) [default: 100].
+    #[arg(long)]
+    pub rate_limit_per_token: Option<u32>,
+    /// Requests a token may send in a burst before the sustained rate applies [default: 1000].
+    #[arg(long)]
+    pub rate_limit_burst: Option<u32>,
+    /// Web form submissions per minute from one client address (0: no limit) [default: 20].
+    #[arg(long)]
+    pub form_rate_per_ip_minute: Option<u32>,
+    /// Web form submissions per second to one form (0: no limit) [default: 50].
+    #[arg(long)]
+    pub form_rate_per_second: Option<u32>,
+    /// Hours between trainings of the predictive win model (0: only on demand) [default: 24].
+    #[arg(long)]
+    pub retrain_every_hours: Option<u64>,
     /// Hours between recomputations of every lead's score, as behaviour points decay
-    /// (0: only on events, edits and rule changes).
-    #[arg(long, env = "SARNAKH_RESCORE_EVERY_HOURS", default_value_t = 24)]
-    pub rescore_every_hours: u64,
+    /// (0: only on events, edits and rule changes) [default: 24].
+    #[arg(long)]
+    pub rescore_every_hours: Option<u64>,
     /// Days between forecast snapshots, which forecast accuracy compares with what closed
-    /// (0: only on demand).
-    #[arg(
-        long,
-        env = "SARNAKH_FORECAST_SNAPSHOT_EVERY_DAYS",
-        default_value_t = 7
-    )]
-    pub forecast_snapshot_every_days: u32,
+    /// (0: only on demand) [default: 7].
+    #[arg(long)]
+    pub forecast_snapshot_every_days: Option<u32>,
+    /// Bearer token /metrics requires (unset: loopback clients only). Prefer
+    /// SARNAKH_METRICS_TOKEN or the file: flags show in the process list.
+    #[arg(long)]
+    pub metrics_token: Option<String>,
+}
+
+impl ServeArgs {
+    /// The flags given, by settings key.
+    pub fn flags(&self) -> Vec<(&'static str, String)> {
+        let numbers = [
+            (
+                "rate_limit_per_token",
+                self.rate_limit_per_token.map(u64::from),
+            ),
+            ("rate_limit_burst", self.rate_limit_burst.map(u64::from)),
+            (
+                "form_rate_per_ip_minute",
+                self.form_rate_per_ip_minute.map(u64::from),
+            ),
+            (
+                "form_rate_per_second",
+                self.form_rate_per_second.map(u64::from),
+            ),
+            ("retrain_every_hours", self.retrain_every_hours),
+            ("rescore_every_hours", self.rescore_every_hours),
+            (
+                "forecast_snapshot_every_days",
+                self.forecast_snapshot_every_days.map(u64::from),
+            ),
+        ];
+        let mut flags: Vec<_> = numbers
+            .into_iter()
+            .filter_map(|(key, value)| value.map(|v| (key, v.to_string())))
+            .collect();
+        if let Some(bind) = self.bind {
+            flags.push(("bind", bind.to_string()));
+        }
+        if let Some(token) = &self.metrics_token {
+            flags.push(("metrics_token", token.clone()));
+        }
+        flags
+    }
 }
 
 /// Options of `sarnakh demo`.
@@ -63,8 +103,8 @@ pub struct DemoArgs {
 }
 
 /// Serves the API until Ctrl-C or SIGTERM.
-pub async fn serve(store: Arc<dyn Store>, url: &str, args: ServeArgs) -> anyhow::Result<()> {
-    if args.demo {
+pub async fn serve(store: Arc<dyn Store>, settings: &Settings, demo: bool) -> anyhow::Result<()> {
+    if demo {
         match generate(
             store.clone(),
             &DemoOptions {
@@ -83,31 +123,35 @@ pub async fn serve(store: Arc<dyn Store>, url: &str, args: ServeArgs) -> anyhow:
             Err(e) => return Err(e).context("could not create the demo data"),
         }
     }
-    let listener = tokio::net::TcpListener::bind(args.bind)
+    let listener = tokio::net::TcpListener::bind(settings.bind)
         .await
-        .with_context(|| format!("could not listen on {}", args.bind))?;
+        .with_context(|| format!("could not listen on {}", settings.bind))?;
     let addr = listener.local_addr().context("no local address")?;
-    tracing::info!(database = %redact(url), "Sarnakh is listening on http://{addr} (API docs at http://{addr}/api/docs)");
+    tracing::info!(database = %redact(&settings.database_url), "Sarnakh is listening on http://{addr} (API docs at http://{addr}/api/docs)");
     let limits = crate::http::limits::RateLimits {
-        per_token_per_second: args.rate_limit_per_token,
-        per_token_burst: args.rate_limit_burst,
-        form_per_ip_per_minute: args.form_rate_per_ip_minute,
-        form_per_second: args.form_rate_per_second,
+        per_token_per_second: settings.rate_limit_per_token,
+        per_token_burst: settings.rate_limit_burst,
+        form_per_ip_per_minute: settings.form_rate_per_ip_minute,
+        form_per_second: settings.form_rate_per_second,
     };
     let services = Services::new(store);
     let hours = |h: u64| (h > 0).then(|| std::time::Duration::from_secs(h * 3600));
     let jobs = crate::jobs::spawn(
         &services,
         crate::jobs::Schedule {
-            retrain_every: hours(args.retrain_every_hours),
-            rescore_every: hours(args.rescore_every_hours),
-            snapshot_every_days: (args.forecast_snapshot_every_days > 0)
-                .then_some(args.forecast_snapshot_every_days),
+            retrain_every: hours(settings.retrain_every_hours),
+            rescore_every: hours(settings.rescore_every_hours),
+            snapshot_every_days: (settings.forecast_snapshot_every_days > 0)
+                .then_some(settings.forecast_snapshot_every_days),
             first_run_after: std::time::Duration::from_secs(5),
         },
     );
     let importer = crate::import_worker::spawn(services.clone(), std::time::Duration::from_secs(2));
-    let app = crate::http::app_with(services, limits);
+    let access = crate::http::metrics::MetricsAccess {
+        token: settings.metrics_token.as_deref().map(std::sync::Arc::from),
+    };
+    crate::metrics::handle();
+    let app = crate::http::app_with(services, limits).layer(axum::Extension(access));
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -61,6 +61,9 @@ pub struct Problem {
     /// The records a refused capture looks like (`duplicate`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub duplicates: Vec<super::duplicates::DuplicateJson>,
+    /// The request's id (5xx only), to find its log lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 /// An error on its way to becoming a problem response.
@@ -87,6 +90,7 @@ impl ApiError {
                 requested: None,
                 current_version: None,
                 duplicates: Vec::new(),
+                request_id: None,
             }),
         }
     }
@@ -214,9 +218,16 @@ impl From<Error> for ApiError {
 }
 
 impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+    fn into_response(mut self) -> Response {
         let status =
             StatusCode::from_u16(self.problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if status.is_server_error() {
+            // The body stays generic; the id leads an operator to the logged cause.
+            if let Some(id) = super::request_id::current() {
+                self.problem.detail = format!("{} (request id {id})", self.problem.detail);
+                self.problem.request_id = Some(id);
+            }
+        }
         let body = serde_json::to_vec(&*self.problem).unwrap_or_else(|_| b"{}".to_vec());
         let mut response = (
             status,

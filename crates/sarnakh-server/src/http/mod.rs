@@ -1,5 +1,5 @@
-//! The JSON API under `/api/v1`, its OpenAPI document and docs page, and the health
-//! probes. Handlers parse, call one service function and map the result to wire types.
+//! The JSON API under `/api/v1`, its OpenAPI document and docs page, the health
+//! probes and `/metrics`. Handlers parse, call one service function and map the result to wire types.
 
 pub mod accounts;
 pub mod activities;
@@ -18,11 +18,13 @@ pub mod imports;
 pub mod leads;
 pub mod limits;
 mod list;
+pub mod metrics;
 pub mod opportunities;
 pub mod playbook;
 pub mod prediction;
 pub mod public_form;
 pub mod reports;
+pub mod request_id;
 pub mod routing;
 pub(crate) mod snippet;
 pub mod timeline;
@@ -33,9 +35,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use error::ApiError;
 use sarnakh_core::service::Services;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 
 /// Content security policy of every response: our own scripts only, never inline; no
@@ -86,9 +86,9 @@ pub fn app_with(services: Services, rate_limits: limits::RateLimits) -> Router {
         .merge(content::router())
         .split_for_parts();
     let openapi = docs::finish(openapi);
-    let request_id = HeaderName::from_static("x-request-id");
     api.merge(docs::router(openapi))
         .merge(health::router())
+        .merge(metrics::router())
         .merge(public_form::router())
         .merge(crate::web::router())
         .fallback(not_found)
@@ -98,9 +98,8 @@ pub fn app_with(services: Services, rate_limits: limits::RateLimits) -> Router {
         .layer(header(header::REFERRER_POLICY, "no-referrer"))
         .layer(header(header::X_FRAME_OPTIONS, "DENY"))
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
-        .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(TraceLayer::new_for_http())
-        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(axum::middleware::from_fn(metrics::track))
+        .layer(axum::middleware::from_fn(request_id::assign))
         .with_state(AppState {
             services,
             limiter: std::sync::Arc::new(limits::Limiter::new(rate_limits)),
