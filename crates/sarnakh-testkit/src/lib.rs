@@ -22,6 +22,7 @@ mod conformance_prediction;
 mod conformance_routing;
 mod conformance_sessions;
 mod conformance_size_bands;
+mod conformance_users;
 mod experiment_data;
 pub mod postgres;
 // Reports (insight).
@@ -102,6 +103,7 @@ macro_rules! conformance_tests {
             forecast_accuracy_compares_the_snapshot_with_what_closed,
             forecast_targets_and_calls_are_checked,
             win_loss_by_deal_size_counts_each_band,
+            user_access_is_changed_by_admins_only_and_teams_are_listed,
             captured_lead_reads_back_equal,
             stale_lead_update_is_refused_and_changes_nothing,
             qualify_without_fit_facts_is_refused_with_unmet_criteria_and_changes_nothing,
