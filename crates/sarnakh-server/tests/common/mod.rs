@@ -22,6 +22,8 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     pub services: Services,
     pub token: String,
+    /// The SQLite file's directory, removed when the app is dropped.
+    _dir: Option<tempfile::TempDir>,
 }
 
 /// A response: status, headers and parsed JSON body (Null when empty).
@@ -53,15 +55,20 @@ impl Reply {
 impl TestApp {
     /// An app on a fresh SQLite file.
     pub async fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!("sarnakh-api-{}", uuid::Uuid::now_v7()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let url = format!("sqlite://{}", dir.join("api.db").display());
+        let dir = tempfile::Builder::new()
+            .prefix("sarnakh-api-")
+            .tempdir()
+            .expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("api.db").display());
         let store: Arc<dyn Store> = Arc::new(
             sarnakh_store_sqlite::SqliteStore::open(&url)
                 .await
                 .expect("open store"),
         );
-        Self::with_store(store).await
+        Self {
+            _dir: Some(dir),
+            ..Self::with_store(store).await
+        }
     }
 
     /// An app on a fresh PostgreSQL database, or `None` when PostgreSQL tests are skipped.
@@ -82,6 +89,7 @@ impl TestApp {
             store,
             services,
             token: String::new(),
+            _dir: None,
         };
         app.token = app
             .token_for("admin@test.example", "admin", None, "write")
