@@ -13,7 +13,7 @@ use sarnakh_core::domain::lead::LeadDraft;
 use sarnakh_core::domain::user::UserDraft;
 use sarnakh_core::service::Actor;
 use tower::ServiceExt;
-use web::{csrf, deal, form, rep, send, sign_in};
+use web::{csrf, deal, form, rep, send, sign_in, user_id};
 
 #[tokio::test]
 async fn pages_need_a_session_and_sign_in_refuses_bad_passwords_and_other_sites() {
@@ -818,4 +818,41 @@ async fn the_dashboard_shows_the_forecast_against_its_target_and_the_sources() {
     );
     assert!(text.contains("دقت پیش‌بینی"), "accuracy section");
     assert!(text.contains("منابع سرنخ"), "sources section");
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_win_loss_by_source() {
+    use sarnakh_core::service::CloseDraft;
+    let app = TestApp::new().await;
+    let (email, password) = rep(&app, "wina@web.example", "en").await;
+    let me = user_id(&app, &email).await;
+    let s = &app.services;
+    for (i, outcome) in ["won", "lost", "won"].iter().enumerate() {
+        let id: sarnakh_core::domain::OpportunityId =
+            web::deal_of(&app, me, &format!("W{i}"), &format!("w{i}@win.example"))
+                .await
+                .parse()
+                .expect("id");
+        let close = CloseDraft {
+            outcome: Some((*outcome).into()),
+            reason: (*outcome == "lost").then(|| "price".into()),
+            ..CloseDraft::default()
+        };
+        s.close_opportunity(&Actor::SYSTEM, id, &close)
+            .await
+            .expect("close");
+    }
+    let cookie = sign_in(&app, &email, &password).await;
+    let page = send(&app, "GET", "/dashboard", &cookie, "").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let text = page.body.replace(['\u{2068}', '\u{2069}'], "");
+    assert!(
+        text.contains("Deals closed in the period, by lead source"),
+        "{text}"
+    );
+    assert!(
+        text.contains("<th scope=\"row\">All</th><td class=\"num\">2</td><td class=\"num\">1</td><td class=\"num\">67 %</td>"),
+        "two won, one lost: {text}"
+    );
+    assert!(text.contains("Average won deal 12,000.50 EUR"), "{text}");
 }

@@ -1,6 +1,7 @@
 //! The dashboard's money parts: the forecast of the coming months against their targets
 //! (an SVG chart: won so far, commit and best case as nested bars, the target as a line),
-//! forecast accuracy of the past months, and source effectiveness over the period. The
+//! forecast accuracy of the past months, source effectiveness and win/loss by source over
+//! the period. The
 //! figures come from the report services, so they respect what the user may see.
 
 use super::Tr;
@@ -43,6 +44,14 @@ pub struct SourceLine {
     pub revenue: String,
 }
 
+/// Closed deals of one lead source over the period: won, lost, win rate.
+pub struct WinLine {
+    pub source: String,
+    pub won: String,
+    pub lost: String,
+    pub win_rate: String,
+}
+
 /// The money parts of the dashboard.
 pub struct MoneyParts {
     /// The reporting currency.
@@ -53,6 +62,12 @@ pub struct MoneyParts {
     pub overdue: String,
     pub accuracy: Vec<AccuracyLine>,
     pub sources: Vec<SourceLine>,
+    /// Win rate per lead source of the deals closed in the period.
+    pub win_loss: Vec<WinLine>,
+    /// All closed deals: won, lost, win rate, average won deal, median sales cycle.
+    pub win_total: WinLine,
+    /// The average won deal and the median sales cycle, as a sentence.
+    pub win_summary: String,
 }
 
 fn money(tr: Tr, conv: &Converter, c: &Converted) -> String {
@@ -107,6 +122,11 @@ pub async fn money_parts(
         .forecast_accuracy_report(actor, &ReportQuery::default())
         .await?;
     let sources = services.sources_report(actor, q).await?;
+    let by_source = ReportQuery {
+        group_by: Some("source".into()),
+        ..q.clone()
+    };
+    let win_loss = services.win_loss_report(actor, &by_source).await?;
     let conv = &forecast.converter;
     let max = forecast
         .periods
@@ -176,7 +196,46 @@ pub async fn money_parts(
             }
         })
         .collect();
+    let win_line = |r: &sarnakh_core::service::WinLossRow| {
+        let code = r.group.clone().unwrap_or_default();
+        WinLine {
+            source: tr.t_or(&format!("source-{code}"), &code),
+            won: tr.num(i64::try_from(r.won).unwrap_or(0)),
+            lost: tr.num(i64::try_from(r.lost).unwrap_or(0)),
+            win_rate: percent(tr, r.win_rate),
+        }
+    };
+    let wconv = &win_loss.converter;
     Ok(MoneyParts {
+        win_loss: win_loss.rows.iter().map(win_line).collect(),
+        win_total: win_line(&win_loss.total),
+        win_summary: tr.t2(
+            "dashboard-win-loss-summary",
+            (
+                "average",
+                win_loss
+                    .converted_average
+                    .map_or_else(
+                        || "–".into(),
+                        |a| {
+                            format!(
+                                "{} {}",
+                                tr.decimal(a, wconv.target.exponent()),
+                                wconv.target.code()
+                            )
+                        },
+                    )
+                    .into(),
+            ),
+            (
+                "days",
+                win_loss
+                    .cycle_seconds
+                    .as_ref()
+                    .map_or_else(|| "–".into(), |q| tr.num(q.median / 86_400))
+                    .into(),
+            ),
+        ),
         currency: conv.target.code().to_owned(),
         forecast_height: bars.len() as u64 * 36,
         forecast: bars,
