@@ -24,6 +24,7 @@ pub const BENCH_RATE_LIMITS: RateLimits = RateLimits {
     per_token_burst: 1_000_000_000,
     form_per_ip_per_minute: 0,
     form_per_second: 0,
+    shared: false,
 };
 
 /// Builds the real router (`sarnakh_server::http::app_with`, see [`BENCH_RATE_LIMITS`])

@@ -4,11 +4,13 @@
 //! writes everything it was given or nothing. No SQL or driver type crosses this boundary.
 
 mod content;
+mod coordination;
 mod experiments;
 mod filters;
 mod maintenance;
 
 pub use content::{ContentCounts, ContentStore};
+pub use coordination::{CoordinationStore, JobClaim, JobRun, RateDecision};
 pub use experiments::{CandidateWindow, ExperimentStore, VariantCounts};
 pub use filters::*;
 pub use maintenance::{Finding, MaintenanceError, MaintenanceStore};
@@ -220,7 +222,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Persistence for every Sarnakh record (experiments and content: their own port traits).
 #[async_trait]
-pub trait Store: ExperimentStore + ContentStore + MaintenanceStore + Send + Sync + 'static {
+pub trait Store:
+    ExperimentStore + ContentStore + MaintenanceStore + CoordinationStore + Send + Sync + 'static
+{
     /// Whether the database is reachable and fully migrated.
     async fn readiness(&self) -> Readiness;
 

@@ -6,6 +6,7 @@
 
 pub mod bulk;
 pub mod content;
+pub mod coordination;
 pub mod experiments;
 mod forecast;
 mod import_jobs;

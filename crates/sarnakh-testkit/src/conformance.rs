@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 pub use crate::conformance_audit::*;
 pub use crate::conformance_content::*;
+pub use crate::conformance_coordination::*;
 pub use crate::conformance_duplicates::*;
 pub use crate::conformance_edits::*;
 pub use crate::conformance_events::*;

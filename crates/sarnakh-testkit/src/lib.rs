@@ -8,6 +8,7 @@ pub mod builders;
 pub mod conformance;
 mod conformance_audit;
 mod conformance_content;
+mod conformance_coordination;
 mod conformance_duplicates;
 mod conformance_edits;
 mod conformance_events;
@@ -133,6 +134,8 @@ macro_rules! conformance_tests {
             audit_rows_match_real_changes_for_random_operation_sequences,
             sign_in_refuses_alike_and_throttles_without_lock_out,
             sessions_end_on_idle_sign_out_password_change_and_disable,
+            scheduled_jobs_run_once_per_interval_across_instances,
+            shared_rate_buckets_count_exactly,
             saved_playbooks_are_enforced_and_recorded_on_transitions,
             only_managers_override_the_playbook_and_the_reason_is_recorded,
             leads_are_scored_and_rescored_when_the_rules_change,

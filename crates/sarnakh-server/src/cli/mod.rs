@@ -8,6 +8,7 @@ mod experiment;
 mod export;
 mod forecast;
 mod import;
+mod jobs;
 mod lead;
 mod playbook;
 mod rates;
@@ -110,6 +111,8 @@ pub enum Command {
     Restore(backup::RestoreArgs),
     /// Check the database's integrity; exits non-zero on any finding.
     Check,
+    /// The latest runs of the scheduled jobs, by every instance serving this database.
+    Jobs(jobs::JobsArgs),
 }
 
 /// Runs the parsed command.
@@ -138,6 +141,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Config(_) | Command::Restore(_) => Ok(()),
         Command::Backup(args) => backup::backup(store, &args).await,
         Command::Check => backup::check(store).await,
+        Command::Jobs(args) => jobs::run(store, &args).await,
         Command::Serve(args) => serve::serve(store, &settings, args.demo).await,
         Command::Migrate => {
             println!("database {} is migrated", redact(&settings.database_url));

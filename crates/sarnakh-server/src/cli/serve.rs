@@ -36,13 +36,14 @@ pub struct ServeArgs {
     /// Web form submissions per second to one form (0: no limit) [default: 50].
     #[arg(long)]
     pub form_rate_per_second: Option<u32>,
-    /// Hours between trainings of the predictive win model (0: only on demand) [default: 24].
+    /// Hours between trainings of the predictive win model, fractions allowed (0: only on
+    /// demand) [default: 24].
     #[arg(long)]
-    pub retrain_every_hours: Option<u64>,
+    pub retrain_every_hours: Option<f64>,
     /// Hours between recomputations of every lead's score, as behaviour points decay
-    /// (0: only on events, edits and rule changes) [default: 24].
+    /// (fractions allowed; 0: only on events, edits and rule changes) [default: 24].
     #[arg(long)]
-    pub rescore_every_hours: Option<u64>,
+    pub rescore_every_hours: Option<f64>,
     /// Days between forecast snapshots, which forecast accuracy compares with what closed
     /// (0: only on demand) [default: 7].
     #[arg(long)]
@@ -70,8 +71,6 @@ impl ServeArgs {
                 "form_rate_per_second",
                 self.form_rate_per_second.map(u64::from),
             ),
-            ("retrain_every_hours", self.retrain_every_hours),
-            ("rescore_every_hours", self.rescore_every_hours),
             (
                 "forecast_snapshot_every_days",
                 self.forecast_snapshot_every_days.map(u64::from),
@@ -81,6 +80,14 @@ impl ServeArgs {
             .into_iter()
             .filter_map(|(key, value)| value.map(|v| (key, v.to_string())))
             .collect();
+        for (key, hours) in [
+            ("retrain_every_hours", self.retrain_every_hours),
+            ("rescore_every_hours", self.rescore_every_hours),
+        ] {
+            if let Some(h) = hours {
+                flags.push((key, h.to_string()));
+            }
+        }
         if let Some(bind) = self.bind {
             flags.push(("bind", bind.to_string()));
         }
@@ -133,18 +140,21 @@ pub async fn serve(store: Arc<dyn Store>, settings: &Settings, demo: bool) -> an
         per_token_burst: settings.rate_limit_burst,
         form_per_ip_per_minute: settings.form_rate_per_ip_minute,
         form_per_second: settings.form_rate_per_second,
+        shared: settings.database_url.starts_with("postgres"),
     };
     let services = Services::new(store);
-    let hours = |h: u64| (h > 0).then(|| std::time::Duration::from_secs(h * 3600));
+    let instance = uuid::Uuid::now_v7();
+    tracing::info!(%instance, "instance id (job claims and the job log name it)");
     let jobs = crate::jobs::spawn(
         &services,
         crate::jobs::Schedule {
-            retrain_every: hours(settings.retrain_every_hours),
-            rescore_every: hours(settings.rescore_every_hours),
+            retrain_every: settings.retrain_every_hours.every(),
+            rescore_every: settings.rescore_every_hours.every(),
             snapshot_every_days: (settings.forecast_snapshot_every_days > 0)
                 .then_some(settings.forecast_snapshot_every_days),
             first_run_after: std::time::Duration::from_secs(5),
         },
+        instance,
     );
     let importer = crate::import_worker::spawn(services.clone(), std::time::Duration::from_secs(2));
     let access = crate::http::metrics::MetricsAccess {

@@ -85,6 +85,34 @@ pub enum ConfigError {
     },
 }
 
+/// An interval in hours, fractions allowed (`0.25` is 15 minutes); 0 turns a job off.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hours(f64);
+
+impl Hours {
+    /// The interval, or `None` when 0 (off).
+    pub fn every(self) -> Option<std::time::Duration> {
+        (self.0 > 0.0).then(|| std::time::Duration::from_secs_f64(self.0 * 3600.0))
+    }
+
+    /// The hours as given.
+    pub fn hours(self) -> f64 {
+        self.0
+    }
+}
+
+impl FromStr for Hours {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let hours: f64 = s.parse().map_err(|e| format!("{e}"))?;
+        if !hours.is_finite() || !(0.0..=87_600.0).contains(&hours) {
+            return Err("hours must be a number from 0 to 87600".into());
+        }
+        Ok(Self(hours))
+    }
+}
+
 /// Log output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum LogFormat {
@@ -128,9 +156,9 @@ pub struct Settings {
     /// Form submissions per second per form (0: none).
     pub form_rate_per_second: u32,
     /// Hours between model trainings (0: off).
-    pub retrain_every_hours: u64,
+    pub retrain_every_hours: Hours,
     /// Hours between full rescorings (0: off).
-    pub rescore_every_hours: u64,
+    pub rescore_every_hours: Hours,
     /// Days between forecast snapshots (0: off).
     pub forecast_snapshot_every_days: u32,
     /// Token `/metrics` requires; `None`: loopback clients only.

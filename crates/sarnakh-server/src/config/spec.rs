@@ -69,12 +69,12 @@ pub const SETTINGS: &[Spec] = &[
     spec(
         "retrain_every_hours",
         Some("24"),
-        "Hours between trainings of the predictive win model (0: only on demand).",
+        "Hours between trainings of the predictive win model, fractions allowed (0: only on demand).",
     ),
     spec(
         "rescore_every_hours",
         Some("24"),
-        "Hours between recomputations of every lead's score (0: only on events and edits).",
+        "Hours between recomputations of every lead's score, fractions allowed (0: only on events and edits).",
     ),
     spec(
         "forecast_snapshot_every_days",

@@ -34,8 +34,8 @@ fn each_layer_overrides_the_one_before() {
     assert_eq!(s.bind.to_string(), "0.0.0.0:9000");
     assert_eq!(s.rate_limit_per_token, 7);
     assert_eq!(s.rate_limit_burst, 6);
-    assert_eq!(s.retrain_every_hours, 5);
-    assert_eq!(s.rescore_every_hours, 24);
+    assert_eq!(s.retrain_every_hours.hours(), 5.0);
+    assert_eq!(s.rescore_every_hours.hours(), 24.0);
     assert_eq!(s.metrics_token, None);
     let shown = layered.show();
     let source = |key: &str| {

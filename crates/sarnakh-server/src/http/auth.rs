@@ -40,9 +40,12 @@ impl FromRequestParts<AppState> for Authenticated {
         let result = if let Some(secret) = header.strip_prefix("Bearer ").map(str::trim) {
             let actor = app.services.authenticate_token(secret).await;
             if let Some(token) = actor.as_ref().ok().and_then(Actor::token_id) {
-                app.limiter.check_token(token).map_err(|retry_after| {
-                    ApiError::from(sarnakh_core::Error::RateLimited { retry_after })
-                })?;
+                app.limiter
+                    .check_token(token)
+                    .await
+                    .map_err(|retry_after| {
+                        ApiError::from(sarnakh_core::Error::RateLimited { retry_after })
+                    })?;
             }
             actor
         } else if let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) {

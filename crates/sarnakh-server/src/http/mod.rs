@@ -101,8 +101,8 @@ pub fn app_with(services: Services, rate_limits: limits::RateLimits) -> Router {
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(axum::middleware::from_fn(request_id::assign))
         .with_state(AppState {
+            limiter: std::sync::Arc::new(limits::Limiter::new(rate_limits, &services)),
             services,
-            limiter: std::sync::Arc::new(limits::Limiter::new(rate_limits)),
         })
 }
 

@@ -120,7 +120,7 @@ async fn submit(
     let mut origin = None;
     let result = async {
         let values = values?;
-        if let Err(wait) = app.limiter.check_form(ip, &key) {
+        if let Err(wait) = app.limiter.check_form(ip, &key).await {
             return Err(sarnakh_core::Error::RateLimited { retry_after: wait }.into());
         }
         let form = app.services.public_form(&key).await?;
