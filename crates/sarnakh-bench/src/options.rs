@@ -29,6 +29,8 @@ pub enum ScenarioName {
     Lifecycle,
     /// 5. Every report over HTTP (funnel, pipeline, win-loss, sources, activity).
     Reports,
+    /// The web UI's main pages, signed in as the admin (the widest view).
+    Pages,
     /// Every scenario above.
     All,
 }
@@ -115,6 +117,7 @@ impl Options {
             ScenarioName::Lists,
             ScenarioName::Lifecycle,
             ScenarioName::Reports,
+            ScenarioName::Pages,
         ];
         all.into_iter()
             .filter(|s| {
@@ -186,7 +189,8 @@ mod tests {
                 ScenarioName::Import,
                 ScenarioName::Lists,
                 ScenarioName::Lifecycle,
-                ScenarioName::Reports
+                ScenarioName::Reports,
+                ScenarioName::Pages
             ]
         );
     }

@@ -2,7 +2,7 @@
 //! limit: the same database work done by a minimal raw loop without the application.
 //!
 //! Numbering follows the performance issue. Implemented: 1 capture, 2 events, 3 import,
-//! 4 lists, 5 reports, 6 lifecycle. Extension point, left out until the feature exists
+//! 4 lists, 5 reports, 6 lifecycle, and the web UI's pages. Extension point, left out until the feature exists
 //! (nothing is faked): 7 mixed. To add one: a module here with a
 //! `run(&Ctx) -> Result<Vec<CaseResult>>`, a variant of [`ScenarioName`] and an arm below.
 
@@ -15,6 +15,7 @@ mod import_raw;
 pub mod lifecycle;
 mod lifecycle_raw;
 pub mod lists;
+pub mod pages;
 pub mod reports;
 
 use crate::measure::Stats;
@@ -162,6 +163,7 @@ pub async fn run(ctx: &Ctx<'_>, name: ScenarioName) -> Result<Vec<CaseResult>> {
         ScenarioName::Lists => lists::run(ctx).await,
         ScenarioName::Lifecycle => lifecycle::run(ctx).await,
         ScenarioName::Reports => reports::run(ctx).await,
+        ScenarioName::Pages => pages::run(ctx).await,
         ScenarioName::All => Ok(Vec::new()),
     }
 }
