@@ -53,7 +53,8 @@ async fn run_scale(opts: &Options, target: &Target, scale: u64) -> Result<RunRep
     bulk.close().await;
     let database_bytes = target.file_bytes();
     let auth = token(&store, generated.admin).await?;
-    let (addr, server) = server::start(store).await?;
+    let shared_limits = target.backend == options::Backend::Postgres;
+    let (addr, server) = server::start(store, shared_limits).await?;
     let notes = std::sync::Mutex::new(Vec::new());
     let ctx = scenario::Ctx {
         opts,
