@@ -31,6 +31,8 @@ pub enum ScenarioName {
     Reports,
     /// The web UI's main pages, signed in as the admin (the widest view).
     Pages,
+    /// 7. A realistic mix at a fixed arrival rate (open loop) for `--mixed-secs`.
+    Mixed,
     /// Every scenario above.
     All,
 }
@@ -83,6 +85,12 @@ pub struct Options {
     /// Planned rate of the paced capture loop (leads per second).
     #[arg(long, default_value_t = 1000.0)]
     pub rate: f64,
+    /// Arrival rate of the mixed scenario (requests per second, open loop).
+    #[arg(long, default_value_t = 200.0)]
+    pub mixed_rate: f64,
+    /// Duration of the mixed scenario in seconds.
+    #[arg(long, default_value_t = 60)]
+    pub mixed_secs: u64,
     /// Time budget of each measured loop, in seconds (loops stop at the budget or the count).
     #[arg(long, default_value_t = 30)]
     pub budget_secs: u64,
@@ -118,6 +126,7 @@ impl Options {
             ScenarioName::Lifecycle,
             ScenarioName::Reports,
             ScenarioName::Pages,
+            ScenarioName::Mixed,
         ];
         all.into_iter()
             .filter(|s| {
@@ -190,7 +199,8 @@ mod tests {
                 ScenarioName::Lists,
                 ScenarioName::Lifecycle,
                 ScenarioName::Reports,
-                ScenarioName::Pages
+                ScenarioName::Pages,
+                ScenarioName::Mixed
             ]
         );
     }

@@ -2,8 +2,7 @@
 //! limit: the same database work done by a minimal raw loop without the application.
 //!
 //! Numbering follows the performance issue. Implemented: 1 capture, 2 events, 3 import,
-//! 4 lists, 5 reports, 6 lifecycle, and the web UI's pages. Extension point, left out until the feature exists
-//! (nothing is faked): 7 mixed. To add one: a module here with a
+//! 4 lists, 5 reports, 6 lifecycle, 7 mixed, and the web UI's pages. To add one: a module here with a
 //! `run(&Ctx) -> Result<Vec<CaseResult>>`, a variant of [`ScenarioName`] and an arm below.
 
 pub mod capture;
@@ -15,6 +14,7 @@ mod import_raw;
 pub mod lifecycle;
 mod lifecycle_raw;
 pub mod lists;
+pub mod mixed;
 pub mod pages;
 pub mod reports;
 
@@ -164,6 +164,7 @@ pub async fn run(ctx: &Ctx<'_>, name: ScenarioName) -> Result<Vec<CaseResult>> {
         ScenarioName::Lifecycle => lifecycle::run(ctx).await,
         ScenarioName::Reports => reports::run(ctx).await,
         ScenarioName::Pages => pages::run(ctx).await,
+        ScenarioName::Mixed => mixed::run(ctx).await,
         ScenarioName::All => Ok(Vec::new()),
     }
 }
