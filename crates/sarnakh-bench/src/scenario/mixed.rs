@@ -67,7 +67,7 @@ struct PerKind {
 async fn send(api: &Api, m: &Material, i: usize) -> Result<()> {
     let lead = &m.leads[(i.wrapping_mul(7919)) % m.leads.len()];
     match kind_of(i) {
-        0 if i % 2 == 0 => api.get_bytes("/api/v1/leads?limit=50").await.map(|_| ()),
+        0 if i.is_multiple_of(2) => api.get_bytes("/api/v1/leads?limit=50").await.map(|_| ()),
         0 => api
             .get_bytes("/api/v1/leads?limit=50&sort=-score")
             .await
