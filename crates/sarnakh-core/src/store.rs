@@ -638,6 +638,14 @@ pub trait Store:
         scope: &crate::domain::report::ReportScope,
         mode: crate::domain::report::FunnelMode,
     ) -> StoreResult<Vec<crate::domain::report_figures::ReasonCount>>;
+    /// Qualifications and conversions let through by a manager's playbook override, per
+    /// history kind (`qualified`, `converted`): of the cohort's leads, or recorded in the
+    /// period.
+    async fn report_overrides(
+        &self,
+        scope: &crate::domain::report::ReportScope,
+        mode: crate::domain::report::FunnelMode,
+    ) -> StoreResult<Vec<crate::domain::report_figures::ReasonCount>>;
     /// Loss reasons: of the funnel's deals (`Some(mode)`, lead filters and visibility) or of
     /// the deals lost in the period (`None`, deal filters and visibility).
     async fn report_loss_reasons(

@@ -92,6 +92,34 @@ macro_rules! report_funnel_queries {
                 self.reasons(qb, &plain).await
             }
 
+            /// Playbook overrides per history kind: of the cohort's leads (by their creation),
+            /// or recorded in the period.
+            pub(crate) async fn report_override_rows(
+                &self,
+                scope: &ReportScope,
+                mode: FunnelMode,
+            ) -> Result<Vec<ReasonCount>, StoreError> {
+                let plain = ReportScope { group_by: None, ..scope.clone() };
+                let mut qb = Self::lead_query(
+                    &plain,
+                    "h.kind as reason, count(*) as n",
+                    "history h join leads l on l.id = h.subject_id",
+                );
+                qb.push(" and h.subject_type = 'lead' and h.kind in ('qualified', 'converted') and h.reason = 'override'");
+                let col = if mode == FunnelMode::Cohort { "l.created_at" } else { "h.at" };
+                Self::in_period(&mut qb, &plain, col);
+                // Grouped by the expression: `reason` alone would name history's own column.
+                let mut out = Vec::new();
+                for row in self.grouped(qb, &plain, "h.kind").await? {
+                    out.push(ReasonCount {
+                        reason: row.try_get("reason").map_err(backend)?,
+                        count: count(&row, "n")?,
+                    });
+                }
+                out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
+                Ok(out)
+            }
+
             /// Loss reasons: of the funnel's deals (`Some(mode)`: the cohort's, or lost in
             /// the period, by lead filters) or of the deals lost in the period (`None`: the
             /// win/loss report, by deal filters).

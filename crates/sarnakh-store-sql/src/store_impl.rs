@@ -566,6 +566,13 @@ macro_rules! store_impl {
             ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::ReasonCount>> {
                 self.report_disqualify_rows(scope, mode).await
             }
+            async fn report_overrides(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+                mode: sarnakh_core::domain::report::FunnelMode,
+            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::ReasonCount>> {
+                self.report_override_rows(scope, mode).await
+            }
             async fn report_loss_reasons(
                 &self,
                 scope: &sarnakh_core::domain::report::ReportScope,

@@ -4,6 +4,7 @@
 use crate::Fixture;
 use crate::builders::qualified_lead;
 use sarnakh_core::Error;
+use sarnakh_core::clock::Clock;
 use sarnakh_core::domain::playbook::PlaybookRules;
 use sarnakh_core::domain::user::UserDraft;
 use sarnakh_core::domain::{RecordRef, TokenScope};
@@ -301,4 +302,114 @@ pub async fn leads_are_scored_and_rescored_when_the_rules_change(store: Arc<dyn 
         "rescoring is not an edit"
     );
     assert_eq!((review(Grade::A).await, review(Grade::C).await), (0, 1));
+}
+
+/// The funnel shows how many qualifications and conversions a manager let through against
+/// the playbook, of the cohort's leads or recorded in the period, counting only leads the
+/// reader may see.
+pub async fn playbook_overrides_show_in_the_funnel(store: Arc<dyn Store>) {
+    use sarnakh_core::domain::report::ReportQuery;
+    use sarnakh_core::domain::report_figures::ReasonCount;
+    use sarnakh_core::service::ConvertDraft;
+    let f = Fixture::new(store).await;
+    let manager = signed_in(&f, "m@example.com", "sales_manager").await;
+    let rules = BANT.replace(
+        r#""convert": []"#,
+        r#""convert": [{ "code": "authority", "message": "record who signs", "kind": "checklist", "items": ["authority"] }]"#,
+    );
+    f.services
+        .set_playbook(&manager, PlaybookRules::from_json(&rules).expect("valid"))
+        .await
+        .expect("save");
+    let mut leads = Vec::new();
+    for (first, email, company) in [
+        ("Ovi", "ovi@example.ro", "Ovi SRL"),
+        ("Ana", "ana@example.ro", "Ana SRL"),
+        ("Dan", "dan@example.ro", "Dan SRL"),
+    ] {
+        let draft = sarnakh_core::domain::lead::LeadDraft {
+            owner_id: manager.user_id,
+            ..qualified_lead(first, email, company)
+        };
+        leads.push(
+            f.services
+                .capture_lead(&Actor::SYSTEM, &draft)
+                .await
+                .expect("capture"),
+        );
+    }
+    let because = |why: &str| LifecycleInput {
+        override_reason: Some(why.into()),
+        ..LifecycleInput::default()
+    };
+    for lead in &leads[..2] {
+        f.services
+            .qualify_lead(&manager, lead.id, &because("CEO intro"))
+            .await
+            .expect("override qualify");
+    }
+    // Without an override the third stays a lead: the playbook refuses it.
+    assert!(
+        f.services
+            .qualify_lead(&manager, leads[2].id, &LifecycleInput::default())
+            .await
+            .is_err()
+    );
+    // The leads are the manager's: a rep does not see them.
+    let rep = signed_in(&f, "r@example.com", "sales_rep").await;
+    let draft = ConvertDraft {
+        opportunities: vec![crate::builders::opportunity("Ovi rollout", "12000.00")],
+        override_reason: Some("the buyer signs by email".into()),
+        ..ConvertDraft::default()
+    };
+    f.services
+        .convert_lead(&manager, leads[0].id, &draft)
+        .await
+        .expect("override convert");
+    let today = f.clock.now().date_naive().to_string();
+    let q = |mode: &str| ReportQuery {
+        from: Some(today.clone()),
+        to: Some(today.clone()),
+        mode: Some(mode.into()),
+        ..ReportQuery::default()
+    };
+    let want = vec![
+        ReasonCount {
+            reason: "qualified".into(),
+            count: 2,
+        },
+        ReasonCount {
+            reason: "converted".into(),
+            count: 1,
+        },
+    ];
+    for mode in ["cohort", "activity"] {
+        let funnel = f
+            .services
+            .funnel_report(&Actor::SYSTEM, &q(mode))
+            .await
+            .expect("funnel");
+        assert_eq!(funnel.overrides, want, "{mode}");
+        let theirs = f
+            .services
+            .funnel_report(&rep, &q(mode))
+            .await
+            .expect("funnel");
+        assert!(
+            theirs.overrides.is_empty(),
+            "a rep sees only own leads: {mode}"
+        );
+    }
+    let yesterday = (f.clock.now().date_naive() - chrono::Duration::days(1)).to_string();
+    let before = ReportQuery {
+        from: Some(yesterday.clone()),
+        to: Some(yesterday),
+        ..ReportQuery::default()
+    };
+    let none = f
+        .services
+        .funnel_report(&Actor::SYSTEM, &before)
+        .await
+        .expect("funnel");
+    assert!(none.overrides.is_empty(), "outside the period");
 }

@@ -138,6 +138,7 @@ macro_rules! conformance_tests {
             shared_rate_buckets_count_exactly,
             saved_playbooks_are_enforced_and_recorded_on_transitions,
             only_managers_override_the_playbook_and_the_reason_is_recorded,
+            playbook_overrides_show_in_the_funnel,
             leads_are_scored_and_rescored_when_the_rules_change,
             event_batches_are_idempotent_matched_and_scored,
             visitor_events_join_the_lead_the_visitor_becomes,

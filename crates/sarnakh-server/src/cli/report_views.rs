@@ -52,6 +52,7 @@ pub fn funnel_tables(r: &FunnelJson) -> Vec<Table> {
         Table::new(&title, &header, rows),
         reason_table("disqualification reasons", &r.disqualify_reasons),
         reason_table("loss reasons", &r.loss_reasons),
+        reason_table("playbook overrides", &r.playbook_overrides),
         Table::new(
             "median days in stage",
             &["lead", "prospect", "opportunity"],

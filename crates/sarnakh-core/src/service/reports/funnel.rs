@@ -35,6 +35,10 @@ pub struct FunnelReport {
     pub loss_reasons: Vec<ReasonCount>,
     /// Median seconds in the lead, prospect and opportunity stages (none: nobody left it).
     pub median_seconds: [Option<i64>; 3],
+    /// Qualifications (`qualified`) and conversions (`converted`) a manager let through
+    /// against the playbook, with a written reason: of the cohort's leads, or recorded in
+    /// the period.
+    pub overrides: Vec<ReasonCount>,
 }
 
 impl Services {
@@ -68,6 +72,7 @@ impl Services {
             total,
             disqualify_reasons: self.store.report_disqualify_reasons(&scope, mode).await?,
             loss_reasons: self.store.report_loss_reasons(&scope, Some(mode)).await?,
+            overrides: self.store.report_overrides(&scope, mode).await?,
             median_seconds: [
                 median(&mut durations.lead),
                 median(&mut durations.prospect),

@@ -158,6 +158,9 @@ pub struct FunnelJson {
     pub disqualify_reasons: Vec<ReasonCountJson>,
     pub loss_reasons: Vec<ReasonCountJson>,
     pub median_seconds_in_stage: StageTimesJson,
+    /// Qualifications (`qualified`) and conversions (`converted`) a manager let through
+    /// against the playbook with a written reason, as `reason` and `count`.
+    pub playbook_overrides: Vec<ReasonCountJson>,
 }
 
 impl From<FunnelReport> for FunnelJson {
@@ -172,6 +175,7 @@ impl From<FunnelReport> for FunnelJson {
             total: r.total.into(),
             disqualify_reasons: reasons(r.disqualify_reasons),
             loss_reasons: reasons(r.loss_reasons),
+            playbook_overrides: reasons(r.overrides),
             median_seconds_in_stage: StageTimesJson {
                 lead,
                 prospect,
