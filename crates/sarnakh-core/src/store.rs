@@ -6,11 +6,16 @@
 mod content;
 mod experiments;
 mod filters;
+mod mail;
 mod maintenance;
 
 pub use content::{ContentCounts, ContentStore};
 pub use experiments::{CandidateWindow, ExperimentStore, VariantCounts};
 pub use filters::*;
+pub use mail::{
+    ClaimRequest, MailClaim, MailKind, MailLogEntry, MailOutcome, MailStatus, MailStore,
+    SlaCandidate,
+};
 pub use maintenance::{Finding, MaintenanceError, MaintenanceStore};
 
 use crate::domain::Session;
@@ -220,7 +225,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Persistence for every Sarnakh record (experiments and content: their own port traits).
 #[async_trait]
-pub trait Store: ExperimentStore + ContentStore + MaintenanceStore + Send + Sync + 'static {
+pub trait Store:
+    ExperimentStore + ContentStore + MailStore + MaintenanceStore + Send + Sync + 'static
+{
     /// Whether the database is reachable and fully migrated.
     async fn readiness(&self) -> Readiness;
 

@@ -15,6 +15,7 @@ mod experiments;
 mod forms;
 mod import;
 mod leads;
+mod mail;
 mod opportunities;
 mod opportunity_update;
 mod playbook;
@@ -44,6 +45,7 @@ pub use import::{
     job_digest,
 };
 pub use leads::{LeadPatch, LifecycleInput};
+pub use mail::{Digest, FinishedMail, MAX_MAIL_ATTEMPTS, SlaAlert, zone_of};
 pub use opportunities::{CloseDraft, OpportunityDetail};
 pub use opportunity_update::OpportunityPatch;
 pub use playbook::LeadReadiness;
