@@ -157,7 +157,10 @@ pub async fn serve(store: Arc<dyn Store>, settings: &Settings, demo: bool) -> an
         token: settings.metrics_token.as_deref().map(std::sync::Arc::from),
     };
     crate::metrics::handle();
-    let app = crate::http::app_with(services, limits).layer(axum::Extension(access));
+    let mut app = crate::http::app_with(services, limits).layer(axum::Extension(access));
+    if let Some(url) = &settings.public_url {
+        app = app.layer(axum::Extension(crate::http::calendar::PublicUrl(url.clone())));
+    }
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -46,6 +46,8 @@ pub struct Limiter {
     tokens: Option<DefaultKeyedRateLimiter<TokenId>>,
     form_clients: Option<DefaultKeyedRateLimiter<IpAddr>>,
     forms: Option<DefaultKeyedRateLimiter<String>>,
+    /// Calendar feed fetches per client address (the form's per-address quota).
+    calendar_clients: Option<DefaultKeyedRateLimiter<IpAddr>>,
 }
 
 impl Limiter {
@@ -60,10 +62,13 @@ impl Limiter {
             .map(|rate| RateLimiter::keyed(Quota::per_minute(rate)));
         let forms = NonZeroU32::new(limits.form_per_second)
             .map(|rate| RateLimiter::keyed(Quota::per_second(rate)));
+        let calendar_clients = NonZeroU32::new(limits.form_per_ip_per_minute)
+            .map(|rate| RateLimiter::keyed(Quota::per_minute(rate)));
         Self {
             tokens,
             form_clients,
             forms,
+            calendar_clients,
         }
     }
 
@@ -76,6 +81,14 @@ impl Limiter {
             limiter.check_key(&key.to_owned()).map_err(wait_seconds)?;
         }
         Ok(())
+    }
+
+    /// `Ok` if a client may fetch a calendar feed now, else the seconds to wait.
+    pub fn check_calendar(&self, client: Option<IpAddr>) -> Result<(), u64> {
+        match (&self.calendar_clients, client) {
+            (Some(limiter), Some(ip)) => limiter.check_key(&ip).map_err(wait_seconds),
+            _ => Ok(()),
+        }
     }
 
     /// `Ok` if the token may send another request now, else the seconds to wait.

@@ -9,7 +9,7 @@
 pub mod job;
 mod render;
 
-pub use render::{digest_mail, sla_mail, test_mail};
+pub use render::{digest_mail, record_path, sla_mail, test_mail};
 
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
