@@ -1,0 +1,510 @@
+//! The mail job against a local SMTP sink (a small SMTP server in this file that captures
+//! what it is sent): digests in the user's language (Persian right to left with Persian
+//! digits and Solar Hijri dates), only the user's own follow-ups, once per local day even
+//! with two runners on PostgreSQL, nothing for users who opted out, one breach alert per
+//! lead to its owner and their manager, and an SMTP failure recorded and retried.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use sarnakh_core::clock::{Clock, ManualClock};
+use sarnakh_core::domain::User;
+use sarnakh_core::domain::lead::LeadDraft;
+use sarnakh_core::domain::sla::SlaSettings;
+use sarnakh_core::domain::user::UserDraft;
+use sarnakh_core::service::{Actor, Services, TaskDraft};
+use sarnakh_core::store::{MailKind, MailStatus, Store};
+use sarnakh_server::mail::job::run_once;
+use sarnakh_server::mail::{MailSettings, Mailer, digest_mail};
+use std::sync::Arc;
+
+mod sink {
+    //! Enough SMTP to receive mail: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT.
+
+    use std::net::SocketAddr;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    use tokio::net::{TcpListener, TcpStream};
+
+    /// One received mail.
+    #[derive(Debug, Clone)]
+    pub struct Captured {
+        pub to: Vec<String>,
+        pub data: String,
+    }
+
+    /// A running sink.
+    pub struct Sink {
+        pub addr: SocketAddr,
+        mails: Arc<Mutex<Vec<Captured>>>,
+        /// While set, `MAIL FROM` is answered `451` (a server that is down for mail).
+        pub refuse: Arc<AtomicBool>,
+        task: tokio::task::JoinHandle<()>,
+    }
+
+    impl Drop for Sink {
+        fn drop(&mut self) {
+            self.task.abort();
+        }
+    }
+
+    impl Sink {
+        pub async fn start() -> Self {
+            let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            let addr = listener.local_addr().expect("addr");
+            let mails = Arc::new(Mutex::new(Vec::new()));
+            let refuse = Arc::new(AtomicBool::new(false));
+            let (m, r) = (mails.clone(), refuse.clone());
+            let task = tokio::spawn(async move {
+                while let Ok((stream, _)) = listener.accept().await {
+                    tokio::spawn(session(stream, m.clone(), r.clone()));
+                }
+            });
+            Self {
+                addr,
+                mails,
+                refuse,
+                task,
+            }
+        }
+
+        pub fn url(&self) -> String {
+            format!("smtp://{}", self.addr)
+        }
+
+        pub fn mails(&self) -> Vec<Captured> {
+            self.mails.lock().expect("lock").clone()
+        }
+
+        pub fn recipients(&self) -> Vec<String> {
+            let mut all: Vec<String> = self.mails().into_iter().flat_map(|m| m.to).collect();
+            all.sort();
+            all
+        }
+    }
+
+    async fn session(stream: TcpStream, mails: Arc<Mutex<Vec<Captured>>>, refuse: Arc<AtomicBool>) {
+        let (read, mut write) = stream.into_split();
+        let mut lines = BufReader::new(read);
+        let _ = write.write_all(b"220 sink.test ESMTP\r\n").await;
+        let mut to = Vec::new();
+        loop {
+            let mut line = String::new();
+            match lines.read_line(&mut line).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            let upper = line.to_ascii_uppercase();
+            let reply: &[u8] = if upper.starts_with("EHLO") {
+                b"250-sink.test\r\n250 8BITMIME\r\n"
+            } else if upper.starts_with("HELO") {
+                b"250 sink.test\r\n"
+            } else if upper.starts_with("MAIL FROM") {
+                to.clear();
+                if refuse.load(Ordering::SeqCst) {
+                    b"451 4.3.0 try again later\r\n"
+                } else {
+                    b"250 OK\r\n"
+                }
+            } else if upper.starts_with("RCPT TO") {
+                let addr = line[8..].trim().trim_start_matches(':').trim();
+                to.push(addr.trim_matches(['<', '>']).to_owned());
+                b"250 OK\r\n"
+            } else if upper.starts_with("DATA") {
+                let _ = write.write_all(b"354 end with <CRLF>.<CRLF>\r\n").await;
+                let mut data = String::new();
+                loop {
+                    let mut l = String::new();
+                    match lines.read_line(&mut l).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(_) => {}
+                    }
+                    if l == ".\r\n" {
+                        break;
+                    }
+                    data.push_str(l.strip_prefix('.').unwrap_or(&l));
+                }
+                mails.lock().expect("lock").push(Captured {
+                    to: std::mem::take(&mut to),
+                    data,
+                });
+                b"250 OK queued\r\n"
+            } else if upper.starts_with("RSET") {
+                to.clear();
+                b"250 OK\r\n"
+            } else if upper.starts_with("NOOP") {
+                b"250 OK\r\n"
+            } else if upper.starts_with("QUIT") {
+                let _ = write.write_all(b"221 bye\r\n").await;
+                return;
+            } else {
+                b"502 unknown command\r\n"
+            };
+            if write.write_all(reply).await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+use sink::Sink;
+
+/// Monday 30 November 2026, 08:00 UTC (11:30 in Tehran).
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 30, 8, 0, 0)
+        .single()
+        .expect("a time")
+}
+
+struct World {
+    services: Services,
+    store: Arc<dyn Store>,
+    clock: Arc<ManualClock>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl World {
+    async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("dir");
+        let url = format!("sqlite://{}", dir.path().join("mail.db").display());
+        let store: Arc<dyn Store> = Arc::new(
+            sarnakh_store_sqlite::SqliteStore::open(&url)
+                .await
+                .expect("open"),
+        );
+        Self::on(store, Some(dir))
+    }
+
+    fn on(store: Arc<dyn Store>, dir: Option<tempfile::TempDir>) -> Self {
+        let clock = Arc::new(ManualClock::new(start()));
+        Self {
+            services: Services::with_clock(store.clone(), clock.clone()),
+            store,
+            clock,
+            _dir: dir,
+        }
+    }
+
+    fn advance(&self, by: Duration) {
+        self.clock.set(self.clock.now() + by);
+    }
+
+    async fn user(&self, email: &str, role: &str, team: &str, locale: &str, zone: &str) -> User {
+        let draft = UserDraft {
+            email: Some(email.into()),
+            display_name: Some(email.split('@').next().unwrap_or(email).into()),
+            role: Some(role.into()),
+            team: Some(team.into()),
+            locale: Some(locale.into()),
+            time_zone: Some(zone.into()),
+        };
+        self.services
+            .add_user(&Actor::SYSTEM, &draft, None)
+            .await
+            .expect("user")
+            .0
+    }
+
+    async fn task(&self, owner: &User, title: &str, due: DateTime<Utc>) {
+        self.services
+            .create_task(
+                &Actor::on_behalf_of(owner.id),
+                &TaskDraft {
+                    title: Some(title.into()),
+                    due_at: Some(due.to_rfc3339()),
+                    owner_id: Some(owner.id),
+                    ..TaskDraft::default()
+                },
+            )
+            .await
+            .expect("task");
+    }
+
+    async fn statuses(&self, kind: MailKind) -> Vec<(String, String, MailStatus, u32)> {
+        let users = self.store.list_users().await.expect("users");
+        let email = |id| {
+            users
+                .iter()
+                .find(|u| u.id == id)
+                .map(|u| u.email.clone())
+                .unwrap_or_default()
+        };
+        let mut rows: Vec<_> = self
+            .services
+            .mail_log(kind, start() - Duration::days(30))
+            .await
+            .expect("log")
+            .into_iter()
+            .map(|e| (email(e.recipient), e.key, e.status, e.attempts))
+            .collect();
+        rows.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        rows
+    }
+}
+
+fn settings(url: String, digest_hour: u32) -> MailSettings {
+    MailSettings {
+        smtp_url: Some(url),
+        from: "Sarnakh <crm@sarnakh.test>".into(),
+        digest_hour,
+        public_url: Some("https://crm.sarnakh.test/".into()),
+    }
+}
+
+fn mailer(s: &MailSettings) -> Mailer {
+    Mailer::from_settings(s).expect("settings").expect("on")
+}
+
+/// Fluent wraps each value in invisible direction marks; tests read past them.
+fn plain(s: &str) -> String {
+    s.replace(['\u{2068}', '\u{2069}'], "")
+}
+
+#[tokio::test]
+async fn digests_speak_the_users_language_and_persian_reads_right_to_left() {
+    let w = World::sqlite().await;
+    let dana = w.user("dana@x.test", "sales_rep", "North", "en", "UTC").await;
+    let sara = w
+        .user("sara@x.test", "sales_rep", "North", "fa", "Asia/Tehran")
+        .await;
+    for u in [&dana, &sara] {
+        w.task(u, "Call Arash, then; send\nthe offer", start() - Duration::days(1))
+            .await;
+        w.task(u, "تماس با آرش", start() + Duration::hours(4)).await;
+        w.task(u, "Next week", start() + Duration::days(7)).await;
+    }
+    let base = "https://crm.sarnakh.test";
+    let en = digest_mail(&w.services.digest_for(&dana).await.expect("digest"), base);
+    let text = plain(&en.text);
+    assert!(text.contains("Hello dana,"), "{text}");
+    assert!(text.contains("Overdue follow-ups: 1"), "{text}");
+    assert!(text.contains("Follow-ups due today: 1"), "{text}");
+    assert!(!text.contains("Next week"), "{text}");
+    assert!(plain(&en.subject).contains("Nov 30, 2026"), "{}", en.subject);
+    assert!(en.html.contains(r#"dir="ltr""#) && en.html.contains(r#"lang="en""#));
+    assert!(text.contains("https://crm.sarnakh.test/inbox"), "{text}");
+    assert!(text.contains("https://crm.sarnakh.test/profile"), "{text}");
+
+    let fa = digest_mail(&w.services.digest_for(&sara).await.expect("digest"), base);
+    let text = plain(&fa.text);
+    assert!(fa.html.contains(r#"<html lang="fa" dir="rtl">"#), "{}", fa.html);
+    assert!(text.contains("پیگیری‌های گذشته از سررسید: ۱"), "{text}");
+    assert!(text.contains("پیگیری‌های سررسید امروز: ۱"), "{text}");
+    assert!(text.contains("تماس با آرش"), "{text}");
+    // 30 November 2026 is 9 Azar 1405 in the Solar Hijri calendar, in Persian digits.
+    let subject = plain(&fa.subject);
+    assert!(subject.contains("۱۴۰۵"), "{subject}");
+    assert!(!subject.chars().any(|c| c.is_ascii_digit()), "{subject}");
+    // Titles are escaped in the HTML part.
+    assert!(!fa.html.contains("<script"));
+}
+
+#[tokio::test]
+async fn a_digest_lists_only_the_users_own_follow_ups() {
+    let w = World::sqlite().await;
+    let manager = w.user("boss@x.test", "sales_manager", "North", "en", "UTC").await;
+    let rep = w.user("rep@x.test", "sales_rep", "North", "en", "UTC").await;
+    let other = w.user("other@x.test", "sales_rep", "South", "en", "UTC").await;
+    let due = start() - Duration::hours(2);
+    w.task(&manager, "Manager's own", due).await;
+    w.task(&rep, "Rep's own", due).await;
+    w.task(&other, "Another team's", due).await;
+    let titles = |d: sarnakh_core::service::Digest| -> Vec<String> {
+        d.overdue.into_iter().map(|t| t.title).collect()
+    };
+    let s = &w.services;
+    assert_eq!(titles(s.digest_for(&rep).await.expect("d")), ["Rep's own"]);
+    assert_eq!(
+        titles(s.digest_for(&manager).await.expect("d")),
+        ["Manager's own"],
+        "a manager sees the team's tasks but gets only their own"
+    );
+    assert_eq!(
+        titles(s.digest_for(&other).await.expect("d")),
+        ["Another team's"]
+    );
+}
+
+#[tokio::test]
+async fn the_job_sends_one_digest_per_user_per_local_day_and_none_to_who_opted_out() {
+    let sink = Sink::start().await;
+    let w = World::sqlite().await;
+    let dana = w.user("dana@x.test", "sales_rep", "North", "en", "UTC").await;
+    let sara = w
+        .user("sara@x.test", "sales_rep", "North", "fa", "Asia/Tehran")
+        .await;
+    let quiet = w.user("quiet@x.test", "sales_rep", "North", "en", "UTC").await;
+    w.user("idle@x.test", "sales_rep", "North", "en", "UTC").await;
+    let late = w
+        .user("late@x.test", "sales_rep", "North", "en", "America/New_York")
+        .await;
+    for u in [&dana, &sara, &quiet, &late] {
+        w.task(u, "Call back", start() - Duration::hours(1)).await;
+    }
+    w.services
+        .set_email_digest(&Actor::on_behalf_of(quiet.id), false)
+        .await
+        .expect("opt out");
+    let s = settings(sink.url(), 7);
+    let m = mailer(&s);
+    let first = run_once(&w.services, &m, &s).await;
+    assert_eq!((first.sent, first.failed, first.skipped), (2, 0, 1));
+    assert_eq!(sink.recipients(), ["dana@x.test", "sara@x.test"]);
+    // 03:00 in New York: not yet; the other digests are not sent again.
+    let again = run_once(&w.services, &m, &s).await;
+    assert_eq!((again.sent, again.failed), (0, 0));
+    assert_eq!(sink.mails().len(), 2);
+    w.advance(Duration::hours(5));
+    let later = run_once(&w.services, &m, &s).await;
+    assert_eq!(later.sent, 1, "07:00 in New York");
+    assert_eq!(sink.mails().len(), 3);
+    let log = w.statuses(MailKind::Digest).await;
+    assert_eq!(
+        log,
+        [
+            ("dana@x.test".into(), "2026-11-30".into(), MailStatus::Sent, 1),
+            ("idle@x.test".into(), "2026-11-30".into(), MailStatus::Skipped, 1),
+            ("late@x.test".into(), "2026-11-30".into(), MailStatus::Sent, 1),
+            ("sara@x.test".into(), "2026-11-30".into(), MailStatus::Sent, 1),
+        ]
+    );
+    // The next local day brings the next digest.
+    w.advance(Duration::days(1));
+    let next = run_once(&w.services, &m, &s).await;
+    assert_eq!(next.sent, 3);
+    assert!(sink.recipients().iter().all(|r| r != "quiet@x.test"));
+    let mime = &sink.mails()[0].data;
+    assert!(mime.contains("multipart/alternative"), "{mime}");
+    assert!(mime.contains("From: Sarnakh <crm@sarnakh.test>"), "{mime}");
+}
+
+#[tokio::test]
+async fn a_breached_lead_alerts_its_owner_and_their_manager_once() {
+    let sink = Sink::start().await;
+    let w = World::sqlite().await;
+    let manager = w.user("boss@x.test", "sales_manager", "North", "ro", "Europe/Bucharest").await;
+    let rep = w.user("rep@x.test", "sales_rep", "North", "en", "UTC").await;
+    w.user("south@x.test", "sales_manager", "South", "en", "UTC").await;
+    w.services
+        .set_sla_settings(
+            &Actor::SYSTEM,
+            SlaSettings {
+                first_contact_minutes: 30,
+                working_hours: None,
+            },
+        )
+        .await
+        .expect("sla");
+    let lead = w
+        .services
+        .capture_lead(
+            &Actor::SYSTEM,
+            &LeadDraft {
+                first_name: Some("Arash".into()),
+                last_name: Some("Karimi".into()),
+                company: Some("Karimi & Sons".into()),
+                email: Some("arash@karimi.test".into()),
+                owner_id: Some(rep.id),
+                ..LeadDraft::default()
+            },
+        )
+        .await
+        .expect("lead");
+    // No digests in this test: the digest hour has not come for anyone.
+    let s = settings(sink.url(), 23);
+    let m = mailer(&s);
+    assert_eq!(run_once(&w.services, &m, &s).await.sent, 0, "not due yet");
+    w.advance(Duration::minutes(31));
+    assert_eq!(run_once(&w.services, &m, &s).await.sent, 2);
+    assert_eq!(sink.recipients(), ["boss@x.test", "rep@x.test"]);
+    w.advance(Duration::minutes(5));
+    assert_eq!(run_once(&w.services, &m, &s).await.sent, 0, "once per lead");
+    let log = w.statuses(MailKind::SlaBreach).await;
+    let key = lead.id.to_string();
+    assert_eq!(
+        log,
+        [
+            ("boss@x.test".into(), key.clone(), MailStatus::Sent, 1),
+            ("rep@x.test".into(), key, MailStatus::Sent, 1),
+        ]
+    );
+    let alerts = w.services.sla_alerts_due().await.expect("alerts");
+    let owner = &alerts[0].recipients[0];
+    let ro = sarnakh_server::mail::sla_mail(&alerts[0], &manager, owner, "https://crm.test");
+    let text = plain(&ro.text);
+    assert!(
+        plain(&ro.subject).contains("Primul contact întârziat: Arash Karimi (Karimi & Sons)"),
+        "{}",
+        ro.subject
+    );
+    assert!(text.contains(&format!("https://crm.test/leads/{}", lead.id)), "{text}");
+    assert!(ro.html.contains("Karimi &amp; Sons") || ro.html.contains("Karimi &#38; Sons"), "{}", ro.html);
+}
+
+#[tokio::test]
+async fn an_smtp_failure_is_recorded_and_retried_on_a_later_run() {
+    let sink = Sink::start().await;
+    let w = World::sqlite().await;
+    let dana = w.user("dana@x.test", "sales_rep", "North", "en", "UTC").await;
+    w.task(&dana, "Call back", start() - Duration::hours(1)).await;
+    // A server that does not answer at all: counted as a failure, no crash.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr")
+    };
+    let down = settings(format!("smtp://{closed}"), 7);
+    let report = run_once(&w.services, &mailer(&down), &down).await;
+    assert_eq!((report.sent, report.failed), (0, 1));
+    let log = w.statuses(MailKind::Digest).await;
+    assert_eq!(log[0].2, MailStatus::Failed);
+    // Not retried before its time, even through a working server.
+    let s = settings(sink.url(), 7);
+    let m = mailer(&s);
+    assert_eq!(run_once(&w.services, &m, &s).await.sent, 0);
+    // A server that refuses for now.
+    sink.refuse.store(true, std::sync::atomic::Ordering::SeqCst);
+    w.advance(Duration::minutes(3));
+    let refused = run_once(&w.services, &m, &s).await;
+    assert_eq!((refused.sent, refused.failed), (0, 1));
+    assert!(sink.mails().is_empty());
+    sink.refuse.store(false, std::sync::atomic::Ordering::SeqCst);
+    w.advance(Duration::minutes(5));
+    assert_eq!(run_once(&w.services, &m, &s).await.sent, 1);
+    assert_eq!(sink.recipients(), ["dana@x.test"]);
+    let log = w.statuses(MailKind::Digest).await;
+    assert_eq!((log[0].2, log[0].3), (MailStatus::Sent, 3));
+}
+
+#[tokio::test]
+async fn two_instances_on_postgres_send_each_mail_once() {
+    let Some(url) = sarnakh_testkit::postgres::fresh_database().await else {
+        return;
+    };
+    let sink = Sink::start().await;
+    let open = || async {
+        let store: Arc<dyn Store> = Arc::new(
+            sarnakh_store_postgres::PostgresStore::open_with(&url, 4)
+                .await
+                .expect("open"),
+        );
+        store
+    };
+    let a = World::on(open().await, None);
+    let b = World::on(open().await, None);
+    let mut users = Vec::new();
+    for i in 0..6 {
+        let u = a
+            .user(&format!("rep{i}@x.test"), "sales_rep", "North", "en", "UTC")
+            .await;
+        a.task(&u, "Call back", start() - Duration::hours(1)).await;
+        users.push(u);
+    }
+    let s = settings(sink.url(), 7);
+    let (ma, mb) = (mailer(&s), mailer(&s));
+    let (ra, rb) = tokio::join!(run_once(&a.services, &ma, &s), run_once(&b.services, &mb, &s));
+    assert_eq!(ra.sent + rb.sent, 6, "{ra:?} {rb:?}");
+    let (ra, rb) = tokio::join!(run_once(&a.services, &ma, &s), run_once(&b.services, &mb, &s));
+    assert_eq!(ra.sent + rb.sent, 0);
+    let mut expected: Vec<String> = users.iter().map(|u| u.email.clone()).collect();
+    expected.sort();
+    assert_eq!(sink.recipients(), expected);
+}
