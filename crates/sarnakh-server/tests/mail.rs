@@ -508,3 +508,63 @@ async fn two_instances_on_postgres_send_each_mail_once() {
     expected.sort();
     assert_eq!(sink.recipients(), expected);
 }
+
+fn sarnakh(db: &str, smtp: Option<&str>, args: &[&str]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_sarnakh"));
+    cmd.args(args)
+        .env("SARNAKH_DATABASE_URL", db)
+        .env("RUST_LOG", "warn")
+        .env_remove("SARNAKH_SMTP_URL");
+    if let Some(url) = smtp {
+        cmd.env("SARNAKH_SMTP_URL", url);
+    }
+    cmd.output().expect("run sarnakh")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_prints_a_digest_and_sends_a_test_mail() {
+    let sink = Sink::start().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let store: Arc<dyn Store> = Arc::new(
+        sarnakh_store_sqlite::SqliteStore::open(&db)
+            .await
+            .expect("open"),
+    );
+    let w = World::on(store, None);
+    let dana = w.user("dana@x.test", "sales_rep", "North", "en", "UTC").await;
+    // The console runs on the wall clock.
+    w.task(&dana, "Call back Arash", Utc::now() - Duration::hours(1))
+        .await;
+    let (db2, url) = (db.clone(), sink.url());
+    let (dry, test, off) = tokio::task::spawn_blocking(move || {
+        (
+            sarnakh(&db2, None, &["mail", "digest", "--user", "DANA@x.test", "--dry-run"]),
+            sarnakh(&db2, Some(&url), &["mail", "test", "--to", "ops@x.test"]),
+            sarnakh(&db2, None, &["mail", "test", "--to", "ops@x.test"]),
+        )
+    })
+    .await
+    .expect("commands");
+    let out = plain(&String::from_utf8_lossy(&dry.stdout));
+    assert!(dry.status.success(), "{out}");
+    assert!(out.contains("To: dana@x.test"), "{out}");
+    assert!(out.contains("Overdue follow-ups: 1"), "{out}");
+    assert!(out.contains("Call back Arash"), "{out}");
+    assert!(
+        w.services
+            .mail_log(MailKind::Digest, start() - Duration::days(30))
+            .await
+            .expect("log")
+            .is_empty(),
+        "a dry run records nothing"
+    );
+    assert!(
+        test.status.success(),
+        "{}",
+        String::from_utf8_lossy(&test.stderr)
+    );
+    assert_eq!(sink.recipients(), ["ops@x.test"]);
+    assert!(!off.status.success());
+    assert!(String::from_utf8_lossy(&off.stderr).contains("mail is off"));
+}
