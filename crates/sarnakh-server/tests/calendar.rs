@@ -74,7 +74,10 @@ async fn a_calendar_feed_shows_its_owners_open_follow_ups_until_rotated_or_revok
         unfolded.contains("SUMMARY:Call Arash\\, then\\; send\\nthe offer\r\n"),
         "{unfolded}"
     );
-    assert!(unfolded.contains("DTSTART:20300102T093000Z\r\n"), "{unfolded}");
+    assert!(
+        unfolded.contains("DTSTART:20300102T093000Z\r\n"),
+        "{unfolded}"
+    );
     assert!(
         unfolded.contains(&format!("UID:task-{id}@sarnakh\r\n")),
         "{unfolded}"
@@ -86,7 +89,10 @@ async fn a_calendar_feed_shows_its_owners_open_follow_ups_until_rotated_or_revok
     let events: Vec<_> = calendar.events().collect();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].get_summary(), Some(TITLE));
-    assert_eq!(events[0].get_uid(), Some(format!("task-{id}@sarnakh").as_str()));
+    assert_eq!(
+        events[0].get_uid(),
+        Some(format!("task-{id}@sarnakh").as_str())
+    );
     assert!(events[0].get_start().is_some() && events[0].get_end().is_some());
     assert!(
         events[0]
@@ -114,7 +120,10 @@ async fn a_calendar_feed_shows_its_owners_open_follow_ups_until_rotated_or_revok
         .await;
     let new_url = rotated.body["url"].as_str().expect("url").to_owned();
     assert_ne!(new_url, url);
-    assert_eq!(feed(&app, &path_of(&url)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        feed(&app, &path_of(&url)).await.status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(feed(&app, &path_of(&new_url)).await.status, StatusCode::OK);
 
     // Revoking: 404 from then on; a second revoke has nothing to revoke.
@@ -130,7 +139,11 @@ async fn a_calendar_feed_shows_its_owners_open_follow_ups_until_rotated_or_revok
         .as_user(&rep, "DELETE", "/api/v1/me/calendar-token", None)
         .await;
     assert_eq!(again.status, StatusCode::NOT_FOUND);
-    for wrong in ["/calendar/cal_nothing.ics", "/calendar/whatever", "/calendar/.ics"] {
+    for wrong in [
+        "/calendar/cal_nothing.ics",
+        "/calendar/whatever",
+        "/calendar/.ics",
+    ] {
         let r = feed(&app, wrong).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{wrong}");
         assert_eq!(r.code(), "not_found");
@@ -146,7 +159,12 @@ async fn the_daily_digest_is_turned_off_on_patch_me_and_a_refused_patch_changes_
     let me = app.as_user(&rep, "GET", "/api/v1/me", None).await;
     assert_eq!(me.body["email_digest"], json!(true));
     let off = app
-        .as_user(&rep, "PATCH", "/api/v1/me", Some(json!({ "email_digest": false })))
+        .as_user(
+            &rep,
+            "PATCH",
+            "/api/v1/me",
+            Some(json!({ "email_digest": false })),
+        )
         .await;
     assert_eq!(off.status, StatusCode::OK, "{}", off.body);
     assert_eq!(off.body["email_digest"], json!(false));
@@ -162,7 +180,12 @@ async fn the_daily_digest_is_turned_off_on_patch_me_and_a_refused_patch_changes_
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused.fields(), ["locale"]);
     let wrong_type = app
-        .as_user(&rep, "PATCH", "/api/v1/me", Some(json!({ "email_digest": "yes" })))
+        .as_user(
+            &rep,
+            "PATCH",
+            "/api/v1/me",
+            Some(json!({ "email_digest": "yes" })),
+        )
         .await;
     assert!(wrong_type.status.is_client_error(), "{}", wrong_type.status);
     let me = app.as_user(&rep, "GET", "/api/v1/me", None).await;
@@ -171,7 +194,12 @@ async fn the_daily_digest_is_turned_off_on_patch_me_and_a_refused_patch_changes_
         .token_for("reader@digest.test", "sales_rep", None, "read")
         .await;
     let forbidden = app
-        .as_user(&reader, "PATCH", "/api/v1/me", Some(json!({ "email_digest": false })))
+        .as_user(
+            &reader,
+            "PATCH",
+            "/api/v1/me",
+            Some(json!({ "email_digest": false })),
+        )
         .await;
     assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
 }

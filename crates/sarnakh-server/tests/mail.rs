@@ -262,13 +262,19 @@ fn plain(s: &str) -> String {
 #[tokio::test]
 async fn digests_speak_the_users_language_and_persian_reads_right_to_left() {
     let w = World::sqlite().await;
-    let dana = w.user("dana@x.test", "sales_rep", "North", "en", "UTC").await;
+    let dana = w
+        .user("dana@x.test", "sales_rep", "North", "en", "UTC")
+        .await;
     let sara = w
         .user("sara@x.test", "sales_rep", "North", "fa", "Asia/Tehran")
         .await;
     for u in [&dana, &sara] {
-        w.task(u, "Call Arash, then; send\nthe offer", start() - Duration::days(1))
-            .await;
+        w.task(
+            u,
+            "Call Arash, then; send\nthe offer",
+            start() - Duration::days(1),
+        )
+        .await;
         w.task(u, "تماس با آرش", start() + Duration::hours(4)).await;
         w.task(u, "Next week", start() + Duration::days(7)).await;
     }
@@ -279,14 +285,22 @@ async fn digests_speak_the_users_language_and_persian_reads_right_to_left() {
     assert!(text.contains("Overdue follow-ups: 1"), "{text}");
     assert!(text.contains("Follow-ups due today: 1"), "{text}");
     assert!(!text.contains("Next week"), "{text}");
-    assert!(plain(&en.subject).contains("Nov 30, 2026"), "{}", en.subject);
+    assert!(
+        plain(&en.subject).contains("Nov 30, 2026"),
+        "{}",
+        en.subject
+    );
     assert!(en.html.contains(r#"dir="ltr""#) && en.html.contains(r#"lang="en""#));
     assert!(text.contains("https://crm.sarnakh.test/inbox"), "{text}");
     assert!(text.contains("https://crm.sarnakh.test/profile"), "{text}");
 
     let fa = digest_mail(&w.services.digest_for(&sara).await.expect("digest"), base);
     let text = plain(&fa.text);
-    assert!(fa.html.contains(r#"<html lang="fa" dir="rtl">"#), "{}", fa.html);
+    assert!(
+        fa.html.contains(r#"<html lang="fa" dir="rtl">"#),
+        "{}",
+        fa.html
+    );
     assert!(text.contains("پیگیری‌های گذشته از سررسید: ۱"), "{text}");
     assert!(text.contains("پیگیری‌های سررسید امروز: ۱"), "{text}");
     assert!(text.contains("تماس با آرش"), "{text}");
@@ -301,9 +315,15 @@ async fn digests_speak_the_users_language_and_persian_reads_right_to_left() {
 #[tokio::test]
 async fn a_digest_lists_only_the_users_own_follow_ups() {
     let w = World::sqlite().await;
-    let manager = w.user("boss@x.test", "sales_manager", "North", "en", "UTC").await;
-    let rep = w.user("rep@x.test", "sales_rep", "North", "en", "UTC").await;
-    let other = w.user("other@x.test", "sales_rep", "South", "en", "UTC").await;
+    let manager = w
+        .user("boss@x.test", "sales_manager", "North", "en", "UTC")
+        .await;
+    let rep = w
+        .user("rep@x.test", "sales_rep", "North", "en", "UTC")
+        .await;
+    let other = w
+        .user("other@x.test", "sales_rep", "South", "en", "UTC")
+        .await;
     let due = start() - Duration::hours(2);
     w.task(&manager, "Manager's own", due).await;
     w.task(&rep, "Rep's own", due).await;
@@ -328,14 +348,25 @@ async fn a_digest_lists_only_the_users_own_follow_ups() {
 async fn the_job_sends_one_digest_per_user_per_local_day_and_none_to_who_opted_out() {
     let sink = Sink::start().await;
     let w = World::sqlite().await;
-    let dana = w.user("dana@x.test", "sales_rep", "North", "en", "UTC").await;
+    let dana = w
+        .user("dana@x.test", "sales_rep", "North", "en", "UTC")
+        .await;
     let sara = w
         .user("sara@x.test", "sales_rep", "North", "fa", "Asia/Tehran")
         .await;
-    let quiet = w.user("quiet@x.test", "sales_rep", "North", "en", "UTC").await;
-    w.user("idle@x.test", "sales_rep", "North", "en", "UTC").await;
+    let quiet = w
+        .user("quiet@x.test", "sales_rep", "North", "en", "UTC")
+        .await;
+    w.user("idle@x.test", "sales_rep", "North", "en", "UTC")
+        .await;
     let late = w
-        .user("late@x.test", "sales_rep", "North", "en", "America/New_York")
+        .user(
+            "late@x.test",
+            "sales_rep",
+            "North",
+            "en",
+            "America/New_York",
+        )
         .await;
     for u in [&dana, &sara, &quiet, &late] {
         w.task(u, "Call back", start() - Duration::hours(1)).await;
@@ -361,10 +392,30 @@ async fn the_job_sends_one_digest_per_user_per_local_day_and_none_to_who_opted_o
     assert_eq!(
         log,
         [
-            ("dana@x.test".into(), "2026-11-30".into(), MailStatus::Sent, 1),
-            ("idle@x.test".into(), "2026-11-30".into(), MailStatus::Skipped, 1),
-            ("late@x.test".into(), "2026-11-30".into(), MailStatus::Sent, 1),
-            ("sara@x.test".into(), "2026-11-30".into(), MailStatus::Sent, 1),
+            (
+                "dana@x.test".into(),
+                "2026-11-30".into(),
+                MailStatus::Sent,
+                1
+            ),
+            (
+                "idle@x.test".into(),
+                "2026-11-30".into(),
+                MailStatus::Skipped,
+                1
+            ),
+            (
+                "late@x.test".into(),
+                "2026-11-30".into(),
+                MailStatus::Sent,
+                1
+            ),
+            (
+                "sara@x.test".into(),
+                "2026-11-30".into(),
+                MailStatus::Sent,
+                1
+            ),
         ]
     );
     // The next local day brings the next digest.
@@ -381,9 +432,20 @@ async fn the_job_sends_one_digest_per_user_per_local_day_and_none_to_who_opted_o
 async fn a_breached_lead_alerts_its_owner_and_their_manager_once() {
     let sink = Sink::start().await;
     let w = World::sqlite().await;
-    let manager = w.user("boss@x.test", "sales_manager", "North", "ro", "Europe/Bucharest").await;
-    let rep = w.user("rep@x.test", "sales_rep", "North", "en", "UTC").await;
-    w.user("south@x.test", "sales_manager", "South", "en", "UTC").await;
+    let manager = w
+        .user(
+            "boss@x.test",
+            "sales_manager",
+            "North",
+            "ro",
+            "Europe/Bucharest",
+        )
+        .await;
+    let rep = w
+        .user("rep@x.test", "sales_rep", "North", "en", "UTC")
+        .await;
+    w.user("south@x.test", "sales_manager", "South", "en", "UTC")
+        .await;
     w.services
         .set_sla_settings(
             &Actor::SYSTEM,
@@ -436,16 +498,26 @@ async fn a_breached_lead_alerts_its_owner_and_their_manager_once() {
         "{}",
         ro.subject
     );
-    assert!(text.contains(&format!("https://crm.test/leads/{}", lead.id)), "{text}");
-    assert!(ro.html.contains("Karimi &amp; Sons") || ro.html.contains("Karimi &#38; Sons"), "{}", ro.html);
+    assert!(
+        text.contains(&format!("https://crm.test/leads/{}", lead.id)),
+        "{text}"
+    );
+    assert!(
+        ro.html.contains("Karimi &amp; Sons") || ro.html.contains("Karimi &#38; Sons"),
+        "{}",
+        ro.html
+    );
 }
 
 #[tokio::test]
 async fn an_smtp_failure_is_recorded_and_retried_on_a_later_run() {
     let sink = Sink::start().await;
     let w = World::sqlite().await;
-    let dana = w.user("dana@x.test", "sales_rep", "North", "en", "UTC").await;
-    w.task(&dana, "Call back", start() - Duration::hours(1)).await;
+    let dana = w
+        .user("dana@x.test", "sales_rep", "North", "en", "UTC")
+        .await;
+    w.task(&dana, "Call back", start() - Duration::hours(1))
+        .await;
     // A server that does not answer at all: counted as a failure, no crash.
     let closed = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -466,7 +538,8 @@ async fn an_smtp_failure_is_recorded_and_retried_on_a_later_run() {
     let refused = run_once(&w.services, &m, &s).await;
     assert_eq!((refused.sent, refused.failed), (0, 1));
     assert!(sink.mails().is_empty());
-    sink.refuse.store(false, std::sync::atomic::Ordering::SeqCst);
+    sink.refuse
+        .store(false, std::sync::atomic::Ordering::SeqCst);
     w.advance(Duration::minutes(5));
     assert_eq!(run_once(&w.services, &m, &s).await.sent, 1);
     assert_eq!(sink.recipients(), ["dana@x.test"]);
@@ -500,9 +573,15 @@ async fn two_instances_on_postgres_send_each_mail_once() {
     }
     let s = settings(sink.url(), 7);
     let (ma, mb) = (mailer(&s), mailer(&s));
-    let (ra, rb) = tokio::join!(run_once(&a.services, &ma, &s), run_once(&b.services, &mb, &s));
+    let (ra, rb) = tokio::join!(
+        run_once(&a.services, &ma, &s),
+        run_once(&b.services, &mb, &s)
+    );
     assert_eq!(ra.sent + rb.sent, 6, "{ra:?} {rb:?}");
-    let (ra, rb) = tokio::join!(run_once(&a.services, &ma, &s), run_once(&b.services, &mb, &s));
+    let (ra, rb) = tokio::join!(
+        run_once(&a.services, &ma, &s),
+        run_once(&b.services, &mb, &s)
+    );
     assert_eq!(ra.sent + rb.sent, 0);
     let mut expected: Vec<String> = users.iter().map(|u| u.email.clone()).collect();
     expected.sort();
@@ -532,14 +611,20 @@ async fn the_console_prints_a_digest_and_sends_a_test_mail() {
             .expect("open"),
     );
     let w = World::on(store, None);
-    let dana = w.user("dana@x.test", "sales_rep", "North", "en", "UTC").await;
+    let dana = w
+        .user("dana@x.test", "sales_rep", "North", "en", "UTC")
+        .await;
     // The console runs on the wall clock.
     w.task(&dana, "Call back Arash", Utc::now() - Duration::hours(1))
         .await;
     let (db2, url) = (db.clone(), sink.url());
     let (dry, test, off) = tokio::task::spawn_blocking(move || {
         (
-            sarnakh(&db2, None, &["mail", "digest", "--user", "DANA@x.test", "--dry-run"]),
+            sarnakh(
+                &db2,
+                None,
+                &["mail", "digest", "--user", "DANA@x.test", "--dry-run"],
+            ),
             sarnakh(&db2, Some(&url), &["mail", "test", "--to", "ops@x.test"]),
             sarnakh(&db2, None, &["mail", "test", "--to", "ops@x.test"]),
         )

@@ -27,10 +27,24 @@ async fn the_profile_turns_the_digest_off_and_makes_and_revokes_a_calendar_feed(
     let id = user_id(&app, &email).await;
     let actor = sarnakh_core::service::Actor::on_behalf_of(id);
 
-    let forged = send(&app, "POST", "/profile/email-digest", &cookie, &form(&[("_csrf", "x")])).await;
+    let forged = send(
+        &app,
+        "POST",
+        "/profile/email-digest",
+        &cookie,
+        &form(&[("_csrf", "x")]),
+    )
+    .await;
     assert!(forged.status.is_client_error(), "{}", forged.status);
     assert!(app.services.email_digest_on(&actor).await.expect("read"));
-    let off = send(&app, "POST", "/profile/email-digest", &cookie, &form(&[("_csrf", &token)])).await;
+    let off = send(
+        &app,
+        "POST",
+        "/profile/email-digest",
+        &cookie,
+        &form(&[("_csrf", &token)]),
+    )
+    .await;
     assert_eq!(off.location, "/profile?done=mail");
     assert!(!app.services.email_digest_on(&actor).await.expect("read"));
     let page = send(&app, "GET", "/profile?done=mail", &cookie, "").await;
@@ -40,17 +54,39 @@ async fn the_profile_turns_the_digest_off_and_makes_and_revokes_a_calendar_feed(
     send(&app, "POST", "/profile/email-digest", &cookie, &on).await;
     assert!(app.services.email_digest_on(&actor).await.expect("read"));
 
-    let made = send(&app, "POST", "/profile/calendar", &cookie, &form(&[("_csrf", &token)])).await;
+    let made = send(
+        &app,
+        "POST",
+        "/profile/calendar",
+        &cookie,
+        &form(&[("_csrf", &token)]),
+    )
+    .await;
     assert_eq!(made.status, StatusCode::OK, "{}", made.body);
-    assert!(made.body.contains("http://sarnakh.test/calendar/cal_"), "{}", made.body);
+    assert!(
+        made.body.contains("http://sarnakh.test/calendar/cal_"),
+        "{}",
+        made.body
+    );
     let path = feed_path(&made.body);
-    let feed = app.raw("GET", &path, None, Vec::new(), &[("authorization", "")]).await;
+    let feed = app
+        .raw("GET", &path, None, Vec::new(), &[("authorization", "")])
+        .await;
     assert_eq!(feed.status, StatusCode::OK);
     let again = send(&app, "GET", "/profile", &cookie, "").await;
     assert!(!again.body.contains(&path), "the address is shown once");
     assert!(again.body.contains("/profile/calendar/revoke"));
-    let off = send(&app, "POST", "/profile/calendar/revoke", &cookie, &form(&[("_csrf", &token)])).await;
+    let off = send(
+        &app,
+        "POST",
+        "/profile/calendar/revoke",
+        &cookie,
+        &form(&[("_csrf", &token)]),
+    )
+    .await;
     assert_eq!(off.location, "/profile?done=calendar-off");
-    let gone = app.raw("GET", &path, None, Vec::new(), &[("authorization", "")]).await;
+    let gone = app
+        .raw("GET", &path, None, Vec::new(), &[("authorization", "")])
+        .await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
 }

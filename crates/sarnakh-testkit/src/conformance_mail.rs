@@ -181,7 +181,9 @@ pub async fn digest_choice_and_calendar_feed_secrets_are_kept_per_user(store: Ar
         due_at: Some("2026-03-03T09:00:00Z".into()),
         ..TaskDraft::default()
     };
-    s.create_task(&rep, &task("Call Arash")).await.expect("task");
+    s.create_task(&rep, &task("Call Arash"))
+        .await
+        .expect("task");
     s.create_task(&other, &task("Someone else's call"))
         .await
         .expect("task");
@@ -229,10 +231,22 @@ pub async fn digest_choice_and_calendar_feed_secrets_are_kept_per_user(store: Ar
 pub async fn first_contact_breaches_are_found_for_owned_uncontacted_leads(store: Arc<dyn Store>) {
     let f = Fixture::new(store).await;
     let s = &f.services;
-    let (_, manager) =
-        signed_in(&f, "m@sla.example", "sales_manager", Some("North"), TokenScope::Write).await;
-    let (rep, rep_user) =
-        signed_in(&f, "r@sla.example", "sales_rep", Some("North"), TokenScope::Write).await;
+    let (_, manager) = signed_in(
+        &f,
+        "m@sla.example",
+        "sales_manager",
+        Some("North"),
+        TokenScope::Write,
+    )
+    .await;
+    let (rep, rep_user) = signed_in(
+        &f,
+        "r@sla.example",
+        "sales_rep",
+        Some("North"),
+        TokenScope::Write,
+    )
+    .await;
     let system = sarnakh_core::service::Actor::SYSTEM;
     s.set_sla_settings(
         &system,
@@ -270,7 +284,10 @@ pub async fn first_contact_breaches_are_found_for_owned_uncontacted_leads(store:
     )
     .await
     .expect("call");
-    assert!(s.sla_alerts_due().await.expect("alerts").is_empty(), "not yet due");
+    assert!(
+        s.sla_alerts_due().await.expect("alerts").is_empty(),
+        "not yet due"
+    );
     f.advance(Duration::minutes(31));
     let alerts = s.sla_alerts_due().await.expect("alerts");
     assert_eq!(alerts.len(), 1, "{alerts:?}");

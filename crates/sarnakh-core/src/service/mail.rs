@@ -302,13 +302,19 @@ impl Services {
     }
 
     /// The log of mails of `kind` claimed since `since` (operators, tests).
-    pub async fn mail_log(&self, kind: MailKind, since: DateTime<Utc>) -> Result<Vec<MailLogEntry>> {
+    pub async fn mail_log(
+        &self,
+        kind: MailKind,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<MailLogEntry>> {
         Ok(self.store.mail_log(kind, since).await?)
     }
 
     /// A read-only actor with the user's own rights.
     async fn actor_for(&self, user: &User) -> Result<Actor> {
-        Ok(Actor::user(self.principal_of(user, TokenScope::Read).await?))
+        Ok(Actor::user(
+            self.principal_of(user, TokenScope::Read).await?,
+        ))
     }
 }
 

@@ -164,8 +164,7 @@ pub trait MailStore: Send + Sync {
     /// The users who turned the daily digest off.
     async fn email_digest_opt_outs(&self) -> StoreResult<Vec<UserId>>;
     /// Turns the user's daily digest on or off.
-    async fn set_email_digest(&self, user: UserId, on: bool, at: DateTime<Utc>)
-    -> StoreResult<()>;
+    async fn set_email_digest(&self, user: UserId, on: bool, at: DateTime<Utc>) -> StoreResult<()>;
     /// Sets (replaces) the digest of the user's calendar feed secret.
     async fn set_calendar_token(
         &self,

@@ -53,7 +53,10 @@ pub async fn run(
             let digest = services.digest_for(&found).await?;
             let mail = digest_mail(&digest, &settings.base_url());
             if dry_run {
-                println!("To: {}\nSubject: {}\n\n{}", mail.to, mail.subject, mail.text);
+                println!(
+                    "To: {}\nSubject: {}\n\n{}",
+                    mail.to, mail.subject, mail.text
+                );
                 if digest.is_empty() {
                     println!("(nothing to tell: the job would record the digest as skipped)");
                 }

@@ -159,7 +159,9 @@ pub async fn serve(store: Arc<dyn Store>, settings: &Settings, demo: bool) -> an
     crate::metrics::handle();
     let mut app = crate::http::app_with(services, limits).layer(axum::Extension(access));
     if let Some(url) = &settings.public_url {
-        app = app.layer(axum::Extension(crate::http::calendar::PublicUrl(url.clone())));
+        app = app.layer(axum::Extension(crate::http::calendar::PublicUrl(
+            url.clone(),
+        )));
     }
     axum::serve(
         listener,

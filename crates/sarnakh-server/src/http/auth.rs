@@ -284,8 +284,7 @@ pub async fn update_me(
     Authenticated(actor): Authenticated,
     ApiJson(body): ApiJson<PreferencesRequest>,
 ) -> ApiResult<axum::Json<super::activities::UserJson>> {
-    let user = if body.locale.is_some() || body.time_zone.is_some() || body.email_digest.is_none()
-    {
+    let user = if body.locale.is_some() || body.time_zone.is_some() || body.email_digest.is_none() {
         let draft = sarnakh_core::domain::user::PreferencesDraft {
             locale: body.locale,
             time_zone: body.time_zone,

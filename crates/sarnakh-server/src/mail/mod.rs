@@ -84,7 +84,10 @@ impl Mailer {
             .timeout(Some(Duration::from_secs(20)))
             .build();
         let from = settings.from.parse::<Mailbox>().map_err(|e| {
-            MailError::Settings(format!("mail_from {:?} is not an address: {e}", settings.from))
+            MailError::Settings(format!(
+                "mail_from {:?} is not an address: {e}",
+                settings.from
+            ))
         })?;
         Ok(Some(Self { transport, from }))
     }
