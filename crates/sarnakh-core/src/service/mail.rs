@@ -64,7 +64,10 @@ pub struct SlaAlert {
     pub lead: Lead,
     /// When it had to be contacted.
     pub due_at: DateTime<Utc>,
-    /// Its owner, then the managers of the owner's team (active users only).
+    /// Its owner.
+    pub owner: User,
+    /// Whom to tell (the owner, then the managers of the owner's team; active users only),
+    /// less those already told or waiting for a retry.
     pub recipients: Vec<User>,
 }
 
@@ -202,41 +205,51 @@ impl Services {
     }
 
     /// Leads whose first-contact target passed within the last day with no contact yet,
-    /// each with its owner and the owner's team managers.
+    /// each with its owner and the owner's team managers still to tell.
     pub async fn sla_alerts_due(&self) -> Result<Vec<SlaAlert>> {
         let now = self.now();
         let sla = self.sla_settings().await?;
         let since = now - Duration::days(ALERT_LOOKBACK_DAYS);
         let candidates = self.store.sla_candidates(since).await?;
         let window = Duration::hours(ALERT_WINDOW_HOURS);
-        let mut users: Option<Vec<User>> = None;
+        let mut known: Option<(Vec<User>, HashSet<(UserId, String)>)> = None;
         let mut alerts = Vec::new();
         for c in candidates {
             let due_at = sla.due(c.created_at);
             if due_at > now || due_at <= now - window {
                 continue;
             }
-            let Some(lead) = self.store.get_lead(c.lead_id).await? else {
-                continue;
-            };
-            if users.is_none() {
-                users = Some(self.store.list_users().await?);
+            if known.is_none() {
+                let users = self.store.list_users().await?;
+                known = Some((users, self.mail_settled(MailKind::SlaBreach).await?));
             }
-            let all = users.as_deref().unwrap_or_default();
+            let (all, settled) = known.as_ref().expect("filled just above");
             let Some(owner) = all.iter().find(|u| u.id == c.owner_id && u.is_active()) else {
                 continue;
             };
             let team = owner.team_id.or(c.team_id);
-            let mut recipients = vec![owner.clone()];
-            recipients.extend(
-                all.iter()
-                    .filter(|u| u.is_active() && u.id != owner.id && u.role == Role::SalesManager)
-                    .filter(|u| team.is_some() && u.team_id == team)
-                    .cloned(),
-            );
+            let key = c.lead_id.to_string();
+            let recipients: Vec<User> = std::iter::once(owner)
+                .chain(all.iter().filter(|u| {
+                    u.is_active()
+                        && u.id != owner.id
+                        && u.role == Role::SalesManager
+                        && team.is_some()
+                        && u.team_id == team
+                }))
+                .filter(|u| !settled.contains(&(u.id, key.clone())))
+                .cloned()
+                .collect();
+            if recipients.is_empty() {
+                continue;
+            }
+            let Some(lead) = self.store.get_lead(c.lead_id).await? else {
+                continue;
+            };
             alerts.push(SlaAlert {
                 lead,
                 due_at,
+                owner: owner.clone(),
                 recipients,
             });
         }

@@ -128,9 +128,6 @@ async fn alerts(
     let base = settings.base_url();
     for alert in services.sla_alerts_due().await? {
         let key = alert.lead.id.to_string();
-        let Some(owner) = alert.recipients.first() else {
-            continue;
-        };
         for to in &alert.recipients {
             if settled.contains(&(to.id, key.clone())) {
                 continue;
@@ -141,7 +138,7 @@ async fn alerts(
             else {
                 continue;
             };
-            let mail = sla_mail(&alert, to, owner, &base);
+            let mail = sla_mail(&alert, to, &base);
             deliver(services, mailer, claim, &mail, "sla_breach", report).await?;
         }
     }

@@ -159,7 +159,8 @@ fn lead_title(lead: &sarnakh_core::domain::Lead) -> String {
 }
 
 /// The breach alert of `a` for `to` (the owner or a manager).
-pub fn sla_mail(a: &SlaAlert, to: &User, owner: &User, base: &str) -> Outgoing {
+pub fn sla_mail(a: &SlaAlert, to: &User, base: &str) -> Outgoing {
+    let owner = &a.owner;
     let tr = tr_for(to);
     let title = lead_title(&a.lead);
     let subject = tr.t1("mail-sla-subject", "lead", title.clone());
