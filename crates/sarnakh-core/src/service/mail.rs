@@ -1,6 +1,4 @@
-//! Email and the calendar feed, the use cases: a user's daily digest choice, their calendar
-//! feed secret (made, rotated, revoked; stored as a digest only) and the feed's follow-ups;
-//! what the mail job must send now (digests whose local hour has come, first-contact
+//! Email, the use cases: a user's daily digest choice; what the mail job must send now (digests whose local hour has come, first-contact
 //! breaches of the last day) and the once-only claim each mail takes before it is sent.
 //!
 //! Reading a digest runs with the recipient's own rights, so it never shows a record they
@@ -8,10 +6,9 @@
 
 use super::routing::InboxLead;
 use super::{Actor, Services};
-use crate::credentials;
 use crate::domain::task::DueFilter;
 use crate::domain::{Lead, PageRequest, Role, Task, TokenScope, User, UserId};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::{ClaimRequest, MailClaim, MailKind, MailLogEntry, MailOutcome, MailStatus};
 use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 use std::collections::HashSet;
@@ -30,10 +27,6 @@ const ALERT_LOOKBACK_DAYS: i64 = 60;
 const SETTLED_DAYS: i64 = 3;
 /// Items of each list a digest shows at most.
 const DIGEST_ITEMS: u32 = 200;
-/// Follow-ups a calendar feed holds at most (the soonest due).
-const FEED_TASKS: usize = 1000;
-/// The calendar feed secret's prefix.
-const CALENDAR_PREFIX: &str = "cal_";
 
 /// One user's digest for one local day.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,70 +81,6 @@ impl Services {
         actor.require_write()?;
         let user = self.current_user(actor).await?;
         Ok(self.store.set_email_digest(user.id, on, self.now()).await?)
-    }
-
-    /// Makes the actor a new calendar feed secret, replacing any earlier one (whose address
-    /// stops working). The secret is returned once; only its digest is stored.
-    pub async fn create_calendar_token(&self, actor: &Actor) -> Result<String> {
-        actor.require_write()?;
-        let user = self.current_user(actor).await?;
-        let (secret, _) = credentials::generate_session();
-        let secret = format!("{CALENDAR_PREFIX}{secret}");
-        let digest = credentials::token_digest(&secret);
-        self.store
-            .set_calendar_token(user.id, &digest, self.now())
-            .await?;
-        Ok(secret)
-    }
-
-    /// Revokes the actor's calendar feed; not found when they have none.
-    pub async fn revoke_calendar_token(&self, actor: &Actor) -> Result<()> {
-        actor.require_write()?;
-        let user = self.current_user(actor).await?;
-        if self.store.clear_calendar_token(user.id, self.now()).await? {
-            Ok(())
-        } else {
-            Err(Error::not_found("calendar feed", user.id))
-        }
-    }
-
-    /// When the actor's calendar feed secret was made, if they have one.
-    pub async fn calendar_token_at(&self, actor: &Actor) -> Result<Option<DateTime<Utc>>> {
-        let user = self.current_user(actor).await?;
-        Ok(self.store.calendar_token_at(user.id).await?)
-    }
-
-    /// The owner of a calendar feed secret and their open follow-ups, soonest due first,
-    /// read with their own rights. Not found for an unknown or revoked secret or a disabled
-    /// user (the same answer, so a guess learns nothing).
-    pub async fn calendar_feed(&self, secret: &str) -> Result<(User, Vec<Task>)> {
-        let missing = || Error::not_found("calendar feed", "(secret)");
-        if !secret.starts_with(CALENDAR_PREFIX) {
-            return Err(missing());
-        }
-        let digest = credentials::token_digest(secret);
-        let Some(id) = self.store.calendar_token_user(&digest).await? else {
-            return Err(missing());
-        };
-        let user = match self.store.get_user(id).await? {
-            Some(u) if u.is_active() => u,
-            _ => return Err(missing()),
-        };
-        let actor = self.actor_for(&user).await?;
-        let mut tasks = Vec::new();
-        let mut page = PageRequest::new(Some(DIGEST_ITEMS), None);
-        loop {
-            let found = self
-                .list_tasks(&actor, DueFilter::Open, Some(user.id), None, &page)
-                .await?;
-            tasks.extend(found.items);
-            match found.next {
-                Some(next) if tasks.len() < FEED_TASKS => page.after = Some(next),
-                _ => break,
-            }
-        }
-        tasks.truncate(FEED_TASKS);
-        Ok((user, tasks))
     }
 
     /// The users whose digest is due now: active, not opted out, and past `hour` o'clock
@@ -324,7 +253,7 @@ impl Services {
     }
 
     /// A read-only actor with the user's own rights.
-    async fn actor_for(&self, user: &User) -> Result<Actor> {
+    pub(super) async fn actor_for(&self, user: &User) -> Result<Actor> {
         Ok(Actor::user(
             self.principal_of(user, TokenScope::Read).await?,
         ))

@@ -6,6 +6,7 @@ mod accounts;
 mod activities;
 mod assign;
 mod auth;
+mod calendar;
 mod contact_edit;
 mod content;
 mod convert;
