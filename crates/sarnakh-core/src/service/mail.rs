@@ -28,6 +28,9 @@ const SETTLED_DAYS: i64 = 3;
 /// Items of each list a digest shows at most.
 const DIGEST_ITEMS: u32 = 200;
 
+/// (recipient, key) pairs of mails that need no claim now.
+pub type Settled = HashSet<(UserId, String)>;
+
 /// One user's digest for one local day.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Digest {
@@ -141,7 +144,7 @@ impl Services {
         let since = now - Duration::days(ALERT_LOOKBACK_DAYS);
         let candidates = self.store.sla_candidates(since).await?;
         let window = Duration::hours(ALERT_WINDOW_HOURS);
-        let mut known: Option<(Vec<User>, HashSet<(UserId, String)>)> = None;
+        let mut known: Option<(Vec<User>, Settled)> = None;
         let mut alerts = Vec::new();
         for c in candidates {
             let due_at = sla.due(c.created_at);
@@ -158,17 +161,10 @@ impl Services {
             };
             let team = owner.team_id.or(c.team_id);
             let key = c.lead_id.to_string();
-            let recipients: Vec<User> = std::iter::once(owner)
-                .chain(all.iter().filter(|u| {
-                    u.is_active()
-                        && u.id != owner.id
-                        && u.role == Role::SalesManager
-                        && team.is_some()
-                        && u.team_id == team
-                }))
+            let recipients = recipients(owner, team, all)
                 .filter(|u| !settled.contains(&(u.id, key.clone())))
                 .cloned()
-                .collect();
+                .collect::<Vec<_>>();
             if recipients.is_empty() {
                 continue;
             }
@@ -225,7 +221,7 @@ impl Services {
     /// The (recipient, key) pairs of `kind` that need no claim now: sent, skipped,
     /// abandoned, or waiting for their retry time or claim expiry. A cheap read that spares
     /// the job a write per recipient per run.
-    pub async fn mail_settled(&self, kind: MailKind) -> Result<HashSet<(UserId, String)>> {
+    pub async fn mail_settled(&self, kind: MailKind) -> Result<Settled> {
         let now = self.now();
         let since = now - Duration::days(SETTLED_DAYS);
         Ok(self
@@ -258,6 +254,21 @@ impl Services {
             self.principal_of(user, TokenScope::Read).await?,
         ))
     }
+}
+
+/// The owner, then the active sales managers of their team.
+fn recipients<'a>(
+    owner: &'a User,
+    team: Option<crate::domain::TeamId>,
+    all: &'a [User],
+) -> impl Iterator<Item = &'a User> {
+    std::iter::once(owner).chain(all.iter().filter(move |u| {
+        u.is_active()
+            && u.id != owner.id
+            && u.role == Role::SalesManager
+            && team.is_some()
+            && u.team_id == team
+    }))
 }
 
 /// How a mail attempt ended, as the sender saw it.

@@ -46,7 +46,7 @@ pub use import::{
     job_digest,
 };
 pub use leads::{LeadPatch, LifecycleInput};
-pub use mail::{Digest, FinishedMail, MAX_MAIL_ATTEMPTS, SlaAlert, zone_of};
+pub use mail::{Digest, FinishedMail, MAX_MAIL_ATTEMPTS, Settled, SlaAlert, zone_of};
 pub use opportunities::{CloseDraft, OpportunityDetail};
 pub use opportunity_update::OpportunityPatch;
 pub use playbook::LeadReadiness;
