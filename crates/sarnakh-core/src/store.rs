@@ -7,12 +7,17 @@ mod content;
 mod coordination;
 mod experiments;
 mod filters;
+mod mail;
 mod maintenance;
 
 pub use content::{ContentCounts, ContentStore};
 pub use coordination::{CoordinationStore, JobClaim, JobRun, RateDecision};
 pub use experiments::{CandidateWindow, ExperimentStore, VariantCounts};
 pub use filters::*;
+pub use mail::{
+    ClaimRequest, MailClaim, MailKind, MailLogEntry, MailOutcome, MailStatus, MailStore,
+    SlaCandidate,
+};
 pub use maintenance::{Finding, MaintenanceError, MaintenanceStore};
 
 use crate::domain::Session;
@@ -223,7 +228,14 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Persistence for every Sarnakh record (experiments and content: their own port traits).
 #[async_trait]
 pub trait Store:
-    ExperimentStore + ContentStore + MaintenanceStore + CoordinationStore + Send + Sync + 'static
+    ExperimentStore
+    + ContentStore
+    + MailStore
+    + MaintenanceStore
+    + CoordinationStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Whether the database is reachable and fully migrated.
     async fn readiness(&self) -> Readiness;

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod http;
 pub mod import_worker;
 pub mod jobs;
+pub mod mail;
 pub mod metrics;
 pub mod store_url;
 pub mod telemetry;

@@ -5,7 +5,8 @@
 //! `http_request_duration_seconds` per method, route template and status class;
 //! `leads_captured_total` per source (recorded by the capture service); `import_jobs` per
 //! status; `import_rows_total` per outcome; `job_runs_total` per job and outcome;
-//! `job_last_success_timestamp_seconds` per job.
+//! `job_last_success_timestamp_seconds` per job; `mails_total` per kind (`digest`,
+//! `sla_breach`) and outcome (`sent`, `failed`, `skipped`).
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;
@@ -68,4 +69,9 @@ pub fn job_ran(job: &'static str, outcome: Outcome) {
 pub fn import_rows(read: u64, rejected: u64) {
     metrics::counter!("sarnakh_import_rows_total", "outcome" => "read").increment(read);
     metrics::counter!("sarnakh_import_rows_total", "outcome" => "rejected").increment(rejected);
+}
+
+/// Records one mail the mail job handled.
+pub fn mail_sent(kind: &'static str, outcome: &'static str) {
+    metrics::counter!("sarnakh_mails_total", "kind" => kind, "outcome" => outcome).increment(1);
 }

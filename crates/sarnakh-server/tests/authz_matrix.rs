@@ -372,7 +372,10 @@ fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
     ) {
         ("GET" | "DELETE", _) => None,
         ("POST", "leads") => Some(json!({ "first_name": "New", "email": "new@matrix.example" })),
-        ("PATCH", "me") => Some(json!({ "locale": "en", "time_zone": "Asia/Tehran" })),
+        ("PATCH", "me") => {
+            Some(json!({ "locale": "en", "time_zone": "Asia/Tehran", "email_digest": true }))
+        }
+        (_, "calendar-token") => None,
         ("PATCH", _) if row.path.starts_with("/api/v1/opportunities") => {
             Some(json!({ "expected_close_date": "2030-01-31" }))
         }

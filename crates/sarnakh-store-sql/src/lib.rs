@@ -11,6 +11,7 @@ pub mod experiments;
 mod forecast;
 mod import_jobs;
 pub mod list;
+pub mod mail;
 pub mod maintenance;
 mod queries;
 pub mod reports;

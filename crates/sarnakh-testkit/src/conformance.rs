@@ -24,6 +24,7 @@ pub use crate::conformance_forecast::*;
 pub use crate::conformance_forms::*;
 pub use crate::conformance_import::*;
 pub use crate::conformance_lists::*;
+pub use crate::conformance_mail::*;
 pub use crate::conformance_playbook::*;
 pub use crate::conformance_policy::*;
 pub use crate::conformance_prediction::*;

@@ -17,6 +17,7 @@ mod conformance_forecast;
 mod conformance_forms;
 mod conformance_import;
 mod conformance_lists;
+mod conformance_mail;
 mod conformance_playbook;
 mod conformance_policy;
 mod conformance_prediction;
@@ -158,7 +159,11 @@ macro_rules! conformance_tests {
             content_is_suggested_sent_and_reported_as_a_plain_recount,
             contact_and_deal_edits_are_stored_with_history_and_bad_ones_write_nothing,
             bulk_assign_applies_the_assignment_rule_to_each_lead,
-            saved_views_belong_to_their_user_and_replace_by_name
+            saved_views_belong_to_their_user_and_replace_by_name,
+            mail_claims_are_once_only_retried_and_abandoned,
+            concurrent_mail_claims_have_one_winner,
+            digest_choice_and_calendar_feed_secrets_are_kept_per_user,
+            first_contact_breaches_are_found_for_owned_uncontacted_leads
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {

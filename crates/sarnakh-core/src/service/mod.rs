@@ -6,6 +6,7 @@ mod accounts;
 mod activities;
 mod assign;
 mod auth;
+mod calendar;
 mod contact_edit;
 mod content;
 mod convert;
@@ -16,6 +17,7 @@ mod experiments;
 mod forms;
 mod import;
 mod leads;
+mod mail;
 mod opportunities;
 mod opportunity_update;
 mod playbook;
@@ -46,6 +48,7 @@ pub use import::{
     job_digest,
 };
 pub use leads::{LeadPatch, LifecycleInput};
+pub use mail::{Digest, FinishedMail, MAX_MAIL_ATTEMPTS, Settled, SlaAlert, zone_of};
 pub use opportunities::{CloseDraft, OpportunityDetail};
 pub use opportunity_update::OpportunityPatch;
 pub use playbook::LeadReadiness;

@@ -10,6 +10,7 @@ mod forecast;
 mod import;
 mod jobs;
 mod lead;
+mod mail;
 mod playbook;
 mod rates;
 mod report;
@@ -101,6 +102,9 @@ pub enum Command {
     /// The nurture content library.
     #[command(subcommand)]
     Content(content::ContentCommand),
+    /// Send a test mail, or print or send a user's daily digest.
+    #[command(subcommand)]
+    Mail(mail::MailCommand),
     /// Print an example settings file, or the effective settings and their sources.
     #[command(subcommand)]
     Config(config::ConfigCommand),
@@ -162,6 +166,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Forecast(cmd) => forecast::run(store, cmd).await,
         Command::Experiment(cmd) => experiment::run(store, cmd).await,
         Command::Content(cmd) => content::run(store, cmd).await,
+        Command::Mail(cmd) => mail::run(store, &serve::mail_settings(&settings), cmd).await,
     }
 }
 

@@ -157,11 +157,22 @@ pub async fn serve(store: Arc<dyn Store>, settings: &Settings, demo: bool) -> an
         instance,
     );
     let importer = crate::import_worker::spawn(services.clone(), std::time::Duration::from_secs(2));
+    let mail = crate::mail::job::spawn(
+        &services,
+        mail_settings(settings),
+        std::time::Duration::from_secs(10),
+        std::time::Duration::from_secs(60),
+    );
     let access = crate::http::metrics::MetricsAccess {
         token: settings.metrics_token.as_deref().map(std::sync::Arc::from),
     };
     crate::metrics::handle();
-    let app = crate::http::app_with(services, limits).layer(axum::Extension(access));
+    let mut app = crate::http::app_with(services, limits).layer(axum::Extension(access));
+    if let Some(url) = &settings.public_url {
+        app = app.layer(axum::Extension(crate::http::calendar::PublicUrl(
+            url.clone(),
+        )));
+    }
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -171,8 +182,19 @@ pub async fn serve(store: Arc<dyn Store>, settings: &Settings, demo: bool) -> an
     .context("the server failed")?;
     jobs.iter().for_each(tokio::task::JoinHandle::abort);
     importer.abort();
+    mail.iter().for_each(tokio::task::JoinHandle::abort);
     tracing::info!("Sarnakh stopped");
     Ok(())
+}
+
+/// The mail part of the settings.
+pub fn mail_settings(settings: &Settings) -> crate::mail::MailSettings {
+    crate::mail::MailSettings {
+        smtp_url: settings.smtp_url.clone(),
+        from: settings.mail_from.clone(),
+        digest_hour: settings.digest_hour,
+        public_url: settings.public_url.clone(),
+    }
 }
 
 /// Fills an empty database with the demo company.

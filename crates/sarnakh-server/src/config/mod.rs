@@ -163,6 +163,14 @@ pub struct Settings {
     pub forecast_snapshot_every_days: u32,
     /// Token `/metrics` requires; `None`: loopback clients only.
     pub metrics_token: Option<String>,
+    /// SMTP server URL (secret: may hold a password); `None`: no mail.
+    pub smtp_url: Option<String>,
+    /// From address of mails.
+    pub mail_from: String,
+    /// Local hour (0-23) from which digests are sent.
+    pub digest_hour: u32,
+    /// Base URL of links in mails and feeds.
+    pub public_url: Option<String>,
 }
 
 /// Every setting's value as text with its source, before parsing.
@@ -219,6 +227,10 @@ impl Layered {
             rescore_every_hours: self.required("rescore_every_hours")?,
             forecast_snapshot_every_days: self.required("forecast_snapshot_every_days")?,
             metrics_token: self.optional("metrics_token")?,
+            smtp_url: self.optional("smtp_url")?,
+            mail_from: self.required("mail_from")?,
+            digest_hour: self.hour("digest_hour")?,
+            public_url: self.optional("public_url")?,
         })
     }
 
@@ -229,7 +241,7 @@ impl Layered {
             .map(|s| match self.values.get(s.key) {
                 Some((value, source)) => {
                     let shown = match (s.secret, s.key) {
-                        (true, "database_url") => redact(value),
+                        (true, "database_url" | "smtp_url") => redact(value),
                         (true, _) => "***".to_owned(),
                         (false, _) => value.clone(),
                     };
@@ -238,6 +250,22 @@ impl Layered {
                 None => (s.key, "(unset)".to_owned(), Source::Default.to_string()),
             })
             .collect()
+    }
+
+    /// An hour of the day, 0 to 23.
+    fn hour(&self, key: &'static str) -> Result<u32, ConfigError> {
+        let hour: u32 = self.required(key)?;
+        if hour > 23 {
+            return Err(ConfigError::Invalid {
+                key,
+                origin: self
+                    .values
+                    .get(key)
+                    .map_or(Source::Default, |(_, s)| s.clone()),
+                reason: format!("{hour}: expected an hour from 0 to 23"),
+            });
+        }
+        Ok(hour)
     }
 
     fn optional<T: FromStr>(&self, key: &'static str) -> Result<Option<T>, ConfigError>

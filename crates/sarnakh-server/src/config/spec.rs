@@ -89,6 +89,29 @@ pub const SETTINGS: &[Spec] = &[
             "Bearer token that /metrics requires; unset: /metrics answers loopback clients only.",
         )
     },
+    Spec {
+        secret: true,
+        ..spec(
+            "smtp_url",
+            None,
+            "SMTP server for the daily digest and alerts: smtps://USER:PASSWORD@HOST:465 (TLS), smtp://USER:PASSWORD@HOST:587?tls=required (STARTTLS); unset: no mail.",
+        )
+    },
+    spec(
+        "mail_from",
+        Some("Sarnakh <sarnakh@localhost>"),
+        "The From address of Sarnakh's mails.",
+    ),
+    spec(
+        "digest_hour",
+        Some("7"),
+        "Hour of the day (0-23, in each user's own time zone) from which their daily digest is sent.",
+    ),
+    spec(
+        "public_url",
+        None,
+        "Address users reach Sarnakh at (https://crm.example.com), for links in mails and calendar feeds.",
+    ),
 ];
 
 /// A commented example `sarnakh.toml` with every setting at its default.

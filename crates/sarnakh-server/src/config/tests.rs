@@ -143,3 +143,34 @@ fn unknown_sarnakh_variables_are_named() {
     .map(str::to_owned);
     assert_eq!(unknown_env(names), ["SARNAKH_BINDD"]);
 }
+
+#[test]
+fn mail_settings_hide_the_smtp_password_and_check_the_hour() {
+    let env = env(&[
+        (
+            "SARNAKH_SMTP_URL",
+            "smtps://mailer:pa55word@smtp.example.com:465",
+        ),
+        ("SARNAKH_DIGEST_HOUR", "6"),
+        ("SARNAKH_PUBLIC_URL", "https://crm.example.com"),
+    ]);
+    let layered = Layered::load(None, &env, &[]).expect("load");
+    let shown = format!("{:?}", layered.show());
+    assert!(!shown.contains("pa55word"), "{shown}");
+    assert!(
+        shown.contains("smtps://mailer:***@smtp.example.com:465"),
+        "{shown}"
+    );
+    let s = layered.settings().expect("ok");
+    assert_eq!(s.digest_hour, 6);
+    assert_eq!(s.mail_from, "Sarnakh <sarnakh@localhost>");
+    assert_eq!(s.public_url.as_deref(), Some("https://crm.example.com"));
+    let bad = Layered::load(None, &self::env(&[("SARNAKH_DIGEST_HOUR", "24")]), &[])
+        .expect("load")
+        .settings()
+        .expect_err("24 is no hour");
+    assert!(bad.to_string().contains("digest_hour"), "{bad}");
+    let unset = Layered::load(None, &self::env(&[]), &[]).expect("load");
+    assert_eq!(unset.settings().expect("ok").smtp_url, None);
+    assert_eq!(unset.settings().expect("ok").digest_hour, 7);
+}

@@ -101,6 +101,9 @@ pub struct UserJson {
     pub locale: String,
     /// Their IANA time zone.
     pub time_zone: String,
+    /// Whether they get the daily email digest (on `/api/v1/me` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_digest: Option<bool>,
 }
 
 impl From<User> for UserJson {
@@ -112,6 +115,7 @@ impl From<User> for UserJson {
             role: u.role.as_str().to_owned(),
             locale: u.locale.as_str().to_owned(),
             time_zone: u.time_zone,
+            email_digest: None,
         }
     }
 }

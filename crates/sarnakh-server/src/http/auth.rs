@@ -262,10 +262,12 @@ pub async fn me(
     Authenticated(actor): Authenticated,
 ) -> ApiResult<axum::Json<super::activities::UserJson>> {
     let user = app.services.current_user(&actor).await?;
-    Ok(axum::Json(user.into()))
+    let mut json: super::activities::UserJson = user.into();
+    json.email_digest = Some(app.services.email_digest_on(&actor).await?);
+    Ok(axum::Json(json))
 }
 
-/// Your own language and time zone.
+/// Your own language, time zone and daily digest choice.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PreferencesRequest {
@@ -273,9 +275,11 @@ pub struct PreferencesRequest {
     pub locale: Option<String>,
     /// An IANA time zone such as Asia/Tehran.
     pub time_zone: Option<String>,
+    /// Whether to get the daily email digest of follow-ups and new leads.
+    pub email_digest: Option<bool>,
 }
 
-/// Change your own language and time zone.
+/// Change your own language, time zone and daily digest choice.
 #[utoipa::path(patch, path = "/api/v1/me", tag = "access", request_body = PreferencesRequest,
     responses((status = 200, body = super::activities::UserJson), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn update_me(
@@ -283,12 +287,21 @@ pub async fn update_me(
     Authenticated(actor): Authenticated,
     ApiJson(body): ApiJson<PreferencesRequest>,
 ) -> ApiResult<axum::Json<super::activities::UserJson>> {
-    let draft = sarnakh_core::domain::user::PreferencesDraft {
-        locale: body.locale,
-        time_zone: body.time_zone,
+    let user = if body.locale.is_some() || body.time_zone.is_some() || body.email_digest.is_none() {
+        let draft = sarnakh_core::domain::user::PreferencesDraft {
+            locale: body.locale,
+            time_zone: body.time_zone,
+        };
+        app.services.set_own_preferences(&actor, &draft).await?
+    } else {
+        app.services.current_user(&actor).await?
     };
-    let user = app.services.set_own_preferences(&actor, &draft).await?;
-    Ok(axum::Json(user.into()))
+    if let Some(on) = body.email_digest {
+        app.services.set_email_digest(&actor, on).await?;
+    }
+    let mut json: super::activities::UserJson = user.into();
+    json.email_digest = Some(app.services.email_digest_on(&actor).await?);
+    Ok(axum::Json(json))
 }
 
 /// The caller's API tokens.

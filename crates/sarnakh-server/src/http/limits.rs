@@ -62,6 +62,8 @@ pub struct LocalBuckets {
     tokens: Option<DefaultKeyedRateLimiter<TokenId>>,
     form_clients: Option<DefaultKeyedRateLimiter<IpAddr>>,
     forms: Option<DefaultKeyedRateLimiter<String>>,
+    /// Calendar feed fetches per client address (the form's per-address quota).
+    calendar_clients: Option<DefaultKeyedRateLimiter<IpAddr>>,
 }
 
 /// Counts one request in the shared bucket `key`; a database failure lets the request
@@ -117,6 +119,28 @@ impl Limiter {
         }
     }
 
+    /// `Ok` if a client may fetch a calendar feed now, else the seconds to wait.
+    pub async fn check_calendar(&self, client: Option<IpAddr>) -> Result<(), u64> {
+        match self {
+            Self::Local(local) => local.check_calendar(client),
+            Self::Shared(services, limits) => {
+                match (NonZeroU32::new(limits.form_per_ip_per_minute), client) {
+                    (Some(rate), Some(ip)) => {
+                        let per_second = f64::from(rate.get()) / 60.0;
+                        take_shared(
+                            services,
+                            &format!("calendar-ip:{ip}"),
+                            per_second,
+                            rate.get(),
+                        )
+                        .await
+                    }
+                    _ => Ok(()),
+                }
+            }
+        }
+    }
+
     /// `Ok` if the token may send another request now, else the seconds to wait.
     pub async fn check_token(&self, token: TokenId) -> Result<(), u64> {
         match self {
@@ -150,10 +174,13 @@ impl LocalBuckets {
             .map(|rate| RateLimiter::keyed(Quota::per_minute(rate)));
         let forms = NonZeroU32::new(limits.form_per_second)
             .map(|rate| RateLimiter::keyed(Quota::per_second(rate)));
+        let calendar_clients = NonZeroU32::new(limits.form_per_ip_per_minute)
+            .map(|rate| RateLimiter::keyed(Quota::per_minute(rate)));
         Self {
             tokens,
             form_clients,
             forms,
+            calendar_clients,
         }
     }
 
@@ -166,6 +193,14 @@ impl LocalBuckets {
             limiter.check_key(&key.to_owned()).map_err(wait_seconds)?;
         }
         Ok(())
+    }
+
+    /// `Ok` if a client may fetch a calendar feed now, else the seconds to wait.
+    pub fn check_calendar(&self, client: Option<IpAddr>) -> Result<(), u64> {
+        match (&self.calendar_clients, client) {
+            (Some(limiter), Some(ip)) => limiter.check_key(&ip).map_err(wait_seconds),
+            _ => Ok(()),
+        }
     }
 
     /// `Ok` if the token may send another request now, else the seconds to wait.

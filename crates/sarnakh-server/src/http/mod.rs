@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod auth;
+pub mod calendar;
 pub mod content;
 mod docs;
 pub mod duplicates;
@@ -84,12 +85,14 @@ pub fn app_with(services: Services, rate_limits: limits::RateLimits) -> Router {
         .merge(reports::router())
         .merge(experiments::router())
         .merge(content::router())
+        .merge(calendar::router())
         .split_for_parts();
     let openapi = docs::finish(openapi);
     api.merge(docs::router(openapi))
         .merge(health::router())
         .merge(metrics::router())
         .merge(public_form::router())
+        .merge(calendar::feed_router())
         .merge(crate::web::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

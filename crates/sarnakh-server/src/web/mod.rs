@@ -20,6 +20,7 @@ mod login;
 mod opportunity;
 mod pipeline;
 mod profile;
+mod profile_mail;
 mod records;
 mod session;
 mod settings;
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(views::router())
         .merge(dashboard::router())
         .merge(profile::router())
+        .merge(profile_mail::router())
         .merge(settings::router())
 }
 

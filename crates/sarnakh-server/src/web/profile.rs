@@ -46,6 +46,12 @@ struct ProfilePage {
     done: Option<String>,
     /// A new token's secret, shown this once.
     secret: Option<String>,
+    /// Whether the daily email digest is on.
+    email_digest: bool,
+    /// When the calendar feed address was made, if there is one.
+    calendar_since: Option<String>,
+    /// A new calendar feed address, shown this once.
+    calendar_url: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -53,11 +59,22 @@ struct Done {
     done: Option<String>,
 }
 
-async fn page(
+pub(super) async fn page(
     app: &AppState,
     user: &WebUser,
     done: Option<String>,
     secret: Option<String>,
+) -> Result<Response, Refusal> {
+    page_with(app, user, done, secret, None).await
+}
+
+/// The profile page, with a new calendar feed address to show once.
+pub(super) async fn page_with(
+    app: &AppState,
+    user: &WebUser,
+    done: Option<String>,
+    secret: Option<String>,
+    calendar_url: Option<String>,
 ) -> Result<Response, Refusal> {
     let tr = user.tr;
     let tokens = app
@@ -88,6 +105,18 @@ async fn page(
             .collect(),
         done: done.map(|d| tr.t(&format!("profile-done-{d}"))),
         secret,
+        email_digest: app
+            .services
+            .email_digest_on(&user.actor)
+            .await
+            .map_err(|e| user.refusal(e))?,
+        calendar_since: app
+            .services
+            .calendar_token_at(&user.actor)
+            .await
+            .map_err(|e| user.refusal(e))?
+            .map(|at| tr.when(at)),
+        calendar_url,
     };
     Ok(Page(StatusCode::OK, page).into_response())
 }
@@ -97,7 +126,9 @@ async fn profile(
     user: WebUser,
     Query(d): Query<Done>,
 ) -> Result<Response, Refusal> {
-    let done = d.done.filter(|d| d == "preferences" || d == "revoked");
+    let done = d
+        .done
+        .filter(|d| ["preferences", "revoked", "mail", "calendar-off"].contains(&d.as_str()));
     page(&app, &user, done, None).await
 }
 
