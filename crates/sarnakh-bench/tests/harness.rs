@@ -34,6 +34,10 @@ async fn a_tiny_run_is_well_formed_and_the_data_has_the_intended_shape() {
         "50",
         "--budget-secs",
         "20",
+        "--mixed-rate",
+        "40",
+        "--mixed-secs",
+        "2",
         "--no-server-probe",
         "--keep",
         dir.to_str().expect("utf-8 temp dir"),
@@ -65,6 +69,31 @@ async fn a_tiny_run_is_well_formed_and_the_data_has_the_intended_shape() {
         c.activities
     );
     assert!(near(c.events, c.leads, 10.4, 2.0), "events {}", c.events);
+
+    // The pages (each against the empty round trip) and the mix (no limit) all answered.
+    for scenario in ["pages", "mixed"] {
+        let cases: Vec<_> = run
+            .cases
+            .iter()
+            .filter(|x| x.scenario == scenario)
+            .collect();
+        assert!(!cases.is_empty(), "no {scenario} case");
+        for case in &cases {
+            assert_eq!(
+                case.sarnakh.errors, 0,
+                "{scenario} {}: {:?}",
+                case.case, case.sarnakh.first_error
+            );
+            assert!(case.sarnakh.ok > 0, "{scenario} {}", case.case);
+            assert_eq!(case.limit.is_some(), scenario == "pages", "{}", case.case);
+        }
+    }
+    let mix = run
+        .cases
+        .iter()
+        .find(|x| x.scenario == "mixed")
+        .expect("the mix");
+    assert_eq!(mix.sarnakh.ok, 80, "40 a second for 2 seconds");
 
     for scenario in ["capture", "events", "lists", "lifecycle", "reports"] {
         let cases: Vec<_> = run
@@ -153,8 +182,8 @@ async fn a_tiny_run_is_well_formed_and_the_data_has_the_intended_shape() {
         let raw = raw.clone();
         async move { raw.fetch_i64(sql).await.expect(sql) }
     };
-    // Capture: the warm-up, then each loop over HTTP and raw.
-    let captured = sarnakh_bench::scenario::capture::WARM_UP as i64 + 48 * 3 * 2;
+    // Capture: the warm-up, then each loop over HTTP and raw; then 3 in 20 of the mix's 80.
+    let captured = sarnakh_bench::scenario::capture::WARM_UP as i64 + 48 * 3 * 2 + 12;
     let leads = count("select count(*) from leads").await;
     assert_eq!(leads, 300 + captured);
     assert_eq!(count("select count(*) from leads l where l.stage = 'converted' and (l.contact_id is null or l.account_id is null)").await, 0);
