@@ -19,4 +19,5 @@ mod reports_money;
 mod reports_people;
 pub mod rows;
 mod saved_views;
+pub mod stages;
 mod store_impl;

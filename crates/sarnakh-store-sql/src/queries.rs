@@ -734,7 +734,7 @@ macro_rules! shared_queries {
 
             pub(crate) async fn list_stage_rows(&self) -> Result<Vec<PipelineStage>, StoreError> {
                 let rows: Vec<StageRow> = sqlx::query_as(
-                    "select key, name, probability, position, kind, forecast_category from pipeline_stages order by position",
+                    "select key, name, probability, position, kind, forecast_category, labels, retired_at from pipeline_stages order by position",
                 )
                 .fetch_all(&self.$read)
                 .await

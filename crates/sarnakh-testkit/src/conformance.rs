@@ -33,6 +33,7 @@ pub use crate::conformance_reports_people::sources_and_activity_reports_match_a_
 pub use crate::conformance_routing::*;
 pub use crate::conformance_sessions::*;
 pub use crate::conformance_size_bands::*;
+pub use crate::conformance_stages::*;
 pub use crate::conformance_users::*;
 
 /// Counts rows a conversion would write, to prove a refused one wrote nothing.

@@ -22,6 +22,7 @@ mod conformance_prediction;
 mod conformance_routing;
 mod conformance_sessions;
 mod conformance_size_bands;
+mod conformance_stages;
 mod conformance_users;
 mod experiment_data;
 pub mod postgres;
@@ -154,7 +155,9 @@ macro_rules! conformance_tests {
             content_is_suggested_sent_and_reported_as_a_plain_recount,
             contact_and_deal_edits_are_stored_with_history_and_bad_ones_write_nothing,
             bulk_assign_applies_the_assignment_rule_to_each_lead,
-            saved_views_belong_to_their_user_and_replace_by_name
+            saved_views_belong_to_their_user_and_replace_by_name,
+            stage_settings_are_versioned_and_refusals_write_nothing,
+            retired_stages_keep_their_deals_and_probabilities_weigh_from_then_on
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {

@@ -32,6 +32,9 @@ pub mod saved_view;
 pub mod scoring;
 pub mod sla;
 pub mod stage;
+pub mod stage_settings;
+#[cfg(test)]
+mod stage_settings_tests;
 pub mod task;
 #[cfg(test)]
 pub(crate) mod test_support;

@@ -13,6 +13,7 @@ mod duplicates;
 mod events;
 mod experiments;
 mod forms;
+mod history_page;
 mod import;
 mod leads;
 mod opportunities;
@@ -24,6 +25,7 @@ mod reports;
 mod routing;
 mod scoring;
 mod sessions;
+mod stages;
 mod timeline;
 mod users;
 mod views;
@@ -39,6 +41,7 @@ pub use experiments::{AssignInput, AssignOutcome, MAX_ASSIGN_IDS};
 pub use forms::{
     HONEYPOT_FIELD, SHOWN_AT_FIELD, SubmissionInput, SubmissionOutcome, VISITOR_FIELD,
 };
+pub use history_page::{HistoryPage, MAX_HISTORY_PAGE};
 pub use import::{
     DEFAULT_BATCH, IMPORT_CHUNK_BYTES, ImportOutcome, ImportSource, LEASE, MAX_IMPORT_BYTES,
     job_digest,
@@ -58,6 +61,7 @@ pub use reports::{
 };
 pub use routing::{Inbox, InboxLead};
 pub use sessions::SignedIn;
+pub use stages::{MAX_STAGE_VERSIONS, StageSettings};
 pub use timeline::{TimelineEntry, TimelineItem};
 
 pub use crate::policy::{Actor, Principal, Rights};

@@ -114,6 +114,8 @@ async fn list(State(app): State<AppState>, user: WebUser, Query(q): Query<ListQu
 #[template(path = "contact.html")]
 struct ContactPage {
     frame: Frame,
+    /// The history tab.
+    history_href: String,
     name: String,
     facts: Vec<(String, String)>,
     account: String,
@@ -194,6 +196,7 @@ async fn show(
         _ => None,
     };
     let page = ContactPage {
+        history_href: format!("/contacts/{}/history", contact.id),
         frame: Frame::of(&user, "contacts"),
         name: contact_name(&contact),
         facts: facts(tr, &contact),

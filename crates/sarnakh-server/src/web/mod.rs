@@ -11,6 +11,7 @@ mod edit;
 mod edit_form;
 mod followups;
 mod format;
+mod history;
 mod i18n;
 mod inbox;
 mod lead_actions;
@@ -54,6 +55,7 @@ pub fn router() -> Router<AppState> {
         .merge(edit::router())
         .merge(bulk::router())
         .merge(views::router())
+        .merge(history::router())
         .merge(dashboard::router())
         .merge(profile::router())
         .merge(settings::router())

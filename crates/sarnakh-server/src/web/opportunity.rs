@@ -42,6 +42,8 @@ pub struct Chance {
 #[template(path = "opportunity.html")]
 struct DealPage {
     frame: Frame,
+    /// The history tab.
+    history_href: String,
     id: String,
     name: String,
     status: String,
@@ -210,6 +212,7 @@ async fn show(
         );
     }
     let page = DealPage {
+        history_href: format!("/opportunities/{}/history", o.id),
         frame: Frame::of(&user, "opportunities"),
         id: o.id.to_string(),
         name: o.name.clone(),

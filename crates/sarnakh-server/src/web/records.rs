@@ -196,6 +196,8 @@ async fn accounts(
 #[template(path = "account.html")]
 struct AccountPage {
     frame: Frame,
+    /// The history tab.
+    history_href: String,
     name: String,
     customer: Option<String>,
     contacts: Vec<(String, String, String)>,
@@ -231,6 +233,7 @@ async fn account(State(app): State<AppState>, user: WebUser, Path(id): Path<Stri
         Err(e) => return error_page(tr, e),
     };
     let page = AccountPage {
+        history_href: format!("/accounts/{}/history", account.id),
         frame: Frame::of(&user, "accounts"),
         name: account.name.clone(),
         customer: account
