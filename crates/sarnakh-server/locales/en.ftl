@@ -502,3 +502,23 @@ history-field = Field
 history-old = Before
 history-new = After
 history-older = Older changes
+list-sort--created_at = Newest first
+list-sort-created_at = Oldest first
+list-sort--amount = Largest amount
+list-sort-amount = Smallest amount
+list-sort--updated_at = Recently changed
+list-sort-name = Name, A to Z
+list-sort--name = Name, Z to A
+list-product = Product
+list-close-from = Closing from
+list-close-to = Closing until
+list-amount-min = Amount from
+list-amount-max = Amount up to
+list-customers = Customers
+list-not-customers = Not customers
+bulk-owner-records = Give the chosen ones to
+bulk-records-assigned = { $count ->
+    [one] One assigned.
+   *[other] { $n } assigned.
+}
+field-error-currency_required = Choose the currency of the amount.

@@ -490,3 +490,23 @@ history-field = فیلد
 history-old = پیش از
 history-new = پس از
 history-older = تغییرهای قدیمی‌تر
+list-sort--created_at = تازه‌ترین نخست
+list-sort-created_at = قدیمی‌ترین نخست
+list-sort--amount = بیشترین مبلغ
+list-sort-amount = کمترین مبلغ
+list-sort--updated_at = تازه‌ترین تغییر
+list-sort-name = نام، الف تا ی
+list-sort--name = نام، ی تا الف
+list-product = محصول
+list-close-from = بسته شدن از
+list-close-to = بسته شدن تا
+list-amount-min = مبلغ از
+list-amount-max = مبلغ تا
+list-customers = مشتریان
+list-not-customers = غیرمشتریان
+bulk-owner-records = واگذاری موارد برگزیده به
+bulk-records-assigned = { $count ->
+    [one] یک مورد واگذار شد.
+   *[other] { $n } مورد واگذار شد.
+}
+field-error-currency_required = ارز مبلغ را برگزینید.

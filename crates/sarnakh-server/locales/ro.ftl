@@ -506,3 +506,23 @@ history-field = Câmpul
 history-old = Înainte
 history-new = După
 history-older = Modificări mai vechi
+list-sort--created_at = Cele mai noi întâi
+list-sort-created_at = Cele mai vechi întâi
+list-sort--amount = Suma cea mai mare
+list-sort-amount = Suma cea mai mică
+list-sort--updated_at = Modificate recent
+list-sort-name = Nume, de la A la Z
+list-sort--name = Nume, de la Z la A
+list-product = Produs
+list-close-from = Închidere de la
+list-close-to = Închidere până la
+list-amount-min = Suma de la
+list-amount-max = Suma până la
+list-customers = Clienți
+list-not-customers = Încă nu sunt clienți
+bulk-owner-records = Atribuie cele alese lui
+bulk-records-assigned = { $count ->
+    [one] Una atribuită.
+   *[other] { $n } atribuite.
+}
+field-error-currency_required = Alegeți moneda sumei.

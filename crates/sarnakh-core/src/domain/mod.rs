@@ -19,6 +19,7 @@ pub mod history;
 pub mod ids;
 pub mod lead;
 pub mod lifecycle;
+pub mod list_params;
 pub mod money;
 pub mod opportunity;
 pub mod page;

@@ -21,6 +21,7 @@ mod opportunity_update;
 mod playbook;
 mod prediction;
 mod prediction_batch;
+mod record_lists;
 mod reports;
 mod routing;
 mod scoring;
@@ -52,6 +53,7 @@ pub use opportunity_update::OpportunityPatch;
 pub use playbook::LeadReadiness;
 pub use prediction::{HISTORY_LIMIT, Method, WinPrediction};
 pub use prediction_batch::basis_points;
+pub use record_lists::BulkOwnerOutcome;
 pub use reports::{
     AccuracyGroup, AccuracyPeriod, AccuracyReport, AccuracyRow, ActivityReport, CategoryFigures,
     Comparison, ContentReport, ContentRow, CostInput, CurrencyTotal, ExperimentReport,

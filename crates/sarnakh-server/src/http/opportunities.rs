@@ -255,7 +255,7 @@ pub async fn list_opportunities(
         q: q.q,
         sort,
         dir,
-        visibility: Default::default(),
+        ..OpportunityFilter::default()
     };
     let page = page_request(q.limit, q.cursor.as_deref())?;
     Ok(axum::Json(OpportunityPage::from_page(

@@ -21,6 +21,7 @@ mod login;
 mod opportunity;
 mod pipeline;
 mod profile;
+mod record_lists;
 mod records;
 mod session;
 mod settings;
@@ -50,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .merge(lead_actions::router())
         .merge(followups::router())
         .merge(records::router())
+        .merge(record_lists::router())
         .merge(contacts::router())
         .merge(opportunity::router())
         .merge(edit::router())
