@@ -83,9 +83,12 @@ fn reorder_rename_probability_and_a_new_stage_are_planned_with_their_changes() {
     }
 }
 
+/// A change to the default stage inputs.
+type Change = Box<dyn Fn(&mut Vec<StageInput>)>;
+
 #[test]
 fn every_refusal_is_reported_at_its_field() {
-    let cases: Vec<(Box<dyn Fn(&mut Vec<StageInput>)>, &str, &str)> = vec![
+    let cases: Vec<(Change, &str, &str)> = vec![
         (
             Box::new(|i| i[1].key = "qualify".into()),
             "stages[1].key",
