@@ -3,12 +3,14 @@
 //! One method is one atomic unit: the adapter owns the transaction, so a method either
 //! writes everything it was given or nothing. No SQL or driver type crosses this boundary.
 
+mod accounts;
 mod content;
 mod experiments;
 mod filters;
 mod maintenance;
 mod stages;
 
+pub use accounts::AccountStore;
 pub use content::{ContentCounts, ContentStore};
 pub use experiments::{CandidateWindow, ExperimentStore, VariantCounts};
 pub use filters::*;
@@ -223,7 +225,14 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Persistence for every Sarnakh record (experiments and content: their own port traits).
 #[async_trait]
 pub trait Store:
-    ExperimentStore + ContentStore + StageStore + MaintenanceStore + Send + Sync + 'static
+    ExperimentStore
+    + ContentStore
+    + StageStore
+    + AccountStore
+    + MaintenanceStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Whether the database is reachable and fully migrated.
     async fn readiness(&self) -> Readiness;

@@ -255,6 +255,156 @@ async fn bulk_owner_change_does_what_it_may_and_counts_the_rest(app: TestApp) {
     );
 }
 
+/// An account of `owner` named `company` (through a converted lead); its id.
+async fn account_of(
+    app: &TestApp,
+    owner: UserId,
+    company: &str,
+) -> sarnakh_core::domain::AccountId {
+    use sarnakh_core::service::{ConvertDraft, LifecycleInput};
+    let draft = sarnakh_core::domain::lead::LeadDraft {
+        first_name: Some(company.into()),
+        email: Some(format!("{}@accounts.example", company.to_lowercase())),
+        company: Some(company.into()),
+        industry: Some("Software".into()),
+        company_size: Some(40),
+        need: Some("A CRM".into()),
+        decision_role: Some("decision_maker".into()),
+        owner_id: Some(owner),
+        ..Default::default()
+    };
+    let s = &app.services;
+    let lead = s
+        .capture_lead(&Actor::SYSTEM, &draft)
+        .await
+        .expect("capture");
+    s.qualify_lead(&Actor::SYSTEM, lead.id, &LifecycleInput::default())
+        .await
+        .expect("qualify");
+    let convert = ConvertDraft {
+        opportunities: vec![sarnakh_core::domain::opportunity::OpportunityDraft {
+            name: Some(format!("{company} deal")),
+            amount: Some("10".into()),
+            currency: Some("EUR".into()),
+            ..Default::default()
+        }],
+        ..ConvertDraft::default()
+    };
+    s.convert_lead(&Actor::SYSTEM, lead.id, &convert)
+        .await
+        .expect("convert")
+        .account_id
+}
+
+async fn accounts_change_owner_in_bulk_within_the_rules(app: TestApp) {
+    let (email, password) = rep(&app, "rhea@lists.example", "en").await;
+    let me = user_id(&app, &email).await;
+    let (other_email, _) = rep(&app, "sami@lists.example", "en").await;
+    let other = user_id(&app, &other_email).await;
+    let mine = account_of(&app, me, "Mineral").await;
+    let theirs = account_of(&app, other, "Theirsoft").await;
+    let cookie = sign_in(&app, &email, &password).await;
+    let page = send(&app, "GET", "/accounts", &cookie, "").await;
+    assert!(
+        page.body
+            .contains(&format!("name=\"pick\" value=\"{mine}\"")),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("Theirsoft"),
+        "another rep's account is not listed"
+    );
+    let token = csrf(&page.body);
+    let (mine_s, theirs_s, other_s) = (mine.to_string(), theirs.to_string(), other.to_string());
+    // A rep may not give an account away, nor take someone else's: both refused.
+    let give = form(&[
+        ("_csrf", &token),
+        ("back", "/accounts"),
+        ("owner", &other_s),
+        ("pick", &mine_s),
+        ("pick", &theirs_s),
+    ]);
+    let done = send(&app, "POST", "/accounts/assign", &cookie, &give).await;
+    assert_eq!(
+        done.location, "/accounts?assigned=0&failed=2",
+        "{}",
+        done.body
+    );
+    let owner = |id| {
+        let app = &app;
+        async move {
+            app.services
+                .get_account(&Actor::SYSTEM, id)
+                .await
+                .expect("account")
+                .owner_id
+        }
+    };
+    assert_eq!(owner(mine).await, Some(me));
+    assert_eq!(owner(theirs).await, Some(other));
+    let history = app
+        .services
+        .history(
+            &Actor::SYSTEM,
+            sarnakh_core::domain::RecordRef::Account(mine),
+        )
+        .await
+        .expect("history");
+    assert!(
+        history.iter().all(|h| h.kind != "updated"),
+        "a refusal writes no history"
+    );
+    // An admin gives it; the change is one history row with the old and new owner.
+    let admin = sarnakh_core::domain::user::UserDraft {
+        email: Some("ada@lists.example".into()),
+        display_name: Some("Ada".into()),
+        role: Some("admin".into()),
+        ..Default::default()
+    };
+    let (_, admin_password) = app
+        .services
+        .add_user(&Actor::SYSTEM, &admin, None)
+        .await
+        .expect("admin");
+    let admin_cookie = sign_in(&app, "ada@lists.example", &admin_password).await;
+    let page = send(&app, "GET", "/accounts", &admin_cookie, "").await;
+    let give = form(&[
+        ("_csrf", &csrf(&page.body)),
+        ("owner", &other_s),
+        ("pick", &mine_s),
+    ]);
+    let done = send(&app, "POST", "/accounts/assign", &admin_cookie, &give).await;
+    assert_eq!(done.location, "/accounts?assigned=1&failed=0");
+    assert_eq!(owner(mine).await, Some(other));
+    let history = app
+        .services
+        .history(
+            &Actor::SYSTEM,
+            sarnakh_core::domain::RecordRef::Account(mine),
+        )
+        .await
+        .expect("history");
+    let change = history
+        .iter()
+        .find(|h| h.kind == "updated")
+        .expect("recorded");
+    assert_eq!(change.changes[0].field, "owner_id");
+    assert_eq!(change.changes[0].new, Some(other.to_string()));
+}
+
+#[tokio::test]
+async fn accounts_change_owner_in_bulk_within_the_rules_on_sqlite() {
+    accounts_change_owner_in_bulk_within_the_rules(TestApp::new().await).await;
+}
+
+#[tokio::test]
+async fn accounts_change_owner_in_bulk_within_the_rules_on_postgres() {
+    if let Some(app) = TestApp::postgres().await {
+        accounts_change_owner_in_bulk_within_the_rules(app).await;
+    }
+}
+
 #[tokio::test]
 async fn bulk_owner_change_does_what_it_may_and_counts_the_rest_on_sqlite() {
     bulk_owner_change_does_what_it_may_and_counts_the_rest(TestApp::new().await).await;

@@ -4,6 +4,7 @@
 //! `Store` implementation itself (`store_impl!`). Each adapter keeps its own connection handling, transactions,
 //! migrations and the few rows whose column types differ.
 
+pub mod accounts;
 pub mod bulk;
 pub mod content;
 pub mod experiments;

@@ -6,18 +6,32 @@
 use super::{Actor, OpportunityPatch, Services};
 use crate::domain::list_params::{AccountParams, ContactParams, OpportunityParams};
 use crate::domain::page::PageRequest;
-use crate::domain::{AccountId, OpportunityId, UserId};
+use crate::domain::{
+    Account, AccountId, FieldChange, HistoryEntry, OpportunityId, RecordRef, UserId,
+};
 use crate::error::{Error, Result};
-use crate::store::{AccountFilter, ContactFilter, OpportunityFilter};
+use crate::store::{AccountFilter, ContactFilter, OpportunityFilter, StoreError};
 use std::collections::HashMap;
 
 /// What a bulk owner change did.
 #[derive(Debug)]
-pub struct BulkOwnerOutcome {
-    /// Deals now owned by the new owner.
-    pub assigned: Vec<OpportunityId>,
-    /// Deals left as they were, each with its refusal (not found, forbidden, closed ...).
-    pub failed: Vec<(OpportunityId, Error)>,
+pub struct BulkOwnerOutcome<Id> {
+    /// Records now owned by the new owner.
+    pub assigned: Vec<Id>,
+    /// Records left as they were, each with its refusal (not found, forbidden, closed ...).
+    pub failed: Vec<(Id, Error)>,
+}
+
+/// Refuses an empty or too long bulk change.
+fn check_count(n: usize, field: &str) -> Result<()> {
+    if n == 0 || n > super::MAX_BULK_ASSIGN {
+        return Err(Error::field(
+            field,
+            "count",
+            format!("choose 1 to {} records", super::MAX_BULK_ASSIGN),
+        ));
+    }
+    Ok(())
 }
 
 impl Services {
@@ -76,16 +90,10 @@ impl Services {
         actor: &Actor,
         deals: &[OpportunityId],
         owner: Option<UserId>,
-    ) -> Result<BulkOwnerOutcome> {
+    ) -> Result<BulkOwnerOutcome<OpportunityId>> {
         actor.require_write()?;
         actor.require_deals()?;
-        if deals.is_empty() || deals.len() > super::MAX_BULK_ASSIGN {
-            return Err(Error::field(
-                "opportunity_ids",
-                "count",
-                format!("choose 1 to {} deals", super::MAX_BULK_ASSIGN),
-            ));
-        }
+        check_count(deals.len(), "opportunity_ids")?;
         self.check_owner(owner).await?;
         let mut outcome = BulkOwnerOutcome {
             assigned: Vec::new(),
@@ -103,5 +111,71 @@ impl Services {
             }
         }
         Ok(outcome)
+    }
+
+    /// Gives `accounts` to `owner` (`None`: unowned), each checked on its own: visible, and an
+    /// owner change the actor may make (`Actor::check_assign`); each change is one history
+    /// row. Refused as a whole like [`Services::assign_opportunities`].
+    pub async fn assign_accounts(
+        &self,
+        actor: &Actor,
+        accounts: &[AccountId],
+        owner: Option<UserId>,
+    ) -> Result<BulkOwnerOutcome<AccountId>> {
+        actor.require_write()?;
+        check_count(accounts.len(), "account_ids")?;
+        self.check_owner(owner).await?;
+        let mut outcome = BulkOwnerOutcome {
+            assigned: Vec::new(),
+            failed: Vec::new(),
+        };
+        let mut seen = std::collections::HashSet::new();
+        for &id in accounts.iter().filter(|id| seen.insert(**id)) {
+            match self.give_account(actor, id, owner).await {
+                Ok(()) => outcome.assigned.push(id),
+                Err(e) => outcome.failed.push((id, e)),
+            }
+        }
+        Ok(outcome)
+    }
+
+    async fn give_account(
+        &self,
+        actor: &Actor,
+        id: AccountId,
+        owner: Option<UserId>,
+    ) -> Result<()> {
+        let current = self.get_account(actor, id).await?;
+        actor.check_assign(current.owner_id, owner)?;
+        if current.owner_id == owner {
+            return Ok(());
+        }
+        let now = self.now();
+        let name = |u: Option<UserId>| u.map(|u| u.to_string());
+        let history = HistoryEntry {
+            actor_id: actor.user_id,
+            token_id: actor.token_id(),
+            changes: vec![FieldChange {
+                field: "owner_id".into(),
+                old: name(current.owner_id),
+                new: name(owner),
+            }],
+            ..HistoryEntry::new(RecordRef::Account(id), "updated", now)
+        };
+        let next = Account {
+            owner_id: owner,
+            updated_at: now,
+            version: current.version + 1,
+            ..current.clone()
+        };
+        self.store
+            .change_account(&next, current.version, &history)
+            .await
+            .map_err(|e| match e {
+                StoreError::StaleVersion => Error::PreconditionFailed {
+                    current: current.version,
+                },
+                other => other.into(),
+            })
     }
 }

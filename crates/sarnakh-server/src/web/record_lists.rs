@@ -19,7 +19,7 @@ use sarnakh_core::domain::list_params::{
     ACCOUNT_SORTS, AccountParams, CONTACT_SORTS, ContactParams, OPPORTUNITY_SORTS,
     OpportunityParams,
 };
-use sarnakh_core::domain::{OpportunityId, OpportunityStatus, User, UserId};
+use sarnakh_core::domain::{AccountId, OpportunityId, OpportunityStatus, User, UserId};
 use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
@@ -27,7 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/opportunities", get(opportunities))
         .route("/accounts", get(accounts))
         .route("/contacts", get(contacts))
-        .route("/opportunities/assign", post(assign))
+        .route("/opportunities/assign", post(assign_deals))
+        .route("/accounts/assign", post(assign_accounts))
 }
 
 /// The query as sent.
@@ -437,12 +438,16 @@ async fn accounts(State(app): State<AppState>, user: WebUser, Query(raw): Query<
         .map(|id| tr.t(id))
         .collect(),
     };
+    let bulk = Some(Bulk {
+        owners: owners(&users),
+        me: user.user.id.to_string(),
+    });
     render(
         &app,
         &user,
         &raw,
         shape,
-        (menus, inputs, rows, None),
+        (menus, inputs, rows, bulk),
         found.next,
     )
     .await
@@ -529,23 +534,42 @@ async fn contacts(State(app): State<AppState>, user: WebUser, Query(raw): Query<
     .await
 }
 
-/// The opportunity list to go back to, with its filters; never another path.
-fn back_to(raw: Option<&str>) -> String {
+/// The list to go back to, with its filters; never another path.
+fn back_to(list: &str, raw: Option<&str>) -> String {
+    let path = format!("/{list}");
     match raw {
-        Some(path)
-            if (path == "/opportunities" || path.starts_with("/opportunities?"))
-                && !path.contains(['\r', '\n', '#']) =>
+        Some(back)
+            if (back == path || back.starts_with(&format!("{path}?")))
+                && !back.contains(['\r', '\n', '#']) =>
         {
-            path.to_owned()
+            back.to_owned()
         }
-        _ => "/opportunities".to_owned(),
+        _ => path,
     }
 }
 
-async fn assign(
+async fn assign_deals(
     State(app): State<AppState>,
     user: WebUser,
     Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, Refusal> {
+    assign(&app, &user, &pairs, "opportunities").await
+}
+
+async fn assign_accounts(
+    State(app): State<AppState>,
+    user: WebUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, Refusal> {
+    assign(&app, &user, &pairs, "accounts").await
+}
+
+/// Gives the ticked records of `list` to the chosen owner; back to the list with counts.
+async fn assign(
+    app: &AppState,
+    user: &WebUser,
+    pairs: &[(String, String)],
+    list: &str,
 ) -> Result<Response, Refusal> {
     let value = |name: &str| {
         pairs
@@ -566,24 +590,52 @@ async fn assign(
             ))
         })?),
     };
-    // An id that does not parse names no deal the user may see: refused like one.
-    let (ids, unreadable): (Vec<_>, Vec<_>) = pairs
+    // An id that does not parse names no record the user may see: refused like one.
+    let picked: Vec<&str> = pairs
         .iter()
         .filter(|(k, _)| k == "pick")
-        .map(|(_, v)| v.parse::<OpportunityId>())
-        .partition(Result::is_ok);
-    let ids: Vec<OpportunityId> = ids.into_iter().filter_map(Result::ok).collect();
-    let outcome = app
-        .services
-        .assign_opportunities(&user.actor, &ids, owner)
-        .await
-        .map_err(|e| user.refusal(e))?;
-    let back = back_to(value("back"));
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let (assigned, failed) = if list == "accounts" {
+        let ids: Vec<AccountId> = picked.iter().filter_map(|p| p.parse().ok()).collect();
+        let out = app.services.assign_accounts(&user.actor, &ids, owner).await;
+        let out = out.map_err(|e| user.refusal(e))?;
+        (
+            out.assigned.len(),
+            out.failed.len() + picked.len() - ids.len(),
+        )
+    } else {
+        let ids: Vec<OpportunityId> = picked.iter().filter_map(|p| p.parse().ok()).collect();
+        let out = app
+            .services
+            .assign_opportunities(&user.actor, &ids, owner)
+            .await;
+        let out = out.map_err(|e| user.refusal(e))?;
+        (
+            out.assigned.len(),
+            out.failed.len() + picked.len() - ids.len(),
+        )
+    };
+    let back = back_to(list, value("back"));
     let sep = if back.contains('?') { '&' } else { '?' };
-    let to = format!(
-        "{back}{sep}assigned={}&failed={}",
-        outcome.assigned.len(),
-        outcome.failed.len() + unreadable.len()
-    );
+    let to = format!("{back}{sep}assigned={assigned}&failed={failed}");
     Ok(Redirect::to(&to).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::back_to;
+
+    #[test]
+    fn only_the_same_list_is_gone_back_to() {
+        assert_eq!(back_to("accounts", Some("/accounts?q=x")), "/accounts?q=x");
+        for bad in [
+            "//evil.example",
+            "/accountsx",
+            "/opportunities",
+            "https://x/accounts",
+        ] {
+            assert_eq!(back_to("accounts", Some(bad)), "/accounts", "{bad}");
+        }
+    }
 }
