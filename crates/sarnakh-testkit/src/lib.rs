@@ -27,6 +27,7 @@ mod conformance_users;
 mod experiment_data;
 pub mod postgres;
 // Reports (insight).
+mod conformance_record_lists;
 mod conformance_reports;
 mod conformance_reports_deals;
 mod conformance_reports_money;
@@ -157,7 +158,8 @@ macro_rules! conformance_tests {
             bulk_assign_applies_the_assignment_rule_to_each_lead,
             saved_views_belong_to_their_user_and_replace_by_name,
             stage_settings_are_versioned_and_refusals_write_nothing,
-            retired_stages_keep_their_deals_and_probabilities_weigh_from_then_on
+            retired_stages_keep_their_deals_and_probabilities_weigh_from_then_on,
+            record_list_filters_keep_exactly_the_matching_rows
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {
