@@ -416,3 +416,29 @@ async fn bulk_owner_change_does_what_it_may_and_counts_the_rest_on_postgres() {
         bulk_owner_change_does_what_it_may_and_counts_the_rest(app).await;
     }
 }
+
+#[tokio::test]
+async fn the_persian_opportunity_list_is_right_to_left_with_persian_digits_and_stage_labels() {
+    let app = TestApp::new().await;
+    let (email, password) = rep(&app, "parisa@lists.example", "fa").await;
+    let me = user_id(&app, &email).await;
+    deal(&app, me, "Arya", "12000.50", "2026-05-20").await;
+    let mut stages = sarnakh_core::domain::stage_settings::StageFile::of(
+        &app.services.list_stages().await.expect("stages"),
+    )
+    .stages;
+    stages[0].labels.insert("fa".into(), "ارزیابی".into());
+    app.services
+        .set_stages(&Actor::SYSTEM, &stages, None)
+        .await
+        .expect("label");
+    let cookie = sign_in(&app, &email, &password).await;
+    let page = send(&app, "GET", "/opportunities", &cookie, "").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("lang=\"fa\" dir=\"rtl\""));
+    assert!(page.body.contains("۱۲٬۰۰۰٫۵۰"), "{}", page.body);
+    assert!(
+        page.body.contains("<td>ارزیابی</td>"),
+        "the stage in Persian"
+    );
+}

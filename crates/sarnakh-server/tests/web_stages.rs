@@ -321,3 +321,77 @@ async fn history_tab_shows_who_changed_what_to_those_who_see_the_record_on_postg
         history_tab_shows_who_changed_what_to_those_who_see_the_record(app).await;
     }
 }
+
+#[tokio::test]
+async fn a_retired_stage_keeps_its_column_while_deals_are_in_it_and_takes_no_new_ones() {
+    let app = TestApp::new().await;
+    let admin = person(&app, "ada@board.example", "admin", "en").await;
+    let owner = user_id(&app, "ada@board.example").await;
+    let deal: sarnakh_core::domain::OpportunityId =
+        deal_of(&app, owner, "Bita", "bita@board.example")
+            .await
+            .parse()
+            .expect("id");
+    app.services
+        .move_opportunity(&Actor::SYSTEM, deal, "demo", None)
+        .await
+        .expect("move");
+    let mut stages = sarnakh_core::domain::stage_settings::StageFile::of(
+        &app.services.list_stages().await.expect("stages"),
+    )
+    .stages;
+    stages[2].retired = true;
+    app.services
+        .set_stages(&Actor::SYSTEM, &stages, Some(0))
+        .await
+        .expect("retire");
+    let board = send(&app, "GET", "/pipeline", &admin, "").await;
+    assert_eq!(board.status, StatusCode::OK);
+    assert!(
+        board.body.contains("data-stage=\"demo\" data-retired"),
+        "{}",
+        board.body
+    );
+    assert!(board.body.contains("\u{2068}Demo\u{2069} (retired)"));
+    assert!(
+        !board.body.contains("<option value=\"demo\""),
+        "no move into it"
+    );
+}
+
+#[tokio::test]
+async fn the_history_tab_pages_older_changes() {
+    let app = TestApp::new().await;
+    let cookie = person(&app, "pia@history.example", "sales_rep", "en").await;
+    let owner = user_id(&app, "pia@history.example").await;
+    let lead = web::prospect(&app, owner, "Pia", "pia.lead@history.example").await;
+    for i in 0..30 {
+        let patch = LeadPatch {
+            job_title: Some(Some(format!("Title {i}"))),
+            ..LeadPatch::default()
+        };
+        app.services
+            .update_lead(&Actor::SYSTEM, lead, patch, None)
+            .await
+            .expect("edit");
+    }
+    let first = send(&app, "GET", &format!("/leads/{lead}/history"), &cookie, "").await;
+    assert_eq!(first.body.matches("<li>\n  <p><strong>").count(), 25);
+    assert!(
+        first.body.contains("<ins>Title 29</ins>") && !first.body.contains("<ins>Title 4</ins>")
+    );
+    let at = first
+        .body
+        .find("rel=\"next\" href=\"")
+        .expect("an older page")
+        + 17;
+    let next = first.body[at..].split('"').next().expect("link").to_owned();
+    let second = send(&app, "GET", &next, &cookie, "").await;
+    assert_eq!(second.status, StatusCode::OK);
+    // 30 edits, the capture and the qualification: 7 older entries.
+    assert_eq!(second.body.matches("<li>\n  <p><strong>").count(), 7);
+    assert!(
+        second.body.contains("<ins>Title 0</ins>") && !second.body.contains("<ins>Title 29</ins>")
+    );
+    assert!(!second.body.contains("rel=\"next\""));
+}

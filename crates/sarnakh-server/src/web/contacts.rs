@@ -99,12 +99,16 @@ async fn show(
         limit: 200,
         after: None,
     };
+    let stages = match s.list_stages().await {
+        Ok(st) => st,
+        Err(e) => return error_page(tr, e),
+    };
     let deals = match s.list_opportunities(&user.actor, &filter, &all).await {
         Ok(p) => Some(
             p.items
                 .iter()
                 .filter(|o| o.contact_id == Some(id))
-                .map(|o| deal_row(tr, o))
+                .map(|o| deal_row(tr, o, &stages))
                 .collect(),
         ),
         Err(sarnakh_core::Error::Forbidden(_)) => None,

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use sarnakh_core::domain::page::{Cursor, PageRequest};
-use sarnakh_core::domain::{AccountId, Opportunity};
+use sarnakh_core::domain::{AccountId, Opportunity, PipelineStage};
 use sarnakh_core::store::{ContactFilter, OpportunityFilter};
 
 pub fn router() -> Router<AppState> {
@@ -37,13 +37,16 @@ pub struct DealRow {
 }
 
 /// A deal as a list row, in the reader's language.
-pub fn deal_row(tr: Tr, o: &Opportunity) -> DealRow {
+pub fn deal_row(tr: Tr, o: &Opportunity, stages: &[PipelineStage]) -> DealRow {
     let c = o.amount.currency();
     DealRow {
         href: format!("/opportunities/{}", o.id),
         name: o.name.clone(),
         amount: money(tr, o.amount.minor(), c.code(), c.exponent()),
-        stage: o.stage.clone(),
+        stage: stages
+            .iter()
+            .find(|s| s.key == o.stage)
+            .map_or_else(|| o.stage.clone(), |s| s.label(tr.lang.tag()).to_owned()),
         status: tr.t(&format!("deal-status-{}", o.status.as_str())),
         close: o
             .closed_at
@@ -87,9 +90,10 @@ async fn account(State(app): State<AppState>, user: WebUser, Path(id): Path<Stri
             ..OpportunityFilter::default()
         };
         let deals = s.list_opportunities(&user.actor, &deals, &all).await?;
-        Ok::<_, sarnakh_core::Error>((account, contacts.items, deals.items))
+        let stages = s.list_stages().await?;
+        Ok::<_, sarnakh_core::Error>((account, contacts.items, deals.items, stages))
     };
-    let (account, contacts, deals) = match loaded.await {
+    let (account, contacts, deals, stages) = match loaded.await {
         Ok(x) => x,
         Err(e) => return error_page(tr, e),
     };
@@ -113,7 +117,7 @@ async fn account(State(app): State<AppState>, user: WebUser, Path(id): Path<Stri
                 )
             })
             .collect(),
-        deals: deals.iter().map(|o| deal_row(tr, o)).collect(),
+        deals: deals.iter().map(|o| deal_row(tr, o, &stages)).collect(),
     };
     Page(StatusCode::OK, page).into_response()
 }
