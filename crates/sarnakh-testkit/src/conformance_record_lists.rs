@@ -62,6 +62,9 @@ async fn all_deals(f: &Fixture, filter: &OpportunityFilter) -> Vec<Opportunity> 
     }
 }
 
+/// Which deals a filter should keep.
+type Keep<'a> = Box<dyn Fn(&Opportunity) -> bool + 'a>;
+
 /// Each new filter keeps exactly what a plain recount keeps, across pages.
 pub async fn record_list_filters_keep_exactly_the_matching_rows(store: Arc<dyn Store>) {
     let f = Fixture::new(store).await;
@@ -86,7 +89,7 @@ pub async fn record_list_filters_keep_exactly_the_matching_rows(store: Arc<dyn S
     company(&f, "Zagros", other.id, &[("4000", "EUR", "2026-06-30")]).await;
     let everything = all_deals(&f, &OpportunityFilter::default()).await;
     assert_eq!(everything.len(), 4);
-    let cases: Vec<(OpportunityParams, Box<dyn Fn(&Opportunity) -> bool>)> = vec![
+    let cases: Vec<(OpportunityParams, Keep<'_>)> = vec![
         (
             OpportunityParams {
                 amount_min: Some("1000".into()),

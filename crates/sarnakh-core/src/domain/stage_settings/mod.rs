@@ -8,12 +8,15 @@
 //! change. A stage with deals cannot be removed, only retired (no deal enters it any more;
 //! those in it stay until moved). At least one open stage that is not retired remains.
 
-use super::forecast::ForecastCategory;
-use super::history::FieldChange;
-use super::stage::{PipelineStage, StageKind};
-use super::user::Locale;
+mod diff;
+
+use crate::domain::forecast::ForecastCategory;
+use crate::domain::history::FieldChange;
+use crate::domain::stage::{PipelineStage, StageKind};
+use crate::domain::user::Locale;
 use crate::error::FieldError;
 use chrono::{DateTime, Utc};
+use diff::diff;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Most stages a pipeline holds.
@@ -130,7 +133,7 @@ pub fn plan(
                 format!("stage {key:?} is listed twice"),
             ));
         }
-        let name = match super::text::required(&raw.name, MAX_NAME) {
+        let name = match crate::domain::text::required(&raw.name, MAX_NAME) {
             Ok(n) => n,
             Err(e) => {
                 errors.push(e.under(&at("name")));
@@ -232,7 +235,7 @@ fn check_labels(
             ));
             continue;
         }
-        match super::text::optional(Some(value), MAX_NAME) {
+        match crate::domain::text::optional(Some(value), MAX_NAME) {
             Ok(Some(v)) => {
                 labels.insert(lang.clone(), v);
             }
@@ -359,75 +362,4 @@ fn removed_stages(
         }
     }
     removed
-}
-
-/// The audit's view of the change: one entry per changed attribute.
-fn diff(current: &[PipelineStage], next: &[PipelineStage]) -> Vec<FieldChange> {
-    let mut changes = Vec::new();
-    let mut push = |field: String, old: Option<String>, new: Option<String>| {
-        if old != new {
-            changes.push(FieldChange { field, old, new });
-        }
-    };
-    let order = |s: &[PipelineStage]| {
-        s.iter()
-            .map(|s| s.key.clone())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    push(
-        "stages.order".into(),
-        Some(order(current)),
-        Some(order(next)),
-    );
-    for s in next {
-        let before = current.iter().find(|c| c.key == s.key);
-        let field = |f: &str| format!("stages.{}.{f}", s.key);
-        if before.is_none() {
-            push(format!("stages.{}", s.key), None, Some("added".into()));
-        }
-        push(
-            field("name"),
-            before.map(|b| b.name.clone()),
-            Some(s.name.clone()),
-        );
-        push(
-            field("probability"),
-            before.map(|b| b.probability.to_string()),
-            Some(s.probability.to_string()),
-        );
-        push(
-            field("forecast_category"),
-            before.map(|b| b.forecast_category.as_str().to_owned()),
-            Some(s.forecast_category.as_str().to_owned()),
-        );
-        push(
-            field("retired"),
-            before.map(|b| b.retired_at.is_some().to_string()),
-            Some(s.retired_at.is_some().to_string()),
-        );
-        let langs: std::collections::BTreeSet<&String> = s
-            .labels
-            .keys()
-            .chain(before.iter().flat_map(|b| b.labels.keys()))
-            .collect();
-        for lang in langs {
-            push(
-                field(&format!("labels.{lang}")),
-                before.and_then(|b| b.labels.get(lang).cloned()),
-                s.labels.get(lang).cloned(),
-            );
-        }
-    }
-    for s in current
-        .iter()
-        .filter(|c| !next.iter().any(|n| n.key == c.key))
-    {
-        push(
-            format!("stages.{}", s.key),
-            Some(s.name.clone()),
-            Some("removed".into()),
-        );
-    }
-    changes
 }
