@@ -24,3 +24,13 @@ $$;
 
 create trigger pipeline_versions_append_only before update or delete on pipeline_versions
     for each row execute function sarnakh_pipeline_versions_append_only();
+
+-- The opportunity, account and contact lists' filters (issue 7). Deals by expected close
+-- range and by amount range in one currency; accounts by owner, country and industry in name
+-- order (also the contacts list's owner filter, through the account); a contact list by
+-- account already reads contacts_account.
+create index opportunities_expected on opportunities (expected_close_date, created_at, id);
+create index opportunities_currency_amount on opportunities (currency, amount_minor, id);
+create index accounts_owner_name on accounts (owner_id, name_key, id);
+create index accounts_country_name on accounts (country, name_key, id);
+create index accounts_industry_name on accounts (industry, name_key, id);
