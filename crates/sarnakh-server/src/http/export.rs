@@ -214,6 +214,24 @@ impl ContactExportQuery {
     }
 }
 
+/// `filter` with the web list's further deal filters (team, product, expected close and
+/// amount ranges) taken from `more`, checked by the same core parser as the web list.
+pub(crate) async fn with_deal_ranges(
+    app: &AppState,
+    mut filter: OpportunityFilter,
+    more: &OpportunityParams,
+) -> ApiResult<OpportunityFilter> {
+    let more = app.services.opportunity_list_filter(more).await?;
+    filter.owners = more.owners;
+    filter.product = more.product.or(filter.product);
+    filter.close_from = more.close_from;
+    filter.close_to = more.close_to;
+    filter.amount_min = more.amount_min;
+    filter.amount_max = more.amount_max;
+    filter.currency = more.currency;
+    Ok(filter)
+}
+
 /// The export routes. Their literal `export.csv` segment wins over the `{id}` routes.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -284,8 +302,6 @@ pub async fn export_opportunities(
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<OpportunityExportQuery>,
 ) -> ApiResult<Response> {
-    let mut filter = q.filter()?;
-    // The list page's further filters, checked by the same parser as the page.
     let more = OpportunityParams {
         team: q.team.clone(),
         product: q.product.clone(),
@@ -296,14 +312,7 @@ pub async fn export_opportunities(
         currency: q.currency.clone(),
         ..OpportunityParams::default()
     };
-    let more = app.services.opportunity_list_filter(&more).await?;
-    filter.owners = more.owners;
-    filter.product = more.product;
-    filter.close_from = more.close_from;
-    filter.close_to = more.close_to;
-    filter.amount_min = more.amount_min;
-    filter.amount_max = more.amount_max;
-    filter.currency = more.currency;
+    let filter = with_deal_ranges(&app, q.filter()?, &more).await?;
     csv_file(app, actor, filter, mode(q.raw), "opportunities").await
 }
 
