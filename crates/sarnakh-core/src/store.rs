@@ -3,13 +3,16 @@
 //! One method is one atomic unit: the adapter owns the transaction, so a method either
 //! writes everything it was given or nothing. No SQL or driver type crosses this boundary.
 
+mod accounts;
 mod content;
 mod coordination;
 mod experiments;
 mod filters;
 mod mail;
 mod maintenance;
+mod stages;
 
+pub use accounts::AccountStore;
 pub use content::{ContentCounts, ContentStore};
 pub use coordination::{CoordinationStore, JobClaim, JobRun, RateDecision};
 pub use experiments::{CandidateWindow, ExperimentStore, VariantCounts};
@@ -19,6 +22,7 @@ pub use mail::{
     SlaCandidate,
 };
 pub use maintenance::{Finding, MaintenanceError, MaintenanceStore};
+pub use stages::{StageStore, StageVersion};
 
 use crate::domain::Session;
 use crate::domain::duplicate::PersonRecord;
@@ -233,6 +237,8 @@ pub trait Store:
     + MailStore
     + MaintenanceStore
     + CoordinationStore
+    + StageStore
+    + AccountStore
     + Send
     + Sync
     + 'static

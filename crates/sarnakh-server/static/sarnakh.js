@@ -16,7 +16,8 @@ document.addEventListener("dragstart", (event) => {
   const card = event.target.closest && event.target.closest(".deal");
   if (card) event.dataTransfer.setData("text/plain", card.dataset.id);
 });
-document.querySelectorAll(".board .column").forEach((column) => {
+// A retired stage's column (kept while deals are left in it) takes no drop.
+document.querySelectorAll(".board .column:not([data-retired])").forEach((column) => {
   column.addEventListener("dragover", (event) => event.preventDefault());
   column.addEventListener("drop", (event) => {
     event.preventDefault();

@@ -426,6 +426,15 @@ fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
             json!({ "costs": [{ "campaign": "spring", "amount": "100", "currency": "EUR", "from": "2026-01-01" }] }),
         ),
         ("PUT", "duplicates") => Some(json!({ "action": "warn", "name_similarity": 0.9 })),
+        ("PUT", "stages") => Some(json!({ "stages": [
+            { "key": "qualify", "name": "Qualify", "probability": 10 },
+            { "key": "discovery", "name": "Discovery", "probability": 20 },
+            { "key": "demo", "name": "Demo", "probability": 40 },
+            { "key": "proposal", "name": "Proposal", "probability": 60 },
+            { "key": "negotiation", "name": "Negotiation", "probability": 80 },
+            { "key": "won", "name": "Won" },
+            { "key": "lost", "name": "Lost" }
+        ] })),
         ("PUT", "playbook") => Some(
             json!({ "qualify": [{ "code": "need_recorded", "message": "record the need", "kind": "recorded", "field": "need" }], "convert": [] }),
         ),

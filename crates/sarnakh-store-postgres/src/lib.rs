@@ -24,6 +24,8 @@ sarnakh_store_sql::experiment_queries!(PostgresStore, Postgres, pool, pool);
 sarnakh_store_sql::content_queries!(PostgresStore, Postgres, pool, pool);
 sarnakh_store_sql::coordination_queries!(PostgresStore, Postgres, pool, pool);
 sarnakh_store_sql::mail_queries!(PostgresStore, Postgres, pool, pool);
+sarnakh_store_sql::stage_queries!(PostgresStore, Postgres, pool, pool);
+sarnakh_store_sql::account_queries!(PostgresStore, Postgres, pool, pool);
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

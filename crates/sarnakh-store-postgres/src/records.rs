@@ -116,8 +116,33 @@ impl PostgresStore {
             Some(false) => qb.push(" and customer_since is null"),
             None => &mut qb,
         };
-        push_seek(&mut qb, "name_key", SortDir::Asc, page, is_text)?;
-        push_order(&mut qb, "name_key", SortDir::Asc, page);
+        if let Some(owner) = filter.owner {
+            qb.push(" and owner_id = ").push_bind(owner.as_uuid());
+        }
+        if let Some(country) = &filter.country {
+            qb.push(" and country = ").push_bind(country.clone());
+        }
+        if let Some(industry) = &filter.industry {
+            qb.push(" and industry = ").push_bind(industry.clone());
+        }
+        if let Some(ids) = &filter.ids {
+            qb.push(" and id in (");
+            let mut list = qb.separated(", ");
+            for id in ids {
+                list.push_bind(id.as_uuid());
+            }
+            if ids.is_empty() {
+                list.push("null");
+            }
+            qb.push(")");
+        }
+        let dir = if filter.name_desc {
+            SortDir::Desc
+        } else {
+            SortDir::Asc
+        };
+        push_seek(&mut qb, "name_key", dir, page, is_text)?;
+        push_order(&mut qb, "name_key", dir, page);
         let rows: Vec<AccountRow> = qb
             .build_query_as()
             .fetch_all(&self.pool)
@@ -155,6 +180,11 @@ impl PostgresStore {
         if let Some(account) = filter.account {
             qb.push(" and account_id = ").push_bind(account.as_uuid());
         }
+        if let Some(owner) = filter.owner {
+            qb.push(" and account_id in (select id from accounts where owner_id = ")
+                .push_bind(owner.as_uuid())
+                .push(")");
+        }
         if filter.visibility != sarnakh_core::policy::Visibility::All {
             qb.push(" and account_id in (select id from accounts where 1 = 1");
             push_visibility(&mut qb, &filter.visibility, "owner_id", None);
@@ -165,8 +195,13 @@ impl PostgresStore {
                 .push_bind(contains_pattern(q))
                 .push(" escape '\\'");
         }
-        push_seek(&mut qb, "created_at", SortDir::Desc, page, is_time)?;
-        push_order(&mut qb, "created_at", SortDir::Desc, page);
+        let dir = if filter.oldest_first {
+            SortDir::Asc
+        } else {
+            SortDir::Desc
+        };
+        push_seek(&mut qb, "created_at", dir, page, is_time)?;
+        push_order(&mut qb, "created_at", dir, page);
         let rows: Vec<ContactRow> = qb
             .build_query_as()
             .fetch_all(&self.pool)
@@ -232,6 +267,21 @@ impl PostgresStore {
         }
         if let Some(product) = &filter.product {
             qb.push(" and product = ").push_bind(product.clone());
+        }
+        if let Some(from) = filter.close_from {
+            qb.push(" and expected_close_date >= ").push_bind(from);
+        }
+        if let Some(to) = filter.close_to {
+            qb.push(" and expected_close_date <= ").push_bind(to);
+        }
+        if let Some(currency) = &filter.currency {
+            qb.push(" and currency = ").push_bind(currency.clone());
+        }
+        if let Some(min) = filter.amount_min {
+            qb.push(" and amount_minor >= ").push_bind(min);
+        }
+        if let Some(max) = filter.amount_max {
+            qb.push(" and amount_minor <= ").push_bind(max);
         }
         if let Some(owners) = &filter.owners {
             qb.push(" and owner_id in (");

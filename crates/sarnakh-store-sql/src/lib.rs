@@ -4,6 +4,7 @@
 //! `Store` implementation itself (`store_impl!`). Each adapter keeps its own connection handling, transactions,
 //! migrations and the few rows whose column types differ.
 
+pub mod accounts;
 pub mod bulk;
 pub mod content;
 pub mod coordination;
@@ -21,4 +22,5 @@ mod reports_money;
 mod reports_people;
 pub mod rows;
 mod saved_views;
+pub mod stages;
 mod store_impl;

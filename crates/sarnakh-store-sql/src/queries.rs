@@ -734,7 +734,7 @@ macro_rules! shared_queries {
 
             pub(crate) async fn list_stage_rows(&self) -> Result<Vec<PipelineStage>, StoreError> {
                 let rows: Vec<StageRow> = sqlx::query_as(
-                    "select key, name, probability, position, kind, forecast_category from pipeline_stages order by position",
+                    "select key, name, probability, position, kind, forecast_category, labels, retired_at from pipeline_stages order by position",
                 )
                 .fetch_all(&self.$read)
                 .await
@@ -1429,7 +1429,7 @@ macro_rules! shared_queries {
             Ok(())
         }
 
-        async fn write_account(conn: &mut Conn, a: &Account, expected: Option<i64>) -> Result<(), StoreError> {
+        pub(crate) async fn write_account(conn: &mut Conn, a: &Account, expected: Option<i64>) -> Result<(), StoreError> {
             let sql = match expected {
                 None => "insert into accounts (id, name, name_key, industry, company_size, country, owner_id, customer_since, created_at, updated_at, version) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                 Some(_) => "update accounts set name = $2, name_key = $3, industry = $4, company_size = $5, country = $6, owner_id = $7, customer_since = $8, created_at = $9, updated_at = $10, version = $11 where id = $1 and version = $12",

@@ -296,6 +296,8 @@ pub struct StageRow {
     position: i32,
     kind: String,
     forecast_category: Option<String>,
+    labels: String,
+    retired_at: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<StageRow> for PipelineStage {
@@ -316,6 +318,8 @@ impl TryFrom<StageRow> for PipelineStage {
             probability,
             kind,
             forecast_category,
+            labels: crate::stages::labels_from(&r.labels)?,
+            retired_at: r.retired_at,
             key: r.key,
             name: r.name,
             position: r.position,

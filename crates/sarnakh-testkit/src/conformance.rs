@@ -28,6 +28,7 @@ pub use crate::conformance_mail::*;
 pub use crate::conformance_playbook::*;
 pub use crate::conformance_policy::*;
 pub use crate::conformance_prediction::*;
+pub use crate::conformance_record_lists::*;
 pub use crate::conformance_reports::funnel_report_matches_a_plain_recount;
 pub use crate::conformance_reports_deals::deal_reports_match_a_plain_recount;
 pub use crate::conformance_reports_money::rates_and_costs_round_trip_and_convert_the_pipeline;
@@ -35,6 +36,7 @@ pub use crate::conformance_reports_people::sources_and_activity_reports_match_a_
 pub use crate::conformance_routing::*;
 pub use crate::conformance_sessions::*;
 pub use crate::conformance_size_bands::*;
+pub use crate::conformance_stages::*;
 pub use crate::conformance_users::*;
 
 /// Counts rows a conversion would write, to prove a refused one wrote nothing.

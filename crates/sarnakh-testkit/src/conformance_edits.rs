@@ -240,7 +240,7 @@ pub async fn saved_views_belong_to_their_user_and_replace_by_name(store: Arc<dyn
     );
     assert!(s.saved_views(&ion, "leads").await.expect("list").is_empty());
     assert!(matches!(
-        s.save_view(&ana, "accounts", "x", "q=1").await,
+        s.save_view(&ana, "tasks", "x", "q=1").await,
         Err(Error::Validation(_))
     ));
     let theirs = s.delete_view(&ion, views[0].id).await;

@@ -24,10 +24,12 @@ mod conformance_prediction;
 mod conformance_routing;
 mod conformance_sessions;
 mod conformance_size_bands;
+mod conformance_stages;
 mod conformance_users;
 mod experiment_data;
 pub mod postgres;
 // Reports (insight).
+mod conformance_record_lists;
 mod conformance_reports;
 mod conformance_reports_deals;
 mod conformance_reports_money;
@@ -163,7 +165,10 @@ macro_rules! conformance_tests {
             mail_claims_are_once_only_retried_and_abandoned,
             concurrent_mail_claims_have_one_winner,
             digest_choice_and_calendar_feed_secrets_are_kept_per_user,
-            first_contact_breaches_are_found_for_owned_uncontacted_leads
+            first_contact_breaches_are_found_for_owned_uncontacted_leads,
+            stage_settings_are_versioned_and_refusals_write_nothing,
+            retired_stages_keep_their_deals_and_probabilities_weigh_from_then_on,
+            record_list_filters_keep_exactly_the_matching_rows
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {

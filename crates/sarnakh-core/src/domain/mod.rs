@@ -19,6 +19,7 @@ pub mod history;
 pub mod ids;
 pub mod lead;
 pub mod lifecycle;
+pub mod list_params;
 pub mod money;
 pub mod opportunity;
 pub mod page;
@@ -32,6 +33,9 @@ pub mod saved_view;
 pub mod scoring;
 pub mod sla;
 pub mod stage;
+pub mod stage_settings;
+#[cfg(test)]
+mod stage_settings_tests;
 pub mod task;
 #[cfg(test)]
 pub(crate) mod test_support;

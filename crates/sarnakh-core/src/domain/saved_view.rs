@@ -6,7 +6,13 @@ use super::ids::UserId;
 use chrono::{DateTime, Utc};
 
 /// The lists a view may belong to.
-pub const VIEW_LISTS: [&str; 2] = ["leads", "prospects"];
+pub const VIEW_LISTS: [&str; 5] = [
+    "leads",
+    "prospects",
+    "opportunities",
+    "accounts",
+    "contacts",
+];
 
 /// Most views one user keeps per list.
 pub const MAX_VIEWS: usize = 30;

@@ -1,8 +1,11 @@
-//! Pipeline stages are data: a key, a display name, a win probability and a kind. The
-//! default set follows the source articles (early stages win 10-20 %, late ones 80 %).
+//! Pipeline stages are data: a key, a display name (with per-language labels), a win
+//! probability, a kind and, once retired, when. The default set follows the source articles
+//! (early stages win 10-20 %, late ones 80 %). Editing the set: `stage_settings.rs`.
 
 use super::forecast::ForecastCategory;
 use super::lifecycle::str_enum;
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
 
 str_enum!(
     /// Whether a stage is a working stage or a closing one.
@@ -31,6 +34,22 @@ pub struct PipelineStage {
     pub kind: StageKind,
     /// The forecast category of its deals unless their owner says otherwise.
     pub forecast_category: ForecastCategory,
+    /// Display names by language (`fa`, `ro` ...); `name` is the fallback.
+    pub labels: BTreeMap<String, String>,
+    /// When it was retired: no deal enters it any more, those in it stay until moved.
+    pub retired_at: Option<DateTime<Utc>>,
+}
+
+impl PipelineStage {
+    /// The name to show in `locale`, falling back to `name`.
+    pub fn label(&self, locale: &str) -> &str {
+        self.labels.get(locale).map_or(&self.name, String::as_str)
+    }
+
+    /// Whether a deal may start in or move into this stage (open and not retired).
+    pub fn accepts_deals(&self) -> bool {
+        self.kind == StageKind::Open && self.retired_at.is_none()
+    }
 }
 
 /// The stages a new installation starts with.
@@ -57,6 +76,8 @@ pub fn default_stages() -> Vec<PipelineStage> {
             StageKind::Lost => ForecastCategory::Omitted,
             StageKind::Open => ForecastCategory::default_for_probability(probability),
         },
+        labels: BTreeMap::new(),
+        retired_at: None,
     })
     .collect()
 }

@@ -8,7 +8,7 @@ use crate::domain::opportunity::{NewOpportunity, OpportunityDraft};
 use crate::domain::text::{self, match_key};
 use crate::domain::{
     Account, AccountId, Contact, ContactId, HistoryEntry, Lead, LeadId, Opportunity, OpportunityId,
-    OpportunityStatus, PipelineStage, RecordRef, StageKind,
+    OpportunityStatus, PipelineStage, RecordRef,
 };
 use crate::error::{Error, Errors, FieldError, Result};
 use crate::store::Conversion;
@@ -247,14 +247,10 @@ pub(super) fn check_start_stage(
 
 fn check_stage_key(key: Option<&str>, stages: &[PipelineStage]) -> Result<(), FieldError> {
     match key.map(str::trim).filter(|k| !k.is_empty()) {
-        Some(key)
-            if !stages
-                .iter()
-                .any(|s| s.key == key && s.kind == StageKind::Open) =>
-        {
+        Some(key) if !stages.iter().any(|s| s.key == key && s.accepts_deals()) => {
             let open: Vec<&str> = stages
                 .iter()
-                .filter(|s| s.kind == StageKind::Open)
+                .filter(|s| s.accepts_deals())
                 .map(|s| s.key.as_str())
                 .collect();
             Err(FieldError::new(
@@ -321,6 +317,6 @@ pub(super) fn opportunity_from(
 pub(super) fn first_open_stage(stages: &[PipelineStage]) -> String {
     stages
         .iter()
-        .find(|s| s.kind == StageKind::Open)
+        .find(|s| s.accepts_deals())
         .map_or_else(|| "qualify".to_owned(), |s| s.key.clone())
 }

@@ -15,6 +15,7 @@ mod duplicates;
 mod events;
 mod experiments;
 mod forms;
+mod history_page;
 mod import;
 mod leads;
 mod mail;
@@ -23,10 +24,12 @@ mod opportunity_update;
 mod playbook;
 mod prediction;
 mod prediction_batch;
+mod record_lists;
 mod reports;
 mod routing;
 mod scoring;
 mod sessions;
+mod stages;
 mod timeline;
 mod users;
 mod views;
@@ -43,6 +46,7 @@ pub use experiments::{AssignInput, AssignOutcome, MAX_ASSIGN_IDS};
 pub use forms::{
     HONEYPOT_FIELD, SHOWN_AT_FIELD, SubmissionInput, SubmissionOutcome, VISITOR_FIELD,
 };
+pub use history_page::{HistoryPage, MAX_HISTORY_PAGE};
 pub use import::{
     DEFAULT_BATCH, IMPORT_CHUNK_BYTES, ImportOutcome, ImportSource, LEASE, MAX_IMPORT_BYTES,
     job_digest,
@@ -54,6 +58,7 @@ pub use opportunity_update::OpportunityPatch;
 pub use playbook::LeadReadiness;
 pub use prediction::{HISTORY_LIMIT, Method, WinPrediction};
 pub use prediction_batch::basis_points;
+pub use record_lists::BulkOwnerOutcome;
 pub use reports::{
     AccuracyGroup, AccuracyPeriod, AccuracyReport, AccuracyRow, ActivityReport, CategoryFigures,
     Comparison, ContentReport, ContentRow, CostInput, CurrencyTotal, ExperimentReport,
@@ -63,6 +68,7 @@ pub use reports::{
 };
 pub use routing::{Inbox, InboxLead};
 pub use sessions::SignedIn;
+pub use stages::{MAX_STAGE_VERSIONS, StageSettings};
 pub use timeline::{TimelineEntry, TimelineItem};
 
 pub use crate::policy::{Actor, Principal, Rights};

@@ -157,6 +157,16 @@ impl Services {
                 "use close (won or lost) to close a deal",
             ));
         }
+        if target.retired_at.is_some() {
+            return Err(Error::field(
+                "stage",
+                "retired_stage",
+                format!(
+                    "stage {:?} is retired: deals may leave it, not enter it",
+                    target.key
+                ),
+            ));
+        }
         let current = self
             .open_opportunity(actor, id, expected_version, "move")
             .await?;

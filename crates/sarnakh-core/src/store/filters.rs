@@ -6,7 +6,7 @@ use crate::domain::page::SortDir;
 use crate::domain::task::DueFilter;
 use crate::domain::{AccountId, LeadId, LeadSource, OpportunityStatus, RecordRef, UserId};
 use crate::policy::Visibility;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// Columns leads can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -121,6 +121,16 @@ pub struct OpportunityFilter {
     pub product: Option<String>,
     /// Text search over name and product.
     pub q: Option<String>,
+    /// Only deals expected to close on or after this day.
+    pub close_from: Option<NaiveDate>,
+    /// Only deals expected to close on or before this day.
+    pub close_to: Option<NaiveDate>,
+    /// Only deals in this currency (required by the amount range).
+    pub currency: Option<String>,
+    /// Only deals of at least this amount, in minor units of `currency`.
+    pub amount_min: Option<i64>,
+    /// Only deals of at most this amount, in minor units of `currency`.
+    pub amount_max: Option<i64>,
     /// Rows the caller may see (set by the service from the policy).
     pub visibility: Visibility,
     /// Sort column.
@@ -140,6 +150,11 @@ impl Default for OpportunityFilter {
             lead: None,
             product: None,
             q: None,
+            close_from: None,
+            close_to: None,
+            currency: None,
+            amount_min: None,
+            amount_max: None,
             visibility: Visibility::All,
             sort: OpportunitySortField::CreatedAt,
             dir: SortDir::Desc,
@@ -154,6 +169,16 @@ pub struct AccountFilter {
     pub q: Option<String>,
     /// Only customers (`true`) or only non-customers (`false`).
     pub customer: Option<bool>,
+    /// Only this owner.
+    pub owner: Option<UserId>,
+    /// Only this country (ISO code, as stored).
+    pub country: Option<String>,
+    /// Only this industry (exactly, as stored).
+    pub industry: Option<String>,
+    /// Only these accounts (a page's worth, read in one query).
+    pub ids: Option<Vec<AccountId>>,
+    /// Z to A instead of A to Z.
+    pub name_desc: bool,
     /// Rows the caller may see (by account owner).
     pub visibility: Visibility,
 }
@@ -165,6 +190,10 @@ pub struct ContactFilter {
     pub account: Option<AccountId>,
     /// Text search over name and email.
     pub q: Option<String>,
+    /// Only contacts of accounts of this owner.
+    pub owner: Option<UserId>,
+    /// Oldest first (`Asc`) instead of newest first.
+    pub oldest_first: bool,
     /// Rows the caller may see (by the owner of the contact's account).
     pub visibility: Visibility,
 }

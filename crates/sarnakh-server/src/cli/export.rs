@@ -155,6 +155,7 @@ impl OpportunityArgs {
             q: self.q,
             sort: self.sort,
             raw: None,
+            ..OpportunityExportQuery::default()
         }
     }
 }
@@ -182,16 +183,22 @@ pub async fn run(store: Arc<dyn Store>, cmd: ExportCommand) -> anyhow::Result<()
                 q,
                 customer,
                 raw: None,
+                owner: None,
+                country: None,
+                industry: None,
+                sort: None,
             };
-            export(services, query.filter(), output, "accounts").await
+            export(services, query.filter().map_err(bad)?, output, "accounts").await
         }
         ExportCommand::Contacts { account, q, output } => {
             let query = ContactExportQuery {
                 account,
                 q,
                 raw: None,
+                owner: None,
+                sort: None,
             };
-            export(services, query.filter(), output, "contacts").await
+            export(services, query.filter().map_err(bad)?, output, "contacts").await
         }
     }
 }

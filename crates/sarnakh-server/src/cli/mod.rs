@@ -20,6 +20,7 @@ mod report_table;
 mod report_views;
 mod score;
 mod serve;
+mod stages;
 mod user;
 
 use lead::explain;
@@ -78,6 +79,9 @@ pub enum Command {
     /// Show or change the lead scoring rules.
     #[command(subcommand)]
     Scoring(playbook::ScoringCommand),
+    /// Show or change the pipeline stages.
+    #[command(subcommand)]
+    Stages(stages::StagesCommand),
     /// Train the predictive win model, show it, or rescore every lead now.
     #[command(subcommand)]
     Score(score::ScoreCommand),
@@ -159,6 +163,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Playbook(cmd) => playbook::run(store, cmd).await,
         Command::Scoring(cmd) => playbook::run_scoring(store, cmd).await,
         Command::Score(cmd) => score::run(store, cmd).await,
+        Command::Stages(cmd) => stages::run(store, cmd).await,
         Command::Import(args) => import::run(store, args).await,
         Command::Report(args) => report::run(store, *args).await,
         Command::Rates(cmd) => rates::run_rates(store, cmd).await,

@@ -65,7 +65,7 @@ pub async fn run_scoring(store: Arc<dyn Store>, cmd: ScoringCommand) -> anyhow::
 }
 
 /// A rules file as JSON text: `.toml` files are converted, anything else is read as JSON.
-fn read_rules(file: &std::path::Path) -> anyhow::Result<String> {
+pub(super) fn read_rules(file: &std::path::Path) -> anyhow::Result<String> {
     let text = std::fs::read_to_string(file)
         .with_context(|| format!("could not read {}", file.display()))?;
     if file

@@ -14,7 +14,6 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
 use sarnakh_core::domain::{Account, AccountId, Contact, ContactId, RecordRef};
-use sarnakh_core::store::{AccountFilter, ContactFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -102,6 +101,14 @@ pub struct AccountListQuery {
     pub customer: Option<bool>,
     pub limit: Option<u32>,
     pub cursor: Option<String>,
+    /// Only accounts of this owner.
+    pub owner: Option<Uuid>,
+    /// Only accounts in this country (ISO code).
+    pub country: Option<String>,
+    /// Only accounts of this industry (exactly).
+    pub industry: Option<String>,
+    /// `name` (default) or `-name`.
+    pub sort: Option<String>,
 }
 
 /// Contact list parameters (newest first).
@@ -113,6 +120,10 @@ pub struct ContactListQuery {
     pub q: Option<String>,
     pub limit: Option<u32>,
     pub cursor: Option<String>,
+    /// Only contacts of accounts of this owner.
+    pub owner: Option<Uuid>,
+    /// `-created_at` (default) or `created_at`.
+    pub sort: Option<String>,
 }
 
 /// A new deal for an existing account.
@@ -146,11 +157,16 @@ pub async fn list_accounts(
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<AccountListQuery>,
 ) -> ApiResult<axum::Json<AccountPage>> {
-    let filter = AccountFilter {
+    let filter = super::export::AccountExportQuery {
         q: q.q,
         customer: q.customer,
-        ..AccountFilter::default()
-    };
+        owner: q.owner,
+        country: q.country,
+        industry: q.industry,
+        sort: q.sort,
+        raw: None,
+    }
+    .filter()?;
     let page = page_request(q.limit, q.cursor.as_deref())?;
     Ok(axum::Json(AccountPage::from_page(
         app.services.list_accounts(&actor, &filter, &page).await?,
@@ -216,11 +232,14 @@ pub async fn list_contacts(
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<ContactListQuery>,
 ) -> ApiResult<axum::Json<ContactPage>> {
-    let filter = ContactFilter {
-        account: q.account.map(AccountId::from_uuid),
+    let filter = super::export::ContactExportQuery {
+        account: q.account,
         q: q.q,
-        ..ContactFilter::default()
-    };
+        owner: q.owner,
+        sort: q.sort,
+        raw: None,
+    }
+    .filter()?;
     let page = page_request(q.limit, q.cursor.as_deref())?;
     Ok(axum::Json(ContactPage::from_page(
         app.services.list_contacts(&actor, &filter, &page).await?,

@@ -18,6 +18,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use sarnakh_core::domain::lifecycle::{LeadStage, LeadStatus};
+use sarnakh_core::domain::list_params::{AccountParams, ContactParams, OpportunityParams};
 use sarnakh_core::domain::page::SortDir;
 use sarnakh_core::domain::scoring::Grade;
 use sarnakh_core::domain::{AccountId, LeadId, LeadSource, OpportunityStatus, UserId};
@@ -105,6 +106,20 @@ pub struct OpportunityExportQuery {
     pub sort: Option<String>,
     /// `true`: exactly the stored values, for a migration; default: formula cells escaped.
     pub raw: Option<bool>,
+    /// Only deals owned by this team's members (team id).
+    pub team: Option<String>,
+    /// Only deals of this product (exactly).
+    pub product: Option<String>,
+    /// Only deals expected to close on or after this day (`YYYY-MM-DD`).
+    pub close_from: Option<String>,
+    /// Only deals expected to close on or before this day.
+    pub close_to: Option<String>,
+    /// Only deals of at least this amount (decimal, in `currency`).
+    pub amount_min: Option<String>,
+    /// Only deals of at most this amount (decimal, in `currency`).
+    pub amount_max: Option<String>,
+    /// Only deals in this currency (required with an amount range).
+    pub currency: Option<String>,
 }
 
 impl OpportunityExportQuery {
@@ -144,6 +159,14 @@ pub struct AccountExportQuery {
     pub q: Option<String>,
     /// Only customers (true) or only non-customers (false).
     pub customer: Option<bool>,
+    /// Only accounts of this owner.
+    pub owner: Option<Uuid>,
+    /// Only accounts in this country (ISO code).
+    pub country: Option<String>,
+    /// Only accounts of this industry (exactly).
+    pub industry: Option<String>,
+    /// `name` (default) or `-name`.
+    pub sort: Option<String>,
     /// `true`: exactly the stored values, for a migration; default: formula cells escaped.
     pub raw: Option<bool>,
 }
@@ -155,32 +178,58 @@ pub struct ContactExportQuery {
     pub account: Option<Uuid>,
     /// Text search in name, email and phone.
     pub q: Option<String>,
+    /// Only contacts of accounts of this owner.
+    pub owner: Option<Uuid>,
+    /// `-created_at` (default) or `created_at`.
+    pub sort: Option<String>,
     /// `true`: exactly the stored values, for a migration; default: formula cells escaped.
     pub raw: Option<bool>,
 }
 
 impl AccountExportQuery {
     /// The list filter.
-    pub fn filter(&self) -> AccountFilter {
-        let (q, customer) = (self.q.clone(), self.customer);
-        AccountFilter {
-            q,
-            customer,
-            ..AccountFilter::default()
-        }
+    pub fn filter(&self) -> ApiResult<AccountFilter> {
+        let params = AccountParams {
+            q: self.q.clone(),
+            owner: self.owner.map(|o| o.to_string()),
+            customer: self.customer.map(|c| c.to_string()),
+            country: self.country.clone(),
+            industry: self.industry.clone(),
+            sort: self.sort.clone(),
+        };
+        Ok(params.filter().map_err(sarnakh_core::Error::Validation)?)
     }
 }
 
 impl ContactExportQuery {
     /// The list filter.
-    pub fn filter(&self) -> ContactFilter {
-        let (account, q) = (self.account.map(AccountId::from_uuid), self.q.clone());
-        ContactFilter {
-            account,
-            q,
-            ..ContactFilter::default()
-        }
+    pub fn filter(&self) -> ApiResult<ContactFilter> {
+        let params = ContactParams {
+            q: self.q.clone(),
+            account: self.account.map(|a| a.to_string()),
+            owner: self.owner.map(|o| o.to_string()),
+            sort: self.sort.clone(),
+        };
+        Ok(params.filter().map_err(sarnakh_core::Error::Validation)?)
     }
+}
+
+/// `filter` with the web list's further deal filters (team, product, expected close and
+/// amount ranges) taken from `more`, checked by the same core parser as the web list.
+pub(crate) async fn with_deal_ranges(
+    app: &AppState,
+    mut filter: OpportunityFilter,
+    more: &OpportunityParams,
+) -> ApiResult<OpportunityFilter> {
+    let more = app.services.opportunity_list_filter(more).await?;
+    filter.owners = more.owners;
+    filter.product = more.product.or(filter.product);
+    filter.close_from = more.close_from;
+    filter.close_to = more.close_to;
+    filter.amount_min = more.amount_min;
+    filter.amount_max = more.amount_max;
+    filter.currency = more.currency;
+    Ok(filter)
 }
 
 /// The export routes. Their literal `export.csv` segment wins over the `{id}` routes.
@@ -253,7 +302,18 @@ pub async fn export_opportunities(
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<OpportunityExportQuery>,
 ) -> ApiResult<Response> {
-    csv_file(app, actor, q.filter()?, mode(q.raw), "opportunities").await
+    let more = OpportunityParams {
+        team: q.team.clone(),
+        product: q.product.clone(),
+        close_from: q.close_from.clone(),
+        close_to: q.close_to.clone(),
+        amount_min: q.amount_min.clone(),
+        amount_max: q.amount_max.clone(),
+        currency: q.currency.clone(),
+        ..OpportunityParams::default()
+    };
+    let filter = with_deal_ranges(&app, q.filter()?, &more).await?;
+    csv_file(app, actor, filter, mode(q.raw), "opportunities").await
 }
 
 /// Export accounts as CSV, by name, with the filters of the account list.
@@ -264,7 +324,7 @@ pub async fn export_accounts(
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<AccountExportQuery>,
 ) -> ApiResult<Response> {
-    csv_file(app, actor, q.filter(), mode(q.raw), "accounts").await
+    csv_file(app, actor, q.filter()?, mode(q.raw), "accounts").await
 }
 
 /// Export contacts as CSV, newest first, with the filters of the contact list.
@@ -275,5 +335,5 @@ pub async fn export_contacts(
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<ContactExportQuery>,
 ) -> ApiResult<Response> {
-    csv_file(app, actor, q.filter(), mode(q.raw), "contacts").await
+    csv_file(app, actor, q.filter()?, mode(q.raw), "contacts").await
 }

@@ -28,6 +28,7 @@ pub mod reports;
 pub mod request_id;
 pub mod routing;
 pub(crate) mod snippet;
+pub mod stages;
 pub mod timeline;
 pub mod users;
 
@@ -86,6 +87,7 @@ pub fn app_with(services: Services, rate_limits: limits::RateLimits) -> Router {
         .merge(experiments::router())
         .merge(content::router())
         .merge(calendar::router())
+        .merge(stages::router())
         .split_for_parts();
     let openapi = docs::finish(openapi);
     api.merge(docs::router(openapi))

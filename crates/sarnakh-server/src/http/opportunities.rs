@@ -184,6 +184,18 @@ pub struct OpportunityListQuery {
     pub sort: Option<String>,
     pub limit: Option<u32>,
     pub cursor: Option<String>,
+    /// Only deals owned by this team's members (team id).
+    pub team: Option<String>,
+    /// Only deals expected to close on or after this day (`YYYY-MM-DD`).
+    pub close_from: Option<String>,
+    /// Only deals expected to close on or before this day.
+    pub close_to: Option<String>,
+    /// Only deals of at least this amount (decimal, in `currency`).
+    pub amount_min: Option<String>,
+    /// Only deals of at most this amount (decimal, in `currency`).
+    pub amount_max: Option<String>,
+    /// Only deals in this currency (required with an amount range).
+    pub currency: Option<String>,
 }
 
 /// Move to another open stage.
@@ -239,6 +251,15 @@ pub async fn list_opportunities(
         (OpportunitySortField::CreatedAt, SortDir::Desc),
         "created_at, updated_at, amount",
     )?;
+    let more = sarnakh_core::domain::list_params::OpportunityParams {
+        team: q.team,
+        close_from: q.close_from,
+        close_to: q.close_to,
+        amount_min: q.amount_min,
+        amount_max: q.amount_max,
+        currency: q.currency,
+        ..Default::default()
+    };
     let filter = OpportunityFilter {
         stage: q.stage.filter(|s| !s.trim().is_empty()),
         status: enum_param(
@@ -255,8 +276,9 @@ pub async fn list_opportunities(
         q: q.q,
         sort,
         dir,
-        visibility: Default::default(),
+        ..OpportunityFilter::default()
     };
+    let filter = super::export::with_deal_ranges(&app, filter, &more).await?;
     let page = page_request(q.limit, q.cursor.as_deref())?;
     Ok(axum::Json(OpportunityPage::from_page(
         app.services

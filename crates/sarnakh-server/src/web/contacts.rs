@@ -1,10 +1,9 @@
-//! The contacts list (search over name and email, 50 rows per page with a cursor) and a
-//! contact's page: the person's facts, their account, their deals and their timeline. Only
+//! A contact's page: the person's facts, their account, their deals and their timeline. Only
 //! what the user may see: the contact services filter by the owner of the contact's
 //! account, as the API's do.
 
 use super::leads::{Moment, moment};
-use super::records::{DealRow, deal_row, next_link, page_request};
+use super::records::{DealRow, deal_row};
 use super::{Frame, Page, Tr, WebUser, error_page};
 use crate::http::AppState;
 use askama::Template;
@@ -14,15 +13,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use sarnakh_core::domain::page::PageRequest;
-use sarnakh_core::domain::{AccountId, Contact, ContactId, RecordRef};
-use sarnakh_core::store::{ContactFilter, OpportunityFilter};
+use sarnakh_core::domain::{Contact, ContactId, RecordRef};
+use sarnakh_core::store::OpportunityFilter;
 use serde::Deserialize;
-use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/contacts", get(list))
-        .route("/contacts/{id}", get(show))
+    Router::new().route("/contacts/{id}", get(show))
 }
 
 /// "First Last".
@@ -33,87 +29,12 @@ pub fn contact_name(c: &Contact) -> String {
     }
 }
 
-/// A contact as a list row.
-pub struct ContactRow {
-    pub href: String,
-    pub name: String,
-    pub email: String,
-    pub phone: String,
-    pub job_title: String,
-    pub account: String,
-    pub account_href: String,
-}
-
-#[derive(Template)]
-#[template(path = "contacts.html")]
-struct ContactsPage {
-    frame: Frame,
-    q: String,
-    rows: Vec<ContactRow>,
-    next: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ListQuery {
-    q: Option<String>,
-    after: Option<String>,
-}
-
-async fn list(State(app): State<AppState>, user: WebUser, Query(q): Query<ListQuery>) -> Response {
-    let tr = user.tr;
-    let search = q.q.clone().unwrap_or_default();
-    let filter = ContactFilter {
-        q: Some(search.clone()).filter(|s| !s.trim().is_empty()),
-        ..ContactFilter::default()
-    };
-    let s = &app.services;
-    let page = page_request(q.after.as_deref());
-    let found = match s.list_contacts(&user.actor, &filter, &page).await {
-        Ok(p) => p,
-        Err(e) => return error_page(tr, e),
-    };
-    // The page's accounts, each read once (at most 50, by primary key).
-    let mut accounts: HashMap<AccountId, String> = HashMap::new();
-    for c in &found.items {
-        if let std::collections::hash_map::Entry::Vacant(slot) = accounts.entry(c.account_id) {
-            let account = s.get_account(&user.actor, c.account_id).await;
-            slot.insert(account.map(|a| a.name).unwrap_or_default());
-        }
-    }
-    let rows = found
-        .items
-        .iter()
-        .map(|c| ContactRow {
-            href: format!("/contacts/{}", c.id),
-            name: contact_name(c),
-            email: c
-                .email
-                .as_ref()
-                .map(|e| e.as_str().to_owned())
-                .unwrap_or_default(),
-            phone: c
-                .phone
-                .as_ref()
-                .map(|p| p.as_str().to_owned())
-                .unwrap_or_default(),
-            job_title: c.job_title.clone().unwrap_or_default(),
-            account: accounts.get(&c.account_id).cloned().unwrap_or_default(),
-            account_href: format!("/accounts/{}", c.account_id),
-        })
-        .collect();
-    let page = ContactsPage {
-        frame: Frame::of(&user, "contacts"),
-        next: next_link("/contacts", &[("q", &search)], found.next),
-        q: search,
-        rows,
-    };
-    Page(StatusCode::OK, page).into_response()
-}
-
 #[derive(Template)]
 #[template(path = "contact.html")]
 struct ContactPage {
     frame: Frame,
+    /// The history tab.
+    history_href: String,
     name: String,
     facts: Vec<(String, String)>,
     account: String,
@@ -178,12 +99,16 @@ async fn show(
         limit: 200,
         after: None,
     };
+    let stages = match s.list_stages().await {
+        Ok(st) => st,
+        Err(e) => return error_page(tr, e),
+    };
     let deals = match s.list_opportunities(&user.actor, &filter, &all).await {
         Ok(p) => Some(
             p.items
                 .iter()
                 .filter(|o| o.contact_id == Some(id))
-                .map(|o| deal_row(tr, o))
+                .map(|o| deal_row(tr, o, &stages))
                 .collect(),
         ),
         Err(sarnakh_core::Error::Forbidden(_)) => None,
@@ -194,6 +119,7 @@ async fn show(
         _ => None,
     };
     let page = ContactPage {
+        history_href: format!("/contacts/{}/history", contact.id),
         frame: Frame::of(&user, "contacts"),
         name: contact_name(&contact),
         facts: facts(tr, &contact),

@@ -50,6 +50,8 @@ pub struct Moment {
 #[template(path = "lead.html")]
 struct LeadPage {
     frame: Frame,
+    /// The history tab.
+    history_href: String,
     id: String,
     name: String,
     facts: Vec<(String, String)>,
@@ -187,6 +189,7 @@ async fn show(
         Err(e) => return error_page(tr, e),
     };
     let page = LeadPage {
+        history_href: format!("/leads/{}/history", lead.id),
         frame: Frame::of(&user, "leads"),
         id: lead.id.to_string(),
         name: person_name(&lead),

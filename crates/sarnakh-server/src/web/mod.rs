@@ -11,6 +11,7 @@ mod edit;
 mod edit_form;
 mod followups;
 mod format;
+mod history;
 mod i18n;
 mod inbox;
 mod lead_actions;
@@ -21,6 +22,7 @@ mod opportunity;
 mod pipeline;
 mod profile;
 mod profile_mail;
+mod record_lists;
 mod records;
 mod session;
 mod settings;
@@ -50,11 +52,13 @@ pub fn router() -> Router<AppState> {
         .merge(lead_actions::router())
         .merge(followups::router())
         .merge(records::router())
+        .merge(record_lists::router())
         .merge(contacts::router())
         .merge(opportunity::router())
         .merge(edit::router())
         .merge(bulk::router())
         .merge(views::router())
+        .merge(history::router())
         .merge(dashboard::router())
         .merge(profile::router())
         .merge(profile_mail::router())

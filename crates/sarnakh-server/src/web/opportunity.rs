@@ -18,7 +18,7 @@ use axum::routing::{get, post};
 use sarnakh_core::domain::forecast::effective_category;
 use sarnakh_core::domain::opportunity::LossReason;
 use sarnakh_core::domain::{
-    Opportunity, OpportunityId, OpportunityStatus, PipelineStage, RecordRef, StageKind, User,
+    Opportunity, OpportunityId, OpportunityStatus, PipelineStage, RecordRef, User,
 };
 use sarnakh_core::service::{OpportunityDetail, WinPrediction};
 use serde::Deserialize;
@@ -42,6 +42,8 @@ pub struct Chance {
 #[template(path = "opportunity.html")]
 struct DealPage {
     frame: Frame,
+    /// The history tab.
+    history_href: String,
     id: String,
     name: String,
     status: String,
@@ -138,7 +140,11 @@ fn facts(
 
 fn stage_text(tr: Tr, o: &Opportunity, stages: &[PipelineStage]) -> String {
     match stages.iter().find(|s| s.key == o.stage) {
-        Some(s) => format!("{} · {} %", s.name, tr.num(i64::from(s.probability))),
+        Some(s) => format!(
+            "{} · {} %",
+            s.label(tr.lang.tag()),
+            tr.num(i64::from(s.probability))
+        ),
         None => o.stage.clone(),
     }
 }
@@ -210,6 +216,7 @@ async fn show(
         );
     }
     let page = DealPage {
+        history_href: format!("/opportunities/{}/history", o.id),
         frame: Frame::of(&user, "opportunities"),
         id: o.id.to_string(),
         name: o.name.clone(),
@@ -233,8 +240,8 @@ async fn show(
         current_stage: o.stage.clone(),
         stages: stages
             .iter()
-            .filter(|s| s.kind == StageKind::Open)
-            .map(|s| (s.key.clone(), s.name.clone()))
+            .filter(|s| s.accepts_deals())
+            .map(|s| (s.key.clone(), s.label(tr.lang.tag()).to_owned()))
             .collect(),
         reasons: LossReason::ALL
             .iter()

@@ -47,6 +47,8 @@ pub struct Card {
 /// One stage.
 pub struct Column {
     pub key: String,
+    /// Deals may move into it (open, not retired).
+    pub accepts: bool,
     pub name: String,
     pub probability: String,
     pub count: String,
@@ -145,6 +147,16 @@ async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Do
     };
     let mut columns = Vec::new();
     for stage in stages.iter().filter(|s| s.kind == StageKind::Open) {
+        let cells: Vec<&PipelineCell> = report
+            .cells
+            .iter()
+            .filter(|c| c.stage == stage.key)
+            .collect();
+        let count: u64 = cells.iter().map(|c| c.count).sum();
+        // A retired stage keeps its column only while deals are left in it.
+        if stage.retired_at.is_some() && count == 0 {
+            continue;
+        }
         let filter = OpportunityFilter {
             stage: Some(stage.key.clone()),
             status: Some(OpportunityStatus::Open),
@@ -162,16 +174,15 @@ async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Do
             Err(e) => return error_page(tr, e),
         };
         let deals: Vec<&Opportunity> = found.items.iter().collect();
-        let cells: Vec<&PipelineCell> = report
-            .cells
-            .iter()
-            .filter(|c| c.stage == stage.key)
-            .collect();
         let (total, weighted) = totals(tr, &cells);
-        let count: u64 = cells.iter().map(|c| c.count).sum();
+        let name = stage.label(tr.lang.tag()).to_owned();
         columns.push(Column {
             key: stage.key.clone(),
-            name: stage.name.clone(),
+            accepts: stage.accepts_deals(),
+            name: match stage.retired_at {
+                Some(_) => tr.t1("stage-retired-name", "name", name),
+                None => name,
+            },
             probability: format!("{} %", tr.num(i64::from(stage.probability))),
             count: tr.num(i64::try_from(count).unwrap_or(i64::MAX)),
             total,
@@ -193,6 +204,7 @@ async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Do
         frame: Frame::of(&user, "pipeline"),
         stages: columns
             .iter()
+            .filter(|c| c.accepts)
             .map(|c| (c.key.clone(), c.name.clone()))
             .collect(),
         columns,

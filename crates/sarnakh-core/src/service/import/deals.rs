@@ -39,7 +39,9 @@ fn stage_and_status(
     };
     let Some(key) = stage.map(str::trim).filter(|k| !k.is_empty()) else {
         let status = status.unwrap_or(OpportunityStatus::Open);
-        let first = stages.iter().find(|s| status_of(s.kind) == status);
+        let first = stages
+            .iter()
+            .find(|s| status_of(s.kind) == status && s.retired_at.is_none());
         return first.map(|s| (s.key.clone(), status)).ok_or_else(|| {
             FieldError::new(
                 "status",

@@ -8,6 +8,7 @@ mod forms;
 mod import;
 mod money;
 mod rules;
+mod stages;
 mod users;
 
 use super::{Tr, WebUser};
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .merge(money::router())
         .merge(forms::router())
         .merge(rules::router())
+        .merge(stages::router())
         .merge(import::router())
 }
 
@@ -37,7 +39,7 @@ pub struct Tab {
 }
 
 /// The settings pages and the roles that may open each.
-const TABS: [(&str, &str, &[Role]); 7] = [
+const TABS: [(&str, &str, &[Role]); 8] = [
     (
         "/settings/users",
         "settings-users",
@@ -52,6 +54,11 @@ const TABS: [(&str, &str, &[Role]); 7] = [
         "/settings/forms",
         "settings-forms",
         &[Role::Admin, Role::SalesManager, Role::Marketing],
+    ),
+    (
+        "/settings/stages",
+        "settings-stages",
+        &[Role::Admin, Role::SalesManager],
     ),
     (
         "/settings/playbook",
