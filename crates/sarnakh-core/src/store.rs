@@ -7,11 +7,13 @@ mod content;
 mod experiments;
 mod filters;
 mod maintenance;
+mod webhooks;
 
 pub use content::{ContentCounts, ContentStore};
 pub use experiments::{CandidateWindow, ExperimentStore, VariantCounts};
 pub use filters::*;
 pub use maintenance::{Finding, MaintenanceError, MaintenanceStore};
+pub use webhooks::{FanOut, StreamEvent, WebhookStore};
 
 use crate::domain::Session;
 use crate::domain::duplicate::PersonRecord;
@@ -220,7 +222,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Persistence for every Sarnakh record (experiments and content: their own port traits).
 #[async_trait]
-pub trait Store: ExperimentStore + ContentStore + MaintenanceStore + Send + Sync + 'static {
+pub trait Store:
+    ExperimentStore + ContentStore + MaintenanceStore + WebhookStore + Send + Sync + 'static
+{
     /// Whether the database is reachable and fully migrated.
     async fn readiness(&self) -> Readiness;
 

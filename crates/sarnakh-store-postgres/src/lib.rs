@@ -22,6 +22,14 @@ sarnakh_store_sql::shared_queries!(PostgresStore, Postgres, pool, pool);
 sarnakh_store_sql::report_queries!(PostgresStore, Postgres, pool, pool);
 sarnakh_store_sql::experiment_queries!(PostgresStore, Postgres, pool, pool);
 sarnakh_store_sql::content_queries!(PostgresStore, Postgres, pool, pool);
+sarnakh_store_sql::webhook_queries!(
+    PostgresStore,
+    Postgres,
+    pool,
+    pool,
+    " for update of o skip locked",
+    " for update of d skip locked"
+);
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

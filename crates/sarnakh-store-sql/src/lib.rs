@@ -20,3 +20,4 @@ mod reports_people;
 pub mod rows;
 mod saved_views;
 mod store_impl;
+pub mod webhooks;

@@ -25,6 +25,7 @@ sarnakh_store_sql::shared_queries!(SqliteStore, Sqlite, read, write);
 sarnakh_store_sql::report_queries!(SqliteStore, Sqlite, read, write);
 sarnakh_store_sql::experiment_queries!(SqliteStore, Sqlite, read, write);
 sarnakh_store_sql::content_queries!(SqliteStore, Sqlite, read, write);
+sarnakh_store_sql::webhook_queries!(SqliteStore, Sqlite, read, write, "", "");
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

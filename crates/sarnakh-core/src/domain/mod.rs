@@ -21,6 +21,7 @@ pub mod lead;
 pub mod lifecycle;
 pub mod money;
 pub mod opportunity;
+pub mod outbound;
 pub mod page;
 pub mod phone;
 pub mod playbook;
@@ -37,6 +38,7 @@ pub mod task;
 pub(crate) mod test_support;
 pub mod text;
 pub mod user;
+pub mod webhook;
 pub mod win;
 
 pub use account::Account;
