@@ -135,6 +135,12 @@ pub struct Settings {
     pub forecast_snapshot_every_days: u32,
     /// Token `/metrics` requires; `None`: loopback clients only.
     pub metrics_token: Option<String>,
+    /// Whether webhooks may reach loopback and private addresses (tests, intranets).
+    pub webhook_allow_private: bool,
+    /// NATS server for the JetStream event stream (secret: may hold credentials).
+    pub nats_url: Option<String>,
+    /// JetStream stream name.
+    pub nats_stream: String,
 }
 
 /// Every setting's value as text with its source, before parsing.
@@ -191,6 +197,9 @@ impl Layered {
             rescore_every_hours: self.required("rescore_every_hours")?,
             forecast_snapshot_every_days: self.required("forecast_snapshot_every_days")?,
             metrics_token: self.optional("metrics_token")?,
+            webhook_allow_private: self.required("webhook_allow_private")?,
+            nats_url: self.optional("nats_url")?,
+            nats_stream: self.required("nats_stream")?,
         })
     }
 
@@ -289,6 +298,7 @@ fn read_file(path: &Path) -> Result<Vec<(&'static str, String)>, ConfigError> {
         let text = match value {
             toml::Value::String(s) => s,
             toml::Value::Integer(i) => i.to_string(),
+            toml::Value::Boolean(b) => b.to_string(),
             other => {
                 return Err(ConfigError::Invalid {
                     key: spec.key,
