@@ -19,6 +19,7 @@ mod report_views;
 mod score;
 mod serve;
 mod user;
+mod webhook;
 
 use lead::explain;
 
@@ -100,6 +101,9 @@ pub enum Command {
     /// The nurture content library.
     #[command(subcommand)]
     Content(content::ContentCommand),
+    /// Webhook subscriptions, their deliveries and replays.
+    #[command(subcommand)]
+    Webhook(webhook::WebhookCommand),
     /// Print an example settings file, or the effective settings and their sources.
     #[command(subcommand)]
     Config(config::ConfigCommand),
@@ -158,6 +162,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Forecast(cmd) => forecast::run(store, cmd).await,
         Command::Experiment(cmd) => experiment::run(store, cmd).await,
         Command::Content(cmd) => content::run(store, cmd).await,
+        Command::Webhook(cmd) => webhook::run(store, cmd, settings.webhook_allow_private).await,
     }
 }
 

@@ -134,7 +134,7 @@ pub async fn serve(store: Arc<dyn Store>, settings: &Settings, demo: bool) -> an
         form_per_ip_per_minute: settings.form_rate_per_ip_minute,
         form_per_second: settings.form_rate_per_second,
     };
-    let services = Services::new(store);
+    let services = Services::new(store.clone()).allow_private_webhooks(settings.webhook_allow_private);
     let hours = |h: u64| (h > 0).then(|| std::time::Duration::from_secs(h * 3600));
     let jobs = crate::jobs::spawn(
         &services,
@@ -147,6 +147,10 @@ pub async fn serve(store: Arc<dyn Store>, settings: &Settings, demo: bool) -> an
         },
     );
     let importer = crate::import_worker::spawn(services.clone(), std::time::Duration::from_secs(2));
+    let relay = crate::webhooks::spawn(
+        crate::webhooks::Relay::new(store, settings.webhook_allow_private, stream_config(settings)),
+        std::time::Duration::from_secs(1),
+    );
     let access = crate::http::metrics::MetricsAccess {
         token: settings.metrics_token.as_deref().map(std::sync::Arc::from),
     };
@@ -161,8 +165,20 @@ pub async fn serve(store: Arc<dyn Store>, settings: &Settings, demo: bool) -> an
     .context("the server failed")?;
     jobs.iter().for_each(tokio::task::JoinHandle::abort);
     importer.abort();
+    relay.abort();
     tracing::info!("Sarnakh stopped");
     Ok(())
+}
+
+/// Where the relay publishes events, if `nats_url` is set.
+fn stream_config(settings: &Settings) -> Option<crate::webhooks::StreamConfig> {
+    settings
+        .nats_url
+        .as_ref()
+        .map(|url| crate::webhooks::StreamConfig {
+            url: url.clone(),
+            name: settings.nats_stream.clone(),
+        })
 }
 
 /// Fills an empty database with the demo company.

@@ -29,6 +29,7 @@ pub mod routing;
 pub(crate) mod snippet;
 pub mod timeline;
 pub mod users;
+pub mod webhooks;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -84,6 +85,7 @@ pub fn app_with(services: Services, rate_limits: limits::RateLimits) -> Router {
         .merge(reports::router())
         .merge(experiments::router())
         .merge(content::router())
+        .merge(webhooks::router())
         .split_for_parts();
     let openapi = docs::finish(openapi);
     api.merge(docs::router(openapi))
