@@ -23,6 +23,7 @@ mod conformance_routing;
 mod conformance_sessions;
 mod conformance_size_bands;
 mod conformance_users;
+mod conformance_webhooks;
 mod experiment_data;
 pub mod postgres;
 // Reports (insight).
@@ -154,7 +155,10 @@ macro_rules! conformance_tests {
             content_is_suggested_sent_and_reported_as_a_plain_recount,
             contact_and_deal_edits_are_stored_with_history_and_bad_ones_write_nothing,
             bulk_assign_applies_the_assignment_rule_to_each_lead,
-            saved_views_belong_to_their_user_and_replace_by_name
+            saved_views_belong_to_their_user_and_replace_by_name,
+            webhook_events_are_written_with_the_change_and_fanned_out,
+            webhook_deliveries_are_claimed_once_retried_dead_lettered_and_replayed,
+            overdue_tasks_are_announced_once_and_the_outbox_is_pruned
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {

@@ -99,7 +99,12 @@ impl Services {
         match self.store.update_webhook(&after, expected).await {
             Ok(()) => Ok(after),
             Err(e @ StoreError::StaleVersion) => Err(stale_to_precondition(e, || async {
-                self.store.get_webhook(id).await.ok().flatten().map(|w| w.version)
+                self.store
+                    .get_webhook(id)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|w| w.version)
             })
             .await),
             Err(e) => Err(e.into()),

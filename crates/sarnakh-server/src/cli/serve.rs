@@ -134,7 +134,8 @@ pub async fn serve(store: Arc<dyn Store>, settings: &Settings, demo: bool) -> an
         form_per_ip_per_minute: settings.form_rate_per_ip_minute,
         form_per_second: settings.form_rate_per_second,
     };
-    let services = Services::new(store.clone()).allow_private_webhooks(settings.webhook_allow_private);
+    let services =
+        Services::new(store.clone()).allow_private_webhooks(settings.webhook_allow_private);
     let hours = |h: u64| (h > 0).then(|| std::time::Duration::from_secs(h * 3600));
     let jobs = crate::jobs::spawn(
         &services,
@@ -148,7 +149,11 @@ pub async fn serve(store: Arc<dyn Store>, settings: &Settings, demo: bool) -> an
     );
     let importer = crate::import_worker::spawn(services.clone(), std::time::Duration::from_secs(2));
     let relay = crate::webhooks::spawn(
-        crate::webhooks::Relay::new(store, settings.webhook_allow_private, stream_config(settings)),
+        crate::webhooks::Relay::new(
+            store,
+            settings.webhook_allow_private,
+            stream_config(settings),
+        ),
         std::time::Duration::from_secs(1),
     );
     let access = crate::http::metrics::MetricsAccess {

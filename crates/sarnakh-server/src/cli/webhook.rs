@@ -59,11 +59,19 @@ pub enum WebhookCommand {
 }
 
 /// Runs a webhook subcommand; `allow_private` is the `webhook_allow_private` setting.
-pub async fn run(store: Arc<dyn Store>, cmd: WebhookCommand, allow_private: bool) -> anyhow::Result<()> {
+pub async fn run(
+    store: Arc<dyn Store>,
+    cmd: WebhookCommand,
+    allow_private: bool,
+) -> anyhow::Result<()> {
     let s = Services::new(store).allow_private_webhooks(allow_private);
     let actor = Actor::SYSTEM;
     match cmd {
-        WebhookCommand::Add { url, events, description } => {
+        WebhookCommand::Add {
+            url,
+            events,
+            description,
+        } => {
             let draft = WebhookDraft {
                 url: Some(url),
                 events: Some(events),
@@ -71,7 +79,10 @@ pub async fn run(store: Arc<dyn Store>, cmd: WebhookCommand, allow_private: bool
                 description,
             };
             let hook = s.create_webhook(&actor, &draft).await.map_err(explain)?;
-            println!("{}", serde_json::to_string_pretty(&WebhookJson::new(hook, true))?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&WebhookJson::new(hook, true))?
+            );
             println!("The secret is shown once: keep it to verify the Sarnakh-Signature header.");
         }
         WebhookCommand::List => {
@@ -89,7 +100,11 @@ pub async fn run(store: Arc<dyn Store>, cmd: WebhookCommand, allow_private: bool
                     ]
                 })
                 .collect();
-            print_tables(&[Table::new("webhooks", &["id", "active", "events", "url"], rows)]);
+            print_tables(&[Table::new(
+                "webhooks",
+                &["id", "active", "events", "url"],
+                rows,
+            )]);
         }
         WebhookCommand::Remove { id } => {
             s.delete_webhook(&actor, parse::<WebhookId>(&id, "webhook")?)
@@ -102,7 +117,10 @@ pub async fn run(store: Arc<dyn Store>, cmd: WebhookCommand, allow_private: bool
                 .rotate_webhook_secret(&actor, parse::<WebhookId>(&id, "webhook")?)
                 .await
                 .map_err(explain)?;
-            println!("{}", serde_json::to_string_pretty(&WebhookJson::new(hook, true))?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&WebhookJson::new(hook, true))?
+            );
         }
         WebhookCommand::Deliveries { id, status, limit } => {
             let status = match status.as_deref() {
@@ -135,12 +153,16 @@ pub async fn run(store: Arc<dyn Store>, cmd: WebhookCommand, allow_private: bool
                 .replay_webhook_delivery(&actor, parse::<DeliveryId>(&id, "delivery")?)
                 .await
                 .map_err(explain)?;
-            println!("{}", serde_json::to_string_pretty(&WebhookDeliveryJson::from(d))?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&WebhookDeliveryJson::from(d))?
+            );
         }
     }
     Ok(())
 }
 
 fn parse<T: std::str::FromStr>(id: &str, what: &str) -> anyhow::Result<T> {
-    id.parse().map_err(|_| anyhow::anyhow!("{id:?} is not a {what} id"))
+    id.parse()
+        .map_err(|_| anyhow::anyhow!("{id:?} is not a {what} id"))
 }

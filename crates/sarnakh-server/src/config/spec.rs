@@ -120,7 +120,9 @@ pub fn example() -> String {
     for s in SETTINGS {
         out.push_str(&format!("\n# {}\n", s.help));
         match s.default {
-            Some(d) if d.parse::<i64>().is_ok() || d.parse::<bool>().is_ok() => out.push_str(&format!("# {} = {d}\n", s.key)),
+            Some(d) if d.parse::<i64>().is_ok() || d.parse::<bool>().is_ok() => {
+                out.push_str(&format!("# {} = {d}\n", s.key))
+            }
             Some(d) => out.push_str(&format!("# {} = {d:?}\n", s.key)),
             None => out.push_str(&format!("# {} = \"\"\n", s.key)),
         }

@@ -159,7 +159,10 @@ pub async fn list_webhooks(
 ) -> ApiResult<axum::Json<WebhookListJson>> {
     let items = app.services.list_webhooks(&actor).await?;
     Ok(axum::Json(WebhookListJson {
-        items: items.into_iter().map(|w| WebhookJson::new(w, false)).collect(),
+        items: items
+            .into_iter()
+            .map(|w| WebhookJson::new(w, false))
+            .collect(),
     }))
 }
 
@@ -187,8 +190,14 @@ pub async fn get_webhook(
     Authenticated(actor): Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<impl IntoResponse> {
-    let hook = app.services.get_webhook(&actor, parse_id(&id, "webhook")?).await?;
-    Ok((etag(hook.version), axum::Json(WebhookJson::new(hook, false))))
+    let hook = app
+        .services
+        .get_webhook(&actor, parse_id(&id, "webhook")?)
+        .await?;
+    Ok((
+        etag(hook.version),
+        axum::Json(WebhookJson::new(hook, false)),
+    ))
 }
 
 /// Change a subscription's url, events, active flag or description (`If-Match` guards
@@ -207,7 +216,10 @@ pub async fn update_webhook(
         .services
         .update_webhook(&actor, id, &body.into(), if_match(&headers)?)
         .await?;
-    Ok((etag(hook.version), axum::Json(WebhookJson::new(hook, false))))
+    Ok((
+        etag(hook.version),
+        axum::Json(WebhookJson::new(hook, false)),
+    ))
 }
 
 /// Remove a subscription and its deliveries.
@@ -260,7 +272,12 @@ pub async fn list_webhook_deliveries(
     };
     let items = app
         .services
-        .list_webhook_deliveries(&actor, parse_id(&id, "webhook")?, status, q.limit.unwrap_or(100))
+        .list_webhook_deliveries(
+            &actor,
+            parse_id(&id, "webhook")?,
+            status,
+            q.limit.unwrap_or(100),
+        )
         .await?;
     Ok(axum::Json(WebhookDeliveryListJson {
         items: items.into_iter().map(Into::into).collect(),

@@ -103,7 +103,11 @@ impl Relay {
         Ok(report)
     }
 
-    async fn deliver(&self, c: ClaimedDelivery, now: DateTime<Utc>) -> Result<DeliveryStatus, StoreError> {
+    async fn deliver(
+        &self,
+        c: ClaimedDelivery,
+        now: DateTime<Utc>,
+    ) -> Result<DeliveryStatus, StoreError> {
         let d = &c.delivery;
         let attempt = self
             .sender
@@ -116,12 +120,21 @@ impl Relay {
                 &d.payload,
             )
             .await;
-        let outcome = after_attempt(d.attempts, attempt.status, attempt.error, now, fastrand::f64());
+        let outcome = after_attempt(
+            d.attempts,
+            attempt.status,
+            attempt.error,
+            now,
+            fastrand::f64(),
+        );
         if let Some(error) = &outcome.error {
             tracing::info!(delivery = %d.id, webhook = %d.webhook_id, attempt = d.attempts, status = outcome.status.as_str(), %error, "webhook attempt failed");
         }
         metrics::webhook_delivery(outcome.status.as_str());
-        let held = self.store.finish_delivery(d.id, c.lease_id, &outcome, Utc::now().max(now)).await?;
+        let held = self
+            .store
+            .finish_delivery(d.id, c.lease_id, &outcome, Utc::now().max(now))
+            .await?;
         if !held {
             tracing::warn!(delivery = %d.id, "webhook delivery lease ran out before its outcome was recorded");
         }
@@ -167,17 +180,26 @@ impl Relay {
                         tracing::info!(stream = %config.name, "publishing events to NATS JetStream");
                         *guard = Some(s);
                     }
-                    Err(e) => tracing::warn!(error = %e, "event stream unavailable; events are kept for it"),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "event stream unavailable; events are kept for it")
+                    }
                 }
             }
         }
         let consumer = self.stream_config.as_ref().map(|_| stream::CONSUMER);
-        self.store.touch_outbox_consumer(consumer, now, now - Span::days(1)).await?;
-        let overdue = self.store.emit_overdue_tasks(now - Span::days(1), now, 1000).await?;
+        self.store
+            .touch_outbox_consumer(consumer, now, now - Span::days(1))
+            .await?;
+        let overdue = self
+            .store
+            .emit_overdue_tasks(now - Span::days(1), now, 1000)
+            .await?;
         if overdue > 0 {
             tracing::debug!(overdue, "tasks announced overdue");
         }
-        self.store.prune_outbox(now - Span::days(7), now - Span::days(7)).await?;
+        self.store
+            .prune_outbox(now - Span::days(7), now - Span::days(7))
+            .await?;
         metrics::webhook_pending(self.store.pending_deliveries().await?);
         Ok(())
     }

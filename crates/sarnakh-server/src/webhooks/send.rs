@@ -206,7 +206,12 @@ mod tests {
         ] {
             let a = sender.post(url, "s", "lead.created", "d", 1, "{}").await;
             assert_eq!(a.status, None, "{url}");
-            assert!(a.error.as_deref().is_some_and(|e| e.starts_with("refused:")), "{url}: {a:?}");
+            assert!(
+                a.error
+                    .as_deref()
+                    .is_some_and(|e| e.starts_with("refused:")),
+                "{url}: {a:?}"
+            );
         }
     }
 }

@@ -51,7 +51,11 @@ impl EventStream {
         headers.insert("Sarnakh-Event", event.event_type.as_str());
         let ack = self
             .js
-            .publish_with_headers(subject(&event.event_type), headers, event.payload.clone().into())
+            .publish_with_headers(
+                subject(&event.event_type),
+                headers,
+                event.payload.clone().into(),
+            )
             .await
             .map_err(|e| format!("could not publish: {e}"))?;
         ack.await
