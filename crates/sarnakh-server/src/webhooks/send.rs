@@ -43,7 +43,7 @@ impl GuardedResolver {
         }
         if !self.allow_private {
             for a in &addrs {
-                check_ip(a.ip()).map_err(|why| format!("refused: {host} resolves to {why}"))?;
+                check_ip(a.ip()).map_err(|why| format!("refused: {host} resolves to a refused address: {why}"))?;
             }
         }
         Ok(addrs)
@@ -143,7 +143,14 @@ impl Sender {
                 status: Some(r.status().as_u16()),
                 error: None,
             },
-            Err(e) => failed(chain(&e)),
+            // A refusal by the resolver is the cause that matters; reqwest wraps it twice.
+            Err(e) => {
+                let text = chain(&e);
+                failed(match text.find("refused: ") {
+                    Some(i) => text[i..].to_owned(),
+                    None => text,
+                })
+            }
         }
     }
 }
