@@ -153,7 +153,7 @@ impl Relay {
             let mut sent = Vec::with_capacity(events.len());
             for e in &events {
                 match stream.publish(e).await {
-                    Ok(()) => sent.push(e.id),
+                    Ok(_) => sent.push(e.id),
                     Err(why) => {
                         tracing::warn!(event = %e.id, error = %why, "event not published; retried next pass");
                         break;

@@ -43,7 +43,9 @@ impl GuardedResolver {
         }
         if !self.allow_private {
             for a in &addrs {
-                check_ip(a.ip()).map_err(|why| format!("refused: {host} resolves to a refused address: {why}"))?;
+                check_ip(a.ip()).map_err(|why| {
+                    format!("refused: {host} resolves to a refused address: {why}")
+                })?;
             }
         }
         Ok(addrs)

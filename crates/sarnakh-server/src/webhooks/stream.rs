@@ -44,8 +44,9 @@ impl EventStream {
         Ok(Self { js })
     }
 
-    /// Publishes one event and waits for the stream's acknowledgement.
-    pub async fn publish(&self, event: &StreamEvent) -> Result<(), String> {
+    /// Publishes one event and waits for the stream's acknowledgement; true if the stream
+    /// had it already (dropped as a duplicate of the same event id).
+    pub async fn publish(&self, event: &StreamEvent) -> Result<bool, String> {
         let mut headers = async_nats::HeaderMap::new();
         headers.insert("Nats-Msg-Id", event.id.to_string().as_str());
         headers.insert("Sarnakh-Event", event.event_type.as_str());
@@ -58,8 +59,9 @@ impl EventStream {
             )
             .await
             .map_err(|e| format!("could not publish: {e}"))?;
-        ack.await
+        let ack = ack
+            .await
             .map_err(|e| format!("the stream did not acknowledge: {e}"))?;
-        Ok(())
+        Ok(ack.duplicate)
     }
 }
