@@ -268,7 +268,7 @@ pub struct AttemptOutcome {
 /// [`MAX_ATTEMPTS`] attempts failed (dead-letter it).
 pub fn retry_delay(attempt: i32, jitter: f64) -> Option<Duration> {
     const BASE: [u64; 7] = [30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600];
-    if attempt >= MAX_ATTEMPTS || attempt < 1 {
+    if !(1..MAX_ATTEMPTS).contains(&attempt) {
         return None;
     }
     let base = BASE[usize::try_from(attempt - 1).ok()?.min(BASE.len() - 1)] as f64;

@@ -48,7 +48,7 @@ fn a_star_subscribes_to_everything() {
 fn unknown_events_and_private_urls_are_field_errors() {
     let err = draft("http://10.0.0.5/in", &["lead.exploded"])
         .validate(true, false)
-        .unwrap_err();
+        .expect_err("refused");
     let f = fields(err);
     assert!(f.contains(&("url".into(), "refused_url".into())), "{f:?}");
     assert!(
@@ -59,7 +59,7 @@ fn unknown_events_and_private_urls_are_field_errors() {
 
 #[test]
 fn creating_needs_url_and_events_but_a_patch_does_not() {
-    let f = fields(WebhookDraft::default().validate(true, false).unwrap_err());
+    let f = fields(WebhookDraft::default().validate(true, false).expect_err("refused"));
     assert_eq!(
         f,
         vec![
@@ -73,7 +73,7 @@ fn creating_needs_url_and_events_but_a_patch_does_not() {
         ..WebhookDraft::default()
     };
     assert_eq!(
-        fields(empty.validate(false, false).unwrap_err()),
+        fields(empty.validate(false, false).expect_err("refused")),
         vec![("events".into(), "required".into())]
     );
 }
