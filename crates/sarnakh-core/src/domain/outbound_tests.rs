@@ -120,7 +120,11 @@ fn every_notation_of_a_refused_address_is_refused(#[case] raw: &str, #[case] nor
 #[case("http://api.localhost/hook")]
 #[case("http://localhost./hook")]
 fn localhost_names_are_refused(#[case] raw: &str) {
-    assert!(check_url(raw, false).expect_err("refused").contains("loopback name"));
+    assert!(
+        check_url(raw, false)
+            .expect_err("refused")
+            .contains("loopback name")
+    );
 }
 
 #[rstest]

@@ -59,7 +59,11 @@ fn unknown_events_and_private_urls_are_field_errors() {
 
 #[test]
 fn creating_needs_url_and_events_but_a_patch_does_not() {
-    let f = fields(WebhookDraft::default().validate(true, false).expect_err("refused"));
+    let f = fields(
+        WebhookDraft::default()
+            .validate(true, false)
+            .expect_err("refused"),
+    );
     assert_eq!(
         f,
         vec![
