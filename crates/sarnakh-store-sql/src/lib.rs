@@ -20,4 +20,5 @@ mod reports_people;
 pub mod rows;
 mod saved_views;
 mod store_impl;
+pub mod webhook_data;
 pub mod webhooks;

@@ -1,58 +1,9 @@
 //! Queries of webhooks and the outbox (subscriptions, fan-out, claiming, attempts, the
 //! event stream's reads, `task.overdue` events, pruning), the same for both SQL stores:
 //! `webhook_queries!` expands them as module `webhooks` with `impl WebhookStore` in each
-//! store crate. `$lock` is the row-locking clause of the claims (`for update of x skip
+//! store crate. `$lock_o` and `$lock_d` are the row-locking clauses of the outbox and delivery claims (`for update of x skip
 //! locked` on PostgreSQL; empty on SQLite, whose single writer makes each statement
 //! atomic). Tables, triggers and indexes: migration `20261129000023_webhooks.sql`.
-
-use sarnakh_core::domain::FieldChange;
-use sarnakh_core::domain::webhook::HistoryData;
-use sarnakh_core::store::StoreError;
-use serde_json::Value;
-use uuid::Uuid;
-
-/// Event types as stored: a JSON array of strings.
-pub fn events_json(events: &[String]) -> String {
-    Value::from(events.to_vec()).to_string()
-}
-
-/// Event types from their stored JSON.
-pub fn events_from(text: &str) -> Result<Vec<String>, StoreError> {
-    serde_json::from_str(text).map_err(|_| crate::rows::corrupt("webhook events", text))
-}
-
-/// The `data` of an event: its stored JSON (accounts, tasks) or its history row's fields.
-pub fn event_data(stored: Option<&str>, history: Option<HistoryData>) -> Result<Value, StoreError> {
-    match (stored, history) {
-        (Some(text), _) => {
-            serde_json::from_str(text).map_err(|_| crate::rows::corrupt("outbox data", text))
-        }
-        (None, Some(h)) => Ok(h.to_json()),
-        (None, None) => Ok(Value::Object(serde_json::Map::new())),
-    }
-}
-
-/// The history fields of a row, if it has them.
-#[expect(clippy::too_many_arguments, reason = "one argument per history column")]
-pub fn history_data(
-    id: Option<Uuid>,
-    from: Option<String>,
-    to: Option<String>,
-    reason: Option<String>,
-    note: Option<String>,
-    related_type: Option<String>,
-    related_id: Option<Uuid>,
-    changes: Vec<FieldChange>,
-) -> Option<HistoryData> {
-    id.map(|_| HistoryData {
-        from,
-        to,
-        reason,
-        note,
-        related: related_type.zip(related_id),
-        changes,
-    })
-}
 
 /// Expands the webhook queries as module `webhooks` in the calling store crate.
 #[macro_export]
@@ -83,7 +34,7 @@ macro_rules! webhook_queries {
             Ok(Webhook {
                 id: WebhookId::from_uuid(row.try_get("id").map_err(backend)?),
                 url: row.try_get("url").map_err(backend)?,
-                events: $crate::webhooks::events_from(&events)?,
+                events: $crate::webhook_data::events_from(&events)?,
                 active: row.try_get("active").map_err(backend)?,
                 secret: row.try_get("secret").map_err(backend)?,
                 description: row.try_get("description").map_err(backend)?,
@@ -126,7 +77,7 @@ macro_rules! webhook_queries {
                         created_by = $7, created_at = $8, updated_at = $9, version = $10 where id = $1 and version = $11".to_owned(),
                 };
                 let mut query = sqlx::query(&sql)
-                    .bind(w.id.as_uuid()).bind(&w.url).bind($crate::webhooks::events_json(&w.events)).bind(w.active)
+                    .bind(w.id.as_uuid()).bind(&w.url).bind($crate::webhook_data::events_json(&w.events)).bind(w.active)
                     .bind(&w.secret).bind(&w.description).bind(w.created_by.map(|u| u.as_uuid()))
                     .bind(w.created_at).bind(w.updated_at).bind(w.version);
                 if let Some(v) = expected {
@@ -150,7 +101,7 @@ macro_rules! webhook_queries {
                         Some(id) => Self::changes_of(tx, id).await?,
                         None => Vec::new(),
                     };
-                    let history = $crate::webhooks::history_data(
+                    let history = $crate::webhook_data::history_data(
                         history_id, get_s("from_state")?, get_s("to_state")?, get_s("reason")?, get_s("note")?,
                         get_s("related_type")?, row.try_get("related_id").map_err(backend)?, changes,
                     );
@@ -163,7 +114,7 @@ macro_rules! webhook_queries {
                         occurred_at: row.try_get("occurred_at").map_err(backend)?,
                         seq: row.try_get("seq").map_err(backend)?,
                         actor_id: row.try_get("actor_id").map_err(backend)?,
-                        data: $crate::webhooks::event_data(data.as_deref(), history)?,
+                        data: $crate::webhook_data::event_data(data.as_deref(), history)?,
                     });
                 }
                 Ok(events)

@@ -34,6 +34,7 @@ pub use crate::conformance_routing::*;
 pub use crate::conformance_sessions::*;
 pub use crate::conformance_size_bands::*;
 pub use crate::conformance_users::*;
+pub use crate::conformance_webhook_deliveries::*;
 pub use crate::conformance_webhooks::*;
 
 /// Counts rows a conversion would write, to prove a refused one wrote nothing.

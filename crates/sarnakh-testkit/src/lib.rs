@@ -23,6 +23,7 @@ mod conformance_routing;
 mod conformance_sessions;
 mod conformance_size_bands;
 mod conformance_users;
+mod conformance_webhook_deliveries;
 mod conformance_webhooks;
 mod experiment_data;
 pub mod postgres;
