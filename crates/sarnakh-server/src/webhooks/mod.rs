@@ -23,7 +23,7 @@ use tokio::task::JoinHandle;
 /// Outbox events fanned out, streamed, or deliveries claimed, per batch.
 const BATCH: u32 = 100;
 /// Deliveries sent at once by one instance.
-const CLAIM: u32 = 16;
+const CLAIM: u32 = 32;
 /// How long a claim holds a delivery (well past the 10 s request timeout).
 const LEASE: Span = Span::seconds(60);
 
