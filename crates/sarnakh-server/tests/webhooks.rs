@@ -346,6 +346,51 @@ async fn private_targets_are_refused_at_subscription_and_delivery(app: TestApp) 
     }
 }
 
+/// Two relays (two `serve` instances) on one database: every delivery is sent exactly once.
+async fn two_relays_send_each_delivery_once(app: TestApp) {
+    let app = allowing_private(app);
+    let sink = Sink::start().await;
+    let r = app
+        .post(
+            "/api/v1/webhooks",
+            json!({ "url": sink.url("/hook"), "events": ["*"] }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    for i in 0..40 {
+        capture(&app, &format!("twin{i}@hooks.example")).await;
+    }
+    let (a, b) = (
+        Relay::new(app.store.clone(), true, None),
+        Relay::new(app.store.clone(), true, None),
+    );
+    let now = Utc::now();
+    let mut delivered = 0;
+    for _ in 0..6 {
+        let (x, y) = tokio::join!(a.tick(now), b.tick(now));
+        delivered += x.expect("a").delivered + y.expect("b").delivered;
+    }
+    assert_eq!(delivered, 40);
+    let got = sink.requests("/hook");
+    let ids: std::collections::HashSet<_> = got
+        .iter()
+        .map(|(h, _)| header(h, "sarnakh-delivery").to_owned())
+        .collect();
+    assert_eq!((got.len(), ids.len()), (40, 40), "each delivery sent once");
+}
+
+#[tokio::test]
+async fn two_relays_send_each_delivery_once_on_sqlite() {
+    two_relays_send_each_delivery_once(TestApp::new().await).await;
+}
+
+#[tokio::test]
+async fn two_relays_send_each_delivery_once_on_postgres() {
+    if let Some(app) = TestApp::postgres().await {
+        two_relays_send_each_delivery_once(app).await;
+    }
+}
+
 #[tokio::test]
 async fn signed_deliveries_are_retried_dead_lettered_and_replayed_on_sqlite() {
     signed_deliveries_are_retried_dead_lettered_and_replayed(TestApp::new().await).await;
