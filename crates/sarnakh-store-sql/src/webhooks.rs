@@ -106,18 +106,57 @@ macro_rules! webhook_queries {
                         get_s("related_type")?, row.try_get("related_id").map_err(backend)?, changes,
                     );
                     let data: Option<String> = get_s("data")?;
+                    let subject_type: String = row.try_get("subject_type").map_err(backend)?;
+                    let subject_id: Uuid = row.try_get("subject_id").map_err(backend)?;
+                    let mut data = $crate::webhook_data::event_data(data.as_deref(), history)?;
+                    if let (Some(record), Some(map)) = (Self::record_of(tx, &subject_type, subject_id).await?, data.as_object_mut()) {
+                        map.insert("record".to_owned(), record);
+                    }
                     events.push(OutboxEvent {
                         id: row.try_get("event_id").map_err(backend)?,
                         event_type: row.try_get("event_type").map_err(backend)?,
-                        subject_type: row.try_get("subject_type").map_err(backend)?,
-                        subject_id: row.try_get("subject_id").map_err(backend)?,
+                        subject_type,
+                        subject_id,
                         occurred_at: row.try_get("occurred_at").map_err(backend)?,
                         seq: row.try_get("seq").map_err(backend)?,
                         actor_id: row.try_get("actor_id").map_err(backend)?,
-                        data: $crate::webhook_data::event_data(data.as_deref(), history)?,
+                        data,
                     });
                 }
                 Ok(events)
+            }
+
+            /// The subject's main fields as they are now (leads, deals, accounts: one
+            /// lookup by primary key); `None` for other subjects or a vanished record.
+            async fn record_of(tx: &mut sqlx::Transaction<'static, sqlx::$db>, kind: &str, id: Uuid) -> Result<Option<serde_json::Value>, StoreError> {
+                let sql = match kind {
+                    "lead" => "select first_name, last_name, email, phone, company, country, source, stage, status, owner_id, score, grade, version from leads where id = $1",
+                    "opportunity" => "select name, product, amount_minor, currency, stage, status, account_id, owner_id, version from opportunities where id = $1",
+                    "account" => "select name, country, industry, owner_id, version from accounts where id = $1",
+                    _ => return Ok(None),
+                };
+                let Some(r) = sqlx::query(sql).bind(id).fetch_optional(&mut **tx).await.map_err(backend)? else {
+                    return Ok(None);
+                };
+                let s = |c: &str| -> Result<Option<String>, StoreError> { r.try_get(c).map_err(backend) };
+                let owner: Option<Uuid> = r.try_get("owner_id").map_err(backend)?;
+                let version: i64 = r.try_get("version").map_err(backend)?;
+                Ok(Some(match kind {
+                    "lead" => serde_json::json!({
+                        "first_name": s("first_name")?, "last_name": s("last_name")?, "email": s("email")?, "phone": s("phone")?,
+                        "company": s("company")?, "country": s("country")?, "source": s("source")?, "stage": s("stage")?,
+                        "status": s("status")?, "owner_id": owner, "score": r.try_get::<i32, _>("score").map_err(backend)?,
+                        "grade": s("grade")?, "version": version,
+                    }),
+                    "opportunity" => serde_json::json!({
+                        "name": s("name")?, "product": s("product")?, "amount_minor": r.try_get::<i64, _>("amount_minor").map_err(backend)?,
+                        "currency": s("currency")?, "stage": s("stage")?, "status": s("status")?,
+                        "account_id": r.try_get::<Uuid, _>("account_id").map_err(backend)?, "owner_id": owner, "version": version,
+                    }),
+                    _ => serde_json::json!({
+                        "name": s("name")?, "country": s("country")?, "industry": s("industry")?, "owner_id": owner, "version": version,
+                    }),
+                }))
             }
 
             async fn changes_of(tx: &mut sqlx::Transaction<'static, sqlx::$db>, id: Uuid) -> Result<Vec<FieldChange>, StoreError> {

@@ -128,6 +128,10 @@ pub async fn webhook_events_are_written_with_the_change_and_fanned_out(store: Ar
     assert_eq!(body["data"]["to"], q.state.to_string());
     assert_eq!(body["data"]["from"], l.state.to_string());
     assert!(body["occurred_at"].is_string());
+    // The record's main fields as they are when the event is fanned out.
+    assert_eq!(body["data"]["record"]["email"], "nima@w.example");
+    assert_eq!(body["data"]["record"]["company"], "Pars Co");
+    assert_eq!(body["data"]["record"]["version"], q.version);
     // A conversion announces the account, the contact, the deal and the conversion.
     let out = s
         .convert_lead(

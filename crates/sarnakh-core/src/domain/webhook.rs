@@ -329,7 +329,8 @@ pub struct OutboxEvent {
     pub seq: Option<i64>,
     /// Who did it.
     pub actor_id: Option<Uuid>,
-    /// Fields of `data` (history: from, to, reason, note, related, changes; others: their own).
+    /// Fields of `data` (history: from, to, reason, note, related, changes; others: their own;
+    /// leads, deals and accounts also `record`, their main fields at fan-out).
     pub data: Value,
 }
 
