@@ -11,6 +11,7 @@ mod filters;
 mod mail;
 mod maintenance;
 mod stages;
+mod webhooks;
 
 pub use accounts::AccountStore;
 pub use content::{ContentCounts, ContentStore};
@@ -23,6 +24,7 @@ pub use mail::{
 };
 pub use maintenance::{Finding, MaintenanceError, MaintenanceStore};
 pub use stages::{StageStore, StageVersion};
+pub use webhooks::{FanOut, StreamEvent, WebhookStore};
 
 use crate::domain::Session;
 use crate::domain::duplicate::PersonRecord;
@@ -239,6 +241,7 @@ pub trait Store:
     + CoordinationStore
     + StageStore
     + AccountStore
+    + WebhookStore
     + Send
     + Sync
     + 'static

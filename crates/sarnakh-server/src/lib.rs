@@ -15,3 +15,4 @@ pub mod metrics;
 pub mod store_url;
 pub mod telemetry;
 pub mod web;
+pub mod webhooks;

@@ -6,7 +6,9 @@
 //! `leads_captured_total` per source (recorded by the capture service); `import_jobs` per
 //! status; `import_rows_total` per outcome; `job_runs_total` per job and outcome;
 //! `job_last_success_timestamp_seconds` per job; `mails_total` per kind (`digest`,
-//! `sla_breach`) and outcome (`sent`, `failed`, `skipped`).
+//! `sla_breach`) and outcome (`sent`, `failed`, `skipped`); `webhook_deliveries_total` per outcome
+//! (delivered, pending: retried later, dead); `webhook_deliveries_pending` (pending or
+//! being delivered); `events_streamed_total` (published to NATS JetStream).
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;
@@ -74,4 +76,22 @@ pub fn import_rows(read: u64, rejected: u64) {
 /// Records one mail the mail job handled.
 pub fn mail_sent(kind: &'static str, outcome: &'static str) {
     metrics::counter!("sarnakh_mails_total", "kind" => kind, "outcome" => outcome).increment(1);
+}
+
+/// Records one webhook attempt by outcome (`delivered`, `pending`: retried later, `dead`).
+pub fn webhook_delivery(outcome: &'static str) {
+    metrics::counter!("sarnakh_webhook_deliveries_total", "outcome" => outcome).increment(1);
+}
+
+/// Sets the number of webhook deliveries waiting (pending or being delivered).
+pub fn webhook_pending(n: u64) {
+    // Counts far below 2^53 are exact in an f64.
+    metrics::gauge!("sarnakh_webhook_deliveries_pending").set(n as f64);
+}
+
+/// Records events published to the event stream.
+pub fn events_streamed(n: u64) {
+    if n > 0 {
+        metrics::counter!("sarnakh_events_streamed_total").increment(n);
+    }
 }

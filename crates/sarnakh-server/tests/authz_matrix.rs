@@ -56,6 +56,9 @@ struct Owned {
     experiment: String,
     /// An active content item (to read, replace, send).
     content: String,
+    /// A webhook subscription (to read, change, rotate, remove) and one of its deliveries.
+    webhook: String,
+    delivery: String,
 }
 
 struct World {
@@ -205,7 +208,10 @@ async fn owned(app: &TestApp, owner: UserId, n: usize) -> Owned {
         .await
         .expect("target");
     let (experiment, content) = insight(app, n).await;
+    let (webhook, delivery) = subscription(app, n).await;
     Owned {
+        webhook,
+        delivery,
         target: target.id.to_string(),
         experiment,
         content,
@@ -257,6 +263,60 @@ async fn insight(app: &TestApp, n: usize) -> (String, String) {
         .await
         .expect("content");
     (x.id.to_string(), c.id.to_string())
+}
+
+/// A webhook subscription with one pending delivery (issue 9), as their ids.
+async fn subscription(app: &TestApp, n: usize) -> (String, String) {
+    let hook = app
+        .services
+        .create_webhook(
+            &Actor::SYSTEM,
+            &sarnakh_core::domain::webhook::WebhookDraft {
+                url: Some(format!("https://hooks.example.com/{n}")),
+                events: Some(vec!["lead.created".into()]),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("webhook");
+    let draft = LeadDraft {
+        first_name: Some("Hooked".into()),
+        email: Some(format!("hooked{n}@matrix.example")),
+        ..LeadDraft::default()
+    };
+    app.services
+        .capture_lead(&Actor::SYSTEM, &draft)
+        .await
+        .expect("lead");
+    app.store
+        .fan_out_events(chrono::Utc::now(), 1000)
+        .await
+        .expect("fan out");
+    let delivery = app
+        .store
+        .list_deliveries(hook.id, None, 1)
+        .await
+        .expect("deliveries")
+        .pop()
+        .expect("a delivery");
+    (hook.id.to_string(), delivery.id.to_string())
+}
+
+/// Bodies of the webhook routes (issue 9), before the generic ones.
+fn hooks_body(row: &Row) -> Option<Option<Value>> {
+    if row.path.split('/').nth(3) != Some("webhooks") {
+        return None;
+    }
+    match (
+        row.method.as_str(),
+        row.path.rsplit('/').next().unwrap_or(""),
+    ) {
+        ("POST", "webhooks") => Some(Some(
+            json!({ "url": "https://hooks.example.com/matrix", "events": ["lead.created"] }),
+        )),
+        ("PATCH", _) => Some(Some(json!({ "description": "matrix" }))),
+        _ => Some(None),
+    }
 }
 
 /// Bodies of the experiment and content routes (issue 6), before the generic ones.
@@ -355,6 +415,8 @@ fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
         "imports" => &r.import,
         "experiments" => &r.experiment,
         "content" => &r.content,
+        "webhooks" if row.path.contains("/deliveries/") => &r.delivery,
+        "webhooks" => &r.webhook,
         _ => &r.token,
     };
     let uri = row
@@ -362,7 +424,7 @@ fn request(row: &Row, r: &Owned) -> (String, Option<Value>) {
         .replace("{id}", id)
         .replace("{contact_id}", &r.contact)
         .replace("{content_id}", &r.content);
-    if let Some(body) = insight_body(row) {
+    if let Some(body) = insight_body(row).or_else(|| hooks_body(row)) {
         return (uri, body);
     }
     let until = (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string();

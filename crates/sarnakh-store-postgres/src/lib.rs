@@ -26,6 +26,14 @@ sarnakh_store_sql::coordination_queries!(PostgresStore, Postgres, pool, pool);
 sarnakh_store_sql::mail_queries!(PostgresStore, Postgres, pool, pool);
 sarnakh_store_sql::stage_queries!(PostgresStore, Postgres, pool, pool);
 sarnakh_store_sql::account_queries!(PostgresStore, Postgres, pool, pool);
+sarnakh_store_sql::webhook_queries!(
+    PostgresStore,
+    Postgres,
+    pool,
+    pool,
+    " for update of o skip locked",
+    " for update of d skip locked"
+);
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

@@ -24,3 +24,5 @@ pub mod rows;
 mod saved_views;
 pub mod stages;
 mod store_impl;
+pub mod webhook_data;
+pub mod webhooks;

@@ -29,6 +29,7 @@ sarnakh_store_sql::coordination_queries!(SqliteStore, Sqlite, read, write);
 sarnakh_store_sql::mail_queries!(SqliteStore, Sqlite, read, write);
 sarnakh_store_sql::stage_queries!(SqliteStore, Sqlite, read, write);
 sarnakh_store_sql::account_queries!(SqliteStore, Sqlite, read, write);
+sarnakh_store_sql::webhook_queries!(SqliteStore, Sqlite, read, write, "", "");
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

@@ -38,6 +38,8 @@ pub use crate::conformance_sessions::*;
 pub use crate::conformance_size_bands::*;
 pub use crate::conformance_stages::*;
 pub use crate::conformance_users::*;
+pub use crate::conformance_webhook_deliveries::*;
+pub use crate::conformance_webhooks::*;
 
 /// Counts rows a conversion would write, to prove a refused one wrote nothing.
 pub(crate) async fn account_count(f: &Fixture) -> usize {

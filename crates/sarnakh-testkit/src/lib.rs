@@ -26,6 +26,8 @@ mod conformance_sessions;
 mod conformance_size_bands;
 mod conformance_stages;
 mod conformance_users;
+mod conformance_webhook_deliveries;
+mod conformance_webhooks;
 mod experiment_data;
 pub mod postgres;
 // Reports (insight).
@@ -168,7 +170,10 @@ macro_rules! conformance_tests {
             first_contact_breaches_are_found_for_owned_uncontacted_leads,
             stage_settings_are_versioned_and_refusals_write_nothing,
             retired_stages_keep_their_deals_and_probabilities_weigh_from_then_on,
-            record_list_filters_keep_exactly_the_matching_rows
+            record_list_filters_keep_exactly_the_matching_rows,
+            webhook_events_are_written_with_the_change_and_fanned_out,
+            webhook_deliveries_are_claimed_once_retried_dead_lettered_and_replayed,
+            overdue_tasks_are_announced_once_and_the_outbox_is_pruned
         );
     };
     (@each $make:path; $($name:ident),+ $(,)?) => {

@@ -164,3 +164,11 @@ id_type!(
     /// Identifies an item of the nurture content library.
     ContentId, "content"
 );
+id_type!(
+    /// Identifies a webhook subscription.
+    WebhookId, "webhook"
+);
+id_type!(
+    /// Identifies one delivery of an event to a webhook (its idempotency key).
+    DeliveryId, "delivery"
+);

@@ -22,6 +22,7 @@ pub mod lifecycle;
 pub mod list_params;
 pub mod money;
 pub mod opportunity;
+pub mod outbound;
 pub mod page;
 pub mod phone;
 pub mod playbook;
@@ -41,6 +42,7 @@ pub mod task;
 pub(crate) mod test_support;
 pub mod text;
 pub mod user;
+pub mod webhook;
 pub mod win;
 
 pub use account::Account;

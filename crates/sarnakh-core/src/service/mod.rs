@@ -33,6 +33,7 @@ mod stages;
 mod timeline;
 mod users;
 mod views;
+mod webhooks;
 
 pub use activities::{ActivityDraft, TaskDraft};
 pub use assign::{BulkAssignOutcome, MAX_BULK_ASSIGN};
@@ -70,6 +71,7 @@ pub use routing::{Inbox, InboxLead};
 pub use sessions::SignedIn;
 pub use stages::{MAX_STAGE_VERSIONS, StageSettings};
 pub use timeline::{TimelineEntry, TimelineItem};
+pub use webhooks::MAX_DELIVERIES;
 
 pub use crate::policy::{Actor, Principal, Rights};
 
@@ -85,6 +87,8 @@ pub struct Services {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     settings: Arc<std::sync::Mutex<SettingsCache>>,
+    /// Whether webhook URLs may point at loopback and private addresses (testing, intranets).
+    webhook_allow_private: bool,
 }
 
 /// Instance-wide settings read on every capture (duplicate policy, assignment rules ...),
@@ -132,7 +136,20 @@ impl Services {
             store,
             clock,
             settings: Arc::default(),
+            webhook_allow_private: false,
         }
+    }
+
+    /// Lets webhook subscriptions point at loopback and private addresses (the
+    /// `webhook_allow_private` setting: testing and on-premises intranets only).
+    pub fn allow_private_webhooks(mut self, allow: bool) -> Self {
+        self.webhook_allow_private = allow;
+        self
+    }
+
+    /// Whether webhook URLs may point at loopback and private addresses.
+    pub fn webhooks_allow_private(&self) -> bool {
+        self.webhook_allow_private
     }
 
     /// The store, for readiness checks.

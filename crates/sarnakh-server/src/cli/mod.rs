@@ -22,6 +22,7 @@ mod score;
 mod serve;
 mod stages;
 mod user;
+mod webhook;
 
 use lead::explain;
 
@@ -109,6 +110,9 @@ pub enum Command {
     /// Send a test mail, or print or send a user's daily digest.
     #[command(subcommand)]
     Mail(mail::MailCommand),
+    /// Webhook subscriptions, their deliveries and replays.
+    #[command(subcommand)]
+    Webhook(webhook::WebhookCommand),
     /// Print an example settings file, or the effective settings and their sources.
     #[command(subcommand)]
     Config(config::ConfigCommand),
@@ -172,6 +176,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Experiment(cmd) => experiment::run(store, cmd).await,
         Command::Content(cmd) => content::run(store, cmd).await,
         Command::Mail(cmd) => mail::run(store, &serve::mail_settings(&settings), cmd).await,
+        Command::Webhook(cmd) => webhook::run(store, cmd, settings.webhook_allow_private).await,
     }
 }
 

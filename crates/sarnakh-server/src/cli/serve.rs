@@ -142,7 +142,8 @@ pub async fn serve(store: Arc<dyn Store>, settings: &Settings, demo: bool) -> an
         form_per_second: settings.form_rate_per_second,
         shared: settings.database_url.starts_with("postgres"),
     };
-    let services = Services::new(store);
+    let services =
+        Services::new(store.clone()).allow_private_webhooks(settings.webhook_allow_private);
     let instance = uuid::Uuid::now_v7();
     tracing::info!(%instance, "instance id (job claims and the job log name it)");
     let jobs = crate::jobs::spawn(
@@ -162,6 +163,14 @@ pub async fn serve(store: Arc<dyn Store>, settings: &Settings, demo: bool) -> an
         mail_settings(settings),
         std::time::Duration::from_secs(10),
         std::time::Duration::from_secs(60),
+    );
+    let relay = crate::webhooks::spawn(
+        crate::webhooks::Relay::new(
+            store,
+            settings.webhook_allow_private,
+            stream_config(settings),
+        ),
+        std::time::Duration::from_secs(1),
     );
     let access = crate::http::metrics::MetricsAccess {
         token: settings.metrics_token.as_deref().map(std::sync::Arc::from),
@@ -183,6 +192,7 @@ pub async fn serve(store: Arc<dyn Store>, settings: &Settings, demo: bool) -> an
     jobs.iter().for_each(tokio::task::JoinHandle::abort);
     importer.abort();
     mail.iter().for_each(tokio::task::JoinHandle::abort);
+    relay.abort();
     tracing::info!("Sarnakh stopped");
     Ok(())
 }
@@ -195,6 +205,17 @@ pub fn mail_settings(settings: &Settings) -> crate::mail::MailSettings {
         digest_hour: settings.digest_hour,
         public_url: settings.public_url.clone(),
     }
+}
+
+/// Where the relay publishes events, if `nats_url` is set.
+fn stream_config(settings: &Settings) -> Option<crate::webhooks::StreamConfig> {
+    settings
+        .nats_url
+        .as_ref()
+        .map(|url| crate::webhooks::StreamConfig {
+            url: url.clone(),
+            name: settings.nats_stream.clone(),
+        })
 }
 
 /// Fills an empty database with the demo company.

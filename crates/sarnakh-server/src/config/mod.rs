@@ -171,6 +171,12 @@ pub struct Settings {
     pub digest_hour: u32,
     /// Base URL of links in mails and feeds.
     pub public_url: Option<String>,
+    /// Whether webhooks may reach loopback and private addresses (tests, intranets).
+    pub webhook_allow_private: bool,
+    /// NATS server for the JetStream event stream (secret: may hold credentials).
+    pub nats_url: Option<String>,
+    /// JetStream stream name.
+    pub nats_stream: String,
 }
 
 /// Every setting's value as text with its source, before parsing.
@@ -231,6 +237,9 @@ impl Layered {
             mail_from: self.required("mail_from")?,
             digest_hour: self.hour("digest_hour")?,
             public_url: self.optional("public_url")?,
+            webhook_allow_private: self.required("webhook_allow_private")?,
+            nats_url: self.optional("nats_url")?,
+            nats_stream: self.required("nats_stream")?,
         })
     }
 
@@ -345,6 +354,7 @@ fn read_file(path: &Path) -> Result<Vec<(&'static str, String)>, ConfigError> {
         let text = match value {
             toml::Value::String(s) => s,
             toml::Value::Integer(i) => i.to_string(),
+            toml::Value::Boolean(b) => b.to_string(),
             other => {
                 return Err(ConfigError::Invalid {
                     key: spec.key,

@@ -112,6 +112,24 @@ pub const SETTINGS: &[Spec] = &[
         None,
         "Address users reach Sarnakh at (https://crm.example.com), for links in mails and calendar feeds.",
     ),
+    spec(
+        "webhook_allow_private",
+        Some("false"),
+        "Let webhooks reach loopback, private and link-local addresses: only for tests and on-premises intranets.",
+    ),
+    Spec {
+        secret: true,
+        ..spec(
+            "nats_url",
+            None,
+            "NATS server (nats://HOST:4222) to publish every event to with JetStream; unset: no event stream.",
+        )
+    },
+    spec(
+        "nats_stream",
+        Some("SARNAKH"),
+        "JetStream stream for the events (created if missing, subjects sarnakh.>).",
+    ),
 ];
 
 /// A commented example `sarnakh.toml` with every setting at its default.
@@ -125,7 +143,9 @@ pub fn example() -> String {
     for s in SETTINGS {
         out.push_str(&format!("\n# {}\n", s.help));
         match s.default {
-            Some(d) if d.parse::<i64>().is_ok() => out.push_str(&format!("# {} = {d}\n", s.key)),
+            Some(d) if d.parse::<i64>().is_ok() || d.parse::<bool>().is_ok() => {
+                out.push_str(&format!("# {} = {d}\n", s.key))
+            }
             Some(d) => out.push_str(&format!("# {} = {d:?}\n", s.key)),
             None => out.push_str(&format!("# {} = \"\"\n", s.key)),
         }

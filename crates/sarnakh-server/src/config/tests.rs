@@ -82,9 +82,38 @@ fn a_bad_value_names_the_setting_and_its_source() {
             .contains("`bind` from environment variable SARNAKH_BIND"),
         "{e}"
     );
+    // A boolean is read (webhook_allow_private is one) but is no log format.
     let (_dir, path) = file("log_format = true\n");
-    let e = Layered::load(Some(path.as_path()), &env(&[]), &[]).expect_err("boolean");
+    let e = Layered::load(Some(path.as_path()), &env(&[]), &[])
+        .expect("load")
+        .settings()
+        .expect_err("boolean");
     assert!(e.to_string().contains("`log_format`"), "{e}");
+}
+
+#[test]
+fn webhook_and_stream_settings_read_booleans_and_hide_the_nats_url() {
+    let s = Layered::load(None, &env(&[]), &[])
+        .expect("load")
+        .settings()
+        .expect("ok");
+    assert!(
+        !s.webhook_allow_private,
+        "private targets are refused by default"
+    );
+    assert_eq!((s.nats_url, s.nats_stream.as_str()), (None, "SARNAKH"));
+    let (_dir, path) =
+        file("webhook_allow_private = true\nnats_url = \"nats://u:pw@127.0.0.1:4222\"\n");
+    let layered = Layered::load(Some(path.as_path()), &env(&[]), &[]).expect("load");
+    let s = layered.settings().expect("ok");
+    assert!(s.webhook_allow_private);
+    assert_eq!(s.nats_url.as_deref(), Some("nats://u:pw@127.0.0.1:4222"));
+    let shown = layered.show();
+    let nats = shown
+        .iter()
+        .find(|(k, _, _)| *k == "nats_url")
+        .expect("shown");
+    assert_eq!(nats.1, "***");
 }
 
 #[test]

@@ -31,6 +31,7 @@ use utoipa::openapi::{OpenApi as Doc, RefOr};
         (name = "reports", description = "Funnel, pipeline and win/loss over a period (see docs/REPORTS.md)"),
         (name = "experiments", description = "A/B experiments: variants, assignment, start and stop"),
         (name = "content", description = "The nurture content library, next suggestions and sending"),
+        (name = "webhooks", description = "Webhook subscriptions (admins), their deliveries, dead letters and replay"),
     )
 )]
 struct ApiDoc;

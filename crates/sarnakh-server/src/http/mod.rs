@@ -31,6 +31,7 @@ pub(crate) mod snippet;
 pub mod stages;
 pub mod timeline;
 pub mod users;
+pub mod webhooks;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -88,6 +89,7 @@ pub fn app_with(services: Services, rate_limits: limits::RateLimits) -> Router {
         .merge(content::router())
         .merge(calendar::router())
         .merge(stages::router())
+        .merge(webhooks::router())
         .split_for_parts();
     let openapi = docs::finish(openapi);
     api.merge(docs::router(openapi))
