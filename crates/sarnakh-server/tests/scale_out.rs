@@ -1,8 +1,9 @@
 //! Scale-out, proven: three `sarnakh serve` processes on three ports share one PostgreSQL
 //! database, and a workload spread across them behaves as with one instance — a session
 //! made on one works on all and ends on all, a token's rate limit is counted once across
-//! them, captures are all there exactly once, and each scheduled job runs once per
-//! interval between them (never twice, never overlapping).
+//! them, captures are all there exactly once, each webhook delivery reaches the subscriber
+//! once whichever instance relays it, and each scheduled job runs once per interval between
+//! them (never twice, never overlapping).
 //!
 //! Runs only with `SARNAKH_TEST_POSTGRES_URL` (and fails loudly under `CI=true` without it).
 
@@ -82,11 +83,50 @@ fn start(db: &str, port: u16) -> Server {
                 "0",
             ])
             .env("SARNAKH_DATABASE_URL", db)
+            // The test's webhook sink listens on loopback.
+            .env("SARNAKH_WEBHOOK_ALLOW_PRIVATE", "true")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("start sarnakh"),
     )
+}
+
+/// What the webhook sink received: (delivery id, event type, subject id) per request.
+type Deliveries = std::sync::Arc<std::sync::Mutex<Vec<(String, String, String)>>>;
+
+/// A local webhook subscriber on loopback that records every request and answers 200.
+async fn sink() -> (String, Deliveries) {
+    let received: Deliveries = Deliveries::default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind the sink");
+    let addr = listener.local_addr().expect("sink address");
+    let r = received.clone();
+    let app = axum::Router::new().fallback(move |headers: axum::http::HeaderMap, body: String| {
+        let r = r.clone();
+        async move {
+            let payload: Value = serde_json::from_str(&body).unwrap_or_default();
+            let header = |name: &str| {
+                headers
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            r.lock().expect("lock").push((
+                header("sarnakh-delivery"),
+                header("sarnakh-event"),
+                payload["subject"]["id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            ));
+            axum::http::StatusCode::OK
+        }
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("sink") });
+    (format!("http://{addr}/hooks"), received)
 }
 
 async fn wait_ready(client: &reqwest::Client, base: &str) {
@@ -204,6 +244,23 @@ async fn three_instances_on_one_postgres_behave_as_one() {
         assert_eq!(me.status(), StatusCode::OK, "the session works on {base}");
     }
 
+    // A webhook subscription made on one instance is relayed by all of them.
+    let (hook_url, delivered) = sink().await;
+    let hook = client
+        .post(format!("{}/api/v1/webhooks", bases[0]))
+        .header("cookie", &cookie)
+        .header("origin", &bases[0])
+        .json(&json!({ "url": hook_url, "events": ["lead.created"] }))
+        .send()
+        .await
+        .expect("subscribe");
+    assert_eq!(
+        hook.status(),
+        StatusCode::CREATED,
+        "{:?}",
+        hook.text().await
+    );
+
     // Captures spread across the instances are all stored, once each.
     let mut ids = std::collections::BTreeSet::new();
     for i in 0..30 {
@@ -248,6 +305,23 @@ async fn three_instances_on_one_postgres_behave_as_one() {
         .map(|l| l["id"].as_str().expect("id").to_owned())
         .collect();
     assert_eq!(listed, ids, "every instance sees every capture");
+
+    // Every capture's lead.created reaches the subscriber exactly once: the relays of three
+    // instances share the outbox without sending a delivery twice.
+    let waited = Instant::now();
+    while delivered.lock().expect("lock").len() < ids.len()
+        && waited.elapsed() < Duration::from_secs(30)
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await; // room for a duplicate to show up
+    let got = delivered.lock().expect("lock").clone();
+    assert_eq!(got.len(), ids.len(), "one request per capture: {got:?}");
+    let leads: std::collections::BTreeSet<String> = got.iter().map(|d| d.2.clone()).collect();
+    let deliveries: std::collections::BTreeSet<&String> = got.iter().map(|d| &d.0).collect();
+    assert_eq!(leads, ids, "each captured lead announced once");
+    assert_eq!(deliveries.len(), ids.len(), "distinct delivery ids");
+    assert!(got.iter().all(|d| d.1 == "lead.created"), "{got:?}");
 
     // Signing out on one instance ends the session on all.
     let out = client
