@@ -33,21 +33,24 @@ fn back_to(raw: Option<&str>) -> String {
     }
 }
 
-async fn assign(
-    State(app): State<AppState>,
-    user: WebUser,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, Refusal> {
-    let value = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-    if let Some(refused) = user.refuse_form(value("_csrf").unwrap_or("")) {
+/// The form value `name` of a bulk form.
+pub(super) fn form_value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// A bulk owner change's checks before any record: the form token, then the new owner
+/// (none: the assignment rule picks one per record).
+pub(super) fn bulk_owner(
+    user: &WebUser,
+    pairs: &[(String, String)],
+) -> Result<Option<UserId>, Refusal> {
+    if let Some(refused) = user.refuse_form(form_value(pairs, "_csrf").unwrap_or("")) {
         return Err(refused.into());
     }
-    let owner = match value("owner").unwrap_or("") {
+    Ok(match form_value(pairs, "owner").unwrap_or("") {
         "" => None,
         raw => Some(raw.parse::<UserId>().map_err(|_| {
             user.refusal(sarnakh_core::Error::field(
@@ -56,7 +59,15 @@ async fn assign(
                 "no such user",
             ))
         })?),
-    };
+    })
+}
+
+async fn assign(
+    State(app): State<AppState>,
+    user: WebUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, Refusal> {
+    let owner = bulk_owner(&user, &pairs)?;
     // An id that does not parse names no lead the user may see: refused like one.
     let (ids, unreadable): (Vec<_>, Vec<_>) = pairs
         .iter()
@@ -69,7 +80,7 @@ async fn assign(
         .assign_leads(&user.actor, &ids, owner)
         .await
         .map_err(|e| user.refusal(e))?;
-    let back = back_to(value("back"));
+    let back = back_to(form_value(&pairs, "back"));
     let sep = if back.contains('?') { '&' } else { '?' };
     let to = format!(
         "{back}{sep}assigned={}&failed={}",

@@ -7,7 +7,7 @@ use crate::web::WebUser;
 use crate::web::session::Refusal;
 use axum::extract::{Form, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use sarnakh_core::domain::{AccountId, OpportunityId, UserId};
+use sarnakh_core::domain::{AccountId, OpportunityId};
 
 /// The list to go back to, with its filters; never another path.
 fn back_to(list: &str, raw: Option<&str>) -> String {
@@ -46,25 +46,7 @@ async fn assign(
     pairs: &[(String, String)],
     list: &str,
 ) -> Result<Response, Refusal> {
-    let value = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-    if let Some(refused) = user.refuse_form(value("_csrf").unwrap_or("")) {
-        return Err(refused.into());
-    }
-    let owner = match value("owner").unwrap_or("") {
-        "" => None,
-        raw => Some(raw.parse::<UserId>().map_err(|_| {
-            user.refusal(sarnakh_core::Error::field(
-                "owner",
-                "unknown_user",
-                "no such user",
-            ))
-        })?),
-    };
+    let owner = crate::web::bulk::bulk_owner(user, pairs)?;
     // An id that does not parse names no record the user may see: refused like one.
     let picked: Vec<&str> = pairs
         .iter()
@@ -91,7 +73,7 @@ async fn assign(
             out.failed.len() + picked.len() - ids.len(),
         )
     };
-    let back = back_to(list, value("back"));
+    let back = back_to(list, crate::web::bulk::form_value(pairs, "back"));
     let sep = if back.contains('?') { '&' } else { '?' };
     let to = format!("{back}{sep}assigned={assigned}&failed={failed}");
     Ok(Redirect::to(&to).into_response())
