@@ -130,3 +130,39 @@ where
         qb.push("null");
     }
 }
+
+/// Appends the conditions of an account list: search in the name, the reader's visibility,
+/// customer or not, owner, country, industry and an id set.
+pub fn push_account_filter<DB: Database>(
+    qb: &mut QueryBuilder<'_, DB>,
+    filter: &sarnakh_core::store::AccountFilter,
+) where
+    for<'q> Uuid: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+{
+    if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
+        qb.push(" and name_key like ")
+            .push_bind(contains_pattern(q))
+            .push(" escape '\\'");
+    }
+    push_visibility(qb, &filter.visibility, "owner_id", None);
+    match filter.customer {
+        Some(true) => qb.push(" and customer_since is not null"),
+        Some(false) => qb.push(" and customer_since is null"),
+        None => &mut *qb,
+    };
+    if let Some(owner) = filter.owner {
+        qb.push(" and owner_id = ").push_bind(owner.as_uuid());
+    }
+    if let Some(country) = &filter.country {
+        qb.push(" and country = ").push_bind(country.clone());
+    }
+    if let Some(industry) = &filter.industry {
+        qb.push(" and industry = ").push_bind(industry.clone());
+    }
+    if let Some(ids) = &filter.ids {
+        qb.push(" and id in (");
+        push_ids(qb, ids.iter().map(|id| id.as_uuid()));
+        qb.push(")");
+    }
+}

@@ -3,7 +3,8 @@
 use crate::history::insert_history;
 use crate::leads::stale_or_missing;
 use crate::list::{
-    contains_pattern, finish, is_int, is_text, is_time, push_order, push_seek, push_visibility,
+    contains_pattern, finish, is_int, is_text, is_time, push_account_filter, push_order, push_seek,
+    push_visibility,
 };
 use crate::rows::{AccountRow, ContactRow, OpportunityRow};
 use crate::{SqliteStore, backend};
@@ -108,37 +109,7 @@ impl SqliteStore {
         let mut qb = QueryBuilder::<Sqlite>::new(format!(
             "select {ACCOUNT_COLUMNS} from accounts where 1 = 1"
         ));
-        if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-            qb.push(" and name_key like ")
-                .push_bind(contains_pattern(q))
-                .push(" escape '\\'");
-        }
-        push_visibility(&mut qb, &filter.visibility, "owner_id", None);
-        match filter.customer {
-            Some(true) => qb.push(" and customer_since is not null"),
-            Some(false) => qb.push(" and customer_since is null"),
-            None => &mut qb,
-        };
-        if let Some(owner) = filter.owner {
-            qb.push(" and owner_id = ").push_bind(owner.as_uuid());
-        }
-        if let Some(country) = &filter.country {
-            qb.push(" and country = ").push_bind(country.clone());
-        }
-        if let Some(industry) = &filter.industry {
-            qb.push(" and industry = ").push_bind(industry.clone());
-        }
-        if let Some(ids) = &filter.ids {
-            qb.push(" and id in (");
-            let mut list = qb.separated(", ");
-            for id in ids {
-                list.push_bind(id.as_uuid());
-            }
-            if ids.is_empty() {
-                list.push("null");
-            }
-            qb.push(")");
-        }
+        push_account_filter(&mut qb, filter);
         let dir = if filter.name_desc {
             SortDir::Desc
         } else {
