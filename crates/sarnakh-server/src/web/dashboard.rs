@@ -96,15 +96,15 @@ async fn dashboard(
         ..ReportQuery::default()
     };
     let s = &app.services;
-    let loaded = async {
-        let funnel = s.funnel_report(&user.actor, &q).await?;
-        let pipeline = s
-            .pipeline_report(&user.actor, &ReportQuery::default())
-            .await?;
-        let money = money_parts(s, &user.actor, &q, tr).await?;
-        Ok::<_, sarnakh_core::Error>((funnel, pipeline, money))
-    };
-    let (funnel, pipeline, money) = match loaded.await {
+    // The reports read on separate connections at once (SQLite's readers and PostgreSQL's
+    // pool both serve them in parallel).
+    let everything = ReportQuery::default();
+    let loaded = tokio::try_join!(
+        s.funnel_report(&user.actor, &q),
+        s.pipeline_report(&user.actor, &everything),
+        money_parts(s, &user.actor, &q, tr),
+    );
+    let (funnel, pipeline, money) = match loaded {
         Ok(x) => x,
         Err(e) => return error_page(tr, e),
     };

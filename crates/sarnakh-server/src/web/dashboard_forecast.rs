@@ -115,18 +115,17 @@ pub async fn money_parts(
     q: &ReportQuery,
     tr: Tr,
 ) -> Result<MoneyParts, Error> {
-    let forecast = services
-        .forecast_report(actor, &ReportQuery::default())
-        .await?;
-    let accuracy = services
-        .forecast_accuracy_report(actor, &ReportQuery::default())
-        .await?;
-    let sources = services.sources_report(actor, q).await?;
+    let everything = ReportQuery::default();
     let by_source = ReportQuery {
         group_by: Some("source".into()),
         ..q.clone()
     };
-    let win_loss = services.win_loss_report(actor, &by_source).await?;
+    let (forecast, accuracy, sources, win_loss) = tokio::try_join!(
+        services.forecast_report(actor, &everything),
+        services.forecast_accuracy_report(actor, &everything),
+        services.sources_report(actor, q),
+        services.win_loss_report(actor, &by_source),
+    )?;
     let conv = &forecast.converter;
     let max = forecast
         .periods
