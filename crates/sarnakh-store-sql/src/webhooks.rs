@@ -380,8 +380,12 @@ macro_rules! webhook_queries {
                     .bind(outbox_before).execute(&mut *tx).await.map_err(backend)?.rows_affected();
                 let b = sqlx::query("delete from webhook_deliveries where status = 'delivered' and delivered_at < $1")
                     .bind(delivered_before).execute(&mut *tx).await.map_err(backend)?.rows_affected();
+                // Overdue markers older than the outbox's horizon: the relay only announces
+                // tasks that fell due within the last day, so these can never repeat.
+                let c = sqlx::query("delete from task_overdue_events where due_at < $1")
+                    .bind(outbox_before).execute(&mut *tx).await.map_err(backend)?.rows_affected();
                 tx.commit().await.map_err(backend)?;
-                Ok(a + b)
+                Ok(a + b + c)
             }
 
             async fn outbox_len(&self) -> StoreResult<u64> {

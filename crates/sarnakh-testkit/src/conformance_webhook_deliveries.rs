@@ -298,6 +298,33 @@ pub async fn overdue_tasks_are_announced_once_and_the_outbox_is_pruned(store: Ar
         .await
         .expect("prune");
     assert_eq!(store.outbox_len().await.expect("len"), 0);
+    // The overdue marker outlives a prune whose horizon is before the due time (the task is
+    // not announced again) and goes with one after it (then it would be, inside the window).
+    assert_eq!(
+        store
+            .emit_overdue_tasks(later - Duration::days(1), later, 100)
+            .await
+            .expect("emit"),
+        0,
+        "the marker is kept"
+    );
+    store
+        .prune_outbox(due + Duration::seconds(1), later - Duration::days(7))
+        .await
+        .expect("prune markers");
+    assert_eq!(
+        store
+            .emit_overdue_tasks(later - Duration::days(1), later, 100)
+            .await
+            .expect("emit"),
+        1,
+        "the marker was pruned"
+    );
+    store.fan_out_events(later, 100).await.expect("fan out");
+    store
+        .prune_outbox(later - Duration::days(7), later - Duration::days(7))
+        .await
+        .expect("prune");
     // A stream consumer keeps events written (even with no webhook) until streamed.
     s.delete_webhook(&admin, w.id).await.expect("delete");
     s.capture_lead(&f.actor(), &lead("Unheard", "unheard@w.example"))

@@ -103,8 +103,9 @@ pub trait WebhookStore: Send + Sync {
         limit: u32,
     ) -> StoreResult<u64>;
     /// Deletes handled outbox rows (fanned out and streamed, or fanned out with no stream
-    /// consumer), every outbox row created before `outbox_before`, and delivered deliveries
-    /// delivered before `delivered_before`. Returns rows removed.
+    /// consumer), every outbox row created before `outbox_before`, the overdue-task markers
+    /// of tasks due before `outbox_before` (keep it further back than the announcing window),
+    /// and delivered deliveries delivered before `delivered_before`. Returns rows removed.
     async fn prune_outbox(
         &self,
         outbox_before: DateTime<Utc>,
