@@ -166,3 +166,62 @@ pub fn push_account_filter<DB: Database>(
         qb.push(")");
     }
 }
+
+/// Appends the conditions of an opportunity list: stage, status, owner, account, lead,
+/// product, expected close and amount ranges (in one currency), an owner set, the reader's
+/// visibility and search.
+pub fn push_opportunity_filter<DB: Database>(
+    qb: &mut QueryBuilder<'_, DB>,
+    filter: &sarnakh_core::store::OpportunityFilter,
+) where
+    for<'q> Uuid: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> chrono::NaiveDate: Encode<'q, DB> + Type<DB>,
+{
+    if let Some(stage) = &filter.stage {
+        qb.push(" and stage = ").push_bind(stage.clone());
+    }
+    if let Some(status) = filter.status {
+        qb.push(" and status = ")
+            .push_bind(status.as_str().to_owned());
+    }
+    if let Some(owner) = filter.owner {
+        qb.push(" and owner_id = ").push_bind(owner.as_uuid());
+    }
+    if let Some(account) = filter.account {
+        qb.push(" and account_id = ").push_bind(account.as_uuid());
+    }
+    if let Some(lead) = filter.lead {
+        qb.push(" and lead_id = ").push_bind(lead.as_uuid());
+    }
+    if let Some(product) = &filter.product {
+        qb.push(" and product = ").push_bind(product.clone());
+    }
+    if let Some(from) = filter.close_from {
+        qb.push(" and expected_close_date >= ").push_bind(from);
+    }
+    if let Some(to) = filter.close_to {
+        qb.push(" and expected_close_date <= ").push_bind(to);
+    }
+    if let Some(currency) = &filter.currency {
+        qb.push(" and currency = ").push_bind(currency.clone());
+    }
+    if let Some(min) = filter.amount_min {
+        qb.push(" and amount_minor >= ").push_bind(min);
+    }
+    if let Some(max) = filter.amount_max {
+        qb.push(" and amount_minor <= ").push_bind(max);
+    }
+    if let Some(owners) = &filter.owners {
+        qb.push(" and owner_id in (");
+        push_ids(qb, owners.iter().map(|o| o.as_uuid()));
+        qb.push(")");
+    }
+    push_visibility(qb, &filter.visibility, "owner_id", None);
+    if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
+        qb.push(" and search like ")
+            .push_bind(contains_pattern(q))
+            .push(" escape '\\'");
+    }
+}

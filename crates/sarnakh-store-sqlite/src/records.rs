@@ -3,8 +3,8 @@
 use crate::history::insert_history;
 use crate::leads::stale_or_missing;
 use crate::list::{
-    contains_pattern, finish, is_int, is_text, is_time, push_account_filter, push_order, push_seek,
-    push_visibility,
+    contains_pattern, finish, is_int, is_text, is_time, push_account_filter,
+    push_opportunity_filter, push_order, push_seek, push_visibility,
 };
 use crate::rows::{AccountRow, ContactRow, OpportunityRow};
 use crate::{SqliteStore, backend};
@@ -224,56 +224,7 @@ impl SqliteStore {
         let mut qb = QueryBuilder::<Sqlite>::new(format!(
             "select {OPPORTUNITY_COLUMNS} from opportunities where 1 = 1"
         ));
-        if let Some(stage) = &filter.stage {
-            qb.push(" and stage = ").push_bind(stage.clone());
-        }
-        if let Some(status) = filter.status {
-            qb.push(" and status = ").push_bind(status.as_str());
-        }
-        if let Some(owner) = filter.owner {
-            qb.push(" and owner_id = ").push_bind(owner.as_uuid());
-        }
-        if let Some(account) = filter.account {
-            qb.push(" and account_id = ").push_bind(account.as_uuid());
-        }
-        if let Some(lead) = filter.lead {
-            qb.push(" and lead_id = ").push_bind(lead.as_uuid());
-        }
-        if let Some(product) = &filter.product {
-            qb.push(" and product = ").push_bind(product.clone());
-        }
-        if let Some(from) = filter.close_from {
-            qb.push(" and expected_close_date >= ").push_bind(from);
-        }
-        if let Some(to) = filter.close_to {
-            qb.push(" and expected_close_date <= ").push_bind(to);
-        }
-        if let Some(currency) = &filter.currency {
-            qb.push(" and currency = ").push_bind(currency.clone());
-        }
-        if let Some(min) = filter.amount_min {
-            qb.push(" and amount_minor >= ").push_bind(min);
-        }
-        if let Some(max) = filter.amount_max {
-            qb.push(" and amount_minor <= ").push_bind(max);
-        }
-        if let Some(owners) = &filter.owners {
-            qb.push(" and owner_id in (");
-            let mut list = qb.separated(", ");
-            for o in owners {
-                list.push_bind(o.as_uuid());
-            }
-            if owners.is_empty() {
-                list.push("null");
-            }
-            qb.push(")");
-        }
-        push_visibility(&mut qb, &filter.visibility, "owner_id", None);
-        if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-            qb.push(" and search like ")
-                .push_bind(contains_pattern(q))
-                .push(" escape '\\'");
-        }
+        push_opportunity_filter(&mut qb, filter);
         let (col, expected): (&str, fn(&CursorKey) -> bool) = match filter.sort {
             OpportunitySortField::CreatedAt => ("created_at", is_time),
             OpportunitySortField::UpdatedAt => ("updated_at", is_time),
