@@ -363,6 +363,19 @@ async fn flow(c: &Client, base: &str, email: &str, password: &str, lang: &str, t
     );
     not_pwned(c).await;
     shot(c, &format!("{lang}-opportunity")).await;
+    // The deal's history tab and the filtered deal list render, escaped, in the language.
+    for (page, name) in [
+        (format!("{base}{href}/history"), "history"),
+        (format!("{base}/opportunities?status=open"), "opportunities"),
+    ] {
+        c.goto(&page).await.expect("page");
+        assert!(
+            !text_of(c, "main h1").await.is_empty(),
+            "{page} has a title"
+        );
+        not_pwned(c).await;
+        shot(c, &format!("{lang}-{name}")).await;
+    }
     c.goto(&format!("{base}/pipeline")).await.expect("board");
     c.find(Locator::Css(".deal form.close button[value=won]"))
         .await
