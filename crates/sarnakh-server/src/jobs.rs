@@ -58,7 +58,7 @@ pub fn spawn(services: &Services, schedule: Schedule, instance: Uuid) -> Vec<Joi
                 name: "retrain",
                 every,
             },
-            move |s| async move { retrain(&s).await },
+            move |s| async move { retrain(&s, every).await },
         ));
     }
     if let Some(every) = schedule.rescore_every {
@@ -158,8 +158,23 @@ where
     true
 }
 
-/// Trains a new win model, then predicts the open deals with it.
-pub async fn retrain(services: &Services) -> (Outcome, String) {
+/// Trains a new win model, then predicts the open deals with it, unless the model in
+/// force is younger than `every` (trained on demand, or by the demo, since the last run).
+pub async fn retrain(services: &Services, every: Duration) -> (Outcome, String) {
+    match services.win_model().await {
+        Ok(Some(m))
+            if (Utc::now() - m.trained_at)
+                .to_std()
+                .is_ok_and(|age| age < every) =>
+        {
+            return (Outcome::Skipped, format!("model {} is recent", m.version));
+        }
+        Ok(_) => {}
+        Err(e) => {
+            tracing::warn!(error = %e, "win model job: could not read the model in force");
+            return (Outcome::Failure, e.to_string());
+        }
+    }
     match services.train_win_model(&Actor::SYSTEM).await {
         Ok(m) => {
             tracing::info!(
