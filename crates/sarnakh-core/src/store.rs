@@ -707,6 +707,12 @@ pub trait Store:
         &self,
         scope: &crate::domain::report::ReportScope,
     ) -> StoreResult<Vec<crate::domain::report_figures::FirstContact>>;
+    /// Per group, the whole seconds from creation to first contact (each time taken to the
+    /// whole second) of the leads created in the period that were contacted.
+    async fn report_contact_waits(
+        &self,
+        scope: &crate::domain::report::ReportScope,
+    ) -> StoreResult<Vec<crate::domain::report_figures::GroupSeconds>>;
     /// Activities in the period per owner and kind (owners filter, deal visibility).
     async fn report_activities(
         &self,

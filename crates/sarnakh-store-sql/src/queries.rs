@@ -688,6 +688,12 @@ macro_rules! shared_queries {
                 .bind(a.outcome.map(|o| o.as_str())).bind(&a.summary).bind(&a.body).bind(a.occurred_at)
                 .bind(a.owner_id.map(|o| o.as_uuid())).bind(a.created_at)
                 .execute(&mut *conn).await.map_err(backend)?;
+            if let (RecordRef::Lead(lead), true) = (a.subject, a.kind.is_contact()) {
+                // The lead's first contact, kept for the reports (migration …27).
+                sqlx::query("update leads set first_contact_at = $1 where id = $2 and (first_contact_at is null or first_contact_at > $1)")
+                    .bind(a.occurred_at).bind(lead.as_uuid())
+                    .execute(&mut *conn).await.map_err(backend)?;
+            }
             Ok(())
         }
 
@@ -1346,6 +1352,10 @@ macro_rules! shared_queries {
                     "update contacts set lead_id = $1 where lead_id = $2",
                     "update form_submissions set lead_id = $1 where lead_id = $2",
                     "update visitors set lead_id = $1 where lead_id = $2",
+                    // The earlier of the two first contacts is the survivor's; the other
+                    // lead has no activity left.
+                    "update leads set first_contact_at = (select min(first_contact_at) from leads where id in ($1, $2)) where id = $1",
+                    "update leads set first_contact_at = null where id = $2 and id <> $1",
                 ] {
                     sqlx::query(sql).bind(to).bind(from).execute(&mut *tx).await.map_err(backend)?;
                 }

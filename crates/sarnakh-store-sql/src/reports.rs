@@ -111,12 +111,49 @@ pub fn group_parts(scope: &ReportScope, deals: bool) -> (String, &'static str) {
     }
 }
 
-/// Seconds from each start to its end.
-pub fn seconds(pairs: Vec<(DateTime<Utc>, DateTime<Utc>)>) -> Vec<i64> {
-    pairs
-        .into_iter()
-        .map(|(start, end)| (end - start).num_seconds())
-        .collect()
+/// The SQL the two databases spell differently in the reports; `report_queries!` picks the
+/// variant named like the store's sqlx database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// SQLite: timestamps are RFC 3339 text in UTC.
+    Sqlite,
+    /// PostgreSQL: `timestamptz`.
+    Postgres,
+}
+
+impl Dialect {
+    /// Whole seconds from `start` to `end`, each taken to the whole second first (the
+    /// figure `end.timestamp() - start.timestamp()` gives in Rust). SQLite reads the first
+    /// 19 characters (`YYYY-MM-DDTHH:MM:SS`, UTC): its own date functions round fractions
+    /// to the millisecond, which is not the floor.
+    pub fn seconds(self, start: &str, end: &str) -> String {
+        match self {
+            Dialect::Sqlite => {
+                format!("(unixepoch(substr({end}, 1, 19)) - unixepoch(substr({start}, 1, 19)))")
+            }
+            Dialect::Postgres => format!(
+                "(cast(extract(epoch from date_trunc('second', {end})) as bigint) \
+                 - cast(extract(epoch from date_trunc('second', {start})) as bigint))"
+            ),
+        }
+    }
+
+    /// Every non-null value of an integer expression as one comma-separated text (null
+    /// when none): a period's durations come back as one value, not one row each.
+    pub fn int_list(self, expr: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("group_concat({expr}, ',')"),
+            Dialect::Postgres => format!("string_agg(cast({expr} as text), ',')"),
+        }
+    }
+}
+
+/// The integers of an `int_list` (none for null).
+pub fn parse_int_list(list: Option<&str>) -> Result<Vec<i64>, std::num::ParseIntError> {
+    match list {
+        None | Some("") => Ok(Vec::new()),
+        Some(text) => text.split(',').map(str::parse).collect(),
+    }
 }
 
 /// Expands the report query functions as `impl $store` in the calling store crate.
@@ -135,6 +172,20 @@ macro_rules! report_queries {
             use uuid::Uuid;
 
             type Rows = Vec<<sqlx::$db as sqlx::Database>::Row>;
+
+            /// This store's spelling of the dialect-specific report SQL.
+            pub(crate) const DIALECT: $crate::reports::Dialect = $crate::reports::Dialect::$db;
+
+            /// `select` item: the whole seconds from `start` to `end` of every row, as one
+            /// list (`d`); durations are read in one value, not one row each.
+            pub(crate) fn durations_of(start: &str, end: &str) -> String {
+                format!("{} as d", DIALECT.int_list(&DIALECT.seconds(start, end)))
+            }
+
+            /// The integers of a `durations_of` list.
+            pub(crate) fn int_list(list: Option<&str>) -> Result<Vec<i64>, StoreError> {
+                $crate::reports::parse_int_list(list).map_err(|e| backend(sqlx::Error::Decode(Box::new(e))))
+            }
 
             /// The group value of a row: owners as their id, other groupings as text.
             pub(crate) fn group_of(
@@ -211,17 +262,17 @@ macro_rules! report_queries {
                     qb.build().fetch_all(&self.$read).await.map_err(backend)
                 }
 
-                /// Runs a query selecting `start, end` timestamp pairs, as seconds.
+                /// Runs an ungrouped query selecting one `durations_of` list, as seconds.
                 pub(crate) async fn durations(
                     &self,
                     mut qb: QueryBuilder<'static, sqlx::$db>,
                 ) -> Result<Vec<i64>, StoreError> {
-                    let pairs: Vec<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> = qb
-                        .build_query_as()
-                        .fetch_all(&self.$read)
+                    let list: Option<String> = qb
+                        .build_query_scalar()
+                        .fetch_one(&self.$read)
                         .await
                         .map_err(backend)?;
-                    Ok($crate::reports::seconds(pairs))
+                    int_list(list.as_deref())
                 }
 
                 /// Adds the period condition on `col` when the scope has a period.

@@ -9,11 +9,11 @@ macro_rules! report_funnel_queries {
         use sarnakh_core::domain::report_figures::{FunnelCounts, ReasonCount, StageDurations};
         use std::collections::BTreeMap;
 
-        /// Cohort: the counts of the leads created in the period.
+        /// Cohort: the counts of the leads created in the period (read from leads_created,
+        /// which carries every column the cohort queries read).
         const COHORT_COUNTS: &str = "count(*) as leads, \
             cast(coalesce(sum(case when l.qualified_at is not null then 1 else 0 end), 0) as bigint) as prospects, \
-            cast(coalesce(sum(case when l.converted_at is not null then 1 else 0 end), 0) as bigint) as opportunities, \
-            cast(coalesce(sum(case when exists (select 1 from opportunities w where w.lead_id = l.id and w.status = 'won') then 1 else 0 end), 0) as bigint) as won";
+            cast(coalesce(sum(case when l.converted_at is not null then 1 else 0 end), 0) as bigint) as opportunities";
 
         impl $store {
             pub(crate) async fn report_funnel_rows(
@@ -26,17 +26,27 @@ macro_rules! report_funnel_queries {
                 }
                 let mut qb = Self::lead_query(scope, COHORT_COUNTS, "leads l");
                 Self::in_period(&mut qb, scope, "l.created_at");
-                let mut out = Vec::new();
+                let mut by_group: BTreeMap<Option<String>, FunnelCounts> = BTreeMap::new();
                 for row in self.grouped(qb, scope, "").await? {
-                    out.push(FunnelCounts {
-                        group: group_of(&row, scope.group_by)?,
+                    by_group.insert(group_of(&row, scope.group_by)?, FunnelCounts {
                         leads: count(&row, "leads")?,
                         prospects: count(&row, "prospects")?,
                         opportunities: count(&row, "opportunities")?,
-                        won: count(&row, "won")?,
+                        ..FunnelCounts::default()
                     });
                 }
-                Ok(out)
+                // Won: the cohort's leads with a won deal, from the won deals' side (one
+                // lookup per won deal instead of one probe per lead of the cohort).
+                let mut qb = Self::cohort_deals(scope, "count(distinct o.lead_id) as n");
+                qb.push(" and o.status = 'won'");
+                Self::in_period(&mut qb, scope, "l.created_at");
+                for row in self.grouped(qb, scope, "").await? {
+                    by_group.entry(group_of(&row, scope.group_by)?).or_default().won += count(&row, "n")?;
+                }
+                Ok(by_group
+                    .into_iter()
+                    .map(|(group, c)| FunnelCounts { group, ..c })
+                    .collect())
             }
 
             /// Stage entries in the period: one count per stage (created, qualified,
@@ -143,11 +153,12 @@ macro_rules! report_funnel_queries {
                 self.reasons(qb, &plain).await
             }
 
-            /// The deals of the cohort's leads, read from the leads side (`cross join`
-            /// keeps SQLite from starting at every deal of a status; PostgreSQL plans it as
-            /// the inner join it is): leads_created, then opportunities_lead_status.
+            /// The deals of the cohort's leads, read from the deals' side: every caller
+            /// narrows them by status or close, and there are far fewer such deals than
+            /// leads in a long cohort (`cross join` fixes that order for SQLite; PostgreSQL
+            /// plans it as the inner join it is): a status index, then each lead by key.
             pub(crate) fn cohort_deals(scope: &ReportScope, what: &str) -> QueryBuilder<'static, sqlx::$db> {
-                let mut qb = Self::lead_query(scope, what, "leads l cross join opportunities o");
+                let mut qb = Self::lead_query(scope, what, "opportunities o cross join leads l");
                 qb.push(" and o.lead_id = l.id");
                 qb
             }
@@ -179,17 +190,15 @@ macro_rules! report_funnel_queries {
                 let plain = ReportScope { group_by: None, ..scope.clone() };
                 let cohort = mode == FunnelMode::Cohort;
                 let lead_at = |end: &str| if cohort { "l.created_at".to_owned() } else { end.to_owned() };
-                let mut lead = Self::lead_query(&plain, "l.created_at, l.qualified_at", "leads l");
+                let what = durations_of("l.created_at", "l.qualified_at");
+                let mut lead = Self::lead_query(&plain, &what, "leads l");
                 lead.push(" and l.qualified_at is not null");
                 Self::in_period(&mut lead, &plain, &lead_at("l.qualified_at"));
-                let mut prospect = Self::lead_query(&plain, "l.qualified_at, l.converted_at", "leads l");
+                let what = durations_of("l.qualified_at", "l.converted_at");
+                let mut prospect = Self::lead_query(&plain, &what, "leads l");
                 prospect.push(" and l.qualified_at is not null and l.converted_at is not null");
                 Self::in_period(&mut prospect, &plain, &lead_at("l.converted_at"));
-                let mut deal = Self::lead_query(
-                    &plain,
-                    "o.created_at, o.closed_at",
-                    "opportunities o join leads l on l.id = o.lead_id",
-                );
+                let mut deal = Self::cohort_deals(&plain, &durations_of("o.created_at", "o.closed_at"));
                 deal.push(" and o.closed_at is not null");
                 Self::in_period(&mut deal, &plain, &lead_at("o.closed_at"));
                 Ok(StageDurations {

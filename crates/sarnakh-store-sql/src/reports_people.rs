@@ -6,11 +6,10 @@
 #[macro_export]
 macro_rules! report_people_queries {
     ($store:ident, $db:ident, $read:ident) => {
-        use sarnakh_core::domain::report_figures::{ActivityCell, FirstContact, RevenueCell};
+        use sarnakh_core::domain::report_figures::{ActivityCell, FirstContact, GroupSeconds, RevenueCell};
 
-        /// A cohort lead's first call, email, meeting or demo (activities_subject_kind).
-        const FIRST_CONTACT: &str = "l.created_at as created_at, (select min(a.occurred_at) from activities a \
-            where a.subject_type = 'lead' and a.subject_id = l.id and a.kind in ('call', 'email', 'meeting', 'demo')) as first_at";
+        /// A cohort lead's first call, email, meeting or demo, kept on the lead.
+        const FIRST_CONTACT: &str = "l.created_at as created_at, l.first_contact_at as first_at";
 
         impl $store {
             /// Won deals of the leads created in the period, per group and currency.
@@ -45,6 +44,24 @@ macro_rules! report_people_queries {
                         })
                     })
                     .collect()
+            }
+
+            /// Per group, the seconds from creation to first contact of the period's
+            /// contacted leads (leads_created holds both times).
+            pub(crate) async fn report_contact_wait_rows(&self, scope: &ReportScope) -> Result<Vec<GroupSeconds>, StoreError> {
+                let what = durations_of("l.created_at", "l.first_contact_at");
+                let mut qb = Self::lead_query(scope, &what, "leads l");
+                qb.push(" and l.first_contact_at is not null");
+                Self::in_period(&mut qb, scope, "l.created_at");
+                let mut out = Vec::new();
+                for row in self.grouped(qb, scope, "").await? {
+                    let list: Option<String> = row.try_get("d").map_err(backend)?;
+                    out.push(GroupSeconds {
+                        group: group_of(&row, scope.group_by)?,
+                        seconds: int_list(list.as_deref())?,
+                    });
+                }
+                Ok(out)
             }
 
             /// Activities that happened in the period, per owner and kind.

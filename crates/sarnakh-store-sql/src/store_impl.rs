@@ -619,6 +619,12 @@ macro_rules! store_impl {
             ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::FirstContact>> {
                 self.report_first_contact_rows(scope).await
             }
+            async fn report_contact_waits(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::GroupSeconds>> {
+                self.report_contact_wait_rows(scope).await
+            }
             async fn report_activities(
                 &self,
                 scope: &sarnakh_core::domain::report::ReportScope,

@@ -20,6 +20,7 @@ pub use crate::conformance_duplicates::*;
 pub use crate::conformance_edits::*;
 pub use crate::conformance_events::*;
 pub use crate::conformance_experiments::*;
+pub use crate::conformance_first_contact::first_contact_is_the_earliest_and_survives_a_merge;
 pub use crate::conformance_forecast::*;
 pub use crate::conformance_forms::*;
 pub use crate::conformance_import::*;

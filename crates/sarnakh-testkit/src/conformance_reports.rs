@@ -105,14 +105,14 @@ fn expected(recs: &[&Rec], p: &Period, mode: FunnelMode, g: Option<GroupBy>) -> 
             disq.push(reason.clone());
         }
         if let (Some(q), true) = (l.qualified_at, counted(l.qualified_at)) {
-            times[0].push((q - l.created_at).num_seconds());
+            times[0].push(q.timestamp() - l.created_at.timestamp());
         }
         if let (Some(q), Some(c), true) = (l.qualified_at, l.converted_at, counted(l.converted_at))
         {
-            times[1].push((c - q).num_seconds());
+            times[1].push(c.timestamp() - q.timestamp());
         }
         for o in r.deals.iter().filter(|o| counted(o.closed_at)) {
-            times[2].push((o.closed_at.expect("closed") - o.created_at).num_seconds());
+            times[2].push(o.closed_at.expect("closed").timestamp() - o.created_at.timestamp());
             if o.status == OpportunityStatus::Lost {
                 lost.push(
                     o.loss_reason

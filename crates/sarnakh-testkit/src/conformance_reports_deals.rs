@@ -216,7 +216,7 @@ async fn check_win_loss(
         let mut cycles: Vec<i64> = all
             .iter()
             .filter(|o| o.status == OpportunityStatus::Won)
-            .map(|o| (o.closed_at.expect("closed") - o.created_at).num_seconds())
+            .map(|o| o.closed_at.expect("closed").timestamp() - o.created_at.timestamp())
             .collect();
         cycles.sort();
         let q = report

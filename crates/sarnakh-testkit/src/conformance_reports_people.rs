@@ -59,7 +59,7 @@ fn expected_sources(
         e.1 += won.iter().map(|o| o.amount.minor()).sum::<i64>();
         if let Some(t) = firsts.get(&l.id) {
             e.0[5] += 1;
-            e.2.push((*t - l.created_at).num_seconds());
+            e.2.push(t.timestamp() - l.created_at.timestamp());
         }
     }
     rows.into_iter()
@@ -226,7 +226,7 @@ fn expected_activity(
             waits
                 .entry(key(l.fields.owner_id))
                 .or_default()
-                .push((t - l.created_at).num_seconds());
+                .push(t.timestamp() - l.created_at.timestamp());
         }
     }
     for t in d

@@ -13,6 +13,7 @@ mod conformance_duplicates;
 mod conformance_edits;
 mod conformance_events;
 mod conformance_experiments;
+mod conformance_first_contact;
 mod conformance_forecast;
 mod conformance_forms;
 mod conformance_import;
@@ -158,6 +159,7 @@ macro_rules! conformance_tests {
             deal_reports_match_a_plain_recount,
             rates_and_costs_round_trip_and_convert_the_pipeline,
             sources_and_activity_reports_match_a_plain_recount,
+            first_contact_is_the_earliest_and_survives_a_merge,
             experiments_are_run_by_marketing_and_refused_input_writes_nothing,
             experiment_report_matches_a_plain_recount,
             content_is_suggested_sent_and_reported_as_a_plain_recount,

@@ -93,7 +93,8 @@ impl World {
         self.counts.opportunities += 1;
     }
 
-    pub(super) fn activities(&mut self, lead: &LeadRow, b: &mut Tables) {
+    /// The lead's activities; its first contact is the earliest that is not a note.
+    pub(super) fn activities(&mut self, lead: &mut LeadRow, b: &mut Tables) {
         let first = lead.created_at.timestamp_micros();
         let last = (lead.updated_at.timestamp_micros() + 14 * DAY_US)
             .min(self.now_us - 60_000_000)
@@ -113,6 +114,9 @@ impl World {
                 ),
                 _ => ("note", None),
             };
+            if kind != "note" && lead.first_contact_at.is_none_or(|f| at(t) < f) {
+                lead.first_contact_at = Some(at(t));
+            }
             let summary = format!("{kind} with {}", lead.seed.first_name);
             b.activities.push([
                 Value::Uuid(v7(&mut self.rng, at(t))),

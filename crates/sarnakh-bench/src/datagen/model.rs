@@ -251,7 +251,7 @@ impl World {
             self.counts.nurtured += 1;
         }
         lead.updated_at = at(t);
-        self.activities(&lead, b);
+        self.activities(&mut lead, b);
         b.leads.push(lead.values(true));
         self.events(i, &lead, b);
         self.counts.leads += 1;

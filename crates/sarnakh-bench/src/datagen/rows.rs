@@ -37,6 +37,7 @@ pub const LEAD_COLUMNS: &[&str] = &[
     "contact_id",
     "qualified_at",
     "converted_at",
+    "first_contact_at",
     "created_at",
     "updated_at",
     "version",
@@ -189,6 +190,8 @@ pub struct LeadRow {
     pub qualified_at: Option<DateTime<Utc>>,
     /// When converted.
     pub converted_at: Option<DateTime<Utc>>,
+    /// Its first call, email, meeting or demo.
+    pub first_contact_at: Option<DateTime<Utc>>,
     /// Captured at.
     pub created_at: DateTime<Utc>,
     /// Last change.
@@ -213,6 +216,7 @@ impl LeadRow {
             contact_id: None,
             qualified_at: None,
             converted_at: None,
+            first_contact_at: None,
             created_at: at,
             updated_at: at,
             version: 1,
@@ -276,6 +280,7 @@ impl LeadRow {
             Value::OptUuid(if defer_contact { None } else { self.contact_id }),
             Value::OptTime(self.qualified_at),
             Value::OptTime(self.converted_at),
+            Value::OptTime(self.first_contact_at),
             Value::Time(self.created_at),
             Value::Time(self.updated_at),
             Value::I64(self.version),

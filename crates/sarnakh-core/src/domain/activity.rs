@@ -21,6 +21,15 @@ str_enum!(
     }
 );
 
+impl ActivityKind {
+    /// Whether it reaches the person (a call, email, meeting or demo; a note does not): a
+    /// lead's first such activity is its first contact, which the speed-to-lead SLA and
+    /// the sources report measure.
+    pub fn is_contact(self) -> bool {
+        !matches!(self, ActivityKind::Note)
+    }
+}
+
 str_enum!(
     /// How an activity went.
     ActivityOutcome {

@@ -46,7 +46,8 @@ pub struct ReasonCount {
     pub count: u64,
 }
 
-/// Seconds spent in each funnel stage by the records that left it.
+/// Seconds spent in each funnel stage by the records that left it (each time taken to the
+/// whole second, then subtracted).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StageDurations {
     /// Created -> qualified.
@@ -121,6 +122,15 @@ pub struct FirstContact {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Its first contact, if any.
     pub first_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Durations in whole seconds of one group's records.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupSeconds {
+    /// The group's value.
+    pub group: Option<String>,
+    /// The durations, in no particular order.
+    pub seconds: Vec<i64>,
 }
 
 /// Activities of one owner and kind in the period.

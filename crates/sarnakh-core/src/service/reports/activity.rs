@@ -101,7 +101,7 @@ fn add_speed_to_lead(
         row.sla_breached += u64::from(fc.first_at.map_or(as_of > due, |at| at > due));
         if let Some(at) = fc.first_at {
             row.contacted += 1;
-            let wait = (at - fc.created_at).num_seconds();
+            let wait = at.timestamp() - fc.created_at.timestamp();
             waits.entry(fc.group).or_default().push(wait);
         }
     }

@@ -70,11 +70,8 @@ impl Services {
             .expect("the sources report always has a period");
         let mut rows = self.source_rows(&scope, &converter).await?;
         let mut waits: BTreeMap<Option<String>, Vec<i64>> = BTreeMap::new();
-        for fc in self.store.report_first_contacts(&scope).await? {
-            if let Some(first) = fc.first_at {
-                let wait = (first - fc.created_at).num_seconds();
-                waits.entry(fc.group).or_default().push(wait);
-            }
+        for g in self.store.report_contact_waits(&scope).await? {
+            waits.entry(g.group).or_default().extend(g.seconds);
         }
         let costs = self.store.campaign_costs().await?;
         for row in &mut rows {

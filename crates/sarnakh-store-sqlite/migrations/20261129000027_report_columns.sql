@@ -1,0 +1,32 @@
+-- Reports over a year of a million leads (funnel, sources, activity): every cohort query
+-- reads an index alone, and a lead's first contact is kept on the lead.
+
+-- A lead's first call, email, meeting or demo (`occurred_at`), set by the store with each
+-- such activity (the earliest wins; a merge keeps the earlier of the two). The sources and
+-- activity reports read it instead of looking up each lead's activities.
+alter table leads add column first_contact_at text;
+update leads set first_contact_at = (
+    select min(a.occurred_at) from activities a
+    where a.subject_type = 'lead' and a.subject_id = leads.id
+      and a.kind in ('call', 'email', 'meeting', 'demo'));
+
+-- The cohort (leads created in the period): counts per stage, filters (owner, team,
+-- source, campaign, country), visibility, disqualification reasons, time as a lead and as a
+-- prospect, and time to first contact, all from the index. The list's order
+-- (created_at, id) stays its prefix.
+drop index leads_created;
+create index leads_created on leads (created_at, id, owner_id, team_id, status, source,
+    campaign, country, qualified_at, converted_at, first_contact_at, disqualify_reason);
+
+-- Activity mode: leads qualified or converted in the period, with what they are filtered
+-- and grouped by and the other end of their stage's duration.
+drop index leads_qualified;
+create index leads_qualified on leads (qualified_at, created_at, owner_id, team_id, source,
+    campaign, country);
+drop index leads_converted;
+create index leads_converted on leads (converted_at, qualified_at, owner_id, team_id, source,
+    campaign, country);
+
+-- Activity report: activities in the period per owner and kind, from the index alone.
+drop index activities_occurred;
+create index activities_occurred on activities (occurred_at, owner_id, kind);
