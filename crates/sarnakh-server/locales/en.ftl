@@ -552,3 +552,20 @@ bulk-records-assigned = { $count ->
    *[other] { $n } assigned.
 }
 field-error-currency_required = Choose the currency of the amount.
+settings-sla = Speed to lead
+settings-sla-help = How long a new lead may wait for its first call, email, meeting or demo. The clock runs only in the working hours below, in their time zone: a lead arriving on Friday evening is due on Monday morning. Late leads are marked in the inbox.
+settings-sla-minutes = Working minutes until the first contact
+settings-sla-always = The clock runs around the clock (no working hours)
+settings-sla-days = Working days
+settings-sla-start = Working day starts at (HH:MM)
+settings-sla-end = Working day ends at (HH:MM)
+settings-sla-time-zone = Time zone (such as Europe/Bucharest or Asia/Tehran)
+settings-sla-day-mon = Monday
+settings-sla-day-tue = Tuesday
+settings-sla-day-wed = Wednesday
+settings-sla-day-thu = Thursday
+settings-sla-day-fri = Friday
+settings-sla-day-sat = Saturday
+settings-sla-day-sun = Sunday
+settings-done-sla = The speed-to-lead target is saved; new leads are due by it from now on.
+field-error-invalid_time = Not a time such as 09:00.

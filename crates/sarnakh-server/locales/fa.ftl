@@ -540,3 +540,20 @@ bulk-records-assigned = { $count ->
    *[other] { $n } مورد واگذار شد.
 }
 field-error-currency_required = ارز مبلغ را برگزینید.
+settings-sla = سرعت پاسخ به سرنخ
+settings-sla-help = یک سرنخ تازه چه مدت می‌تواند منتظر نخستین تماس، ایمیل، جلسه یا دمو بماند. زمان‌سنج تنها در ساعت‌های کاری زیر و در منطقهٔ زمانی آن‌ها پیش می‌رود: سرنخی که پس از پایان آخرین روز کاری هفته برسد، مهلتش صبح نخستین روز کاری بعدی است. سرنخ‌های دیرکرده در صندوق ورودی نشان داده می‌شوند.
+settings-sla-minutes = دقیقه‌های کاری تا نخستین تماس
+settings-sla-always = زمان‌سنج شبانه‌روزی پیش می‌رود (بدون ساعت کاری)
+settings-sla-days = روزهای کاری
+settings-sla-start = آغاز روز کاری (HH:MM)
+settings-sla-end = پایان روز کاری (HH:MM)
+settings-sla-time-zone = منطقهٔ زمانی (مانند Asia/Tehran یا Europe/Bucharest)
+settings-sla-day-mon = دوشنبه
+settings-sla-day-tue = سه‌شنبه
+settings-sla-day-wed = چهارشنبه
+settings-sla-day-thu = پنجشنبه
+settings-sla-day-fri = جمعه
+settings-sla-day-sat = شنبه
+settings-sla-day-sun = یکشنبه
+settings-done-sla = مهلت نخستین تماس ذخیره شد؛ سرنخ‌های تازه از این پس با آن سنجیده می‌شوند.
+field-error-invalid_time = زمانی مانند 09:00 نیست.

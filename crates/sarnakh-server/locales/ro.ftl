@@ -556,3 +556,20 @@ bulk-records-assigned = { $count ->
    *[other] { $n } atribuite.
 }
 field-error-currency_required = Alegeți moneda sumei.
+settings-sla = Viteza de răspuns la lead
+settings-sla-help = Cât poate aștepta un lead nou primul apel, e-mail, întâlnire sau demo. Ceasul merge doar în programul de lucru de mai jos, în fusul lui orar: un lead sosit vineri seara are termen luni dimineață. Lead-urile întârziate sunt marcate în inbox.
+settings-sla-minutes = Minute lucrătoare până la primul contact
+settings-sla-always = Ceasul merge non-stop (fără program de lucru)
+settings-sla-days = Zile lucrătoare
+settings-sla-start = Ziua de lucru începe la (HH:MM)
+settings-sla-end = Ziua de lucru se termină la (HH:MM)
+settings-sla-time-zone = Fusul orar (de exemplu Europe/Bucharest sau Asia/Tehran)
+settings-sla-day-mon = Luni
+settings-sla-day-tue = Marți
+settings-sla-day-wed = Miercuri
+settings-sla-day-thu = Joi
+settings-sla-day-fri = Vineri
+settings-sla-day-sat = Sâmbătă
+settings-sla-day-sun = Duminică
+settings-done-sla = Termenul primului contact este salvat; lead-urile noi îl au de acum înainte.
+field-error-invalid_time = Nu este o oră precum 09:00.

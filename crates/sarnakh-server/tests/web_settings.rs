@@ -28,7 +28,7 @@ async fn person(app: &TestApp, email: &str, role: &str, team: Option<&str>) -> S
     sign_in(app, email, &password).await
 }
 
-const PAGES: [&str; 8] = [
+const PAGES: [&str; 9] = [
     "/settings",
     "/settings/users",
     "/settings/money",
@@ -37,6 +37,7 @@ const PAGES: [&str; 8] = [
     "/settings/scoring",
     "/settings/assignment",
     "/settings/import",
+    "/settings/sla",
 ];
 
 #[tokio::test]

@@ -1,13 +1,14 @@
 //! The settings pages, shown by role: users and teams, exchange rates and forecast targets,
-//! web forms with their embed snippet, the playbook, scoring and assignment rules, and the
-//! import wizard. Each page asks the core service (or the policy it applies) whether the
-//! user may see it; the navigation only hides what would be refused anyway.
+//! web forms with their embed snippet, the speed-to-lead target, the playbook, scoring and
+//! assignment rules, and the import wizard. Each page asks the core service (or the policy it
+//! applies) whether the user may see it; the navigation only hides what would be refused anyway.
 
 mod form_draft;
 mod forms;
 mod import;
 mod money;
 mod rules;
+mod sla;
 mod stages;
 mod users;
 
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(forms::router())
         .merge(rules::router())
         .merge(stages::router())
+        .merge(sla::router())
         .merge(import::router())
 }
 
@@ -39,7 +41,7 @@ pub struct Tab {
 }
 
 /// The settings pages and the roles that may open each.
-const TABS: [(&str, &str, &[Role]); 8] = [
+const TABS: [(&str, &str, &[Role]); 9] = [
     (
         "/settings/users",
         "settings-users",
@@ -59,6 +61,11 @@ const TABS: [(&str, &str, &[Role]); 8] = [
         "/settings/stages",
         "settings-stages",
         &[Role::Admin, Role::SalesManager],
+    ),
+    (
+        "/settings/sla",
+        "settings-sla",
+        &[Role::Admin, Role::SalesManager, Role::Marketing],
     ),
     (
         "/settings/playbook",
