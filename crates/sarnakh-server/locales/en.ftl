@@ -569,3 +569,5 @@ settings-sla-day-sat = Saturday
 settings-sla-day-sun = Sunday
 settings-done-sla = The speed-to-lead target is saved; new leads are due by it from now on.
 field-error-invalid_time = Not a time such as 09:00.
+settings-form-team = Team queue
+settings-form-team-none = No team queue (the assignment rules decide)

@@ -557,3 +557,5 @@ settings-sla-day-sat = شنبه
 settings-sla-day-sun = یکشنبه
 settings-done-sla = مهلت نخستین تماس ذخیره شد؛ سرنخ‌های تازه از این پس با آن سنجیده می‌شوند.
 field-error-invalid_time = زمانی مانند 09:00 نیست.
+settings-form-team = صف تیم
+settings-form-team-none = بدون صف تیم (قواعد واگذاری تصمیم می‌گیرند)

@@ -573,3 +573,5 @@ settings-sla-day-sat = Sâmbătă
 settings-sla-day-sun = Duminică
 settings-done-sla = Termenul primului contact este salvat; lead-urile noi îl au de acum înainte.
 field-error-invalid_time = Nu este o oră precum 09:00.
+settings-form-team = Coada echipei
+settings-form-team-none = Fără coada unei echipe (decid regulile de alocare)
