@@ -46,3 +46,9 @@ document.querySelectorAll("input[type=file][data-into]").forEach((input) => {
 document.querySelectorAll("a[data-refresh]").forEach((link) => {
   setTimeout(() => window.location.assign(link.href), Number(link.dataset.refresh) * 1000);
 });
+// A form that removes something asks first (without the script it is sent at once).
+document.querySelectorAll("form[data-confirm]").forEach((form) => {
+  form.addEventListener("submit", (event) => {
+    if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+});

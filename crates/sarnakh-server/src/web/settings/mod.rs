@@ -1,7 +1,8 @@
 //! The settings pages, shown by role: users and teams, exchange rates and forecast targets,
 //! web forms with their embed snippet, the speed-to-lead target, the playbook, scoring and
-//! assignment rules, and the import wizard. Each page asks the core service (or the policy it
-//! applies) whether the user may see it; the navigation only hides what would be refused anyway.
+//! assignment rules, the import wizard and the webhook subscriptions. Each page asks the core
+//! service (or the policy it applies) whether the user may see it; the navigation only hides
+//! what would be refused anyway.
 
 mod form_draft;
 mod forms;
@@ -11,6 +12,7 @@ mod rules;
 mod sla;
 mod stages;
 mod users;
+mod webhooks;
 
 use super::{Tr, WebUser};
 use crate::http::AppState;
@@ -31,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(stages::router())
         .merge(sla::router())
         .merge(import::router())
+        .merge(webhooks::router())
 }
 
 /// One entry of the settings navigation.
@@ -41,7 +44,7 @@ pub struct Tab {
 }
 
 /// The settings pages and the roles that may open each.
-const TABS: [(&str, &str, &[Role]); 9] = [
+const TABS: [(&str, &str, &[Role]); 10] = [
     (
         "/settings/users",
         "settings-users",
@@ -87,6 +90,7 @@ const TABS: [(&str, &str, &[Role]); 9] = [
         "settings-import",
         &[Role::Admin, Role::SalesManager],
     ),
+    ("/settings/webhooks", "settings-webhooks", &[Role::Admin]),
 ];
 
 /// The settings pages `user` may open, `current` marked.
