@@ -609,3 +609,5 @@ field-error-refused_url = Sarnakh does not post to this address: use http or htt
 field-error-unknown_event_type = Not an event type of Sarnakh.
 field-error-too_many = Too many.
 settings-webhook-delete-confirm = Remove this webhook and all its deliveries? This cannot be undone.
+settings-import-file-limit = Files up to 200 MB; larger ones go through the API or the command line (docs/IMPORT.md).
+field-error-upload_broken = The upload stopped: the file is over 200 MB or the connection broke off.

@@ -597,3 +597,5 @@ field-error-refused_url = سرنخ به این نشانی نمی‌فرستد: �
 field-error-unknown_event_type = نوع رویدادی از سرنخ نیست.
 field-error-too_many = بیش از اندازه.
 settings-webhook-delete-confirm = این وب‌هوک و همهٔ ارسال‌هایش حذف شوند؟ این کار بازگشت‌پذیر نیست.
+settings-import-file-limit = فایل‌ها تا ۲۰۰ مگابایت؛ فایل‌های بزرگ‌تر از راه API یا خط فرمان وارد می‌شوند (docs/IMPORT.md).
+field-error-upload_broken = بارگذاری متوقف شد: فایل بیش از ۲۰۰ مگابایت است یا اتصال قطع شد.

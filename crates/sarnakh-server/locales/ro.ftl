@@ -613,3 +613,5 @@ field-error-refused_url = Sarnakh nu trimite la această adresă: folosiți http
 field-error-unknown_event_type = Nu este un tip de eveniment Sarnakh.
 field-error-too_many = Prea multe.
 settings-webhook-delete-confirm = Ștergeți acest webhook și toate livrările lui? Acțiunea nu poate fi anulată.
+settings-import-file-limit = Fișiere de până la 200 MB; cele mai mari se importă prin API sau din linia de comandă (docs/IMPORT.md).
+field-error-upload_broken = Încărcarea s-a oprit: fișierul depășește 200 MB sau conexiunea s-a întrerupt.

@@ -7,6 +7,7 @@
 mod form_draft;
 mod forms;
 mod import;
+mod import_upload;
 mod money;
 mod rules;
 mod sla;
