@@ -36,6 +36,8 @@ pub struct StageRow {
     /// Won or lost: only the names change.
     pub terminal: bool,
     pub name: String,
+    /// The name in the reader's language (read-only view).
+    pub label: String,
     pub fa: String,
     pub ro: String,
     pub probability: String,
@@ -82,6 +84,7 @@ fn stored_row(tr: Tr, s: &PipelineStage, deals: u64) -> StageRow {
         existing: true,
         terminal: s.kind != StageKind::Open,
         name: s.name.clone(),
+        label: crate::web::stage_label(tr, s),
         fa: s.labels.get("fa").cloned().unwrap_or_default(),
         ro: s.labels.get("ro").cloned().unwrap_or_default(),
         probability: s.probability.to_string(),
