@@ -158,7 +158,11 @@ async fn refused_values_are_shown_next_to_their_fields_and_nothing_is_written() 
     let shown = send(&app, "POST", "/settings/sla", &cookie, &not_a_number).await;
     assert_eq!(shown.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(shown.body.contains("value=\"soon\""));
-    assert!(shown.body.contains("id=\"sla-minutes-error\""));
+    assert!(
+        shown
+            .body
+            .contains("id=\"sla-minutes-error\">Not a valid value.")
+    );
     let no_day = form(&[
         ("_csrf", &token),
         ("first_contact_minutes", "20"),

@@ -68,8 +68,8 @@ impl SlaForm {
         let minutes = self.minutes.trim().parse::<u32>().map_err(|_| {
             Error::Validation(vec![FieldError::new(
                 "first_contact_minutes",
-                "out_of_range",
-                "1 minute to 14 days",
+                "invalid",
+                "a whole number of minutes",
             )])
         })?;
         Ok(SlaSettings {
