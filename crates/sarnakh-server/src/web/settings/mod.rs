@@ -11,6 +11,7 @@ mod import_upload;
 mod money;
 mod rules;
 mod sla;
+mod stage_form;
 mod stages;
 mod users;
 mod webhooks;
