@@ -30,19 +30,14 @@ document.querySelectorAll(".board .column:not([data-retired])").forEach((column)
   });
 });
 
-// The import wizard: a picked file is read into the form's text area (the form posts it as
-// text, so it works without the script by pasting), and a running import's page reloads
-// itself every few seconds until it has finished.
-document.querySelectorAll("input[type=file][data-into]").forEach((input) => {
-  input.addEventListener("change", () => {
-    const file = input.files && input.files[0];
-    if (!file) return;
-    file.text().then((text) => {
-      document.getElementById(input.dataset.into).value = text;
-      document.getElementById(input.dataset.name).value = file.name;
-    });
-  });
-});
+// The import wizard: a running import's page reloads itself every few seconds until it has
+// finished.
 document.querySelectorAll("a[data-refresh]").forEach((link) => {
   setTimeout(() => window.location.assign(link.href), Number(link.dataset.refresh) * 1000);
+});
+// A form that removes something asks first (without the script it is sent at once).
+document.querySelectorAll("form[data-confirm]").forEach((form) => {
+  form.addEventListener("submit", (event) => {
+    if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
 });

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use common::TestApp;
 use sarnakh_core::domain::user::UserDraft;
 use sarnakh_core::service::Actor;
-use web::{csrf, form, rep, send, sign_in, user_id};
+use web::{csrf, form, multipart, rep, send, send_raw, sign_in, user_id};
 
 /// A user of `role` in `team`, signed in; their session cookie.
 async fn person(app: &TestApp, email: &str, role: &str, team: Option<&str>) -> String {
@@ -28,7 +28,7 @@ async fn person(app: &TestApp, email: &str, role: &str, team: Option<&str>) -> S
     sign_in(app, email, &password).await
 }
 
-const PAGES: [&str; 8] = [
+const PAGES: [&str; 9] = [
     "/settings",
     "/settings/users",
     "/settings/money",
@@ -37,6 +37,7 @@ const PAGES: [&str; 8] = [
     "/settings/scoring",
     "/settings/assignment",
     "/settings/import",
+    "/settings/sla",
 ];
 
 #[tokio::test]
@@ -557,8 +558,16 @@ async fn the_import_wizard_uploads_previews_maps_runs_and_links_the_error_file()
     let token = csrf(&page.body);
     let csv = "Prenume,Adresă de email,Companie\nIoana,ioana@import.example,<script>alert(3)</script>\nNobody,,\nDan,dan@import.example,Carpati\n";
 
-    let no_token = form(&[("file_name", "crm.csv"), ("csv", csv)]);
-    let refused = send(&app, "POST", "/settings/import", &cookie, &no_token).await;
+    let (kind, no_token) = multipart(&[("file", Some("crm.csv"), csv.as_bytes())]);
+    let refused = send_raw(
+        &app,
+        "POST",
+        "/settings/import",
+        &cookie,
+        Some(&kind),
+        no_token,
+    )
+    .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(
         app.services
@@ -568,8 +577,20 @@ async fn the_import_wizard_uploads_previews_maps_runs_and_links_the_error_file()
             .is_empty()
     );
 
-    let upload = form(&[("_csrf", &token), ("file_name", "crm.csv"), ("csv", csv)]);
-    let uploaded = send(&app, "POST", "/settings/import", &cookie, &upload).await;
+    let (kind, upload) = multipart(&[
+        ("_csrf", None, token.as_bytes()),
+        ("file", Some("crm.csv"), csv.as_bytes()),
+        ("csv", None, b""),
+    ]);
+    let uploaded = send_raw(
+        &app,
+        "POST",
+        "/settings/import",
+        &cookie,
+        Some(&kind),
+        upload,
+    )
+    .await;
     assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.body);
     let preview = send(&app, "GET", &uploaded.location, &cookie, "").await;
     assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);

@@ -46,45 +46,86 @@ impl PipelineStage {
         self.labels.get(locale).map_or(&self.name, String::as_str)
     }
 
+    /// The name set for `locale`, unless it is missing, blank or only the default English
+    /// name again; `None` tells the caller to name the stage itself.
+    pub fn own_label(&self, locale: &str) -> Option<&str> {
+        let default = default_name(&self.key);
+        self.labels
+            .get(locale)
+            .map(String::as_str)
+            .filter(|l| !l.trim().is_empty() && Some(*l) != default)
+    }
+
+    /// Whether the stage still has the English name it started with (a default stage never
+    /// renamed), so that its name in another language may come from the interface's texts.
+    pub fn has_default_name(&self) -> bool {
+        default_name(&self.key) == Some(self.name.as_str())
+    }
+
     /// Whether a deal may start in or move into this stage (open and not retired).
     pub fn accepts_deals(&self) -> bool {
         self.kind == StageKind::Open && self.retired_at.is_none()
     }
 }
 
+/// The stages a new installation starts with: key, English name, probability, kind.
+const DEFAULTS: [(&str, &str, u8, StageKind); 7] = [
+    ("qualify", "Qualify", 10, StageKind::Open),
+    ("discovery", "Discovery", 20, StageKind::Open),
+    ("demo", "Demo", 40, StageKind::Open),
+    ("proposal", "Proposal", 60, StageKind::Open),
+    ("negotiation", "Negotiation", 80, StageKind::Open),
+    ("won", "Won", 100, StageKind::Won),
+    ("lost", "Lost", 0, StageKind::Lost),
+];
+
+/// The English name the default stage `key` started with; `None` for a stage added later.
+pub fn default_name(key: &str) -> Option<&'static str> {
+    DEFAULTS.iter().find(|d| d.0 == key).map(|d| d.1)
+}
+
 /// The stages a new installation starts with.
 pub fn default_stages() -> Vec<PipelineStage> {
-    [
-        ("qualify", "Qualify", 10, StageKind::Open),
-        ("discovery", "Discovery", 20, StageKind::Open),
-        ("demo", "Demo", 40, StageKind::Open),
-        ("proposal", "Proposal", 60, StageKind::Open),
-        ("negotiation", "Negotiation", 80, StageKind::Open),
-        ("won", "Won", 100, StageKind::Won),
-        ("lost", "Lost", 0, StageKind::Lost),
-    ]
-    .into_iter()
-    .zip(1..)
-    .map(|((key, name, probability, kind), position)| PipelineStage {
-        key: key.into(),
-        name: name.into(),
-        probability,
-        position,
-        kind,
-        forecast_category: match kind {
-            StageKind::Won => ForecastCategory::Closed,
-            StageKind::Lost => ForecastCategory::Omitted,
-            StageKind::Open => ForecastCategory::default_for_probability(probability),
-        },
-        labels: BTreeMap::new(),
-        retired_at: None,
-    })
-    .collect()
+    DEFAULTS
+        .into_iter()
+        .zip(1..)
+        .map(|((key, name, probability, kind), position)| PipelineStage {
+            key: key.into(),
+            name: name.into(),
+            probability,
+            position,
+            kind,
+            forecast_category: match kind {
+                StageKind::Won => ForecastCategory::Closed,
+                StageKind::Lost => ForecastCategory::Omitted,
+                StageKind::Open => ForecastCategory::default_for_probability(probability),
+            },
+            labels: BTreeMap::new(),
+            retired_at: None,
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_default_stage_has_no_own_label_until_one_is_set() {
+        let mut demo = default_stages().remove(2);
+        assert!(demo.has_default_name());
+        assert_eq!(demo.own_label("fa"), None);
+        demo.labels.insert("fa".into(), "Demo".into());
+        demo.labels.insert("ro".into(), "Demonstrație".into());
+        assert_eq!(
+            demo.own_label("fa"),
+            None,
+            "the English name again is no label"
+        );
+        assert_eq!(demo.own_label("ro"), Some("Demonstrație"));
+        demo.name = "Product demo".into();
+        assert!(!demo.has_default_name());
+    }
 
     #[test]
     fn default_stages_have_one_won_one_lost_and_rising_probabilities() {

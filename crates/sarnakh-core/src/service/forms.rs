@@ -59,6 +59,7 @@ impl Services {
         actor.require_write()?;
         actor.require_marketing("define web forms")?;
         let settings = draft.validate()?;
+        self.check_form_team(settings.team_id).await?;
         let now = self.now();
         let form = WebForm {
             id: FormId::new(),
@@ -85,8 +86,10 @@ impl Services {
         actor.require_marketing("change web forms")?;
         let current = self.get_form(actor, id).await?;
         check_version(expected_version, current.version)?;
+        let settings = draft.validate()?;
+        self.check_form_team(settings.team_id).await?;
         let next = WebForm {
-            settings: draft.validate()?,
+            settings,
             updated_at: self.now(),
             version: current.version + 1,
             ..current.clone()
@@ -103,6 +106,20 @@ impl Services {
             .await);
         }
         Ok(next)
+    }
+
+    /// Refuses a team queue that is not a team (its leads would wait in no one's queue).
+    async fn check_form_team(&self, team: Option<crate::domain::TeamId>) -> Result<()> {
+        match team {
+            Some(t) if !self.store.list_teams().await?.iter().any(|x| x.id == t) => {
+                Err(Error::Validation(vec![FieldError::new(
+                    "team_id",
+                    "unknown_team",
+                    "no such team",
+                )]))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Reads a form (everyone signed in may see the forms).

@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use sarnakh_core::domain::{HistoryEntry, RecordRef, User};
+use sarnakh_core::domain::{HistoryEntry, PipelineStage, RecordRef, User};
 use sarnakh_core::service::HistoryPage;
 use serde::Deserialize;
 
@@ -128,9 +128,10 @@ async fn show(
             .history_page(&user.actor, subject, q.before, PER_PAGE)
             .await?;
         let users = app.services.list_users().await?;
-        Ok::<_, sarnakh_core::Error>((name, page, users))
+        let stages = app.services.list_stages().await?;
+        Ok::<_, sarnakh_core::Error>((name, page, users, stages))
     };
-    let (name, page, users) = match loaded.await {
+    let (name, page, users, stages) = match loaded.await {
         Ok(x) => x,
         Err(e) => return error_page(tr, e),
     };
@@ -143,7 +144,7 @@ async fn show(
         rows: page
             .entries
             .iter()
-            .map(|h| row(tr, h, &page, &users))
+            .map(|h| row(tr, h, &page, &users, &stages))
             .collect(),
         name,
         back,
@@ -170,10 +171,25 @@ fn user_name(users: &[User], id: &str) -> Option<String> {
         .map(|u| u.display_name.clone())
 }
 
-/// A stored value for people: user ids become names, codes their label.
-fn value(tr: Tr, users: &[User], field: &str, raw: Option<&str>) -> String {
+/// A stage key as its name in the reader's language (an unknown key as it is).
+fn stage_name(tr: Tr, stages: &[PipelineStage], key: &str) -> String {
+    stages
+        .iter()
+        .find(|s| s.key == key)
+        .map_or_else(|| key.to_owned(), |s| super::stage_label(tr, s))
+}
+
+/// A stored value for people: user ids become names, stage keys and codes their label.
+fn value(
+    tr: Tr,
+    users: &[User],
+    stages: &[PipelineStage],
+    field: &str,
+    raw: Option<&str>,
+) -> String {
     match raw {
         None => "—".to_owned(),
+        Some(v) if field == "stage" => stage_name(tr, stages, v),
         Some(v) if field.ends_with("owner_id") => {
             user_name(users, v).unwrap_or_else(|| v.to_owned())
         }
@@ -182,9 +198,20 @@ fn value(tr: Tr, users: &[User], field: &str, raw: Option<&str>) -> String {
     }
 }
 
-fn row(tr: Tr, h: &HistoryEntry, page: &HistoryPage, users: &[User]) -> EntryRow {
+fn row(
+    tr: Tr,
+    h: &HistoryEntry,
+    page: &HistoryPage,
+    users: &[User],
+    stages: &[PipelineStage],
+) -> EntryRow {
     let kind = tr.t_or(&format!("kind-{}", h.kind), &h.kind.replace('_', " "));
-    let what = match (&h.from, &h.to) {
+    // A deal's moves go from stage to stage: named, not keyed.
+    let named = |v: &Option<String>| match (h.subject, v) {
+        (RecordRef::Opportunity(_), Some(key)) => Some(stage_name(tr, stages, key)),
+        _ => v.clone(),
+    };
+    let what = match (&named(&h.from), &named(&h.to)) {
         (Some(from), Some(to)) => format!("{kind}: {from} → {to}"),
         (None, Some(to)) => format!("{kind}: {to}"),
         _ => kind,
@@ -212,8 +239,8 @@ fn row(tr: Tr, h: &HistoryEntry, page: &HistoryPage, users: &[User]) -> EntryRow
             .iter()
             .map(|c| ChangeLine {
                 field: tr.t_or(&format!("field-{}", c.field.replace('_', "-")), &c.field),
-                old: value(tr, users, &c.field, c.old.as_deref()),
-                new: value(tr, users, &c.field, c.new.as_deref()),
+                old: value(tr, users, stages, &c.field, c.old.as_deref()),
+                new: value(tr, users, stages, &c.field, c.new.as_deref()),
             })
             .collect(),
     }

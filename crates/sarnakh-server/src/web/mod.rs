@@ -131,6 +131,19 @@ impl Frame {
     }
 }
 
+/// A stage's name in the reader's language: the label set for that language, else the
+/// interface's own name of a default stage never renamed (`pipeline-stage-<key>`), else its
+/// name.
+pub fn stage_label(tr: Tr, stage: &sarnakh_core::domain::PipelineStage) -> String {
+    if let Some(own) = stage.own_label(tr.lang.tag()) {
+        return own.to_owned();
+    }
+    if stage.has_default_name() {
+        return tr.t_or(&format!("pipeline-stage-{}", stage.key), &stage.name);
+    }
+    stage.name.clone()
+}
+
 /// The error page.
 #[derive(Template)]
 #[template(path = "error.html")]

@@ -142,7 +142,7 @@ fn stage_text(tr: Tr, o: &Opportunity, stages: &[PipelineStage]) -> String {
     match stages.iter().find(|s| s.key == o.stage) {
         Some(s) => format!(
             "{} · {} %",
-            s.label(tr.lang.tag()),
+            super::stage_label(tr, s),
             tr.num(i64::from(s.probability))
         ),
         None => o.stage.clone(),
@@ -241,7 +241,7 @@ async fn show(
         stages: stages
             .iter()
             .filter(|s| s.accepts_deals())
-            .map(|s| (s.key.clone(), s.label(tr.lang.tag()).to_owned()))
+            .map(|s| (s.key.clone(), super::stage_label(tr, s)))
             .collect(),
         reasons: LossReason::ALL
             .iter()

@@ -175,7 +175,7 @@ async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Do
         };
         let deals: Vec<&Opportunity> = found.items.iter().collect();
         let (total, weighted) = totals(tr, &cells);
-        let name = stage.label(tr.lang.tag()).to_owned();
+        let name = super::stage_label(tr, stage);
         columns.push(Column {
             key: stage.key.clone(),
             accepts: stage.accepts_deals(),

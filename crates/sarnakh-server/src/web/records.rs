@@ -46,7 +46,7 @@ pub fn deal_row(tr: Tr, o: &Opportunity, stages: &[PipelineStage]) -> DealRow {
         stage: stages
             .iter()
             .find(|s| s.key == o.stage)
-            .map_or_else(|| o.stage.clone(), |s| s.label(tr.lang.tag()).to_owned()),
+            .map_or_else(|| o.stage.clone(), |s| super::stage_label(tr, s)),
         status: tr.t(&format!("deal-status-{}", o.status.as_str())),
         close: o
             .closed_at

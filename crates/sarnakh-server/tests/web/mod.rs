@@ -23,6 +23,49 @@ pub struct Html {
 }
 
 pub async fn send(app: &TestApp, method: &str, uri: &str, cookie: &str, form: &str) -> Html {
+    let content_type = (method == "POST").then_some("application/x-www-form-urlencoded");
+    send_raw(
+        app,
+        method,
+        uri,
+        cookie,
+        content_type,
+        form.as_bytes().to_vec(),
+    )
+    .await
+}
+
+/// A `multipart/form-data` body of `parts` (name, file name if a file, content), and its
+/// content type.
+pub fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "sarnakh-test-boundary-7f3a";
+    let mut body = Vec::new();
+    for (name, file, content) in parts {
+        let head = match file {
+            Some(f) => format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: text/csv\r\n\r\n"
+            ),
+            None => {
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n")
+            }
+        };
+        body.extend_from_slice(head.as_bytes());
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A request with any body and content type, as a browser would send it.
+pub async fn send_raw(
+    app: &TestApp,
+    method: &str,
+    uri: &str,
+    cookie: &str,
+    content_type: Option<&str>,
+    body: Vec<u8>,
+) -> Html {
     let mut req = Request::builder()
         .method(method)
         .uri(uri)
@@ -31,13 +74,13 @@ pub async fn send(app: &TestApp, method: &str, uri: &str, cookie: &str, form: &s
     if !cookie.is_empty() {
         req = req.header(header::COOKIE, cookie);
     }
-    if method == "POST" {
-        req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(content_type) = content_type {
+        req = req.header(header::CONTENT_TYPE, content_type);
     }
     let response = app
         .router
         .clone()
-        .oneshot(req.body(Body::from(form.to_owned())).expect("request"))
+        .oneshot(req.body(Body::from(body)).expect("request"))
         .await
         .expect("infallible");
     let get = |name| {

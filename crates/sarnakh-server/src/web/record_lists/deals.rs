@@ -69,7 +69,7 @@ pub(super) async fn opportunities(
         stages
             .iter()
             .find(|s| s.key == key)
-            .map_or_else(|| key.to_owned(), |s| s.label(tr.lang.tag()).to_owned())
+            .map_or_else(|| key.to_owned(), |s| crate::web::stage_label(tr, s))
     };
     let rows = found
         .items
@@ -112,7 +112,7 @@ pub(super) async fn opportunities(
                 tr,
                 stages
                     .iter()
-                    .map(|s| (s.key.clone(), s.label(tr.lang.tag()).to_owned()))
+                    .map(|s| (s.key.clone(), crate::web::stage_label(tr, s)))
                     .collect(),
             ),
         ),

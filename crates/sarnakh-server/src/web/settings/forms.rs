@@ -2,12 +2,12 @@
 //! change, and its HTML embed snippet in English, Persian or Romanian, shown as text to copy.
 //! The services check the role and every setting; a refused form writes nothing.
 
-use super::form_draft::{Sent, draft_of, value};
+use super::form_draft::{Editor, Sent, draft_of, editor_of, editor_sent, value};
 use super::{Problems, Tab, notice, tabs};
 use crate::http::AppState;
 use crate::http::snippet;
 use crate::web::session::Refusal;
-use crate::web::{Frame, Page, Tr, WebUser};
+use crate::web::{Frame, Page, WebUser};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use sarnakh_core::domain::FormId;
-use sarnakh_core::domain::form::{FormDraft, FormField, WebForm};
+use sarnakh_core::domain::form::WebForm;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -31,30 +31,8 @@ pub struct FormRow {
     pub key: String,
     pub active: bool,
     pub daily_cap: String,
-}
-
-/// One lead field of the editor: asked for, required.
-pub struct FieldChoice {
-    pub name: &'static str,
-    pub label: String,
-    pub asked: bool,
-    pub required: bool,
-}
-
-/// The editor's values, as stored or as sent.
-pub struct Editor {
-    pub action: String,
-    pub version: i64,
-    pub name: String,
-    pub fields: Vec<FieldChoice>,
-    pub campaign: String,
-    pub products: String,
-    pub thank_you_url: String,
-    pub thank_you_message: String,
-    pub allowed_origins: String,
-    pub daily_cap: String,
-    pub min_fill_seconds: String,
-    pub active: bool,
+    /// The team queue its leads wait in, by name; empty: none.
+    pub team: String,
 }
 
 #[derive(Template)]
@@ -68,65 +46,12 @@ struct FormsPage {
     /// The form being edited (none: the list with an empty editor).
     editing: Option<String>,
     editor: Editor,
+    /// The teams a form's leads may wait for (id, name).
+    teams: Vec<(String, String)>,
     /// The embed snippet, its language and the languages to switch to.
     snippet: Option<String>,
     snippet_lang: String,
     langs: Vec<(String, String)>,
-}
-
-fn choices(tr: Tr, asked: &[(String, bool)]) -> Vec<FieldChoice> {
-    FormField::ALL
-        .iter()
-        .map(|f| {
-            let given = asked.iter().find(|(n, _)| n == f.as_str());
-            FieldChoice {
-                name: f.as_str(),
-                label: tr.t(&format!("form-field-{}", f.as_str())),
-                asked: given.is_some(),
-                required: given.is_some_and(|(_, r)| *r),
-            }
-        })
-        .collect()
-}
-
-fn editor_of(tr: Tr, form: Option<&WebForm>) -> Editor {
-    let Some(form) = form else {
-        let asked = [("first_name".into(), true), ("email".into(), true)];
-        return Editor {
-            action: "/settings/forms".into(),
-            version: 0,
-            name: String::new(),
-            fields: choices(tr, &asked),
-            campaign: String::new(),
-            products: String::new(),
-            thank_you_url: String::new(),
-            thank_you_message: String::new(),
-            allowed_origins: String::new(),
-            daily_cap: "1000".into(),
-            min_fill_seconds: "3".into(),
-            active: true,
-        };
-    };
-    let s = &form.settings;
-    let asked: Vec<(String, bool)> = s
-        .fields
-        .iter()
-        .map(|f| (f.field.as_str().to_owned(), f.required))
-        .collect();
-    Editor {
-        action: format!("/settings/forms/{}", form.id),
-        version: form.version,
-        name: s.name.clone(),
-        fields: choices(tr, &asked),
-        campaign: s.campaign.clone().unwrap_or_default(),
-        products: s.products.join(", "),
-        thank_you_url: s.thank_you_url.clone().unwrap_or_default(),
-        thank_you_message: s.thank_you_message.clone().unwrap_or_default(),
-        allowed_origins: s.allowed_origins.join("\n"),
-        daily_cap: s.daily_cap.to_string(),
-        min_fill_seconds: s.min_fill_seconds.to_string(),
-        active: s.active,
-    }
 }
 
 #[derive(Deserialize)]
@@ -159,6 +84,19 @@ async fn page(
         .list_forms(&user.actor)
         .await
         .map_err(|e| user.refusal(e))?;
+    let teams: Vec<(String, String)> = app
+        .services
+        .teams()
+        .await
+        .map_err(|e| user.refusal(e))?
+        .into_iter()
+        .map(|t| (t.id.to_string(), t.name))
+        .collect();
+    let team_name = |id: Option<sarnakh_core::domain::TeamId>| {
+        id.and_then(|id| teams.iter().find(|(t, _)| *t == id.to_string()))
+            .map(|(_, name)| name.clone())
+            .unwrap_or_default()
+    };
     let lang = snippet::Lang::parse(&v.lang).unwrap_or(snippet::Lang::En);
     let host = headers
         .get(header::HOST)
@@ -177,6 +115,7 @@ async fn page(
                 key: f.key.clone(),
                 active: f.settings.active,
                 daily_cap: tr.num(f.settings.daily_cap),
+                team: team_name(f.settings.team_id),
             })
             .collect(),
         editing: v.editing.as_ref().map(|f| f.id.to_string()),
@@ -189,6 +128,7 @@ async fn page(
             .map(|f| snippet::render(f, lang, &format!("http://{host}"))),
         snippet_lang: v.lang,
         langs: super::languages(),
+        teams,
     };
     Ok(Page(v.status, page).into_response())
 }
@@ -238,24 +178,7 @@ async fn show(
     page(&app, &user, &headers, view).await
 }
 
-fn editor_sent(tr: Tr, action: String, version: i64, sent: &Sent, draft: &FormDraft) -> Editor {
-    Editor {
-        action,
-        version,
-        name: value(sent, "name").to_owned(),
-        fields: choices(tr, &draft.fields),
-        campaign: value(sent, "campaign").to_owned(),
-        products: value(sent, "products").to_owned(),
-        thank_you_url: value(sent, "thank_you_url").to_owned(),
-        thank_you_message: value(sent, "thank_you_message").to_owned(),
-        allowed_origins: value(sent, "allowed_origins").to_owned(),
-        daily_cap: value(sent, "daily_cap").to_owned(),
-        min_fill_seconds: value(sent, "min_fill_seconds").to_owned(),
-        active: draft.active.unwrap_or(true),
-    }
-}
-
-const FIELDS: [&str; 9] = [
+const FIELDS: [&str; 10] = [
     "name",
     "fields",
     "campaign",
@@ -265,6 +188,7 @@ const FIELDS: [&str; 9] = [
     "allowed_origins",
     "daily_cap",
     "min_fill_seconds",
+    "team_id",
 ];
 
 async fn create(
@@ -316,10 +240,6 @@ async fn update(
         .get_form(&user.actor, id)
         .await
         .map_err(|e| user.refusal(e))?;
-    let draft = FormDraft {
-        team_id: current.settings.team_id,
-        ..draft
-    };
     if errors.is_empty() {
         match app
             .services

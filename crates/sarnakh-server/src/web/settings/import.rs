@@ -1,5 +1,5 @@
-//! The import wizard (sales managers, admins): paste a CSV (or pick a file, read into the
-//! form by our script), see its columns and first rows with a proposed target field for
+//! The import wizard (sales managers, admins): upload a CSV file or paste its text (the upload
+//! is in `import_upload`), see its columns and first rows with a proposed target field for
 //! each, start it with those choices or a pasted mapping (docs/IMPORT.md), and follow its
 //! progress and error file. Uploads and runs go through the same import job services as
 //! `/api/v1/imports`; the background worker does the rows.
@@ -16,13 +16,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use sarnakh_core::Error;
 use sarnakh_core::import::{Entity, ImportReader, Mapping, ReaderOptions, fields, suggest_mapping};
-use sarnakh_core::service::IMPORT_CHUNK_BYTES;
 use sarnakh_core::store::ImportJob;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/settings/import", get(list).post(upload))
+        .route(
+            "/settings/import",
+            get(list).merge(super::import_upload::method()),
+        )
         .route("/settings/import/{id}", get(show))
         .route("/settings/import/{id}/start", post(start))
 }
@@ -104,15 +106,17 @@ fn row_of(user: &WebUser, job: &ImportJob) -> JobRow {
     }
 }
 
+/// The import a page shows, with its preview while it waits for a mapping.
 #[derive(Default)]
-struct Shown {
+pub(super) struct Shown {
     job: Option<ImportJob>,
     columns: Vec<Column>,
     rows: Vec<Vec<String>>,
     mapping: String,
 }
 
-async fn page(
+/// The wizard's page: the import `shown` (or the upload form) and the earlier imports.
+pub(super) async fn page(
     app: &AppState,
     user: &WebUser,
     status: StatusCode,
@@ -154,70 +158,8 @@ struct Done {
 }
 
 async fn list(State(app): State<AppState>, user: WebUser) -> Result<Response, Refusal> {
-    page(
-        &app,
-        &user,
-        StatusCode::OK,
-        None,
-        Shown::default(),
-        Problems::default(),
-    )
-    .await
-}
-
-#[derive(Deserialize)]
-struct UploadForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-    #[serde(default)]
-    file_name: String,
-    #[serde(default)]
-    csv: String,
-}
-
-async fn upload(
-    State(app): State<AppState>,
-    user: WebUser,
-    Form(form): Form<UploadForm>,
-) -> Result<Response, Refusal> {
-    if let Some(refused) = user.refuse_form(&form.csrf) {
-        return Err(refused.into());
-    }
-    let s = &app.services;
-    let name = Some(form.file_name.trim())
-        .filter(|n| !n.is_empty())
-        .unwrap_or("upload.csv");
-    let mut job = match s.begin_import_upload(&user.actor, name).await {
-        Ok(job) => job,
-        Err(Error::Validation(errors)) => {
-            let problems = Problems::of(user.tr, &errors, &[]);
-            return page(
-                &app,
-                &user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                Shown::default(),
-                problems,
-            )
-            .await;
-        }
-        Err(e) => return Err(user.refusal(e)),
-    };
-    let bytes = form.csv.as_bytes();
-    for (seq, chunk) in (0_u32..).zip(bytes.chunks(IMPORT_CHUNK_BYTES)) {
-        if let Err(e) = s.add_import_chunk(&mut job, seq, chunk).await {
-            s.fail_import_job(&mut job, &e.to_string())
-                .await
-                .map_err(|e| user.refusal(e))?;
-            return Err(user.refusal(e));
-        }
-    }
-    if let Err(e) = s.finish_import_upload(&mut job).await {
-        s.fail_import_job(&mut job, &e.to_string())
-            .await
-            .map_err(|e| user.refusal(e))?;
-    }
-    Ok(Redirect::to(&format!("/settings/import/{}", job.id)).into_response())
+    let (shown, problems) = (Shown::default(), Problems::default());
+    page(&app, &user, StatusCode::OK, None, shown, problems).await
 }
 
 /// The file's header and first rows, read from its first chunk.
@@ -288,15 +230,8 @@ async fn show(
 ) -> Result<Response, Refusal> {
     let shown = shown(&app, &user, &id).await?;
     let done = notice(user.tr, d.done.as_deref(), &["import-started"]);
-    page(
-        &app,
-        &user,
-        StatusCode::OK,
-        done,
-        shown,
-        Problems::default(),
-    )
-    .await
+    let problems = Problems::default();
+    page(&app, &user, StatusCode::OK, done, shown, problems).await
 }
 
 /// The mapping of the column choices (`column_<i>` = field, empty to leave a column out).

@@ -1,15 +1,20 @@
 //! The settings pages, shown by role: users and teams, exchange rates and forecast targets,
-//! web forms with their embed snippet, the playbook, scoring and assignment rules, and the
-//! import wizard. Each page asks the core service (or the policy it applies) whether the
-//! user may see it; the navigation only hides what would be refused anyway.
+//! web forms with their embed snippet, the speed-to-lead target, the playbook, scoring and
+//! assignment rules, the import wizard and the webhook subscriptions. Each page asks the core
+//! service (or the policy it applies) whether the user may see it; the navigation only hides
+//! what would be refused anyway.
 
 mod form_draft;
 mod forms;
 mod import;
+mod import_upload;
 mod money;
 mod rules;
+mod sla;
+mod stage_form;
 mod stages;
 mod users;
+mod webhooks;
 
 use super::{Tr, WebUser};
 use crate::http::AppState;
@@ -28,7 +33,9 @@ pub fn router() -> Router<AppState> {
         .merge(forms::router())
         .merge(rules::router())
         .merge(stages::router())
+        .merge(sla::router())
         .merge(import::router())
+        .merge(webhooks::router())
 }
 
 /// One entry of the settings navigation.
@@ -39,7 +46,7 @@ pub struct Tab {
 }
 
 /// The settings pages and the roles that may open each.
-const TABS: [(&str, &str, &[Role]); 8] = [
+const TABS: [(&str, &str, &[Role]); 10] = [
     (
         "/settings/users",
         "settings-users",
@@ -61,6 +68,11 @@ const TABS: [(&str, &str, &[Role]); 8] = [
         &[Role::Admin, Role::SalesManager],
     ),
     (
+        "/settings/sla",
+        "settings-sla",
+        &[Role::Admin, Role::SalesManager, Role::Marketing],
+    ),
+    (
         "/settings/playbook",
         "settings-playbook",
         &[Role::Admin, Role::SalesManager],
@@ -80,6 +92,7 @@ const TABS: [(&str, &str, &[Role]); 8] = [
         "settings-import",
         &[Role::Admin, Role::SalesManager],
     ),
+    ("/settings/webhooks", "settings-webhooks", &[Role::Admin]),
 ];
 
 /// The settings pages `user` may open, `current` marked.

@@ -4,6 +4,7 @@
 //! form carries the version it showed; a change by someone else meanwhile is a conflict
 //! page, and a refused form comes back as typed with every problem listed.
 
+use super::stage_form::{StageRow, inputs, place_problems, typed_rows};
 use super::{Tab, tabs};
 use crate::http::AppState;
 use crate::web::session::Refusal;
@@ -16,36 +17,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use sarnakh_core::Error;
 use sarnakh_core::domain::forecast::ForecastCategory;
-use sarnakh_core::domain::stage_settings::StageInput;
 use sarnakh_core::domain::{PipelineStage, StageKind};
-use sarnakh_core::error::FieldError;
 use sarnakh_core::service::StageSettings;
 use serde::Deserialize;
-use std::collections::BTreeMap;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/settings/stages", get(show).post(save))
-}
-
-/// One row of the form, as stored or as typed.
-#[derive(Default, Clone)]
-pub struct StageRow {
-    pub key: String,
-    /// A stored stage (its key is fixed); false for the empty row.
-    pub existing: bool,
-    /// Won or lost: only the names change.
-    pub terminal: bool,
-    pub name: String,
-    pub fa: String,
-    pub ro: String,
-    pub probability: String,
-    pub category: String,
-    pub order: String,
-    pub retired: bool,
-    pub remove: bool,
-    pub deals: String,
-    /// The row's problems, in the reader's language.
-    pub problems: Vec<String>,
 }
 
 /// One change-log entry as listed.
@@ -82,6 +59,7 @@ fn stored_row(tr: Tr, s: &PipelineStage, deals: u64) -> StageRow {
         existing: true,
         terminal: s.kind != StageKind::Open,
         name: s.name.clone(),
+        label: crate::web::stage_label(tr, s),
         fa: s.labels.get("fa").cloned().unwrap_or_default(),
         ro: s.labels.get("ro").cloned().unwrap_or_default(),
         probability: s.probability.to_string(),
@@ -185,105 +163,6 @@ async fn show(
     Query(d): Query<Done>,
 ) -> Result<Response, Refusal> {
     page(&app, &user, StatusCode::OK, d.done, None).await
-}
-
-/// The rows as typed: `s{i}.{field}` for row `i`.
-fn typed_rows(pairs: &[(String, String)]) -> Vec<StageRow> {
-    let mut rows: BTreeMap<usize, StageRow> = BTreeMap::new();
-    for (name, value) in pairs {
-        let Some((index, field)) = name
-            .strip_prefix('s')
-            .and_then(|rest| rest.split_once('.'))
-            .and_then(|(i, f)| Some((i.parse::<usize>().ok()?, f)))
-        else {
-            continue;
-        };
-        if index > sarnakh_core::domain::stage_settings::MAX_STAGES + 1 {
-            continue;
-        }
-        let row = rows.entry(index).or_default();
-        let value = value.clone();
-        match field {
-            "key" => row.key = value,
-            "existing" => row.existing = value == "1",
-            "terminal" => row.terminal = value == "1",
-            "name" => row.name = value,
-            "fa" => row.fa = value,
-            "ro" => row.ro = value,
-            "probability" => row.probability = value,
-            "category" => row.category = value,
-            "order" => row.order = value,
-            "retired" => row.retired = true,
-            "remove" => row.remove = true,
-            "deals" => row.deals = value,
-            _ => {}
-        }
-    }
-    rows.into_values().collect()
-}
-
-/// The stage list the rows ask for: rows to remove and the untouched empty row left out,
-/// the rest by their place (`order`, then as listed). Also the row index of each input.
-fn inputs(rows: &[StageRow]) -> (Vec<StageInput>, Vec<usize>) {
-    let mut chosen: Vec<(f64, usize)> = rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| {
-            !r.remove && (r.existing || !r.key.trim().is_empty() || !r.name.trim().is_empty())
-        })
-        .map(|(i, r)| (r.order.trim().parse::<f64>().unwrap_or(f64::MAX), i))
-        .collect();
-    chosen.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let input = chosen
-        .iter()
-        .map(|(_, i)| {
-            let r = &rows[*i];
-            let labels = [("fa", &r.fa), ("ro", &r.ro)]
-                .into_iter()
-                .filter(|(_, v)| !v.trim().is_empty())
-                .map(|(k, v)| (k.to_owned(), v.clone()))
-                .collect();
-            StageInput {
-                key: r.key.trim().to_owned(),
-                name: r.name.clone(),
-                labels,
-                // A terminal stage's probability is fixed: the form does not send it.
-                probability: match r.probability.trim() {
-                    "" => None,
-                    p => Some(p.parse::<i64>().unwrap_or(-1)),
-                },
-                forecast_category: (!r.terminal).then(|| r.category.clone()),
-                retired: r.retired,
-            }
-        })
-        .collect();
-    (input, chosen.into_iter().map(|(_, i)| i).collect())
-}
-
-/// Puts each `stages[i]` problem on its row and returns the others.
-fn place_problems(
-    tr: Tr,
-    rows: &mut [StageRow],
-    order: &[usize],
-    errors: &[FieldError],
-) -> Vec<String> {
-    let mut other = Vec::new();
-    for e in errors {
-        let text = tr.t_or(&format!("field-error-{}", e.code), &e.message);
-        let row = e
-            .field
-            .strip_prefix("stages[")
-            .and_then(|rest| rest.split_once(']'))
-            .and_then(|(i, rest)| Some((order.get(i.parse::<usize>().ok()?)?, rest)));
-        match row {
-            Some((&r, rest)) => {
-                let field = rest.trim_start_matches('.');
-                rows[r].problems.push(format!("{field}: {text}"));
-            }
-            None => other.push(e.message.clone()),
-        }
-    }
-    other
 }
 
 async fn save(
