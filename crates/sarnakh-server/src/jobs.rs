@@ -287,10 +287,18 @@ pub async fn snapshot(services: &Services, every_days: u32) -> (Outcome, String)
     }
 }
 
-/// Deletes full rate buckets and job runs older than a month.
+/// Deletes full rate buckets, job runs older than a month and mail log rows past their use.
 pub async fn prune(services: &Services) -> (Outcome, String) {
-    match services.prune_coordination(KEEP_RUNS).await {
-        Ok(rows) => (Outcome::Success, format!("{rows} spent rows deleted")),
+    let pruned = async {
+        let spent = services.prune_coordination(KEEP_RUNS).await?;
+        let mails = services.prune_mail_log().await?;
+        Ok::<_, sarnakh_core::Error>((spent, mails))
+    };
+    match pruned.await {
+        Ok((spent, mails)) => (
+            Outcome::Success,
+            format!("{spent} spent rows and {mails} old mail log rows deleted"),
+        ),
         Err(e) => {
             tracing::warn!(error = %e, "pruning job failed");
             (Outcome::Failure, e.to_string())

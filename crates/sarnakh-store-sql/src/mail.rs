@@ -143,11 +143,16 @@ macro_rules! mail_queries {
                 rows.iter().map(entry_from).collect()
             }
 
+            async fn prune_mail_log(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+                let done = sqlx::query("delete from mail_log where claimed_at < $1")
+                    .bind(before).execute(&self.$write).await.map_err(backend)?;
+                Ok(done.rows_affected())
+            }
+
             async fn sla_candidates(&self, since: DateTime<Utc>) -> StoreResult<Vec<SlaCandidate>> {
                 let rows = sqlx::query("select l.id, l.owner_id, l.team_id, l.created_at from leads l \
                     where l.stage = 'lead' and l.status = 'open' and l.owner_id is not null and l.created_at >= $1 \
-                    and not exists (select 1 from activities a where a.subject_type = 'lead' and a.subject_id = l.id \
-                    and a.kind in ('call', 'email', 'meeting', 'demo')) order by l.created_at, l.id")
+                    and l.first_contact_at is null order by l.created_at, l.id")
                     .bind(since)
                     .fetch_all(&self.$read).await.map_err(backend)?;
                 rows.iter()

@@ -13,7 +13,9 @@ use sarnakh_core::clock::Clock;
 use sarnakh_core::domain::TokenScope;
 use sarnakh_core::domain::lead::LeadDraft;
 use sarnakh_core::domain::sla::SlaSettings;
-use sarnakh_core::service::{ActivityDraft, FinishedMail, MAX_MAIL_ATTEMPTS, TaskDraft};
+use sarnakh_core::service::{
+    ActivityDraft, FinishedMail, MAIL_LOG_KEEP_DAYS, MAX_MAIL_ATTEMPTS, TaskDraft,
+};
 use sarnakh_core::store::{ClaimRequest, MailKind, MailStatus, Store};
 use std::sync::Arc;
 
@@ -25,6 +27,15 @@ async fn status_of(f: &Fixture, kind: MailKind, key: &str) -> (MailStatus, u32) 
         .expect("mail log");
     let e = log.iter().find(|e| e.key == key).expect("logged");
     (e.status, e.attempts)
+}
+
+/// Every digest row still in the log.
+async fn digests(f: &Fixture) -> Vec<sarnakh_core::store::MailLogEntry> {
+    let since = f.clock.now() - Duration::days(400);
+    f.services
+        .mail_log(MailKind::Digest, since)
+        .await
+        .expect("mail log")
 }
 
 /// A mail is claimed once; a failure waits for its retry time, an expired claim is taken
@@ -124,6 +135,23 @@ pub async fn mail_claims_are_once_only_retried_and_abandoned(store: Arc<dyn Stor
     let settled = s.mail_settled(MailKind::Digest).await.expect("settled");
     assert!(settled.contains(&(me, "lost".to_owned())));
     assert!(settled.contains(&(me, "2026-03-02".to_owned())));
+
+    // Housekeeping keeps the log for MAIL_LOG_KEEP_DAYS, then deletes it (the rows were
+    // claimed over the last day and an hour).
+    f.advance(Duration::days(MAIL_LOG_KEEP_DAYS - 2));
+    assert_eq!(
+        s.prune_mail_log().await.expect("prune"),
+        0,
+        "kept inside the window"
+    );
+    assert_eq!(digests(&f).await.len(), 2);
+    f.advance(Duration::days(3));
+    assert_eq!(
+        s.prune_mail_log().await.expect("prune"),
+        3,
+        "both digests and the alert"
+    );
+    assert!(digests(&f).await.is_empty());
 }
 
 /// Of many instances claiming the same mail at once, exactly one wins.

@@ -22,6 +22,10 @@ const LEASE_MINUTES: i64 = 10;
 const ALERT_WINDOW_HOURS: i64 = 24;
 /// Leads captured longer ago than this are not checked for a fresh breach.
 const ALERT_LOOKBACK_DAYS: i64 = 60;
+/// How long the mail log keeps a row: past the alerts' look-back, a lead's alert claim can
+/// never be asked for again, nor a digest of a day that long ago.
+pub const MAIL_LOG_KEEP_DAYS: i64 = 90;
+const _: () = assert!(MAIL_LOG_KEEP_DAYS > ALERT_LOOKBACK_DAYS);
 /// How far back the job reads the mail log (a digest's day and a breach alert's retries
 /// are long over by then).
 const SETTLED_DAYS: i64 = 3;
@@ -134,6 +138,13 @@ impl Services {
             today,
             leads,
         })
+    }
+
+    /// Deletes the mail log rows claimed more than `MAIL_LOG_KEEP_DAYS` ago (the hourly
+    /// housekeeping); returns how many.
+    pub async fn prune_mail_log(&self) -> Result<u64> {
+        let before = self.now() - Duration::days(MAIL_LOG_KEEP_DAYS);
+        Ok(self.store.prune_mail_log(before).await?)
     }
 
     /// Leads whose first-contact target passed within the last day with no contact yet,

@@ -53,7 +53,9 @@ pub use import::{
     job_digest,
 };
 pub use leads::{LeadPatch, LifecycleInput};
-pub use mail::{Digest, FinishedMail, MAX_MAIL_ATTEMPTS, Settled, SlaAlert, zone_of};
+pub use mail::{
+    Digest, FinishedMail, MAIL_LOG_KEEP_DAYS, MAX_MAIL_ATTEMPTS, Settled, SlaAlert, zone_of,
+};
 pub use opportunities::{CloseDraft, OpportunityDetail};
 pub use opportunity_update::OpportunityPatch;
 pub use playbook::LeadReadiness;

@@ -201,4 +201,6 @@ pub trait MailStore: Send + Sync {
     /// Open, owned leads in the lead stage captured at or after `since` with no call,
     /// email, meeting or demo logged yet, oldest first.
     async fn sla_candidates(&self, since: DateTime<Utc>) -> StoreResult<Vec<SlaCandidate>>;
+    /// Deletes the log rows claimed before `before`; returns how many.
+    async fn prune_mail_log(&self, before: DateTime<Utc>) -> StoreResult<u64>;
 }
