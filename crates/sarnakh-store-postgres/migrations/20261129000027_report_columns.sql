@@ -33,3 +33,17 @@ create index leads_converted on leads (converted_at) include (qualified_at, owne
 -- Activity report: activities in the period per owner and kind.
 drop index activities_occurred;
 create index activities_occurred on activities (occurred_at) include (owner_id, kind);
+
+-- Funnel: the playbook overrides of the cohort's leads or of the period. They are rare; the
+-- partial index holds only them.
+create index history_lead_overrides on history (kind, subject_id, at)
+    where subject_type = 'lead' and reason = 'override';
+
+-- The cohort's deals (won, lost, closed) are read from the deals' side: the status index
+-- carries what the funnel, sources and win/loss reports read of a deal, and each deal's lead
+-- is found in a narrow index by its id with what the cohort is filtered by.
+drop index opportunities_status_closed;
+create index opportunities_status_closed on opportunities (status, closed_at) include (lead_id,
+    owner_id, product, currency, amount_minor, created_at, loss_reason);
+create index leads_id_cohort on leads (id) include (created_at, owner_id, team_id, source,
+    campaign, country);

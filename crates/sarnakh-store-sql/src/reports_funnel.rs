@@ -199,7 +199,8 @@ macro_rules! report_funnel_queries {
                 prospect.push(" and l.qualified_at is not null and l.converted_at is not null");
                 Self::in_period(&mut prospect, &plain, &lead_at("l.converted_at"));
                 let mut deal = Self::cohort_deals(&plain, &durations_of("o.created_at", "o.closed_at"));
-                deal.push(" and o.closed_at is not null");
+                // The status names the index (opportunities_status_closed) that holds both times.
+                deal.push(" and o.status in ('won', 'lost') and o.closed_at is not null");
                 Self::in_period(&mut deal, &plain, &lead_at("o.closed_at"));
                 Ok(StageDurations {
                     lead: self.durations(lead).await?,

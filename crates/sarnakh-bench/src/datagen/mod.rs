@@ -79,10 +79,13 @@ pub async fn generate(db: &RawDb, leads: u64, seed: u64) -> Result<GenReport> {
             .context("writing a chunk of generated rows")?;
     }
     let counts = producer.await.context("the row builder failed")?;
-    // The first won deal makes an account a customer.
+    // The first won deal makes an account a customer. One pass over the won deals: as
+    // correlated subqueries per account, SQLite's planner (no statistics yet) walked every
+    // won deal per account through opportunities_status_closed, for hours at 1M leads.
     db.execute(&Stmt::new(
-        "update accounts set customer_since = (select min(o.closed_at) from opportunities o where o.account_id = accounts.id and o.status = 'won'), version = version + 1 \
-         where exists (select 1 from opportunities o where o.account_id = accounts.id and o.status = 'won')",
+        "update accounts set customer_since = w.first_won, version = version + 1 \
+         from (select account_id, min(closed_at) as first_won from opportunities where status = 'won' group by account_id) w \
+         where w.account_id = accounts.id",
         vec![],
     ))
     .await?;
