@@ -27,8 +27,10 @@ impl PostgresStore {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         // Lock the rows in id order first: an `update ... from` locks them in whatever order
         // its plan visits them, and two batches naming the same leads must lock them in the
-        // same order or they can deadlock.
-        sqlx::query("select id from leads where id = any($1) order by id for update")
+        // same order or they can deadlock. `no key update` is the lock the update itself takes:
+        // it does not wait for the key-share locks that inserting events (foreign keys to
+        // `leads`) hold, which a plain `for update` would, in the events' order.
+        sqlx::query("select id from leads where id = any($1) order by id for no key update")
             .bind(&ids)
             .execute(&mut *tx)
             .await

@@ -149,6 +149,7 @@ macro_rules! conformance_tests {
             event_batches_are_idempotent_matched_and_scored,
             scores_after_event_batches_equal_a_rescore_from_every_event,
             events_of_some_kinds_are_read_per_lead_in_time_order,
+            concurrent_batches_naming_the_same_leads_all_succeed,
             visitor_events_join_the_lead_the_visitor_becomes,
             win_model_learns_from_each_stores_closed_history,
             web_forms_make_leads_and_keep_spam_and_overflow_apart,
