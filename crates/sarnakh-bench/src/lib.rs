@@ -42,15 +42,23 @@ pub async fn run(opts: &Options) -> Result<Report> {
 }
 
 async fn run_scale(opts: &Options, target: &Target, scale: u64) -> Result<RunReport> {
-    let store = target
-        .open_store()
-        .await
-        .context("opening the store (migrations)")?;
+    // The store applies the migrations, then steps aside while the generator loads the rows
+    // alone (on SQLite the bulk load needs the only connection), and opens again after.
+    drop(
+        target
+            .open_store()
+            .await
+            .context("opening the store (migrations)")?,
+    );
     let bulk = target.bulk().await?;
     let generated = datagen::generate(&bulk, scale, opts.seed)
         .await
         .context("generating data")?;
     bulk.close().await;
+    let store = target
+        .open_store()
+        .await
+        .context("opening the store again")?;
     let database_bytes = target.file_bytes();
     let auth = token(&store, generated.admin).await?;
     let shared_limits = target.backend == options::Backend::Postgres;

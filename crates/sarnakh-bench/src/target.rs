@@ -87,10 +87,23 @@ impl Target {
         })
     }
 
-    /// The bulk-load pool of the generator.
+    /// The bulk-load pool of the generator. On SQLite it leaves WAL, which needs every other
+    /// connection closed: a store dropped just before may still be closing its own, so it
+    /// retries for a few seconds.
     pub async fn bulk(&self) -> Result<RawDb> {
         match self.backend {
-            Backend::Sqlite => RawDb::sqlite(&self.url, 1, SqliteMode::Bulk, false).await,
+            Backend::Sqlite => {
+                let mut tries = 0;
+                loop {
+                    match RawDb::sqlite(&self.url, 1, SqliteMode::Bulk, false).await {
+                        Err(_) if tries < 100 => {
+                            tries += 1;
+                            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        }
+                        other => return other,
+                    }
+                }
+            }
             Backend::Postgres => RawDb::postgres(&self.url, 1).await,
         }
     }

@@ -28,7 +28,7 @@ pub use webhooks::{FanOut, StreamEvent, WebhookStore};
 
 use crate::domain::Session;
 use crate::domain::duplicate::PersonRecord;
-use crate::domain::event::{AnonymousEvent, EngagementEvent};
+use crate::domain::event::{AnonymousEvent, EngagementEvent, EventKind};
 use crate::domain::form::{Submission, SubmissionStatus, WebForm};
 use crate::domain::history::HistoryEntry;
 use crate::domain::opportunity::BuyerRole;
@@ -440,10 +440,19 @@ pub trait Store:
         events: &[EngagementEvent],
         received_at: DateTime<Utc>,
     ) -> StoreResult<Vec<usize>>;
-    /// The engagement events of each of `leads`, oldest first; leads without any are left out.
+    /// The engagement events of each of `leads`, oldest first (by time, then id); leads
+    /// without any are left out.
     async fn events_of_leads(
         &self,
         leads: &[LeadId],
+    ) -> StoreResult<std::collections::HashMap<LeadId, Vec<EngagementEvent>>>;
+    /// The engagement events of `kinds` only of each of `leads`, oldest first (by time, then
+    /// id); leads without any are left out. What a rescore after new events reads when only
+    /// some rules need the lead's past events.
+    async fn events_of_leads_of_kinds(
+        &self,
+        leads: &[LeadId],
+        kinds: &[EventKind],
     ) -> StoreResult<std::collections::HashMap<LeadId, Vec<EngagementEvent>>>;
     /// The leads with these ids (those that exist), in no particular order.
     async fn get_leads(&self, ids: &[LeadId]) -> StoreResult<Vec<Lead>>;

@@ -445,29 +445,6 @@ macro_rules! shared_queries {
                     .execute(&self.$write).await.map_err(backend)?;
                 Ok(())
             }
-
-            pub(crate) async fn set_lead_score_rows(
-                &self,
-                scores: &[(LeadId, LeadScore)],
-            ) -> Result<(), StoreError> {
-                // Always in id order: two batches rescoring the same leads then lock them in
-                // the same order and cannot deadlock (PostgreSQL).
-                let mut ordered: Vec<&(LeadId, LeadScore)> = scores.iter().collect();
-                ordered.sort_by_key(|(id, _)| *id);
-                let mut tx = self.$write.begin().await.map_err(backend)?;
-                for (id, s) in ordered {
-                    let lines = serde_json::to_string(&s.lines).expect("score lines serialise");
-                    sqlx::query("update leads set score = $2, score_lines = $3, grade = $4 where id = $1")
-                        .bind(id.as_uuid())
-                        .bind(s.total)
-                        .bind(lines)
-                        .bind(s.grade.as_str())
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(backend)?;
-                }
-                tx.commit().await.map_err(backend)
-            }
         }
 
         }
@@ -480,7 +457,7 @@ macro_rules! shared_queries {
                 use super::$store;
         use chrono::{DateTime, Utc};
         use sarnakh_core::domain::LeadId;
-        use sarnakh_core::domain::event::{AnonymousEvent, EngagementEvent};
+        use sarnakh_core::domain::event::{AnonymousEvent, EngagementEvent, EventKind};
         use sarnakh_core::store::StoreError;
         use uuid::Uuid;
 
@@ -541,12 +518,17 @@ macro_rules! shared_queries {
                 Ok(new)
             }
 
+            /// The events of `leads`, only those of `kinds` when given, oldest first per lead.
             pub(crate) async fn events_of_lead_rows(
                 &self,
                 leads: &[LeadId],
+                kinds: Option<&[EventKind]>,
             ) -> Result<std::collections::HashMap<LeadId, Vec<EngagementEvent>>, StoreError> {
                 let mut out: std::collections::HashMap<LeadId, Vec<EngagementEvent>> =
                     std::collections::HashMap::new();
+                if kinds.is_some_and(<[EventKind]>::is_empty) {
+                    return Ok(out);
+                }
                 for chunk in leads.chunks(500) {
                     let mut q = sqlx::QueryBuilder::<sqlx::$db>::new(
                         "select id, lead_id, kind, url, occurred_at from events where lead_id in (",
@@ -555,7 +537,16 @@ macro_rules! shared_queries {
                     for id in chunk {
                         list.push_bind(id.as_uuid());
                     }
-                    q.push(") order by lead_id, occurred_at, id");
+                    q.push(")");
+                    if let Some(kinds) = kinds {
+                        q.push(" and kind in (");
+                        let mut list = q.separated(", ");
+                        for kind in kinds {
+                            list.push_bind(kind.as_str());
+                        }
+                        q.push(")");
+                    }
+                    q.push(" order by lead_id, occurred_at, id");
                     let rows: Vec<EventRow> = q
                         .build_query_as()
                         .fetch_all(&self.$read)

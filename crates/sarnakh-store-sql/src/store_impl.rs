@@ -284,7 +284,16 @@ macro_rules! store_impl {
         ) -> StoreResult<
             std::collections::HashMap<LeadId, Vec<sarnakh_core::domain::event::EngagementEvent>>,
         > {
-            self.events_of_lead_rows(leads).await
+            self.events_of_lead_rows(leads, None).await
+        }
+        async fn events_of_leads_of_kinds(
+            &self,
+            leads: &[LeadId],
+            kinds: &[sarnakh_core::domain::event::EventKind],
+        ) -> StoreResult<
+            std::collections::HashMap<LeadId, Vec<sarnakh_core::domain::event::EngagementEvent>>,
+        > {
+            self.events_of_lead_rows(leads, Some(kinds)).await
         }
         async fn get_leads(&self, ids: &[LeadId]) -> StoreResult<Vec<Lead>> {
             self.lead_rows_by_ids(ids).await

@@ -10,6 +10,7 @@ mod list;
 mod maintenance;
 mod records;
 mod rows;
+mod scores;
 mod store_impl;
 
 pub use maintenance::restore;

@@ -18,6 +18,7 @@ pub use crate::conformance_content::*;
 pub use crate::conformance_coordination::*;
 pub use crate::conformance_duplicates::*;
 pub use crate::conformance_edits::*;
+pub use crate::conformance_event_scores::*;
 pub use crate::conformance_events::*;
 pub use crate::conformance_experiments::*;
 pub use crate::conformance_first_contact::first_contact_is_the_earliest_and_survives_a_merge;

@@ -11,6 +11,7 @@ mod conformance_content;
 mod conformance_coordination;
 mod conformance_duplicates;
 mod conformance_edits;
+mod conformance_event_scores;
 mod conformance_events;
 mod conformance_experiments;
 mod conformance_first_contact;
@@ -147,6 +148,9 @@ macro_rules! conformance_tests {
             playbook_overrides_show_in_the_funnel,
             leads_are_scored_and_rescored_when_the_rules_change,
             event_batches_are_idempotent_matched_and_scored,
+            scores_after_event_batches_equal_a_rescore_from_every_event,
+            events_of_some_kinds_are_read_per_lead_in_time_order,
+            concurrent_batches_naming_the_same_leads_all_succeed,
             visitor_events_join_the_lead_the_visitor_becomes,
             win_model_learns_from_each_stores_closed_history,
             web_forms_make_leads_and_keep_spam_and_overflow_apart,

@@ -4,6 +4,7 @@
 //! (SQLite and PostgreSQL both accept them), and one pool type over either database.
 
 mod batch;
+mod indexes;
 mod pool;
 
 pub use batch::{Batch, anonymous_insert_sql, insert_sql};
@@ -84,6 +85,8 @@ pub enum RawDb {
 pub enum SqliteMode {
     /// Exactly as the adapter: WAL, synchronous=NORMAL, foreign keys on.
     Adapter,
-    /// The bulk loader: as the adapter but synchronous=OFF and a 1 GiB page cache.
+    /// The bulk loader, alone on the database: synchronous=OFF, a 1 GiB page cache, the
+    /// rollback journal in memory (the generator sets WAL again at the end) and foreign keys
+    /// not checked.
     Bulk,
 }

@@ -17,14 +17,29 @@ use uuid::Uuid;
 impl RawDb {
     /// Opens a SQLite pool of `max` connections on an existing database.
     pub async fn sqlite(url: &str, max: u32, mode: SqliteMode, read_only: bool) -> Result<Self> {
-        let (sync, cache) = match mode {
-            SqliteMode::Adapter => (SqliteSynchronous::Normal, "-32000"),
-            SqliteMode::Bulk => (SqliteSynchronous::Off, "-1048576"),
+        // The bulk loader fills a fixture nobody else has open (see `datagen::generate`): no
+        // fsync, a 1 GiB cache, a rollback journal in memory rather than WAL (which would write
+        // every page twice: log, then checkpoint), and no foreign-key lookup per row (the
+        // generator links only rows it wrote before; the bench's tests run
+        // `foreign_key_check`). A crash leaves a broken fixture only.
+        let (sync, cache, journal, foreign_keys) = match mode {
+            SqliteMode::Adapter => (
+                SqliteSynchronous::Normal,
+                "-32000",
+                SqliteJournalMode::Wal,
+                true,
+            ),
+            SqliteMode::Bulk => (
+                SqliteSynchronous::Off,
+                "-1048576",
+                SqliteJournalMode::Memory,
+                false,
+            ),
         };
         let options = SqliteConnectOptions::from_str(url)?
-            .journal_mode(SqliteJournalMode::Wal)
+            .journal_mode(journal)
             .synchronous(sync)
-            .foreign_keys(true)
+            .foreign_keys(foreign_keys)
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory")
             .pragma("cache_size", cache)

@@ -331,6 +331,15 @@ impl ScoringRules {
         events: &[EngagementEvent],
         now: DateTime<Utc>,
     ) -> LeadScore {
+        self.assemble(
+            lead,
+            self.behaviour.iter().map(|r| r.points_for(events, now)),
+        )
+    }
+
+    /// A score from the fit rules that hold for `lead` and the points of each behaviour rule
+    /// (in rule order): one line per rule that gives points.
+    fn assemble(&self, lead: &Lead, behaviour: impl Iterator<Item = i32>) -> LeadScore {
         let mut lines: Vec<ScoreLine> = self
             .fit
             .iter()
@@ -340,8 +349,7 @@ impl ScoringRules {
                 points: r.points,
             })
             .collect();
-        for rule in &self.behaviour {
-            let points = rule.points_for(events, now);
+        for (rule, points) in self.behaviour.iter().zip(behaviour) {
             if points != 0 {
                 lines.push(ScoreLine {
                     code: rule.code.clone(),
@@ -387,16 +395,27 @@ fn behaviour(
 }
 
 impl BehaviourRule {
-    /// The points this rule gives for `events` as of `now`, decayed, rounded and capped.
-    pub fn points_for(&self, events: &[EngagementEvent], now: DateTime<Utc>) -> i32 {
+    /// True when `event` earns this rule's points (its kind, and its URL if the rule names one).
+    pub fn matches(&self, event: &EngagementEvent) -> bool {
+        self.matcher()(event)
+    }
+
+    /// [`Self::matches`] with the rule's kind parsed once.
+    fn matcher(&self) -> impl Fn(&EngagementEvent) -> bool + '_ {
         let kind = EventKind::parse(&self.event);
-        let matching = events.iter().filter(|e| {
+        move |e| {
             Some(e.kind) == kind
                 && self
                     .url_contains
                     .as_deref()
                     .is_none_or(|u| e.url.as_deref().is_some_and(|url| url.contains(u)))
-        });
+        }
+    }
+
+    /// The points this rule gives for `events` as of `now`, decayed, rounded and capped.
+    pub fn points_for(&self, events: &[EngagementEvent], now: DateTime<Utc>) -> i32 {
+        let matches = self.matcher();
+        let matching = events.iter().filter(|e| matches(e));
         let raw: f64 = matching
             .map(|e| {
                 let age_days = (now - e.occurred_at).num_seconds().max(0) as f64 / 86_400.0;
@@ -422,6 +441,9 @@ fn mentions_score(rule: &Rule) -> bool {
         _ => false,
     }
 }
+
+#[path = "scoring_incremental.rs"]
+mod incremental;
 
 #[cfg(test)]
 #[path = "scoring_tests.rs"]

@@ -145,3 +145,120 @@ fn behaviour_rules_must_name_a_known_event() {
     rules.behaviour[0].event = "page_visit".into();
     assert_eq!(rules.check().map_err(|e| e.code), Err("invalid_rule"));
 }
+
+/// Rules with and without decay, caps and a penalty, all over the kinds the proptest draws.
+fn mixed_rules() -> ScoringRules {
+    let mut rules = ScoringRules::default_b2b();
+    rules.behaviour.push(BehaviourRule {
+        code: "unsubscribed_like".into(),
+        event: "custom".into(),
+        url_contains: Some("/unsubscribe".into()),
+        points: -7,
+        cap: Some(30),
+        half_life_days: None,
+    });
+    rules.behaviour.push(BehaviourRule {
+        code: "forms".into(),
+        event: "form_submitted".into(),
+        url_contains: None,
+        points: 3,
+        cap: None,
+        half_life_days: None,
+    });
+    rules
+}
+
+fn drawn_event(
+    lead: &Lead,
+    now: DateTime<Utc>,
+    n: usize,
+    (kind, url, minutes): (usize, usize, i64),
+) -> EngagementEvent {
+    let kinds = [
+        EventKind::PageView,
+        EventKind::DemoRequested,
+        EventKind::ContentDownload,
+        EventKind::WebinarAttended,
+        EventKind::EmailClicked,
+        EventKind::FormSubmitted,
+        EventKind::Custom,
+        EventKind::EmailOpened,
+    ];
+    let urls = [None, Some("/pricing"), Some("/blog"), Some("/unsubscribe")];
+    EngagementEvent {
+        id: format!("e{n:04}"),
+        lead_id: lead.id,
+        kind: kinds[kind % kinds.len()],
+        url: urls[url % urls.len()].map(Into::into),
+        occurred_at: now - chrono::Duration::minutes(minutes),
+    }
+}
+
+proptest! {
+    #[test]
+    fn an_incremental_rescore_equals_a_full_rescore_of_the_same_events(
+        old in prop::collection::vec((0_usize..8, 0_usize..4, -5_i64..400_000), 0..40),
+        new in prop::collection::vec((0_usize..8, 0_usize..4, -5_i64..400_000), 1..40),
+        scored_minutes_ago in 0_i64..200_000,
+        default_rules in any::<bool>(),
+    ) {
+        let rules = if default_rules { ScoringRules::default_b2b() } else { mixed_rules() };
+        let now = Utc::now();
+        let mut l = lead(LeadDraft {
+            first_name: Some("I".into()),
+            email: Some("i@firma.ro".into()),
+            company_size: Some(120),
+            ..LeadDraft::default()
+        });
+        let old: Vec<_> = old.into_iter().enumerate().map(|(n, e)| drawn_event(&l, now, n, e)).collect();
+        let new: Vec<_> = new
+            .into_iter()
+            .enumerate()
+            .map(|(n, e)| drawn_event(&l, now, 1000 + n, e))
+            .collect();
+        // The lead was last scored a while ago, over the old events only.
+        let previous = rules.score_with(&l, &old, now - chrono::Duration::minutes(scored_minutes_ago));
+        l.score_lines = previous.lines;
+        let mut all: Vec<_> = old.iter().chain(&new).cloned().collect();
+        all.sort_by(|a, b| (a.occurred_at, &a.id).cmp(&(b.occurred_at, &b.id)));
+        let kinds = rules.decaying_kinds();
+        let decaying: Vec<_> = all.iter().filter(|e| kinds.contains(&e.kind)).cloned().collect();
+        let full = rules.score_with(&l, &all, now);
+        let incremental = rules.score_after(&l, &new, &decaying, now);
+        prop_assert_eq!(incremental.as_ref(), Some(&full));
+        let s = incremental.expect("checked");
+        prop_assert_eq!(s.total, s.lines.iter().map(|l| l.points).sum::<i32>());
+    }
+}
+
+#[test]
+fn a_breakdown_these_rules_cannot_give_asks_for_a_full_rescore() {
+    let rules = ScoringRules::default_b2b();
+    let mut l = lead(LeadDraft {
+        first_name: Some("O".into()),
+        email: Some("o@firma.ro".into()),
+        ..LeadDraft::default()
+    });
+    let now = Utc::now();
+    let demo = EngagementEvent {
+        id: "d".into(),
+        lead_id: l.id,
+        kind: EventKind::DemoRequested,
+        url: None,
+        occurred_at: now,
+    };
+    // 25 points a demo request, capped at 25: 10 is no count of requests (old rules).
+    l.score_lines = vec![ScoreLine {
+        code: "demo_requested".into(),
+        points: 10,
+    }];
+    assert_eq!(
+        rules.score_after(&l, std::slice::from_ref(&demo), &[], now),
+        None
+    );
+    l.score_lines = vec![];
+    let s = rules
+        .score_after(&l, std::slice::from_ref(&demo), &[], now)
+        .expect("a lead without behaviour points is consistent");
+    assert_eq!(s, rules.score_with(&l, &[demo], now));
+}

@@ -38,8 +38,9 @@ pub struct IngestReport {
 impl Services {
     /// Records a batch of engagement events and rescores the leads that got new ones. The
     /// batch costs a handful of statements whatever its size: one read of the leads it
-    /// names, one of the emails, multi-row inserts, one read of the rescored leads' events
-    /// and one transaction of score updates.
+    /// names, one of the emails, multi-row inserts, one read of the rescored leads' events of
+    /// the decaying rules' kinds (the other rules' points follow from the previous breakdown
+    /// and the new events) and multi-row score updates.
     pub async fn ingest_events(
         &self,
         actor: &Actor,
@@ -80,13 +81,19 @@ impl Services {
         let new = self.store.insert_events(&events, now).await?;
         report.accepted = new.len() + self.store.insert_anonymous_events(&anonymous, now).await?;
         report.duplicates = events.len() + anonymous.len() - report.accepted;
-        let touched: BTreeSet<LeadId> = new.iter().map(|&i| events[i].lead_id).collect();
+        let mut slots: Vec<Option<EngagementEvent>> = events.into_iter().map(Some).collect();
+        let mut fresh: HashMap<LeadId, Vec<EngagementEvent>> = HashMap::new();
+        for i in new {
+            let e = slots[i].take().expect("each position is recorded once");
+            fresh.entry(e.lead_id).or_default().push(e);
+        }
+        let touched: BTreeSet<LeadId> = fresh.keys().copied().collect();
         let leads: Vec<Lead> = touched
             .iter()
             .filter_map(|id| targets.leads.get(id).cloned())
             .collect();
         let (_, rules) = self.scoring().await?;
-        self.rescore(&rules, &leads).await?;
+        self.rescore_after(&rules, &leads, fresh).await?;
         Ok(report)
     }
 

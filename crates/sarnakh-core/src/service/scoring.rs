@@ -5,10 +5,12 @@
 use super::{Actor, Services};
 use crate::domain::Lead;
 use crate::domain::LeadId;
+use crate::domain::event::EngagementEvent;
 use crate::domain::page::PageRequest;
 use crate::domain::scoring::ScoringRules;
 use crate::error::{Error, Result};
 use crate::store::LeadFilter;
+use std::collections::HashMap;
 
 /// Leads rescored per store call when the rules change.
 const RESCORE_BATCH: u32 = 200;
@@ -74,6 +76,47 @@ impl Services {
                 (lead.id, rules.score_with(lead, &events, now))
             })
             .collect();
+        Ok(self.store.set_lead_scores(&scores).await?)
+    }
+
+    /// Rescores the given leads (as read before) after they got the `fresh` events: from
+    /// their previous breakdown and their events of the decaying rules' kinds only, exactly as
+    /// [`Self::rescore`] would; a lead whose breakdown these rules could not have given is
+    /// rescored from all its events. Two batches for one lead at the same time can each miss
+    /// the other's points until the next rescore (as with a full rescore, which reads the
+    /// events before the other batch commits); the scheduled rescore of every lead repairs it.
+    pub(super) async fn rescore_after(
+        &self,
+        rules: &ScoringRules,
+        leads: &[Lead],
+        mut fresh: HashMap<LeadId, Vec<EngagementEvent>>,
+    ) -> Result<()> {
+        let ids: Vec<LeadId> = leads.iter().map(|l| l.id).collect();
+        let kinds = rules.decaying_kinds();
+        let mut decaying = if kinds.is_empty() {
+            HashMap::new()
+        } else {
+            self.store.events_of_leads_of_kinds(&ids, &kinds).await?
+        };
+        let now = self.now();
+        let mut scores = Vec::with_capacity(leads.len());
+        let mut stale = Vec::new();
+        for lead in leads {
+            let new = fresh.remove(&lead.id).unwrap_or_default();
+            let past = decaying.remove(&lead.id).unwrap_or_default();
+            match rules.score_after(lead, &new, &past, now) {
+                Some(s) => scores.push((lead.id, s)),
+                None => stale.push(lead),
+            }
+        }
+        if !stale.is_empty() {
+            let ids: Vec<LeadId> = stale.iter().map(|l| l.id).collect();
+            let mut events = self.store.events_of_leads(&ids).await?;
+            for lead in stale {
+                let events = events.remove(&lead.id).unwrap_or_default();
+                scores.push((lead.id, rules.score_with(lead, &events, now)));
+            }
+        }
         Ok(self.store.set_lead_scores(&scores).await?)
     }
 
