@@ -47,3 +47,9 @@ create index opportunities_status_closed on opportunities (status, closed_at) in
     owner_id, product, currency, amount_minor, created_at, loss_reason);
 create index leads_id_cohort on leads (id) include (created_at, owner_id, team_id, source,
     campaign, country);
+
+-- The other way, for a cohort of up to four months: its leads from leads_created, then each
+-- lead's deals from this index.
+drop index opportunities_lead_status;
+create index opportunities_lead_status on opportunities (lead_id, status) include (closed_at,
+    created_at, currency, amount_minor, loss_reason);

@@ -49,6 +49,19 @@ fn simple_column(g: GroupBy, deals: bool) -> &'static str {
     }
 }
 
+/// Up to this many days a cohort's deals are read from its leads, beyond from the deals:
+/// at a million leads the two cross over between four and six months.
+pub const COHORT_FROM_LEADS_DAYS: i64 = 120;
+
+/// Whether the cohort's deals are read from its leads (a period of up to
+/// `COHORT_FROM_LEADS_DAYS` days) rather than from the deals.
+pub fn cohort_from_leads(scope: &ReportScope) -> bool {
+    scope
+        .period
+        .as_ref()
+        .is_some_and(|p| p.to - p.from <= chrono::Duration::days(COHORT_FROM_LEADS_DAYS))
+}
+
 /// Appends ` and col >= from and col < to`.
 pub fn push_period<DB: Database>(qb: &mut QueryBuilder<'_, DB>, col: &str, p: &Period)
 where

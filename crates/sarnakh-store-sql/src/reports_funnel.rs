@@ -153,12 +153,19 @@ macro_rules! report_funnel_queries {
                 self.reasons(qb, &plain).await
             }
 
-            /// The deals of the cohort's leads, read from the deals' side: every caller
-            /// narrows them by status or close, and there are far fewer such deals than
-            /// leads in a long cohort (`cross join` fixes that order for SQLite; PostgreSQL
-            /// plans it as the inner join it is): a status index, then each lead by key.
+            /// The deals of the cohort's leads. Over a long period they are read from the
+            /// deals' side (every caller narrows them by status, and a year's cohort has far
+            /// more leads than such deals: opportunities_status_closed, then each lead in
+            /// leads_id_cohort); over up to `$crate::reports::COHORT_FROM_LEADS_DAYS` days from
+            /// the leads' side (leads_created, then opportunities_lead_status). `cross join`
+            /// fixes the order for SQLite; PostgreSQL plans it as the inner join it is.
             pub(crate) fn cohort_deals(scope: &ReportScope, what: &str) -> QueryBuilder<'static, sqlx::$db> {
-                let mut qb = Self::lead_query(scope, what, "opportunities o cross join leads l");
+                let from = if $crate::reports::cohort_from_leads(scope) {
+                    "leads l cross join opportunities o"
+                } else {
+                    "opportunities o cross join leads l"
+                };
+                let mut qb = Self::lead_query(scope, what, from);
                 qb.push(" and o.lead_id = l.id");
                 qb
             }
