@@ -8,26 +8,7 @@ mod web;
 use axum::http::StatusCode;
 use common::TestApp;
 use sarnakh_core::domain::sla::SlaSettings;
-use sarnakh_core::domain::user::UserDraft;
-use sarnakh_core::service::Actor;
-use web::{csrf, form, send, sign_in};
-
-/// A user of `role` speaking `locale`, signed in; their session cookie.
-async fn person(app: &TestApp, email: &str, role: &str, locale: &str) -> String {
-    let draft = UserDraft {
-        email: Some(email.into()),
-        display_name: Some(format!("{role} <script>alert(1)</script>")),
-        role: Some(role.into()),
-        locale: Some(locale.into()),
-        ..UserDraft::default()
-    };
-    let (_, password) = app
-        .services
-        .add_user(&Actor::SYSTEM, &draft, None)
-        .await
-        .expect("add user");
-    sign_in(app, email, &password).await
-}
+use web::{csrf, form, person, send};
 
 async fn stored(app: &TestApp) -> SlaSettings {
     app.services.sla_settings().await.expect("sla")

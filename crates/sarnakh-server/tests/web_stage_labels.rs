@@ -10,26 +10,8 @@ use axum::http::StatusCode;
 use common::TestApp;
 use sarnakh_core::domain::OpportunityId;
 use sarnakh_core::domain::stage_settings::StageFile;
-use sarnakh_core::domain::user::UserDraft;
 use sarnakh_core::service::Actor;
-use web::{deal_of, send, sign_in, user_id};
-
-/// A user of `role` speaking `locale`, signed in; their session cookie.
-async fn person(app: &TestApp, email: &str, role: &str, locale: &str) -> String {
-    let draft = UserDraft {
-        email: Some(email.into()),
-        display_name: Some(role.into()),
-        role: Some(role.into()),
-        locale: Some(locale.into()),
-        ..UserDraft::default()
-    };
-    let (_, password) = app
-        .services
-        .add_user(&Actor::SYSTEM, &draft, None)
-        .await
-        .expect("add user");
-    sign_in(app, email, &password).await
-}
+use web::{deal_of, person, send, user_id};
 
 #[tokio::test]
 async fn default_stages_are_named_in_the_readers_language() {

@@ -8,27 +8,9 @@ mod web;
 
 use axum::http::StatusCode;
 use common::TestApp;
-use sarnakh_core::domain::user::UserDraft;
 use sarnakh_core::domain::{TokenScope, UserId};
 use sarnakh_core::service::{Actor, LeadPatch};
-use web::{csrf, deal_of, form, send, sign_in, user_id};
-
-/// A user of `role` speaking `locale`, signed in; their session cookie.
-async fn person(app: &TestApp, email: &str, role: &str, locale: &str) -> String {
-    let draft = UserDraft {
-        email: Some(email.into()),
-        display_name: Some(format!("{role} <i>{email}</i>")),
-        role: Some(role.into()),
-        locale: Some(locale.into()),
-        ..UserDraft::default()
-    };
-    let (_, password) = app
-        .services
-        .add_user(&Actor::SYSTEM, &draft, None)
-        .await
-        .expect("add user");
-    sign_in(app, email, &password).await
-}
+use web::{csrf, deal_of, form, person, send, user_id};
 
 async fn version(app: &TestApp) -> i64 {
     app.services
@@ -262,7 +244,7 @@ async fn history_tab_shows_who_changed_what_to_those_who_see_the_record(app: Tes
     assert!(page.body.contains("Qualified") && page.body.contains("Converted"));
     assert!(
         page.body
-            .contains("sales_rep &#60;i&#62;owner@history.example&#60;/i&#62;")
+            .contains("sales_rep &#60;script&#62;alert(1)&#60;/script&#62;")
     );
     let record = send(&app, "GET", &format!("/leads/{lead}"), &owner_cookie, "").await;
     assert!(

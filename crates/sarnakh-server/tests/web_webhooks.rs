@@ -9,28 +9,10 @@ use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use common::TestApp;
 use sarnakh_core::domain::lead::LeadDraft;
-use sarnakh_core::domain::user::UserDraft;
 use sarnakh_core::domain::webhook::DeliveryStatus;
 use sarnakh_core::service::Actor;
 use sarnakh_server::webhooks::Relay;
-use web::{csrf, form, send, sign_in};
-
-/// A user of `role` speaking `locale`, signed in; their session cookie.
-async fn person(app: &TestApp, email: &str, role: &str, locale: &str) -> String {
-    let draft = UserDraft {
-        email: Some(email.into()),
-        display_name: Some(role.into()),
-        role: Some(role.into()),
-        locale: Some(locale.into()),
-        ..UserDraft::default()
-    };
-    let (_, password) = app
-        .services
-        .add_user(&Actor::SYSTEM, &draft, None)
-        .await
-        .expect("add user");
-    sign_in(app, email, &password).await
-}
+use web::{csrf, form, person, send};
 
 async fn hooks(app: &TestApp) -> Vec<sarnakh_core::domain::webhook::Webhook> {
     app.services

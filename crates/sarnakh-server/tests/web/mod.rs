@@ -110,6 +110,24 @@ pub async fn send_raw(
     }
 }
 
+/// A user of `role` speaking `locale`, signed in; their session cookie. The display name
+/// carries a script tag, which every page must show escaped.
+pub async fn person(app: &TestApp, email: &str, role: &str, locale: &str) -> String {
+    let draft = UserDraft {
+        email: Some(email.into()),
+        display_name: Some(format!("{role} <script>alert(1)</script>")),
+        role: Some(role.into()),
+        locale: Some(locale.into()),
+        ..UserDraft::default()
+    };
+    let (_, password) = app
+        .services
+        .add_user(&Actor::SYSTEM, &draft, None)
+        .await
+        .expect("add user");
+    sign_in(app, email, &password).await
+}
+
 /// A rep of `locale` with a password; returns (email, password).
 pub async fn rep(app: &TestApp, email: &str, locale: &str) -> (String, String) {
     let draft = UserDraft {
