@@ -53,3 +53,8 @@ create index leads_id_cohort on leads (id) include (created_at, owner_id, team_i
 drop index opportunities_lead_status;
 create index opportunities_lead_status on opportunities (lead_id, status) include (closed_at,
     created_at, currency, amount_minor, loss_reason);
+
+-- Funnel, activity mode: the disqualifications recorded in the period, with their reason and
+-- lead.
+drop index history_kind_at;
+create index history_kind_at on history (kind, at) include (subject_type, subject_id, reason);

@@ -53,3 +53,8 @@ create index leads_id_cohort on leads (id, created_at, owner_id, team_id, source
 drop index opportunities_lead_status;
 create index opportunities_lead_status on opportunities (lead_id, status, closed_at, created_at,
     currency, amount_minor, loss_reason);
+
+-- Funnel, activity mode: the disqualifications recorded in the period, with their reason and
+-- lead, from the index alone (the history table has two rows per lead and more).
+drop index history_kind_at;
+create index history_kind_at on history (kind, at, subject_type, subject_id, reason);
