@@ -532,6 +532,8 @@ history-field = Field
 history-old = Before
 history-new = After
 history-older = Older changes
+# A change from one value to another; the arrow points the way the text reads.
+change-from-to = { $from } → { $to }
 list-sort--created_at = Newest first
 list-sort-created_at = Oldest first
 list-sort--amount = Largest amount

@@ -520,6 +520,8 @@ history-field = فیلد
 history-old = پیش از
 history-new = پس از
 history-older = تغییرهای قدیمی‌تر
+# تغییر از یک مقدار به مقدار دیگر؛ پیکان در جهت خواندن است.
+change-from-to = { $from } ← { $to }
 list-sort--created_at = تازه‌ترین نخست
 list-sort-created_at = قدیمی‌ترین نخست
 list-sort--amount = بیشترین مبلغ

@@ -536,6 +536,8 @@ history-field = Câmpul
 history-old = Înainte
 history-new = După
 history-older = Modificări mai vechi
+# O schimbare de la o valoare la alta.
+change-from-to = { $from } → { $to }
 list-sort--created_at = Cele mai noi întâi
 list-sort-created_at = Cele mai vechi întâi
 list-sort--amount = Suma cea mai mare

@@ -416,7 +416,10 @@ async fn a_rep_logs_a_call_schedules_a_follow_up_disqualifies_and_converts_from_
         "the timeline in Romanian: {}",
         page.body
     );
-    assert!(page.body.contains("Calificat: lead/open → prospect/open"));
+    assert!(
+        page.body
+            .contains("Calificat: \u{2068}lead/open\u{2069} → \u{2068}prospect/open\u{2069}")
+    );
     assert!(page.body.contains("Creat: lead/open"));
     let lead = s.get_lead(&Actor::SYSTEM, a.id).await.expect("a");
     let version = lead.version.to_string();

@@ -71,8 +71,13 @@ async fn the_history_tab_names_a_deals_stages() {
     let path = format!("/opportunities/{deal}/history");
     let page = send(&app, "GET", &path, &fa, "").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.body.contains("احراز صلاحیت → مذاکره"), "{}", page.body);
-    assert!(!page.body.contains("qualify → negotiation"));
+    assert!(
+        page.body
+            .contains("\u{2068}احراز صلاحیت\u{2069} ← \u{2068}مذاکره\u{2069}"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("qualify\u{2069} ← \u{2068}negotiation"));
     let deal_page = send(&app, "GET", &format!("/opportunities/{deal}"), &fa, "").await;
     assert!(deal_page.body.contains("مذاکره"));
 }

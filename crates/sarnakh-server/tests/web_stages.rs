@@ -151,7 +151,11 @@ async fn stage_settings_are_read_by_managers_and_changed_by_admins(app: TestApp)
         "{}",
         after.body
     );
-    assert!(after.body.contains("stages.demo.probability: 40 → 45"));
+    assert!(
+        after
+            .body
+            .contains("stages.demo.probability: \u{2068}40\u{2069} → \u{2068}45\u{2069}")
+    );
 
     // The same form sent again with the old version is a conflict and writes nothing.
     let stale = send(&app, "POST", "/settings/stages", &admin, &good).await;

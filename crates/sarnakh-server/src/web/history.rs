@@ -212,7 +212,7 @@ fn row(
         _ => v.clone(),
     };
     let what = match (&named(&h.from), &named(&h.to)) {
-        (Some(from), Some(to)) => format!("{kind}: {from} → {to}"),
+        (Some(from), Some(to)) => format!("{kind}: {}", tr.change(from, to)),
         (None, Some(to)) => format!("{kind}: {to}"),
         _ => kind,
     };

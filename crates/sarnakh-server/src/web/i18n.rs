@@ -115,6 +115,16 @@ impl Tr {
         self.format(id, Some(&args))
     }
 
+    /// A change from one value to another (`a → b`; in Persian the arrow points left, the
+    /// way the text reads).
+    pub fn change(&self, from: &str, to: &str) -> String {
+        self.t2(
+            "change-from-to",
+            ("from", from.to_owned().into()),
+            ("to", to.to_owned().into()),
+        )
+    }
+
     /// The text of message `id`, or `fallback` when the files have no such message (codes
     /// that come from data, such as a custom event kind).
     pub fn t_or(&self, id: &str, fallback: &str) -> String {

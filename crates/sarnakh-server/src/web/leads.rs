@@ -153,7 +153,7 @@ pub fn moment(tr: Tr, item: &TimelineItem) -> String {
         TimelineItem::Activity(a) => format!("{}: {}", kind(a.kind.as_str()), a.summary),
         TimelineItem::Task(t) => t.title.clone(),
         TimelineItem::Change(h) => match (&h.from, &h.to) {
-            (Some(from), Some(to)) => format!("{}: {from} → {to}", kind(&h.kind)),
+            (Some(from), Some(to)) => format!("{}: {}", kind(&h.kind), tr.change(from, to)),
             (None, Some(to)) => format!("{}: {to}", kind(&h.kind)),
             _ => kind(&h.kind),
         },

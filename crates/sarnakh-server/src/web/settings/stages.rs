@@ -96,13 +96,9 @@ async fn log(app: &AppState, user: &WebUser) -> Result<Vec<ChangeRow>, Error> {
                 .changes
                 .iter()
                 .map(|c| {
-                    let dash = || "—".to_owned();
-                    format!(
-                        "{}: {} → {}",
-                        c.field,
-                        c.old.clone().unwrap_or_else(dash),
-                        c.new.clone().unwrap_or_else(dash)
-                    )
+                    let old = c.old.as_deref().unwrap_or("—");
+                    let new = c.new.as_deref().unwrap_or("—");
+                    format!("{}: {}", c.field, tr.change(old, new))
                 })
                 .collect(),
         })
