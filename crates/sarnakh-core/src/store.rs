@@ -655,19 +655,16 @@ pub trait Store:
     // Reports (insight): aggregate reads over the scope's period, filters, grouping and
     // visibility; see docs/REPORTS.md for each figure. Keep this block last.
 
-    /// Funnel stage counts per group (cohort: of the leads created in the period; activity:
-    /// stage entries in the period).
-    async fn report_funnel(
+    /// The funnel's figures over the scope's period: counts per group (cohort: of the leads
+    /// created in the period, one pass over them and one over their closed deals; activity:
+    /// the stage entries in the period), won revenue per group and currency, and the parts
+    /// `wants` asks for.
+    async fn report_funnel_figures(
         &self,
         scope: &crate::domain::report::ReportScope,
         mode: crate::domain::report::FunnelMode,
-    ) -> StoreResult<Vec<crate::domain::report_figures::FunnelCounts>>;
-    /// Disqualification reasons of the funnel's leads, most frequent first.
-    async fn report_disqualify_reasons(
-        &self,
-        scope: &crate::domain::report::ReportScope,
-        mode: crate::domain::report::FunnelMode,
-    ) -> StoreResult<Vec<crate::domain::report_figures::ReasonCount>>;
+        wants: crate::domain::report_figures::FunnelWants,
+    ) -> StoreResult<crate::domain::report_figures::FunnelFigures>;
     /// Qualifications and conversions let through by a manager's playbook override, per
     /// history kind (`qualified`, `converted`): of the cohort's leads, or recorded in the
     /// period.
@@ -676,19 +673,11 @@ pub trait Store:
         scope: &crate::domain::report::ReportScope,
         mode: crate::domain::report::FunnelMode,
     ) -> StoreResult<Vec<crate::domain::report_figures::ReasonCount>>;
-    /// Loss reasons: of the funnel's deals (`Some(mode)`, lead filters and visibility) or of
-    /// the deals lost in the period (`None`, deal filters and visibility).
+    /// Loss reasons of the deals lost in the period (deal filters and visibility).
     async fn report_loss_reasons(
         &self,
         scope: &crate::domain::report::ReportScope,
-        mode: Option<crate::domain::report::FunnelMode>,
     ) -> StoreResult<Vec<crate::domain::report_figures::ReasonCount>>;
-    /// Seconds spent in the lead, prospect and opportunity stages by the funnel's records.
-    async fn report_stage_durations(
-        &self,
-        scope: &crate::domain::report::ReportScope,
-        mode: crate::domain::report::FunnelMode,
-    ) -> StoreResult<crate::domain::report_figures::StageDurations>;
     /// Open deals per stage, group and currency (period: expected close date).
     async fn report_pipeline(
         &self,
@@ -706,22 +695,11 @@ pub trait Store:
         &self,
         scope: &crate::domain::report::ReportScope,
     ) -> StoreResult<Vec<i64>>;
-    /// Won deals of the leads created in the period, per group and currency.
-    async fn report_won_revenue(
-        &self,
-        scope: &crate::domain::report::ReportScope,
-    ) -> StoreResult<Vec<crate::domain::report_figures::RevenueCell>>;
     /// Each lead created in the period with its group and first contact.
     async fn report_first_contacts(
         &self,
         scope: &crate::domain::report::ReportScope,
     ) -> StoreResult<Vec<crate::domain::report_figures::FirstContact>>;
-    /// Per group, the whole seconds from creation to first contact (each time taken to the
-    /// whole second) of the leads created in the period that were contacted.
-    async fn report_contact_waits(
-        &self,
-        scope: &crate::domain::report::ReportScope,
-    ) -> StoreResult<Vec<crate::domain::report_figures::GroupSeconds>>;
     /// Activities in the period per owner and kind (owners filter, deal visibility).
     async fn report_activities(
         &self,

@@ -17,7 +17,7 @@ pub mod maintenance;
 mod queries;
 pub mod reports;
 mod reports_deals;
-mod reports_funnel;
+pub mod reports_funnel;
 mod reports_money;
 mod reports_people;
 pub mod rows;

@@ -62,6 +62,43 @@ pub fn cohort_from_leads(scope: &ReportScope) -> bool {
         .is_some_and(|p| p.to - p.from <= chrono::Duration::days(COHORT_FROM_LEADS_DAYS))
 }
 
+/// Periods of at least this many days are read in `SLICES` parts at once (each on a
+/// connection of its own), and the parts' sums and lists merged: a year's cohort is half a
+/// million leads, and a 2-core machine reads two halves in the time of one.
+pub const SLICE_FROM_DAYS: i64 = 60;
+
+/// How many parts a long period is read in.
+pub const SLICES: i32 = 2;
+
+/// The scope cut into consecutive parts of its period (the whole scope alone when it has no
+/// period or a short one). The parts cover the period exactly, each instant in one part.
+pub fn slices(scope: &ReportScope) -> Vec<ReportScope> {
+    let Some(p) = &scope.period else {
+        return vec![scope.clone()];
+    };
+    if p.to - p.from < chrono::Duration::days(SLICE_FROM_DAYS) {
+        return vec![scope.clone()];
+    }
+    let step = (p.to - p.from) / SLICES;
+    (0..SLICES)
+        .map(|i| {
+            let from = p.from + step * i;
+            let to = if i + 1 == SLICES { p.to } else { from + step };
+            ReportScope {
+                period: Some(Period {
+                    from,
+                    to,
+                    ..*p
+                }),
+                ..scope.clone()
+            }
+        })
+        .collect()
+}
+
+/// Runs the futures at once, their results in order (the first error wins).
+pub use futures_util::future::try_join_all as all_at_once;
+
 /// Appends ` and col >= from and col < to`.
 pub fn push_period<DB: Database>(qb: &mut QueryBuilder<'_, DB>, col: &str, p: &Period)
 where
@@ -161,6 +198,71 @@ impl Dialect {
     }
 }
 
+/// A time a record spent between two of its timestamps, in whole seconds (each time taken to
+/// the whole second), null while either is: SQLite keeps each as a generated column in the
+/// report indexes (migration `20261129000028_report_spans.sql`), PostgreSQL computes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Elapsed {
+    /// A lead's creation to its qualification.
+    Lead,
+    /// A lead's qualification to its conversion.
+    Prospect,
+    /// A lead's creation to its conversion.
+    Convert,
+    /// A lead's creation to its first contact.
+    Contact,
+    /// A deal's creation to its close.
+    Cycle,
+}
+
+impl Elapsed {
+    /// SQLite's column, and the start and end it is computed from.
+    const fn parts(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Elapsed::Lead => ("l.lead_secs", "l.created_at", "l.qualified_at"),
+            Elapsed::Prospect => ("l.prospect_secs", "l.qualified_at", "l.converted_at"),
+            Elapsed::Convert => ("l.convert_secs", "l.created_at", "l.converted_at"),
+            Elapsed::Contact => ("l.contact_secs", "l.created_at", "l.first_contact_at"),
+            Elapsed::Cycle => ("o.cycle_secs", "o.created_at", "o.closed_at"),
+        }
+    }
+}
+
+impl Dialect {
+    /// The span's value of a row (`l` is the lead, `o` the deal).
+    pub fn elapsed(self, elapsed: Elapsed) -> String {
+        let (column, start, end) = elapsed.parts();
+        match self {
+            Dialect::Sqlite => column.to_owned(),
+            Dialect::Postgres => self.seconds(start, end),
+        }
+    }
+
+    /// ` indexed by <index>` on SQLite, nothing on PostgreSQL: where SQLite's planner, without
+    /// statistics and not counting an index's generated columns as covered, would pick
+    /// another index of the same prefix and read every row from the table.
+    pub fn indexed_by(self, index: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!(" indexed by {index}"),
+            Dialect::Postgres => String::new(),
+        }
+    }
+
+    /// Every non-null value of a text expression as one text, separated by the unit
+    /// separator (U+001F, never part of a code); null when none.
+    pub fn text_list(self, expr: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("group_concat({expr}, char(31))"),
+            Dialect::Postgres => format!("string_agg({expr}, chr(31))"),
+        }
+    }
+}
+
+/// The values of a `text_list` (none for null).
+pub fn parse_text_list(list: Option<&str>) -> impl Iterator<Item = &str> {
+    list.into_iter().flat_map(|text| text.split('\u{1f}'))
+}
+
 /// The integers of an `int_list` (none for null).
 pub fn parse_int_list(list: Option<&str>) -> Result<Vec<i64>, std::num::ParseIntError> {
     match list {
@@ -239,9 +341,14 @@ macro_rules! report_queries {
                 ) -> QueryBuilder<'static, sqlx::$db> {
                     let (grp, _) = group_parts(scope, false);
                     let mut qb = QueryBuilder::new(format!("select {grp}{what} from {from} where 1 = 1"));
-                    push_filter(&mut qb, &scope.filter, "l.owner_id", false);
-                    push_visibility(&mut qb, &scope.lead_visibility, "l.owner_id", Some("l.team_id"));
+                    Self::lead_conditions(&mut qb, scope);
                     qb
+                }
+
+                /// Appends the lead filters and the lead visibility.
+                pub(crate) fn lead_conditions(qb: &mut QueryBuilder<'static, sqlx::$db>, scope: &ReportScope) {
+                    push_filter(qb, &scope.filter, "l.owner_id", false);
+                    push_visibility(qb, &scope.lead_visibility, "l.owner_id", Some("l.team_id"));
                 }
 
                 /// Starts `select [grp, ]<what> from opportunities o left join leads l ...

@@ -109,7 +109,7 @@ macro_rules! report_deal_queries {
             /// Seconds from creation to close of the deals won in the period.
             pub(crate) async fn report_cycle_rows(&self, scope: &ReportScope) -> Result<Vec<i64>, StoreError> {
                 let plain = ReportScope { group_by: None, ..scope.clone() };
-                let what = durations_of("o.created_at", "o.closed_at");
+                let what = format!("{} as d", DIALECT.int_list(&DIALECT.elapsed($crate::reports::Elapsed::Cycle)));
                 let mut qb = Self::deal_query(&plain, &what, "o.status = 'won'");
                 Self::in_period(&mut qb, &plain, "o.closed_at");
                 self.durations(qb).await

@@ -1,105 +1,287 @@
-//! The funnel's queries (stage counts, disqualification and loss reasons, time in each
-//! stage), in cohort and activity mode, expanded in each store by `report_queries!`.
+//! The funnel's queries (stage counts, won deals and revenue, disqualification and loss
+//! reasons, time in each stage, time to first contact), in cohort and activity mode,
+//! expanded in each store by `report_queries!`.
+//!
+//! A cohort is read in two passes: one over its leads (`leads_created` carries every column
+//! the pass reads, the spans included) and one over its closed deals; every figure comes
+//! back as a sum or as one list per group, never one row per record. Activity mode reads one
+//! pass per stage's index (created, qualified, converted, closed) and the history's
+//! disqualifications.
+
+use sarnakh_core::domain::report_figures::{FunnelCounts, FunnelFigures};
+use std::collections::BTreeMap;
+
+/// One pass's share of a funnel's figures; the passes run at once and are merged.
+#[derive(Debug, Default)]
+pub struct FunnelPart {
+    /// Counts per group.
+    pub counts: BTreeMap<Option<String>, FunnelCounts>,
+    /// Revenue, durations and contact waits (reasons are kept as codes below).
+    pub figures: FunnelFigures,
+    /// Disqualified leads' reason codes ('' for none), or the counted reasons.
+    pub disqualified: Vec<String>,
+    /// Lost deals' reason codes ('' for none).
+    pub lost: Vec<String>,
+}
+
+impl FunnelPart {
+    /// Adds another part's figures into this one.
+    pub fn merge(&mut self, other: FunnelPart) {
+        for (group, c) in other.counts {
+            self.counts.entry(group).or_default().add(&c);
+        }
+        let (f, o) = (&mut self.figures, other.figures);
+        f.revenue.extend(o.revenue);
+        f.durations.lead.extend(o.durations.lead);
+        f.durations.prospect.extend(o.durations.prospect);
+        f.durations.opportunity.extend(o.durations.opportunity);
+        f.contact_waits.extend(o.contact_waits);
+        f.disqualify_reasons.extend(o.disqualify_reasons);
+        self.disqualified.extend(other.disqualified);
+        self.lost.extend(other.lost);
+    }
+}
 
 /// Expands the funnel query functions (inside the `reports` module of `report_queries!`).
 #[macro_export]
 macro_rules! report_funnel_queries {
     ($store:ident, $db:ident, $read:ident) => {
         use sarnakh_core::domain::report::FunnelMode;
-        use sarnakh_core::domain::report_figures::{FunnelCounts, ReasonCount, StageDurations};
-        use std::collections::BTreeMap;
+        use sarnakh_core::domain::report_figures::{
+            FunnelCounts, FunnelFigures, FunnelWants, GroupSeconds, ReasonCount, RevenueCell, count_reasons,
+            sort_reasons,
+        };
+        use $crate::reports::{Elapsed, all_at_once, parse_text_list, slices};
+        use $crate::reports_funnel::FunnelPart;
 
-        /// Cohort: the counts of the leads created in the period (read from leads_created,
-        /// which carries every column the cohort queries read).
-        const COHORT_COUNTS: &str = "count(*) as leads, \
-            cast(coalesce(sum(case when l.qualified_at is not null then 1 else 0 end), 0) as bigint) as prospects, \
-            cast(coalesce(sum(case when l.converted_at is not null then 1 else 0 end), 0) as bigint) as opportunities";
+        /// A pass of the funnel, run at once with the others.
+        type Pass<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<FunnelPart, StoreError>> + Send + 'a>>;
+
+        /// A disqualified lead's reason code ('' for none); null for other leads.
+        const DISQUALIFY_REASON: &str = "case when l.status = 'disqualified' then coalesce(l.disqualify_reason, '') end";
+        /// A lost deal's reason code ('' for none); null for other deals.
+        const LOSS_REASON: &str = "case when o.status = 'lost' then coalesce(o.loss_reason, '') end";
+
+        /// `, <list> as <name>` when `asked`.
+        fn list_item(asked: bool, list: String, name: &str) -> String {
+            if asked { format!(", {list} as {name}") } else { String::new() }
+        }
+
+        /// The integers of list column `name` (none when not asked).
+        fn ints(row: &<sqlx::$db as sqlx::Database>::Row, asked: bool, name: &str) -> Result<Vec<i64>, StoreError> {
+            if !asked {
+                return Ok(Vec::new());
+            }
+            let list: Option<String> = row.try_get(name).map_err(backend)?;
+            int_list(list.as_deref())
+        }
+
+        /// Appends the reason codes of list column `name` (when asked).
+        fn codes(
+            row: &<sqlx::$db as sqlx::Database>::Row,
+            asked: bool,
+            name: &str,
+            into: &mut Vec<String>,
+        ) -> Result<(), StoreError> {
+            if asked {
+                let list: Option<String> = row.try_get(name).map_err(backend)?;
+                into.extend(parse_text_list(list.as_deref()).map(str::to_owned));
+            }
+            Ok(())
+        }
+
+        /// Counts reason codes, '' read as `none`.
+        fn reasons_of(codes: &[String]) -> Vec<ReasonCount> {
+            count_reasons(codes.iter().map(|c| if c.is_empty() { "none" } else { c.as_str() }))
+        }
 
         impl $store {
-            pub(crate) async fn report_funnel_rows(
+            pub(crate) async fn report_funnel_figures_rows(
                 &self,
                 scope: &ReportScope,
                 mode: FunnelMode,
-            ) -> Result<Vec<FunnelCounts>, StoreError> {
-                if mode == FunnelMode::Activity {
-                    return self.funnel_activity_rows(scope).await;
+                wants: FunnelWants,
+            ) -> Result<FunnelFigures, StoreError> {
+                // The deals' pass is not cut: from the deals' side every part would read
+                // every closed deal.
+                let mut passes: Vec<Pass<'_>> = vec![Box::pin(self.deal_pass(scope.clone(), mode, wants))];
+                for part in slices(scope) {
+                    if mode == FunnelMode::Cohort {
+                        passes.push(Box::pin(self.cohort_lead_pass(part, wants)));
+                    } else {
+                        for stage in 0..3 {
+                            passes.push(Box::pin(self.activity_lead_pass(part.clone(), wants, stage)));
+                        }
+                    }
                 }
-                let mut qb = Self::lead_query(scope, COHORT_COUNTS, "leads l");
+                if mode == FunnelMode::Activity && wants.reasons {
+                    passes.push(Box::pin(self.disqualified_in_period(scope.clone())));
+                }
+                let mut all = FunnelPart::default();
+                for part in all_at_once(passes).await? {
+                    all.merge(part);
+                }
+                let mut figures = all.figures;
+                if wants.reasons {
+                    figures.disqualify_reasons = if mode == FunnelMode::Cohort {
+                        reasons_of(&all.disqualified)
+                    } else {
+                        std::mem::take(&mut figures.disqualify_reasons)
+                    };
+                    figures.loss_reasons = reasons_of(&all.lost);
+                }
+                figures.rows = all
+                    .counts
+                    .into_iter()
+                    .map(|(group, c)| FunnelCounts { group, ..c })
+                    .collect();
+                Ok(figures)
+            }
+
+            /// The cohort's leads in one pass: counts per group, and the asked lists.
+            async fn cohort_lead_pass(&self, scope: ReportScope, wants: FunnelWants) -> Result<FunnelPart, StoreError> {
+                let scope = &scope;
+                let mut part = FunnelPart::default();
+                let (figures, by_group) = (&mut part.figures, &mut part.counts);
+                let span = |s| DIALECT.elapsed(s);
+                let what = format!(
+                    "count(*) as leads, count({}) as prospects, count({}) as opportunities{}{}{}{}",
+                    span(Elapsed::Lead),
+                    span(Elapsed::Convert),
+                    list_item(wants.durations, DIALECT.int_list(&span(Elapsed::Lead)), "d_lead"),
+                    list_item(wants.durations, DIALECT.int_list(&span(Elapsed::Prospect)), "d_prospect"),
+                    list_item(wants.reasons, DIALECT.text_list(DISQUALIFY_REASON), "r_disqualify"),
+                    list_item(wants.contact_waits, DIALECT.int_list(&span(Elapsed::Contact)), "d_contact"),
+                );
+                let mut qb = Self::lead_query(scope, &what, "leads l");
                 Self::in_period(&mut qb, scope, "l.created_at");
-                let mut by_group: BTreeMap<Option<String>, FunnelCounts> = BTreeMap::new();
                 for row in self.grouped(qb, scope, "").await? {
-                    by_group.insert(group_of(&row, scope.group_by)?, FunnelCounts {
+                    let group = group_of(&row, scope.group_by)?;
+                    figures.durations.lead.extend(ints(&row, wants.durations, "d_lead")?);
+                    figures.durations.prospect.extend(ints(&row, wants.durations, "d_prospect")?);
+                    codes(&row, wants.reasons, "r_disqualify", &mut part.disqualified)?;
+                    if wants.contact_waits {
+                        figures.contact_waits.push(GroupSeconds {
+                            group: group.clone(),
+                            seconds: ints(&row, true, "d_contact")?,
+                        });
+                    }
+                    by_group.insert(group, FunnelCounts {
                         leads: count(&row, "leads")?,
                         prospects: count(&row, "prospects")?,
                         opportunities: count(&row, "opportunities")?,
                         ..FunnelCounts::default()
                     });
                 }
-                // Won: the cohort's leads with a won deal, from the won deals' side (one
-                // lookup per won deal instead of one probe per lead of the cohort).
-                let mut qb = Self::cohort_deals(scope, "count(distinct o.lead_id) as n");
-                qb.push(" and o.status = 'won'");
-                Self::in_period(&mut qb, scope, "l.created_at");
-                for row in self.grouped(qb, scope, "").await? {
-                    by_group.entry(group_of(&row, scope.group_by)?).or_default().won += count(&row, "n")?;
-                }
-                Ok(by_group
-                    .into_iter()
-                    .map(|(group, c)| FunnelCounts { group, ..c })
-                    .collect())
+                Ok(part)
             }
 
-            /// Stage entries in the period: one count per stage (created, qualified,
-            /// converted: leads_created, leads_qualified, leads_converted; won:
-            /// opportunities_status_closed), merged by group.
-            async fn funnel_activity_rows(&self, scope: &ReportScope) -> Result<Vec<FunnelCounts>, StoreError> {
-                let mut by_group: BTreeMap<Option<String>, FunnelCounts> = BTreeMap::new();
-                for (stage, col) in [(0, "l.created_at"), (1, "l.qualified_at"), (2, "l.converted_at")] {
-                    let mut qb = Self::lead_query(scope, "count(*) as n", "leads l");
-                    Self::in_period(&mut qb, scope, col);
-                    for row in self.grouped(qb, scope, "").await? {
-                        let c = by_group.entry(group_of(&row, scope.group_by)?).or_default();
-                        let n = count(&row, "n")?;
-                        *[&mut c.leads, &mut c.prospects, &mut c.opportunities][stage] += n;
+            /// Entries into stage `stage` (0 lead, 1 prospect, 2 opportunity) in the period,
+            /// from the stage's index (leads_created, leads_qualified, leads_converted), with
+            /// the time spent in the stage left.
+            async fn activity_lead_pass(
+                &self,
+                scope: ReportScope,
+                wants: FunnelWants,
+                stage: usize,
+            ) -> Result<FunnelPart, StoreError> {
+                let scope = &scope;
+                let (col, left) = [
+                    ("l.created_at", None),
+                    ("l.qualified_at", Some(Elapsed::Lead)),
+                    ("l.converted_at", Some(Elapsed::Prospect)),
+                ][stage];
+                let list = left.filter(|_| wants.durations).map(|s| DIALECT.int_list(&DIALECT.elapsed(s)));
+                let what = format!("count(*) as n{}", list_item(list.is_some(), list.clone().unwrap_or_default(), "d"));
+                let mut qb = Self::lead_query(scope, &what, "leads l");
+                Self::in_period(&mut qb, scope, col);
+                let mut part = FunnelPart::default();
+                for row in self.grouped(qb, scope, "").await? {
+                    let c = part.counts.entry(group_of(&row, scope.group_by)?).or_default();
+                    *[&mut c.leads, &mut c.prospects, &mut c.opportunities][stage] += count(&row, "n")?;
+                    let seconds = ints(&row, list.is_some(), "d")?;
+                    match left {
+                        Some(Elapsed::Lead) => part.figures.durations.lead.extend(seconds),
+                        Some(_) => part.figures.durations.prospect.extend(seconds),
+                        None => {}
                     }
                 }
-                let from = "opportunities o join leads l on l.id = o.lead_id";
-                let mut qb = Self::lead_query(scope, "count(distinct o.lead_id) as n", from);
-                qb.push(" and o.status = 'won'");
-                Self::in_period(&mut qb, scope, "o.closed_at");
-                for row in self.grouped(qb, scope, "").await? {
-                    by_group.entry(group_of(&row, scope.group_by)?).or_default().won += count(&row, "n")?;
-                }
-                Ok(by_group
-                    .into_iter()
-                    .map(|(group, c)| FunnelCounts { group, ..c })
-                    .collect())
+                Ok(part)
             }
 
-            /// Disqualification reasons: of the cohort's leads now disqualified, or of the
-            /// disqualifications recorded in the period.
-            pub(crate) async fn report_disqualify_rows(
-                &self,
-                scope: &ReportScope,
-                mode: FunnelMode,
-            ) -> Result<Vec<ReasonCount>, StoreError> {
-                let plain = ReportScope { group_by: None, ..scope.clone() };
-                let qb = if mode == FunnelMode::Cohort {
-                    let mut qb = Self::lead_query(&plain, "l.disqualify_reason as reason, count(*) as n", "leads l");
-                    qb.push(" and l.status = 'disqualified'");
-                    Self::in_period(&mut qb, &plain, "l.created_at");
-                    qb
+            /// The funnel's closed deals in one pass, per group and currency: the cohort's
+            /// (by their leads' creation) or those closed in the period. A lead with several
+            /// won deals is counted once, at its first won deal by id (of the period's, in
+            /// activity mode).
+            async fn deal_pass(&self, scope: ReportScope, mode: FunnelMode, wants: FunnelWants) -> Result<FunnelPart, StoreError> {
+                let scope = &scope;
+                let cohort = mode == FunnelMode::Cohort;
+                let (grp, _) = group_parts(scope, false);
+                let mut qb: QueryBuilder<'static, sqlx::$db> = QueryBuilder::new(format!(
+                    "select {grp}o.currency as currency, \
+                     cast(coalesce(sum(case when o.status = 'won' then 1 else 0 end), 0) as bigint) as won_deals, \
+                     cast(coalesce(sum(case when o.status = 'won' then o.amount_minor else 0 end), 0) as bigint) as won_amount, \
+                     cast(coalesce(sum(case when o.status = 'won' and not exists (select 1 from opportunities o2 \
+                     where o2.lead_id = o.lead_id and o2.status = 'won' and o2.id < o.id"
+                ));
+                if !cohort {
+                    Self::in_period(&mut qb, scope, "o2.closed_at");
+                }
+                let closed = DIALECT.indexed_by("opportunities_status_closed");
+                // A deal's lead, or a history row's, is found in the narrow index that holds
+                // what the filters, the grouping and the visibility read, not in the table.
+                let lead = DIALECT.indexed_by("leads_id_cohort");
+                let from = if !cohort {
+                    format!("opportunities o{closed} join leads l{lead} on l.id = o.lead_id")
+                } else if $crate::reports::cohort_from_leads(scope) {
+                    // Up to `COHORT_FROM_LEADS_DAYS` days: leads_created, then each lead's
+                    // deals in opportunities_lead_status; beyond, the closed deals in
+                    // opportunities_status_closed, then each one's lead in leads_id_cohort.
+                    // `cross join` fixes the order for SQLite.
+                    format!("leads l cross join opportunities o{}", DIALECT.indexed_by("opportunities_lead_status"))
                 } else {
-                    let mut qb = Self::lead_query(
-                        &plain,
-                        "h.reason as reason, count(*) as n",
-                        "history h join leads l on l.id = h.subject_id",
-                    );
-                    qb.push(" and h.kind = 'disqualified' and h.subject_type = 'lead'");
-                    Self::in_period(&mut qb, &plain, "h.at");
-                    qb
+                    format!("opportunities o{closed} cross join leads l")
                 };
-                self.reasons(qb, &plain).await
+                qb.push(format!(
+                    ") then 1 else 0 end), 0) as bigint) as won_leads{}{} from {from} \
+                     where o.lead_id = l.id and o.status in ('won', 'lost')",
+                    list_item(wants.durations, DIALECT.int_list(&DIALECT.elapsed(Elapsed::Cycle)), "d_deal"),
+                    list_item(wants.reasons, DIALECT.text_list(LOSS_REASON), "r_loss"),
+                ));
+                Self::lead_conditions(&mut qb, scope);
+                Self::in_period(&mut qb, scope, if cohort { "l.created_at" } else { "o.closed_at" });
+                let mut part = FunnelPart::default();
+                for row in self.grouped(qb, scope, "o.currency").await? {
+                    let group = group_of(&row, scope.group_by)?;
+                    part.figures.durations.opportunity.extend(ints(&row, wants.durations, "d_deal")?);
+                    codes(&row, wants.reasons, "r_loss", &mut part.lost)?;
+                    part.counts.entry(group.clone()).or_default().won += count(&row, "won_leads")?;
+                    let won = count(&row, "won_deals")?;
+                    if won > 0 {
+                        part.figures.revenue.push(RevenueCell {
+                            group,
+                            currency: row.try_get("currency").map_err(backend)?,
+                            won,
+                            amount_minor: row.try_get("won_amount").map_err(backend)?,
+                        });
+                    }
+                }
+                Ok(part)
+            }
+
+            /// Disqualifications recorded in the period, by reason.
+            async fn disqualified_in_period(&self, scope: ReportScope) -> Result<FunnelPart, StoreError> {
+                let plain = ReportScope { group_by: None, ..scope };
+                let from = format!(
+                    "history h join leads l{} on l.id = h.subject_id",
+                    DIALECT.indexed_by("leads_id_cohort")
+                );
+                let mut qb = Self::lead_query(&plain, "h.reason as reason, count(*) as n", &from);
+                qb.push(" and h.kind = 'disqualified' and h.subject_type = 'lead'");
+                Self::in_period(&mut qb, &plain, "h.at");
+                let mut part = FunnelPart::default();
+                part.figures.disqualify_reasons = self.reasons(qb, &plain).await?;
+                Ok(part)
             }
 
             /// Playbook overrides per history kind: of the cohort's leads (by their creation),
@@ -126,48 +308,18 @@ macro_rules! report_funnel_queries {
                         count: count(&row, "n")?,
                     });
                 }
-                out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
+                sort_reasons(&mut out);
                 Ok(out)
             }
 
-            /// Loss reasons: of the funnel's deals (`Some(mode)`: the cohort's, or lost in
-            /// the period, by lead filters) or of the deals lost in the period (`None`: the
-            /// win/loss report, by deal filters).
-            pub(crate) async fn report_loss_rows(
-                &self,
-                scope: &ReportScope,
-                mode: Option<FunnelMode>,
-            ) -> Result<Vec<ReasonCount>, StoreError> {
+            /// Loss reasons of the deals lost in the period (the win/loss report, by deal
+            /// filters).
+            pub(crate) async fn report_loss_rows(&self, scope: &ReportScope) -> Result<Vec<ReasonCount>, StoreError> {
                 let plain = ReportScope { group_by: None, ..scope.clone() };
-                let what = "o.loss_reason as reason, count(*) as n";
-                let (mut qb, col) = match mode {
-                    Some(FunnelMode::Cohort) => (Self::cohort_deals(&plain, what), "l.created_at"),
-                    Some(FunnelMode::Activity) => (
-                        Self::lead_query(&plain, what, "opportunities o join leads l on l.id = o.lead_id"),
-                        "o.closed_at",
-                    ),
-                    None => (Self::deal_query(&plain, what, "1 = 1"), "o.closed_at"),
-                };
+                let mut qb = Self::deal_query(&plain, "o.loss_reason as reason, count(*) as n", "1 = 1");
                 qb.push(" and o.status = 'lost'");
-                Self::in_period(&mut qb, &plain, col);
+                Self::in_period(&mut qb, &plain, "o.closed_at");
                 self.reasons(qb, &plain).await
-            }
-
-            /// The deals of the cohort's leads. Over a long period they are read from the
-            /// deals' side (every caller narrows them by status, and a year's cohort has far
-            /// more leads than such deals: opportunities_status_closed, then each lead in
-            /// leads_id_cohort); over up to `$crate::reports::COHORT_FROM_LEADS_DAYS` days from
-            /// the leads' side (leads_created, then opportunities_lead_status). `cross join`
-            /// fixes the order for SQLite; PostgreSQL plans it as the inner join it is.
-            pub(crate) fn cohort_deals(scope: &ReportScope, what: &str) -> QueryBuilder<'static, sqlx::$db> {
-                let from = if $crate::reports::cohort_from_leads(scope) {
-                    "leads l cross join opportunities o"
-                } else {
-                    "opportunities o cross join leads l"
-                };
-                let mut qb = Self::lead_query(scope, what, from);
-                qb.push(" and o.lead_id = l.id");
-                qb
             }
 
             async fn reasons(
@@ -183,37 +335,8 @@ macro_rules! report_funnel_queries {
                         count: count(&row, "n")?,
                     });
                 }
-                out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
+                sort_reasons(&mut out);
                 Ok(out)
-            }
-
-            /// Seconds spent in each stage by the records that left it: the cohort's, or
-            /// those that left it in the period.
-            pub(crate) async fn report_duration_rows(
-                &self,
-                scope: &ReportScope,
-                mode: FunnelMode,
-            ) -> Result<StageDurations, StoreError> {
-                let plain = ReportScope { group_by: None, ..scope.clone() };
-                let cohort = mode == FunnelMode::Cohort;
-                let lead_at = |end: &str| if cohort { "l.created_at".to_owned() } else { end.to_owned() };
-                let what = durations_of("l.created_at", "l.qualified_at");
-                let mut lead = Self::lead_query(&plain, &what, "leads l");
-                lead.push(" and l.qualified_at is not null");
-                Self::in_period(&mut lead, &plain, &lead_at("l.qualified_at"));
-                let what = durations_of("l.qualified_at", "l.converted_at");
-                let mut prospect = Self::lead_query(&plain, &what, "leads l");
-                prospect.push(" and l.qualified_at is not null and l.converted_at is not null");
-                Self::in_period(&mut prospect, &plain, &lead_at("l.converted_at"));
-                let mut deal = Self::cohort_deals(&plain, &durations_of("o.created_at", "o.closed_at"));
-                // The status names the index (opportunities_status_closed) that holds both times.
-                deal.push(" and o.status in ('won', 'lost') and o.closed_at is not null");
-                Self::in_period(&mut deal, &plain, &lead_at("o.closed_at"));
-                Ok(StageDurations {
-                    lead: self.durations(lead).await?,
-                    prospect: self.durations(prospect).await?,
-                    opportunity: self.durations(deal).await?,
-                })
             }
         }
     };

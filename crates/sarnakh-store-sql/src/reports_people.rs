@@ -1,35 +1,16 @@
-//! The sources and activity reports' queries (won revenue of a cohort, each cohort lead's
-//! first contact, activities per owner and kind, overdue follow-ups per owner), expanded in
-//! each store by `report_queries!`.
+//! The activity report's queries (each cohort lead's first contact, activities per owner and
+//! kind, overdue follow-ups per owner), expanded in each store by `report_queries!`.
 
-/// Expands the sources and activity query functions (inside `report_queries!`).
+/// Expands the activity query functions (inside `report_queries!`).
 #[macro_export]
 macro_rules! report_people_queries {
     ($store:ident, $db:ident, $read:ident) => {
-        use sarnakh_core::domain::report_figures::{ActivityCell, FirstContact, GroupSeconds, RevenueCell};
+        use sarnakh_core::domain::report_figures::{ActivityCell, FirstContact};
 
         /// A cohort lead's first call, email, meeting or demo, kept on the lead.
         const FIRST_CONTACT: &str = "l.created_at as created_at, l.first_contact_at as first_at";
 
         impl $store {
-            /// Won deals of the leads created in the period, per group and currency.
-            pub(crate) async fn report_revenue_rows(&self, scope: &ReportScope) -> Result<Vec<RevenueCell>, StoreError> {
-                let what = "o.currency as currency, count(*) as n, cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount";
-                let mut qb = Self::cohort_deals(scope, what);
-                qb.push(" and o.status = 'won'");
-                Self::in_period(&mut qb, scope, "l.created_at");
-                let mut out = Vec::new();
-                for row in self.grouped(qb, scope, "o.currency").await? {
-                    out.push(RevenueCell {
-                        group: group_of(&row, scope.group_by)?,
-                        currency: row.try_get("currency").map_err(backend)?,
-                        won: count(&row, "n")?,
-                        amount_minor: row.try_get("amount").map_err(backend)?,
-                    });
-                }
-                Ok(out)
-            }
-
             /// Each lead created in the period with its first contact, if any.
             pub(crate) async fn report_first_contact_rows(&self, scope: &ReportScope) -> Result<Vec<FirstContact>, StoreError> {
                 let mut qb = Self::lead_query(scope, FIRST_CONTACT, "leads l");
@@ -44,24 +25,6 @@ macro_rules! report_people_queries {
                         })
                     })
                     .collect()
-            }
-
-            /// Per group, the seconds from creation to first contact of the period's
-            /// contacted leads (leads_created holds both times).
-            pub(crate) async fn report_contact_wait_rows(&self, scope: &ReportScope) -> Result<Vec<GroupSeconds>, StoreError> {
-                let what = durations_of("l.created_at", "l.first_contact_at");
-                let mut qb = Self::lead_query(scope, &what, "leads l");
-                qb.push(" and l.first_contact_at is not null");
-                Self::in_period(&mut qb, scope, "l.created_at");
-                let mut out = Vec::new();
-                for row in self.grouped(qb, scope, "").await? {
-                    let list: Option<String> = row.try_get("d").map_err(backend)?;
-                    out.push(GroupSeconds {
-                        group: group_of(&row, scope.group_by)?,
-                        seconds: int_list(list.as_deref())?,
-                    });
-                }
-                Ok(out)
             }
 
             /// Activities that happened in the period, per owner and kind.

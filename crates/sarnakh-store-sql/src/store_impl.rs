@@ -561,19 +561,13 @@ macro_rules! store_impl {
             }
 
             // Reports (insight); keep this block last.
-            async fn report_funnel(
+            async fn report_funnel_figures(
                 &self,
                 scope: &sarnakh_core::domain::report::ReportScope,
                 mode: sarnakh_core::domain::report::FunnelMode,
-            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::FunnelCounts>> {
-                self.report_funnel_rows(scope, mode).await
-            }
-            async fn report_disqualify_reasons(
-                &self,
-                scope: &sarnakh_core::domain::report::ReportScope,
-                mode: sarnakh_core::domain::report::FunnelMode,
-            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::ReasonCount>> {
-                self.report_disqualify_rows(scope, mode).await
+                wants: sarnakh_core::domain::report_figures::FunnelWants,
+            ) -> StoreResult<sarnakh_core::domain::report_figures::FunnelFigures> {
+                self.report_funnel_figures_rows(scope, mode, wants).await
             }
             async fn report_overrides(
                 &self,
@@ -585,16 +579,8 @@ macro_rules! store_impl {
             async fn report_loss_reasons(
                 &self,
                 scope: &sarnakh_core::domain::report::ReportScope,
-                mode: Option<sarnakh_core::domain::report::FunnelMode>,
             ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::ReasonCount>> {
-                self.report_loss_rows(scope, mode).await
-            }
-            async fn report_stage_durations(
-                &self,
-                scope: &sarnakh_core::domain::report::ReportScope,
-                mode: sarnakh_core::domain::report::FunnelMode,
-            ) -> StoreResult<sarnakh_core::domain::report_figures::StageDurations> {
-                self.report_duration_rows(scope, mode).await
+                self.report_loss_rows(scope).await
             }
             async fn report_pipeline(
                 &self,
@@ -616,23 +602,11 @@ macro_rules! store_impl {
             ) -> StoreResult<Vec<i64>> {
                 self.report_cycle_rows(scope).await
             }
-            async fn report_won_revenue(
-                &self,
-                scope: &sarnakh_core::domain::report::ReportScope,
-            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::RevenueCell>> {
-                self.report_revenue_rows(scope).await
-            }
             async fn report_first_contacts(
                 &self,
                 scope: &sarnakh_core::domain::report::ReportScope,
             ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::FirstContact>> {
                 self.report_first_contact_rows(scope).await
-            }
-            async fn report_contact_waits(
-                &self,
-                scope: &sarnakh_core::domain::report::ReportScope,
-            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::GroupSeconds>> {
-                self.report_contact_wait_rows(scope).await
             }
             async fn report_activities(
                 &self,

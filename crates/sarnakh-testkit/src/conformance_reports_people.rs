@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sarnakh_core::domain::report::{GroupBy, Period, ReportQuery};
 use sarnakh_core::domain::sla::SlaSettings;
 use sarnakh_core::domain::{ActivityKind, LeadId, OpportunityStatus, RecordRef, UserId};
-use sarnakh_core::service::{Actor, CostInput, RepActivity, SourceRow};
+use sarnakh_core::service::{Actor, CostInput, RateInput, RepActivity, SourceRow};
 use sarnakh_core::store::Store;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -31,8 +31,14 @@ fn first_contacts(d: &Data) -> HashMap<LeadId, DateTime<Utc>> {
 }
 
 /// Per group: counts (leads, prospects, opportunities, leads won, won deals, contacted), won
-/// revenue, cost per lead, median first contact.
-type SourceFigures = (Option<String>, [u64; 6], i64, Option<i64>, Option<i64>);
+/// revenue per currency, cost per lead, median first contact.
+type SourceFigures = (
+    Option<String>,
+    [u64; 6],
+    BTreeMap<String, i64>,
+    Option<i64>,
+    Option<i64>,
+);
 
 fn expected_sources(
     d: &Data,
@@ -42,7 +48,8 @@ fn expected_sources(
     spring_cost: i64,
 ) -> Vec<SourceFigures> {
     let firsts = first_contacts(d);
-    let mut rows: BTreeMap<Option<String>, ([u64; 6], i64, Vec<i64>)> = BTreeMap::new();
+    type Figures = ([u64; 6], BTreeMap<String, i64>, Vec<i64>);
+    let mut rows: BTreeMap<Option<String>, Figures> = BTreeMap::new();
     for r in recs.iter().filter(|r| within(p, Some(r.lead.created_at))) {
         let l = &r.lead;
         let e = rows.entry(lead_group(l, Some(g))).or_default();
@@ -56,7 +63,10 @@ fn expected_sources(
         e.0[2] += u64::from(l.converted_at.is_some());
         e.0[3] += u64::from(!won.is_empty());
         e.0[4] += won.len() as u64;
-        e.1 += won.iter().map(|o| o.amount.minor()).sum::<i64>();
+        for o in &won {
+            *e.1.entry(o.amount.currency().code().to_owned())
+                .or_default() += o.amount.minor();
+        }
         if let Some(t) = firsts.get(&l.id) {
             e.0[5] += 1;
             e.2.push(t.timestamp() - l.created_at.timestamp());
@@ -86,7 +96,7 @@ fn actual_sources(rows: &[SourceRow]) -> Vec<SourceFigures> {
                     r.won_deals,
                     r.contacted,
                 ],
-                r.revenue.minor,
+                r.revenue_by_currency.clone(),
                 r.cost_per_lead,
                 r.median_first_contact_seconds,
             )
@@ -114,6 +124,17 @@ pub async fn sources_and_activity_reports_match_a_plain_recount(store: Arc<dyn S
         .set_campaign_costs(&sys, &[cost(&inside, "1000"), cost(&outside, "555")])
         .await
         .expect("costs");
+    // The won RON deal is converted (0.2 EUR per RON), so the campaign's cost figures are
+    // exact and shown.
+    let ron = RateInput {
+        currency: Some("RON".into()),
+        rate: Some("0.2".into()),
+        effective_on: Some((d.start - chrono::Duration::days(30)).to_string()),
+    };
+    f.services
+        .set_exchange_rates(&sys, None, &[ron])
+        .await
+        .expect("rate");
     let all: Vec<&Rec> = d.recs.iter().collect();
     for g in [GroupBy::Source, GroupBy::Campaign] {
         let q = ReportQuery {
@@ -145,6 +166,22 @@ pub async fn sources_and_activity_reports_match_a_plain_recount(store: Arc<dyn S
             }
         }
     }
+    // From 60 days on the period is read in two halves at once (here cut between the
+    // leads' fifth and sixth day); both costs start in it.
+    let (long, p) = days(&d, -50, 59);
+    for g in [GroupBy::Source, GroupBy::Campaign] {
+        let q = ReportQuery {
+            group_by: Some(g.as_str().into()),
+            ..long.clone()
+        };
+        let report = f.services.sources_report(&sys, &q).await.expect("sources");
+        assert_eq!(
+            actual_sources(&report.rows),
+            expected_sources(&d, &all, &p, g, 155_500),
+            "sources by {g}, days -50-59"
+        );
+    }
+    let (q, p) = days(&d, 0, 9);
     let me = d.rep.1.id;
     let mine: Vec<&Rec> = all
         .iter()

@@ -47,7 +47,7 @@ pub(crate) const LEADS: usize = 30;
 
 /// Builds the dataset: 30 leads over nine days, a fifth left as leads, a fifth
 /// disqualified, a fifth prospects, a fifth converted into two deals (EUR and RON) that end
-/// won and lost, a fifth converted into one open EUR deal; then 20 days pass, and the first
+/// won and lost (the first such lead wins both), a fifth converted into one open EUR deal; then 20 days pass, and the first
 /// lead becomes a deal (RON, negotiation).
 pub(crate) async fn build(f: &Fixture) -> Data {
     let rep = signed_in(
@@ -204,8 +204,11 @@ async fn close(f: &Fixture, i: usize, rec: &mut Rec) {
         reason: Some(LOSS[i % 2].into()),
         ..CloseDraft::default()
     };
-    // Every other converted lead wins its first deal; the others lose both.
-    let outcomes = if i % 10 == 3 {
+    // The first converted lead wins both its deals (one won lead, two won deals in two
+    // currencies); every other one wins its first deal; the others lose both.
+    let outcomes = if i == 3 {
+        [won.clone(), won]
+    } else if i % 10 == 3 {
         [won, lost()]
     } else {
         [lost(), lost()]

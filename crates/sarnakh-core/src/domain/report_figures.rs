@@ -58,6 +58,59 @@ pub struct StageDurations {
     pub opportunity: Vec<i64>,
 }
 
+/// The optional parts of a funnel's figures a report reads; each is one more list per group
+/// in the store's pass over the records, so a report asks only for what it shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FunnelWants {
+    /// Time in each stage ([`FunnelFigures::durations`]).
+    pub durations: bool,
+    /// Disqualification and loss reasons.
+    pub reasons: bool,
+    /// Waits for a first contact per group (cohort only).
+    pub contact_waits: bool,
+}
+
+/// A funnel's figures, read by the store in one pass over the leads and one over the deals
+/// (cohort), or one pass per stage's index (activity).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FunnelFigures {
+    /// Counts per group (won: leads with a won deal), in no particular order.
+    pub rows: Vec<FunnelCounts>,
+    /// The won deals per group and currency.
+    pub revenue: Vec<RevenueCell>,
+    /// Disqualification reasons (when asked), most frequent first.
+    pub disqualify_reasons: Vec<ReasonCount>,
+    /// Loss reasons (when asked), most frequent first.
+    pub loss_reasons: Vec<ReasonCount>,
+    /// Time in each stage (when asked).
+    pub durations: StageDurations,
+    /// Per group, seconds from creation to first contact of the contacted leads (when
+    /// asked, cohort only).
+    pub contact_waits: Vec<GroupSeconds>,
+}
+
+/// Counts each code of a list of reason codes, most frequent first (then by code).
+pub fn count_reasons<'a>(codes: impl IntoIterator<Item = &'a str>) -> Vec<ReasonCount> {
+    let mut counts: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+    for code in codes {
+        *counts.entry(code).or_default() += 1;
+    }
+    let mut out: Vec<ReasonCount> = counts
+        .into_iter()
+        .map(|(reason, count)| ReasonCount {
+            reason: reason.to_owned(),
+            count,
+        })
+        .collect();
+    sort_reasons(&mut out);
+    out
+}
+
+/// Orders reasons most frequent first, then by code.
+pub fn sort_reasons(reasons: &mut [ReasonCount]) {
+    reasons.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
+}
+
 /// Open deals of one stage, group and currency.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PipelineCell {

@@ -60,15 +60,21 @@ impl Services {
             ..self.report_scope(actor, q, &shape, Vec::new()).await?
         };
         let (as_of, sla) = (self.now(), self.sla_settings().await?);
+        // Three independent reads, at once (each on a connection of its own).
+        let (activities, contacts, overdue) = futures_util::future::try_join3(
+            self.store.report_activities(&scope),
+            self.store.report_first_contacts(&scope),
+            self.store.report_overdue_tasks(&scope, as_of),
+        )
+        .await?;
         let mut rows: BTreeMap<Option<String>, RepActivity> = BTreeMap::new();
-        for a in self.store.report_activities(&scope).await? {
+        for a in activities {
             let row = rows.entry(a.owner).or_default();
             row.activities += a.count;
             *row.by_kind.entry(a.kind).or_default() += a.count;
         }
-        let contacts = self.store.report_first_contacts(&scope).await?;
         add_speed_to_lead(&mut rows, contacts, &sla, as_of);
-        for (owner, n) in self.store.report_overdue_tasks(&scope, as_of).await? {
+        for (owner, n) in overdue {
             rows.entry(owner).or_default().overdue_tasks += n;
         }
         let rows = rows

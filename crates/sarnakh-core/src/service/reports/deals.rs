@@ -208,9 +208,16 @@ impl Services {
         if scope.group_by == Some(GroupBy::Size) {
             scope.size_bands = size_bands(&converter);
         }
+        // Three independent reads, at once (each on a connection of its own).
+        let (cells, mut cycles, loss_reasons) = futures_util::future::try_join3(
+            self.store.report_win_loss(&scope),
+            self.store.report_cycle_seconds(&scope),
+            self.store.report_loss_reasons(&scope),
+        )
+        .await?;
         let mut groups: BTreeMap<Option<String>, WinLossRow> = BTreeMap::new();
         let mut total = empty_row(None);
-        for c in self.store.report_win_loss(&scope).await? {
+        for c in cells {
             for row in [
                 groups
                     .entry(c.group.clone())
@@ -234,14 +241,13 @@ impl Services {
         for row in rows.iter_mut().chain([&mut total]) {
             finish_row(row);
         }
-        let mut cycles = self.store.report_cycle_seconds(&scope).await?;
         let (converted_won, converted_average) = convert_won(&converter, &total);
         Ok(WinLossReport {
             period: scope.period.expect("win/loss always has a period"),
             group_by: scope.group_by,
             rows,
             total,
-            loss_reasons: self.store.report_loss_reasons(&scope, None).await?,
+            loss_reasons,
             cycle_seconds: quartiles(&mut cycles),
             converter,
             converted_won,

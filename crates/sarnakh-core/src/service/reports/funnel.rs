@@ -4,7 +4,7 @@
 
 use super::{Services, Shape};
 use crate::domain::report::{FunnelMode, GroupBy, Period, ReportQuery, parse_mode};
-use crate::domain::report_figures::{FunnelCounts, ReasonCount, median};
+use crate::domain::report_figures::{FunnelCounts, FunnelWants, ReasonCount, median};
 use crate::error::Result;
 use crate::service::Actor;
 
@@ -57,27 +57,36 @@ impl Services {
             lead_filters: true,
         };
         let scope = self.report_scope(actor, q, &shape, extra).await?;
-        let mut rows = self.store.report_funnel(&scope, mode).await?;
-        rows.sort_by(|a, b| a.group.cmp(&b.group));
+        let wants = FunnelWants {
+            durations: true,
+            reasons: true,
+            contact_waits: false,
+        };
+        let (mut figures, overrides) = futures_util::future::try_join(
+            self.store.report_funnel_figures(&scope, mode, wants),
+            self.store.report_overrides(&scope, mode),
+        )
+        .await?;
+        figures.rows.sort_by(|a, b| a.group.cmp(&b.group));
         let mut total = FunnelCounts::default();
-        for r in &rows {
+        for r in &figures.rows {
             total.add(r);
         }
-        let mut durations = self.store.report_stage_durations(&scope, mode).await?;
+        let durations = &mut figures.durations;
         Ok(FunnelReport {
             mode,
             period: scope.period.expect("the funnel always has a period"),
             group_by: scope.group_by,
-            rows,
             total,
-            disqualify_reasons: self.store.report_disqualify_reasons(&scope, mode).await?,
-            loss_reasons: self.store.report_loss_reasons(&scope, Some(mode)).await?,
-            overrides: self.store.report_overrides(&scope, mode).await?,
+            overrides,
             median_seconds: [
                 median(&mut durations.lead),
                 median(&mut durations.prospect),
                 median(&mut durations.opportunity),
             ],
+            rows: figures.rows,
+            disqualify_reasons: figures.disqualify_reasons,
+            loss_reasons: figures.loss_reasons,
         })
     }
 }

@@ -4,8 +4,8 @@
 //! cost per won deal and return on investment.
 
 use super::{Services, Shape};
-use crate::domain::report::{FunnelMode, GroupBy, Period, ReportQuery, ReportScope};
-use crate::domain::report_figures::{FunnelCounts, div_round, median};
+use crate::domain::report::{FunnelMode, GroupBy, Period, ReportQuery};
+use crate::domain::report_figures::{FunnelCounts, FunnelWants, RevenueCell, div_round, median};
 use crate::domain::report_money::{CampaignCost, Converted, Converter};
 use crate::error::Result;
 use crate::service::Actor;
@@ -68,11 +68,19 @@ impl Services {
         let period = scope
             .period
             .expect("the sources report always has a period");
-        let mut rows = self.source_rows(&scope, &converter).await?;
+        let wants = FunnelWants {
+            contact_waits: true,
+            ..FunnelWants::default()
+        };
+        let figures = self
+            .store
+            .report_funnel_figures(&scope, FunnelMode::Cohort, wants)
+            .await?;
         let mut waits: BTreeMap<Option<String>, Vec<i64>> = BTreeMap::new();
-        for g in self.store.report_contact_waits(&scope).await? {
+        for g in figures.contact_waits {
             waits.entry(g.group).or_default().extend(g.seconds);
         }
+        let mut rows = source_rows(figures.rows, figures.revenue, &converter);
         let costs = self.store.campaign_costs().await?;
         for row in &mut rows {
             let mut w = waits.remove(&row.group).unwrap_or_default();
@@ -91,34 +99,33 @@ impl Services {
             converter,
         })
     }
+}
 
-    /// The cohort's counts and won revenue per group, ordered by group.
-    async fn source_rows(
-        &self,
-        scope: &ReportScope,
-        converter: &Converter,
-    ) -> Result<Vec<SourceRow>> {
-        let mut rows: BTreeMap<Option<String>, SourceRow> = BTreeMap::new();
-        for c in self.store.report_funnel(scope, FunnelMode::Cohort).await? {
-            let key = c.group.clone();
-            rows.entry(key).or_default().counts = c;
-        }
-        for r in self.store.report_won_revenue(scope).await? {
-            let row = rows.entry(r.group).or_default();
-            row.won_deals += r.won;
-            *row.revenue_by_currency
-                .entry(r.currency.clone())
-                .or_default() += r.amount_minor;
-            row.revenue.add(converter, &r.currency, r.amount_minor);
-        }
-        Ok(rows
-            .into_iter()
-            .map(|(group, mut row)| {
-                row.counts.group.clone_from(&group);
-                SourceRow { group, ..row }
-            })
-            .collect())
+/// The cohort's counts and won revenue per group, ordered by group.
+fn source_rows(
+    counts: Vec<FunnelCounts>,
+    revenue: Vec<RevenueCell>,
+    converter: &Converter,
+) -> Vec<SourceRow> {
+    let mut rows: BTreeMap<Option<String>, SourceRow> = BTreeMap::new();
+    for c in counts {
+        let key = c.group.clone();
+        rows.entry(key).or_default().counts = c;
     }
+    for r in revenue {
+        let row = rows.entry(r.group).or_default();
+        row.won_deals += r.won;
+        *row.revenue_by_currency
+            .entry(r.currency.clone())
+            .or_default() += r.amount_minor;
+        row.revenue.add(converter, &r.currency, r.amount_minor);
+    }
+    rows.into_iter()
+        .map(|(group, mut row)| {
+            row.counts.group.clone_from(&group);
+            SourceRow { group, ..row }
+        })
+        .collect()
 }
 
 /// The costs of `campaign` whose first day falls in the period, converted; none when none
