@@ -85,11 +85,7 @@ pub fn slices(scope: &ReportScope) -> Vec<ReportScope> {
             let from = p.from + step * i;
             let to = if i + 1 == SLICES { p.to } else { from + step };
             ReportScope {
-                period: Some(Period {
-                    from,
-                    to,
-                    ..*p
-                }),
+                period: Some(Period { from, to, ..*p }),
                 ..scope.clone()
             }
         })
