@@ -71,12 +71,18 @@ pub const SLICE_FROM_DAYS: i64 = 60;
 pub const SLICES: i32 = 2;
 
 /// The scope cut into consecutive parts of its period (the whole scope alone when it has no
-/// period or a short one). The parts cover the period exactly, each instant in one part.
+/// period or one shorter than `SLICE_FROM_DAYS`). The parts cover the period exactly, each
+/// instant in one part.
 pub fn slices(scope: &ReportScope) -> Vec<ReportScope> {
+    slices_from(scope, SLICE_FROM_DAYS)
+}
+
+/// [`slices`] for a query that is worth cutting from `days` days on.
+pub fn slices_from(scope: &ReportScope, days: i64) -> Vec<ReportScope> {
     let Some(p) = &scope.period else {
         return vec![scope.clone()];
     };
-    if p.to - p.from < chrono::Duration::days(SLICE_FROM_DAYS) {
+    if p.to - p.from < chrono::Duration::days(days) {
         return vec![scope.clone()];
     }
     let step = (p.to - p.from) / SLICES;
@@ -234,6 +240,16 @@ impl Dialect {
         }
     }
 
+    /// A timestamp as RFC 3339 text, to the microsecond (SQLite keeps it so).
+    pub fn rfc3339(self, expr: &str) -> String {
+        match self {
+            Dialect::Sqlite => expr.to_owned(),
+            Dialect::Postgres => {
+                format!("to_char({expr} at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
+            }
+        }
+    }
+
     /// ` indexed by <index>` on SQLite, nothing on PostgreSQL: where SQLite's planner, without
     /// statistics and not counting an index's generated columns as covered, would pick
     /// another index of the same prefix and read every row from the table.
@@ -257,6 +273,11 @@ impl Dialect {
 /// The values of a `text_list` (none for null).
 pub fn parse_text_list(list: Option<&str>) -> impl Iterator<Item = &str> {
     list.into_iter().flat_map(|text| text.split('\u{1f}'))
+}
+
+/// An RFC 3339 instant of a `text_list` (see [`Dialect::rfc3339`]).
+pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, chrono::ParseError> {
+    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc))
 }
 
 /// The integers of an `int_list` (none for null).

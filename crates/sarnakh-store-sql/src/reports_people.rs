@@ -7,28 +7,49 @@ macro_rules! report_people_queries {
     ($store:ident, $db:ident, $read:ident) => {
         use sarnakh_core::domain::report_figures::{ActivityCell, FirstContact};
 
-        /// A cohort lead's first call, email, meeting or demo, kept on the lead.
-        const FIRST_CONTACT: &str = "l.created_at as created_at, l.first_contact_at as first_at";
-
         impl $store {
-            /// Each lead created in the period with its first contact, if any.
+            /// Each lead created in the period with its first contact, if any: per group one
+            /// list of `created|first` pairs (RFC 3339, exact to the microsecond), not one
+            /// row per lead.
             pub(crate) async fn report_first_contact_rows(&self, scope: &ReportScope) -> Result<Vec<FirstContact>, StoreError> {
-                let mut qb = Self::lead_query(scope, FIRST_CONTACT, "leads l");
+                let pair = format!(
+                    "{} || '|' || coalesce({}, '')",
+                    DIALECT.rfc3339("l.created_at"),
+                    DIALECT.rfc3339("l.first_contact_at")
+                );
+                let what = format!("{} as c", DIALECT.text_list(&pair));
+                let mut qb = Self::lead_query(scope, &what, "leads l");
                 Self::in_period(&mut qb, scope, "l.created_at");
-                let rows = qb.build().fetch_all(&self.$read).await.map_err(backend)?;
-                rows.iter()
-                    .map(|row| {
-                        Ok(FirstContact {
-                            group: group_of(row, scope.group_by)?,
-                            created_at: row.try_get("created_at").map_err(backend)?,
-                            first_at: row.try_get("first_at").map_err(backend)?,
-                        })
-                    })
-                    .collect()
+                let instant = |text: &str| {
+                    $crate::reports::parse_instant(text).map_err(|e| backend(sqlx::Error::Decode(Box::new(e))))
+                };
+                let mut out = Vec::new();
+                for row in self.grouped(qb, scope, "").await? {
+                    let group = group_of(&row, scope.group_by)?;
+                    let list: Option<String> = row.try_get("c").map_err(backend)?;
+                    for pair in $crate::reports::parse_text_list(list.as_deref()) {
+                        let (created, first) = pair.split_once('|').unwrap_or((pair, ""));
+                        out.push(FirstContact {
+                            group: group.clone(),
+                            created_at: instant(created)?,
+                            first_at: if first.is_empty() { None } else { Some(instant(first)?) },
+                        });
+                    }
+                }
+                Ok(out)
             }
 
-            /// Activities that happened in the period, per owner and kind.
+            /// Activities that happened in the period, per owner and kind; from two weeks on
+            /// the period is counted in parts at once (each part's counts are added up by the
+            /// report).
             pub(crate) async fn report_activity_rows(&self, scope: &ReportScope) -> Result<Vec<ActivityCell>, StoreError> {
+                let parts = $crate::reports::slices_from(scope, 14);
+                let counted = $crate::reports::all_at_once(parts.iter().map(|part| self.activity_counts_of(part))).await?;
+                Ok(counted.into_iter().flatten().collect())
+            }
+
+            /// Activities of one part of the period, per owner and kind.
+            async fn activity_counts_of(&self, scope: &ReportScope) -> Result<Vec<ActivityCell>, StoreError> {
                 let mut qb: QueryBuilder<'static, sqlx::$db> = QueryBuilder::new(
                     "select a.owner_id as grp, a.kind as kind, count(*) as n from activities a where 1 = 1",
                 );

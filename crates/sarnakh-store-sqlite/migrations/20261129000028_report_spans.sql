@@ -21,11 +21,13 @@ alter table opportunities add column cycle_secs integer generated always as
     (unixepoch(substr(closed_at, 1, 19)) - unixepoch(substr(created_at, 1, 19))) virtual;
 
 -- The cohort: every figure of the funnel and sources reports that comes from the leads
--- (counts per stage, disqualification reasons, the three spans) with the filters and the
--- visibility, from the index alone. The list's order (created_at, id) stays its prefix.
+-- (counts per stage, disqualification reasons, the spans) with the filters and the
+-- visibility, from the index alone; the first contact itself for the activity report's
+-- speed-to-lead target. The list's order (created_at, id) stays its prefix.
 drop index leads_created;
 create index leads_created on leads (created_at, id, owner_id, team_id, status, source,
-    campaign, country, disqualify_reason, lead_secs, prospect_secs, convert_secs, contact_secs);
+    campaign, country, disqualify_reason, lead_secs, prospect_secs, convert_secs, contact_secs,
+    first_contact_at);
 
 -- Activity mode: leads qualified or converted in the period with their span.
 drop index leads_qualified;
