@@ -136,52 +136,26 @@ pub async fn sources_and_activity_reports_match_a_plain_recount(store: Arc<dyn S
         .await
         .expect("rate");
     let all: Vec<&Rec> = d.recs.iter().collect();
-    for g in [GroupBy::Source, GroupBy::Campaign] {
-        let q = ReportQuery {
-            group_by: Some(g.as_str().into()),
-            ..q.clone()
-        };
-        let report = f.services.sources_report(&sys, &q).await.expect("sources");
-        assert_eq!(
-            actual_sources(&report.rows),
-            expected_sources(&d, &all, &p, g, 100_000),
-            "sources by {g}"
-        );
-        for row in &report.rows {
-            let spring = row.group.as_deref() == Some("spring") && g == GroupBy::Campaign;
+    // From 60 days on the period is read in two halves at once (days -50-59 cut between the
+    // leads' fifth and sixth day); both costs start in that period, one in days 0-9.
+    let long = days(&d, -50, 59);
+    for ((q, p), cost) in [((q.clone(), p), 100_000), (long, 155_500)] {
+        for g in [GroupBy::Source, GroupBy::Campaign] {
+            let q = ReportQuery {
+                group_by: Some(g.as_str().into()),
+                ..q.clone()
+            };
+            let report = f.services.sources_report(&sys, &q).await.expect("sources");
             assert_eq!(
-                row.cost.as_ref().map(|c| c.minor),
-                spring.then_some(100_000),
-                "{row:?}"
+                actual_sources(&report.rows),
+                expected_sources(&d, &all, &p, g, cost),
+                "sources by {g}, {q:?}"
             );
-            if spring {
-                assert!(row.counts.leads > 0 && row.cost_per_lead.is_some());
-                let roi = (row.revenue.minor - 100_000) as f64 / 100_000.0;
-                assert_eq!(row.roi, Some(roi));
-                let k = row.won_deals as i64;
-                assert_eq!(
-                    row.cost_per_won_deal,
-                    (k > 0).then(|| (2 * 100_000 + k) / (2 * k))
-                );
+            for row in &report.rows {
+                check_campaign_cost(row, g, cost);
             }
         }
     }
-    // From 60 days on the period is read in two halves at once (here cut between the
-    // leads' fifth and sixth day); both costs start in it.
-    let (long, p) = days(&d, -50, 59);
-    for g in [GroupBy::Source, GroupBy::Campaign] {
-        let q = ReportQuery {
-            group_by: Some(g.as_str().into()),
-            ..long.clone()
-        };
-        let report = f.services.sources_report(&sys, &q).await.expect("sources");
-        assert_eq!(
-            actual_sources(&report.rows),
-            expected_sources(&d, &all, &p, g, 155_500),
-            "sources by {g}, days -50-59"
-        );
-    }
-    let (q, p) = days(&d, 0, 9);
     let me = d.rep.1.id;
     let mine: Vec<&Rec> = all
         .iter()
@@ -225,6 +199,26 @@ pub async fn sources_and_activity_reports_match_a_plain_recount(store: Arc<dyn S
                 "activity as {visible:?}, {q:?}"
             );
         }
+    }
+}
+
+/// The spring campaign's cost figures (cost `cost`, minor units), none for the other rows.
+fn check_campaign_cost(row: &SourceRow, g: GroupBy, cost: i64) {
+    let spring = row.group.as_deref() == Some("spring") && g == GroupBy::Campaign;
+    assert_eq!(
+        row.cost.as_ref().map(|c| c.minor),
+        spring.then_some(cost),
+        "{row:?}"
+    );
+    if spring {
+        assert!(row.counts.leads > 0 && row.cost_per_lead.is_some());
+        let roi = (row.revenue.minor - cost) as f64 / cost as f64;
+        assert_eq!(row.roi, Some(roi));
+        let k = row.won_deals as i64;
+        assert_eq!(
+            row.cost_per_won_deal,
+            (k > 0).then(|| (2 * cost + k) / (2 * k))
+        );
     }
 }
 
