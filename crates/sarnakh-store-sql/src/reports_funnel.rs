@@ -272,10 +272,15 @@ macro_rules! report_funnel_queries {
             /// Disqualifications recorded in the period, by reason.
             async fn disqualified_in_period(&self, scope: ReportScope) -> Result<FunnelPart, StoreError> {
                 let plain = ReportScope { group_by: None, ..scope };
-                let from = format!(
-                    "history h join leads l{} on l.id = h.subject_id",
-                    DIALECT.indexed_by("leads_id_cohort")
-                );
+                // Leads are never deleted, so without a lead filter, for a caller who sees
+                // every lead, the history alone counts them (its index holds the reason).
+                let every_lead = plain.filter == Default::default()
+                    && plain.lead_visibility == sarnakh_core::policy::Visibility::All;
+                let from = if every_lead {
+                    "history h".to_owned()
+                } else {
+                    format!("history h join leads l{} on l.id = h.subject_id", DIALECT.indexed_by("leads_id_cohort"))
+                };
                 let mut qb = Self::lead_query(&plain, "h.reason as reason, count(*) as n", &from);
                 qb.push(" and h.kind = 'disqualified' and h.subject_type = 'lead'");
                 Self::in_period(&mut qb, &plain, "h.at");
