@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use common::TestApp;
 use sarnakh_core::domain::user::UserDraft;
 use sarnakh_core::service::{Actor, IMPORT_CHUNK_BYTES};
-use web::{csrf, multipart, send, send_raw, sign_in};
+use web::{csrf, multipart, send, send_raw, signed_in_as};
 
 async fn manager(app: &TestApp) -> String {
     let draft = UserDraft {
@@ -18,12 +18,7 @@ async fn manager(app: &TestApp) -> String {
         role: Some("sales_manager".into()),
         ..UserDraft::default()
     };
-    let (_, password) = app
-        .services
-        .add_user(&Actor::SYSTEM, &draft, None)
-        .await
-        .expect("add user");
-    sign_in(app, "max@import.example", &password).await
+    signed_in_as(app, &draft).await
 }
 
 async fn jobs(app: &TestApp) -> Vec<sarnakh_core::store::ImportJob> {

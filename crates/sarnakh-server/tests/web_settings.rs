@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use common::TestApp;
 use sarnakh_core::domain::user::UserDraft;
 use sarnakh_core::service::Actor;
-use web::{csrf, form, multipart, rep, send, send_raw, sign_in, user_id};
+use web::{csrf, form, multipart, rep, send, send_raw, sign_in, signed_in_as, user_id};
 
 /// A user of `role` in `team`, signed in; their session cookie.
 async fn person(app: &TestApp, email: &str, role: &str, team: Option<&str>) -> String {
@@ -20,12 +20,7 @@ async fn person(app: &TestApp, email: &str, role: &str, team: Option<&str>) -> S
         team: team.map(Into::into),
         ..UserDraft::default()
     };
-    let (_, password) = app
-        .services
-        .add_user(&Actor::SYSTEM, &draft, None)
-        .await
-        .expect("add user");
-    sign_in(app, email, &password).await
+    signed_in_as(app, &draft).await
 }
 
 const PAGES: [&str; 9] = [

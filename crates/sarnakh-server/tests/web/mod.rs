@@ -120,12 +120,7 @@ pub async fn person(app: &TestApp, email: &str, role: &str, locale: &str) -> Str
         locale: Some(locale.into()),
         ..UserDraft::default()
     };
-    let (_, password) = app
-        .services
-        .add_user(&Actor::SYSTEM, &draft, None)
-        .await
-        .expect("add user");
-    sign_in(app, email, &password).await
+    signed_in_as(app, &draft).await
 }
 
 /// A rep of `locale` with a password; returns (email, password).
@@ -137,12 +132,24 @@ pub async fn rep(app: &TestApp, email: &str, locale: &str) -> (String, String) {
         locale: Some(locale.into()),
         ..UserDraft::default()
     };
+    (email.to_owned(), add_user(app, &draft).await)
+}
+
+/// Adds the user of `draft`; their one-time password.
+pub async fn add_user(app: &TestApp, draft: &UserDraft) -> String {
     let (_, password) = app
         .services
-        .add_user(&Actor::SYSTEM, &draft, None)
+        .add_user(&Actor::SYSTEM, draft, None)
         .await
         .expect("add user");
-    (email.to_owned(), password)
+    password
+}
+
+/// Adds the user of `draft` (its email set) and signs them in; their session cookie.
+pub async fn signed_in_as(app: &TestApp, draft: &UserDraft) -> String {
+    let password = add_user(app, draft).await;
+    let email = draft.email.as_deref().expect("a user's email");
+    sign_in(app, email, &password).await
 }
 
 pub fn form(pairs: &[(&str, &str)]) -> String {
