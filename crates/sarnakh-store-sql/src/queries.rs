@@ -1285,10 +1285,17 @@ macro_rules! shared_queries {
                         out.push(found);
                     }
                 }
-                let contacts = "select c.id as c_id, c.first_name as c_first_name, c.last_name as c_last_name, c.email as c_email, c.phone as c_phone, a.name as c_company, a.owner_id as c_owner_id, null as c_team_id \
-                    from contacts c join accounts a on a.id = c.account_id \
-                    where (c.email is not null and lower(c.email) = lower($1)) or (c.phone is not null and c.phone = $2) or (lower(a.name) = lower($3)) limit $4";
-                for row in sqlx::query(contacts).bind(&p.email).bind(&p.phone).bind(&p.company).bind(i64::from(limit))
+                // Three indexed lookups: an `or` across the two tables would read every contact.
+                // The company is matched by the account's name key (case and spacing folded).
+                let contact = "select c.id as c_id, c.first_name as c_first_name, c.last_name as c_last_name, c.email as c_email, c.phone as c_phone, a.name as c_company, a.owner_id as c_owner_id, null as c_team_id \
+                    from contacts c join accounts a on a.id = c.account_id where";
+                let contacts = format!(
+                    "{contact} c.email is not null and lower(c.email) = lower($1) \
+                     union {contact} c.phone is not null and c.phone = $2 \
+                     union {contact} a.name_key = $3 limit $4"
+                );
+                let company_key = p.company.as_deref().map(sarnakh_core::domain::text::match_key);
+                for row in sqlx::query(&contacts).bind(&p.email).bind(&p.phone).bind(company_key).bind(i64::from(limit))
                     .fetch_all(&self.$read).await.map_err(backend)?
                 {
                     out.push(person(&row, "c", true)?);
@@ -1421,7 +1428,7 @@ macro_rules! shared_queries {
         type Conn = <sqlx::$db as sqlx::Database>::Connection;
 
         /// Inserts new leads, many rows per statement.
-        async fn insert_leads(conn: &mut Conn, leads: &[(sarnakh_core::domain::Lead, sarnakh_core::domain::HistoryEntry)]) -> Result<(), StoreError> {
+        pub(crate) async fn insert_leads(conn: &mut Conn, leads: &[(sarnakh_core::domain::Lead, sarnakh_core::domain::HistoryEntry)]) -> Result<(), StoreError> {
             for chunk in leads.chunks(ROWS_PER_STATEMENT) {
                 let mut q = QueryBuilder::<sqlx::$db>::new(format!("insert into leads ({}, sort_name, search) ", $crate::rows::LEAD_COLUMNS));
                 q.push_values(chunk, |mut b, (l, _)| $crate::bind_lead!(b, l, super::leads::products_param(l)));
