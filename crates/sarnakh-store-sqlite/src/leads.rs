@@ -24,17 +24,6 @@ pub(crate) fn products_param(lead: &Lead) -> String {
 }
 
 impl SqliteStore {
-    pub(crate) async fn insert_lead_tx(
-        &self,
-        lead: &Lead,
-        history: &HistoryEntry,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.write.begin().await.map_err(backend)?;
-        write_lead(&mut tx, lead, None).await?;
-        insert_history(&mut tx, history).await?;
-        tx.commit().await.map_err(backend)
-    }
-
     pub(crate) async fn get_lead_row(&self, id: LeadId) -> Result<Option<Lead>, StoreError> {
         let sql = format!("select {LEAD_COLUMNS} from leads where id = $1");
         let row: Option<LeadRow> = sqlx::query_as(&sql)

@@ -4,6 +4,7 @@
 //! avoids `SQLITE_BUSY` upgrades), reads through a small read-only pool that WAL lets run
 //! beside the writer. Each [`Store`] method is one transaction. No SQL leaves this crate.
 
+mod captures;
 mod history;
 mod leads;
 mod list;
@@ -20,6 +21,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 sarnakh_store_sql::shared_queries!(SqliteStore, Sqlite, read, write);
@@ -39,6 +41,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub struct SqliteStore {
     write: SqlitePool,
     read: SqlitePool,
+    /// Captures waiting for the writer, committed together.
+    captures: Arc<captures::CaptureQueue>,
     /// How the pools connect, for the backup's connection of its own.
     options: SqliteConnectOptions,
 }
@@ -80,6 +84,7 @@ impl SqliteStore {
         Ok(Self {
             write,
             read,
+            captures: Arc::default(),
             options,
         })
     }

@@ -14,6 +14,7 @@ use sarnakh_core::{Error, domain::PageRequest};
 use std::sync::Arc;
 
 pub use crate::conformance_audit::*;
+pub use crate::conformance_captures::*;
 pub use crate::conformance_content::*;
 pub use crate::conformance_coordination::*;
 pub use crate::conformance_duplicates::*;

@@ -7,6 +7,7 @@
 pub mod builders;
 pub mod conformance;
 mod conformance_audit;
+mod conformance_captures;
 mod conformance_content;
 mod conformance_coordination;
 mod conformance_duplicates;
@@ -113,6 +114,7 @@ macro_rules! conformance_tests {
             win_loss_by_deal_size_counts_each_band,
             user_access_is_changed_by_admins_only_and_teams_are_listed,
             captured_lead_reads_back_equal,
+            concurrent_captures_are_stored_once_and_a_refused_one_fails_alone,
             stale_lead_update_is_refused_and_changes_nothing,
             qualify_without_fit_facts_is_refused_with_unmet_criteria_and_changes_nothing,
             qualify_then_convert_creates_account_contact_and_opportunities,

@@ -1,0 +1,170 @@
+//! Group commit for captured leads.
+//!
+//! SQLite has one writer, and a commit costs far more than the two rows of a capture: every
+//! commit writes the touched pages of the lead table, its indexes and the history to the
+//! log. Captures that arrive while the writer is busy therefore wait in a queue, and whoever
+//! gets the writer next stores every waiting capture in one transaction (many rows per
+//! statement) and answers each of them after the commit. A capture is answered only once its
+//! rows are durable, exactly as with a transaction of its own; at low load the queue holds
+//! one capture and nothing changes.
+//!
+//! If the shared transaction fails (a lead whose owner was deleted meanwhile, say), each
+//! capture of the batch is stored again in a transaction of its own, so one bad capture
+//! fails alone and the others are kept.
+
+use crate::history::{insert_histories, insert_history};
+use crate::leads::write_lead;
+use crate::{SqliteStore, backend};
+use sarnakh_core::domain::{HistoryEntry, Lead, LeadId};
+use sarnakh_core::store::StoreError;
+use sqlx::pool::PoolConnection;
+use sqlx::{Connection, Sqlite};
+use std::sync::Mutex;
+use tokio::sync::oneshot;
+
+/// A capture waiting for the writer, and where its answer goes.
+struct Waiting {
+    row: (Lead, HistoryEntry),
+    answer: oneshot::Sender<Result<(), StoreError>>,
+}
+
+/// The captures waiting for the writer.
+#[derive(Default)]
+pub(crate) struct CaptureQueue {
+    waiting: Mutex<Vec<Waiting>>,
+}
+
+impl CaptureQueue {
+    fn push(&self, w: Waiting) {
+        self.waiting.lock().expect("capture queue").push(w);
+    }
+
+    fn take(&self) -> Vec<Waiting> {
+        std::mem::take(&mut *self.waiting.lock().expect("capture queue"))
+    }
+
+    /// Takes one lead's capture back out of the queue; `false` when a batch already took it.
+    fn withdraw(&self, id: LeadId) -> bool {
+        let mut waiting = self.waiting.lock().expect("capture queue");
+        let before = waiting.len();
+        waiting.retain(|w| w.row.0.id != id);
+        waiting.len() < before
+    }
+}
+
+impl SqliteStore {
+    /// Stores a captured lead and its "created" history row, committed together with the
+    /// other captures waiting for the writer; returns once they are committed.
+    pub(crate) async fn insert_lead_tx(
+        &self,
+        lead: &Lead,
+        history: &HistoryEntry,
+    ) -> Result<(), StoreError> {
+        let (answer, answered) = oneshot::channel();
+        self.captures.push(Waiting {
+            row: (lead.clone(), history.clone()),
+            answer,
+        });
+        match self.write.acquire().await {
+            Ok(conn) => {
+                let batch = self.captures.take();
+                // Empty when an earlier batch took this capture; it has been answered.
+                if !batch.is_empty() {
+                    // A task of its own, so a caller that goes away cannot stop a batch that
+                    // other callers wait for half way.
+                    tokio::spawn(commit(conn, batch));
+                }
+            }
+            Err(e) if self.captures.withdraw(lead.id) => return Err(backend(e)),
+            Err(_) => {}
+        }
+        answered.await.unwrap_or_else(|_| {
+            Err(StoreError::Backend(
+                "the capture's transaction was abandoned".into(),
+            ))
+        })
+    }
+}
+
+/// Stores a batch in one transaction and answers each capture; when that fails, stores each
+/// capture in a transaction of its own. A caller that went away has dropped its receiver; its
+/// capture is stored all the same.
+async fn commit(mut conn: PoolConnection<Sqlite>, batch: Vec<Waiting>) {
+    let (rows, answers): (Vec<_>, Vec<_>) = batch.into_iter().map(|w| (w.row, w.answer)).unzip();
+    if rows.len() > 1 && write_together(&mut conn, &rows).await.is_ok() {
+        for answer in answers {
+            let _ = answer.send(Ok(()));
+        }
+        return;
+    }
+    for ((lead, history), answer) in rows.iter().zip(answers) {
+        let _ = answer.send(write_alone(&mut conn, lead, history).await);
+    }
+}
+
+async fn write_together(
+    conn: &mut PoolConnection<Sqlite>,
+    rows: &[(Lead, HistoryEntry)],
+) -> Result<(), StoreError> {
+    let mut tx = conn.begin().await.map_err(backend)?;
+    crate::imports::insert_leads(&mut tx, rows).await?;
+    let histories: Vec<&HistoryEntry> = rows.iter().map(|(_, h)| h).collect();
+    insert_histories(&mut tx, &histories).await?;
+    tx.commit().await.map_err(backend)
+}
+
+async fn write_alone(
+    conn: &mut PoolConnection<Sqlite>,
+    lead: &Lead,
+    history: &HistoryEntry,
+) -> Result<(), StoreError> {
+    let mut tx = conn.begin().await.map_err(backend)?;
+    write_lead(&mut tx, lead, None).await?;
+    insert_history(&mut tx, history).await?;
+    tx.commit().await.map_err(backend)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sarnakh_testkit::Fixture;
+    use sarnakh_testkit::conformance::{capture_template, check_captures, start_captures};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    /// Captures that queue behind a busy writer are all taken by the next one to get it and
+    /// committed in one transaction; with a refused capture among them, the batch falls back
+    /// to one transaction each, and only the refused one fails.
+    #[tokio::test]
+    async fn captures_waiting_for_the_writer_are_committed_together() {
+        for bad in [false, true] {
+            let path = std::env::temp_dir()
+                .join(format!("sarnakh-captures-{}-{bad}.db", std::process::id()));
+            let store = SqliteStore::open(&format!("sqlite://{}", path.display()))
+                .await
+                .expect("open");
+            let f = Fixture::new(Arc::new(store.clone())).await;
+            let template = capture_template(&f).await;
+            let held = store.write.acquire().await.expect("hold the writer");
+            let round = start_captures(&f.store, &template, 30, bad);
+            let expected = 30 + usize::from(bad);
+            let mut waited = Duration::ZERO;
+            while store.captures.waiting.lock().expect("queue").len() < expected {
+                assert!(
+                    waited < Duration::from_secs(10),
+                    "the captures never queued"
+                );
+                tokio::time::sleep(Duration::from_millis(2)).await;
+                waited += Duration::from_millis(2);
+            }
+            drop(held);
+            check_captures(&f.store, round).await;
+            assert!(store.captures.waiting.lock().expect("queue").is_empty());
+            store.write.close().await;
+            store.read.close().await;
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+        }
+    }
+}
