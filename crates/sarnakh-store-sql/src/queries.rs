@@ -1241,16 +1241,7 @@ macro_rules! shared_queries {
         use std::collections::HashSet;
         use uuid::Uuid;
 
-        /// Leads not merged away.
-        const LIVE: &str = "not (l.status = 'disqualified' and l.disqualify_reason = 'duplicate')";
-
-        fn lead_columns(alias: &str) -> String {
-            ["id", "first_name", "last_name", "email", "phone", "company", "owner_id", "team_id"]
-                .iter()
-                .map(|c| format!("{alias}.{c} as {alias}_{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
+        use $crate::look_alikes::lead_columns;
 
         fn person(row: &<sqlx::$db as sqlx::Database>::Row, alias: &str, contact: bool) -> Result<PersonRecord, StoreError> {
             let col = |c: &str| format!("{alias}_{c}");
@@ -1271,10 +1262,7 @@ macro_rules! shared_queries {
 
         impl $store {
             pub(crate) async fn people_like_rows(&self, p: &PersonRecord, limit: u32) -> Result<Vec<PersonRecord>, StoreError> {
-                let leads = format!(
-                    "select {} from leads l where {LIVE} and ((l.email is not null and lower(l.email) = lower($1)) or (l.phone is not null and l.phone = $2) or (l.company is not null and lower(l.company) = lower($3))) limit $4",
-                    lead_columns("l")
-                );
+                let leads = $crate::look_alikes::leads();
                 let skip = p.record.uuid();
                 let mut out = Vec::new();
                 for row in sqlx::query(&leads).bind(&p.email).bind(&p.phone).bind(&p.company).bind(i64::from(limit))
@@ -1285,15 +1273,7 @@ macro_rules! shared_queries {
                         out.push(found);
                     }
                 }
-                // Three indexed lookups: an `or` across the two tables would read every contact.
-                // The company is matched by the account's name key (case and spacing folded).
-                let contact = "select c.id as c_id, c.first_name as c_first_name, c.last_name as c_last_name, c.email as c_email, c.phone as c_phone, a.name as c_company, a.owner_id as c_owner_id, null as c_team_id \
-                    from contacts c join accounts a on a.id = c.account_id where";
-                let contacts = format!(
-                    "{contact} c.email is not null and lower(c.email) = lower($1) \
-                     union {contact} c.phone is not null and c.phone = $2 \
-                     union {contact} a.name_key = $3 limit $4"
-                );
+                let contacts = $crate::look_alikes::contacts();
                 let company_key = p.company.as_deref().map(sarnakh_core::domain::text::match_key);
                 for row in sqlx::query(&contacts).bind(&p.email).bind(&p.phone).bind(company_key).bind(i64::from(limit))
                     .fetch_all(&self.$read).await.map_err(backend)?

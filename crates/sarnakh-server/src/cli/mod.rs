@@ -88,9 +88,8 @@ pub enum Command {
     Score(score::ScoreCommand),
     /// Import another CRM's CSV export (see docs/IMPORT.md).
     Import(import::ImportArgs),
-    /// Print a report: funnel, pipeline, win-loss, sources, activity, forecast or
-    /// forecast-accuracy (docs/REPORTS.md).
-    /// Print a report: funnel, pipeline, win-loss, sources, activity, experiment or content.
+    /// Print a report: funnel, pipeline, win-loss, sources, activity, forecast,
+    /// forecast-accuracy, experiment or content (docs/REPORTS.md).
     Report(Box<report::ReportArgs>),
     /// Set or list the exchange rates reports convert with.
     #[command(subcommand)]
