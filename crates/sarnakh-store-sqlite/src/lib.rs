@@ -2,7 +2,8 @@
 //!
 //! Writes go through a single-connection pool (SQLite has one writer; queueing in the pool
 //! avoids `SQLITE_BUSY` upgrades), reads through a small read-only pool that WAL lets run
-//! beside the writer. Each [`Store`] method is one transaction. No SQL leaves this crate.
+//! beside the writer. Each [`Store`] method is one transaction, except that captures waiting
+//! for the writer share one (`captures`: group commit). No SQL leaves this crate.
 
 mod captures;
 mod history;
