@@ -18,13 +18,12 @@ macro_rules! forecast_queries {
             o.currency as currency, count(*) as n, \
             cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount, \
             cast(coalesce(sum(o.amount_minor * s.probability), 0) as bigint) as weighted \
-            from opportunities o join pipeline_stages s on s.key = o.stage \
-            left join leads l on l.id = o.lead_id where o.status = 'open'";
+            from opportunities o join pipeline_stages s on s.key = o.stage{lead_join} where o.status = 'open'";
         /// Won deals: closed, weighted in full.
         const WON_SUMS: &str = "'closed' as category, o.currency as currency, count(*) as n, \
             cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount, \
             cast(coalesce(sum(o.amount_minor * 100), 0) as bigint) as weighted \
-            from opportunities o left join leads l on l.id = o.lead_id where o.status = 'won'";
+            from opportunities o{lead_join} where o.status = 'won'";
 
         /// The nil id standing for "none" in the targets' scope comparison.
         const NONE_ID: uuid::Uuid = uuid::Uuid::nil();
@@ -102,6 +101,7 @@ macro_rules! forecast_queries {
 
             /// Closes the slot expression, adds the sums, tables, filters and visibility.
             fn slot_sums(qb: &mut QueryBuilder<'static, sqlx::$db>, scope: &ReportScope, sums: &str) {
+                let sums = sums.replace("{lead_join}", $crate::reports::deal_lead_join(scope));
                 qb.push(format!(" as bigint) as slot, {sums}"));
                 push_filter(qb, &scope.filter, "o.owner_id", true);
                 push_visibility(qb, &scope.deal_visibility, "o.owner_id", None);

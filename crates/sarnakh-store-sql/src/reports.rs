@@ -49,6 +49,22 @@ fn simple_column(g: GroupBy, deals: bool) -> &'static str {
     }
 }
 
+/// The join a deal report needs only for a lead filter (source, campaign, country) or a
+/// grouping by a lead column: `left join leads l on l.id = o.lead_id`, or nothing. The join
+/// looks up each deal's lead: at a million leads, a third of the open pipeline's time.
+pub fn deal_lead_join(scope: &ReportScope) -> &'static str {
+    let f = &scope.filter;
+    let by_lead = matches!(
+        scope.group_by,
+        Some(GroupBy::Source | GroupBy::Campaign | GroupBy::Country)
+    );
+    if by_lead || f.source.is_some() || f.campaign.is_some() || f.country.is_some() {
+        " left join leads l on l.id = o.lead_id"
+    } else {
+        ""
+    }
+}
+
 /// Up to this many days a cohort's deals are read from its leads, beyond from the deals:
 /// at a million leads the two cross over between four and six months.
 pub const COHORT_FROM_LEADS_DAYS: i64 = 120;
@@ -295,13 +311,13 @@ macro_rules! report_queries {
         pub(crate) mod reports {
             //! Report queries of this store, expanded from `sarnakh_store_sql::report_queries!`.
 
-            use super::{$store, backend};
-            use $crate::reports::{group_parts, push_filter, push_period};
-            use $crate::list::push_visibility;
+            use super::{backend, $store};
             use sarnakh_core::domain::report::{GroupBy, ReportScope};
             use sarnakh_core::store::StoreError;
             use sqlx::{QueryBuilder, Row};
             use uuid::Uuid;
+            use $crate::list::push_visibility;
+            use $crate::reports::{group_parts, push_filter, push_period};
 
             type Rows = Vec<<sqlx::$db as sqlx::Database>::Row>;
 
@@ -316,7 +332,8 @@ macro_rules! report_queries {
 
             /// The integers of a `durations_of` list.
             pub(crate) fn int_list(list: Option<&str>) -> Result<Vec<i64>, StoreError> {
-                $crate::reports::parse_int_list(list).map_err(|e| backend(sqlx::Error::Decode(Box::new(e))))
+                $crate::reports::parse_int_list(list)
+                    .map_err(|e| backend(sqlx::Error::Decode(Box::new(e))))
             }
 
             /// The group value of a row: owners as their id, other groupings as text.
@@ -357,18 +374,22 @@ macro_rules! report_queries {
                     from: &str,
                 ) -> QueryBuilder<'static, sqlx::$db> {
                     let (grp, _) = group_parts(scope, false);
-                    let mut qb = QueryBuilder::new(format!("select {grp}{what} from {from} where 1 = 1"));
+                    let mut qb =
+                        QueryBuilder::new(format!("select {grp}{what} from {from} where 1 = 1"));
                     Self::lead_conditions(&mut qb, scope);
                     qb
                 }
 
                 /// Appends the lead filters and the lead visibility.
-                pub(crate) fn lead_conditions(qb: &mut QueryBuilder<'static, sqlx::$db>, scope: &ReportScope) {
+                pub(crate) fn lead_conditions(
+                    qb: &mut QueryBuilder<'static, sqlx::$db>,
+                    scope: &ReportScope,
+                ) {
                     push_filter(qb, &scope.filter, "l.owner_id", false);
                     push_visibility(qb, &scope.lead_visibility, "l.owner_id", Some("l.team_id"));
                 }
 
-                /// Starts `select [grp, ]<what> from opportunities o left join leads l ...
+                /// Starts `select [grp, ]<what> from opportunities o [left join leads l ...]
                 /// where <cond>` with the deal filters and the deal visibility.
                 pub(crate) fn deal_query(
                     scope: &ReportScope,
@@ -377,7 +398,8 @@ macro_rules! report_queries {
                 ) -> QueryBuilder<'static, sqlx::$db> {
                     let (grp, _) = group_parts(scope, true);
                     let mut qb = QueryBuilder::new(format!(
-                        "select {grp}{what} from opportunities o left join leads l on l.id = o.lead_id where {cond}"
+                        "select {grp}{what} from opportunities o{} where {cond}",
+                        $crate::reports::deal_lead_join(scope)
                     ));
                     push_filter(&mut qb, &scope.filter, "o.owner_id", true);
                     push_visibility(&mut qb, &scope.deal_visibility, "o.owner_id", None);
@@ -392,7 +414,8 @@ macro_rules! report_queries {
                     extra: &str,
                 ) -> Result<Rows, StoreError> {
                     let (_, grp) = group_parts(scope, false);
-                    let cols: Vec<&str> = [grp, extra].into_iter().filter(|c| !c.is_empty()).collect();
+                    let cols: Vec<&str> =
+                        [grp, extra].into_iter().filter(|c| !c.is_empty()).collect();
                     if !cols.is_empty() {
                         qb.push(format!(" group by {}", cols.join(", ")));
                     }
@@ -413,7 +436,11 @@ macro_rules! report_queries {
                 }
 
                 /// Adds the period condition on `col` when the scope has a period.
-                pub(crate) fn in_period(qb: &mut QueryBuilder<'static, sqlx::$db>, scope: &ReportScope, col: &str) {
+                pub(crate) fn in_period(
+                    qb: &mut QueryBuilder<'static, sqlx::$db>,
+                    scope: &ReportScope,
+                    col: &str,
+                ) {
                     if let Some(p) = &scope.period {
                         push_period(qb, col, p);
                     }

@@ -82,7 +82,10 @@ macro_rules! report_deal_queries {
                 qb.push(" and not exists (select 1 from activities a where a.subject_type = 'opportunity' and a.subject_id = o.id and a.occurred_at >= ")
                     .push_bind(stuck_since);
                 qb.push(") then 1 else 0 end), 0) as bigint) as stuck");
-                qb.push(" from opportunities o join pipeline_stages s on s.key = o.stage left join leads l on l.id = o.lead_id where o.status = 'open'");
+                qb.push(format!(
+                    " from opportunities o join pipeline_stages s on s.key = o.stage{} where o.status = 'open'",
+                    $crate::reports::deal_lead_join(scope)
+                ));
                 qb
             }
 
