@@ -2,8 +2,8 @@
 //! win/loss, sources by campaign, activity, forecast, forecast accuracy), one client, a year or a month of data.
 //!
 //! Limit: a raw `select <column>, count(*) ... group by <column>` over the same rows (the
-//! leads created in the same period, or the open deals), the cheapest aggregate a report on
-//! those rows could run.
+//! leads created in the same period, the open or closed deals, or for the activity report the
+//! period's activities), the cheapest aggregate a report on those rows could run.
 
 use super::{CaseResult, Ctx, RatioBasis};
 use crate::db::{Stmt, Value};
@@ -97,7 +97,12 @@ fn cases() -> Vec<ReportCase> {
         ReportCase {
             name: "activity, 30 days",
             path: q("activity", month, ""),
-            limit: leads_since(month),
+            // Its biggest read: the month's activities per rep and kind (at 1M leads about
+            // 280,000 rows, against 41,000 leads created in the month).
+            limit: Stmt::new(
+                "select owner_id, kind, count(*) from activities where occurred_at >= $1 and occurred_at < $2 group by owner_id, kind",
+                vec![Value::Time(midnight(month)), Value::Time(tomorrow)],
+            ),
         },
     ]
 }
