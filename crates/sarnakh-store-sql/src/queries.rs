@@ -1265,7 +1265,7 @@ macro_rules! shared_queries {
                 let leads = $crate::look_alikes::leads();
                 let skip = p.record.uuid();
                 let mut out = Vec::new();
-                for row in sqlx::query(&leads).bind(&p.email).bind(&p.phone).bind(&p.company).bind(i64::from(limit))
+                for row in sqlx::query(leads).bind(&p.email).bind(&p.phone).bind(&p.company).bind(i64::from(limit))
                     .fetch_all(&self.$read).await.map_err(backend)?
                 {
                     let found = person(&row, "l", false)?;
@@ -1275,7 +1275,7 @@ macro_rules! shared_queries {
                 }
                 let contacts = $crate::look_alikes::contacts();
                 let company_key = p.company.as_deref().map(sarnakh_core::domain::text::match_key);
-                for row in sqlx::query(&contacts).bind(&p.email).bind(&p.phone).bind(company_key).bind(i64::from(limit))
+                for row in sqlx::query(contacts).bind(&p.email).bind(&p.phone).bind(company_key).bind(i64::from(limit))
                     .fetch_all(&self.$read).await.map_err(backend)?
                 {
                     out.push(person(&row, "c", true)?);

@@ -116,13 +116,13 @@ fn tables_by_plan_name(sql: &str) -> Vec<(String, String)> {
         if (w == "from" || w == "join" || w == "into" || w == "update")
             && let Some(table) = words.get(i + 1)
         {
-            let mut alias = words
-                .get(i + 2)
-                .filter(|a| a.as_str() == "as")
-                .map(|_| i + 3);
-            alias = alias.or(Some(i + 2));
-            let name = alias
-                .and_then(|a| words.get(a))
+            let at = if words.get(i + 2).is_some_and(|a| a == "as") {
+                i + 3
+            } else {
+                i + 2
+            };
+            let name = words
+                .get(at)
                 .filter(|a| !NOT_ALIAS.contains(&a.as_str()))
                 .unwrap_or(table);
             out.push((name.clone(), table.clone()));

@@ -34,7 +34,7 @@ async fn the_look_alike_check_reads_only_through_indexes() {
         ("leads", sarnakh_store_sql::look_alikes::leads(), 3),
         ("contacts", sarnakh_store_sql::look_alikes::contacts(), 6),
     ] {
-        let steps = plan(&mut conn, &sql).await;
+        let steps = plan(&mut conn, sql).await;
         let scans: Vec<&String> = steps.iter().filter(|s| s.starts_with("SCAN")).collect();
         assert!(scans.is_empty(), "{name}: {scans:?} in {steps:#?}");
         let indexed = steps
