@@ -51,7 +51,7 @@ async fn run_scale(opts: &Options, target: &Target, scale: u64) -> Result<RunRep
             .context("opening the store (migrations)")?,
     );
     let bulk = target.bulk().await?;
-    let generated = datagen::generate(&bulk, scale, opts.seed)
+    let generated = datagen::generate(&bulk, scale, opts.seed, opts.deals_per_conversion)
         .await
         .context("generating data")?;
     bulk.close().await;

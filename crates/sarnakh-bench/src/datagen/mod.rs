@@ -51,10 +51,11 @@ pub struct GenReport {
 }
 
 /// Writes `leads` leads with their history, accounts, contacts, deals, activities and
-/// engagement events, deterministically from `seed`, into the (migrated, empty) database
+/// engagement events (`deals` per converted lead on average), deterministically from
+/// `seed`, into the (migrated, empty) database
 /// behind `db`. On SQLite `db` must be the only connection (the secondary indexes are set
 /// aside during the load and the journal is not WAL; see [`crate::db::SqliteMode::Bulk`]).
-pub async fn generate(db: &RawDb, leads: u64, seed: u64) -> Result<GenReport> {
+pub async fn generate(db: &RawDb, leads: u64, seed: u64, deals: f64) -> Result<GenReport> {
     let started = Instant::now();
     let now = Utc::now().trunc_subsecs(0);
     let (users, user_stmts) = users(seed, now, db.max_params());
@@ -68,7 +69,7 @@ pub async fn generate(db: &RawDb, leads: u64, seed: u64) -> Result<GenReport> {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Stmt>>(2);
     // Rows are built on a blocking thread while the previous chunk is being written.
     let producer = tokio::task::spawn_blocking(move || {
-        let mut world = World::new(seed, leads, now, users, sqlite);
+        let mut world = World::new((seed, leads, deals), now, users, sqlite);
         let mut from = 0;
         while from < leads {
             let to = (from + CHUNK).min(leads);

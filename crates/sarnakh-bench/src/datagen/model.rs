@@ -2,7 +2,8 @@
 //!
 //! Shape (of all leads): 10 % converted, 20 % prospects (qualified, not converted), 70 %
 //! still leads; of the unconverted some are disqualified or nurtured. Converted leads open
-//! one deal (15 %: two), reusing the account when the company is already a customer.
+//! deals (by default one, 15 % of them two), reusing the account when the company is
+//! already a customer.
 //! Older deals are mostly closed, about 30 % of closes won. About five activities and ten
 //! engagement events per lead.
 
@@ -86,6 +87,7 @@ pub struct World {
     users: Vec<Uuid>,
     accounts: HashMap<usize, Uuid>,
     next_seq: Option<i64>,
+    deals_per_conversion: f64,
     /// Running totals.
     pub counts: Counts,
 }
@@ -103,12 +105,12 @@ pub(super) fn at(us: i64) -> DateTime<Utc> {
 }
 
 impl World {
-    /// A company of `total` leads captured over the two years before `now`. With
-    /// `number_history` the bench gives history rows their `seq` (SQLite); otherwise the
-    /// database does (PostgreSQL's sequence).
+    /// A company of `total` leads captured over the two years before `now`, each converted
+    /// lead opening `deals_per_conversion` deals on average. With `number_history` the bench
+    /// gives history rows their `seq` (SQLite); otherwise the database does (PostgreSQL's
+    /// sequence).
     pub fn new(
-        seed: u64,
-        total: u64,
+        (seed, total, deals_per_conversion): (u64, u64, f64),
         now: DateTime<Utc>,
         users: Vec<Uuid>,
         number_history: bool,
@@ -124,6 +126,7 @@ impl World {
             users,
             accounts: HashMap::new(),
             next_seq: number_history.then_some(1),
+            deals_per_conversion: deals_per_conversion.max(1.0),
             counts: Counts::default(),
         }
     }
@@ -278,10 +281,36 @@ impl World {
         b.contacts
             .push(contact_values(contact, account, lead, at(t)));
         b.links.push((lead.id, contact));
-        let deals = if self.rng.f32() < 0.15 { 2 } else { 1 };
-        for _ in 0..deals {
+        let whole = self.deals_per_conversion.trunc();
+        let extra = self.rng.f32() < (self.deals_per_conversion - whole) as f32;
+        for _ in 0..(whole as usize + usize::from(extra)) {
             self.deal(lead, account, contact, t, b);
         }
         (account, contact)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deals_and_conversions(deals_per_conversion: f64) -> (u64, u64) {
+        let users = (0..4).map(|_| Uuid::now_v7()).collect();
+        let mut world = World::new((7, 4_000, deals_per_conversion), Utc::now(), users, true);
+        world.chunk(0, 4_000);
+        (world.counts.opportunities, world.counts.converted)
+    }
+
+    #[test]
+    fn each_converted_lead_opens_the_asked_number_of_deals_on_average() {
+        let (deals, converted) = deals_and_conversions(3.0);
+        assert!(converted > 300, "{converted} conversions of 4,000 leads");
+        assert_eq!(deals, 3 * converted);
+        let (deals, converted) = deals_and_conversions(1.15);
+        let share = deals as f64 / converted as f64;
+        assert!(
+            (1.08..1.22).contains(&share),
+            "{share} deals per conversion"
+        );
     }
 }
