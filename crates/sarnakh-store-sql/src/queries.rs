@@ -15,7 +15,7 @@ macro_rules! shared_queries {
         pub(crate) mod auth {
         //! Credentials and teams: password hashes, API token digests, team membership.
 
-        use $crate::rows::{TOKEN_COLUMNS, TokenRow, USER_COLUMNS, UserRow};
+        use $crate::rows::{TOKEN_COLUMNS, TOKEN_USER_COLUMNS, TokenRow, TokenUserRow, USER_COLUMNS, UserRow};
         use super::backend;
                 use super::$store;
         use chrono::{DateTime, Utc};
@@ -141,21 +141,16 @@ macro_rules! shared_queries {
                 &self,
                 digest: &[u8],
             ) -> Result<Option<(ApiToken, User)>, StoreError> {
-                let token: Option<TokenRow> = sqlx::query_as(&format!(
-                    "select {TOKEN_COLUMNS} from api_tokens where token_hash = $1"
+                // One read for the token and its user: every API request starts here.
+                let row: Option<TokenUserRow> = sqlx::query_as(&format!(
+                    "select {TOKEN_USER_COLUMNS} from api_tokens t \
+                     join users u on u.id = t.user_id where t.token_hash = $1"
                 ))
                 .bind(digest)
                 .fetch_optional(&self.$read)
                 .await
                 .map_err(backend)?;
-                let Some(token) = token.map(ApiToken::try_from).transpose()? else {
-                    return Ok(None);
-                };
-                let user = self
-                    .get_user_row(token.user_id)
-                    .await?
-                    .ok_or(StoreError::NotFound)?;
-                Ok(Some((token, user)))
+                row.map(<(ApiToken, User)>::try_from).transpose()
             }
 
             pub(crate) async fn get_token_row(&self, id: TokenId) -> Result<Option<ApiToken>, StoreError> {
@@ -1262,23 +1257,18 @@ macro_rules! shared_queries {
 
         impl $store {
             pub(crate) async fn people_like_rows(&self, p: &PersonRecord, limit: u32) -> Result<Vec<PersonRecord>, StoreError> {
-                let leads = $crate::look_alikes::leads();
                 let skip = p.record.uuid();
+                let company_key = p.company.as_deref().map(sarnakh_core::domain::text::match_key);
                 let mut out = Vec::new();
-                for row in sqlx::query(leads).bind(&p.email).bind(&p.phone).bind(&p.company).bind(i64::from(limit))
+                for row in sqlx::query($crate::look_alikes::people())
+                    .bind(&p.email).bind(&p.phone).bind(&p.company).bind(company_key).bind(i64::from(limit))
                     .fetch_all(&self.$read).await.map_err(backend)?
                 {
-                    let found = person(&row, "l", false)?;
+                    let kind: String = row.try_get("kind").map_err(backend)?;
+                    let found = person(&row, "p", kind == "contact")?;
                     if found.record.uuid() != skip {
                         out.push(found);
                     }
-                }
-                let contacts = $crate::look_alikes::contacts();
-                let company_key = p.company.as_deref().map(sarnakh_core::domain::text::match_key);
-                for row in sqlx::query(contacts).bind(&p.email).bind(&p.phone).bind(company_key).bind(i64::from(limit))
-                    .fetch_all(&self.$read).await.map_err(backend)?
-                {
-                    out.push(person(&row, "c", true)?);
                 }
                 Ok(out)
             }

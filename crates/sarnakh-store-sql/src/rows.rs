@@ -133,6 +133,43 @@ pub struct TokenRow {
 pub const TOKEN_COLUMNS: &str =
     "id, user_id, name, prefix, scope, created_at, last_used_at, revoked_at";
 
+/// An API token and its user, read together by the token's digest (every API request).
+#[derive(sqlx::FromRow)]
+pub struct TokenUserRow {
+    token_id: Uuid,
+    name: String,
+    prefix: String,
+    scope: String,
+    token_created_at: DateTime<Utc>,
+    last_used_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+    #[sqlx(flatten)]
+    user: UserRow,
+}
+
+/// Columns of [`TokenUserRow`] from `api_tokens t join users u`.
+pub const TOKEN_USER_COLUMNS: &str = "t.id as token_id, t.name, t.prefix, t.scope, \
+     t.created_at as token_created_at, t.last_used_at, t.revoked_at, u.id, u.email, \
+     u.display_name, u.role, u.team_id, u.locale, u.time_zone, u.disabled_at, u.created_at, \
+     u.version";
+
+impl TryFrom<TokenUserRow> for (ApiToken, User) {
+    type Error = StoreError;
+    fn try_from(r: TokenUserRow) -> Result<Self, StoreError> {
+        let token = TokenRow {
+            id: r.token_id,
+            user_id: r.user.id,
+            name: r.name,
+            prefix: r.prefix,
+            scope: r.scope,
+            created_at: r.token_created_at,
+            last_used_at: r.last_used_at,
+            revoked_at: r.revoked_at,
+        };
+        Ok((ApiToken::try_from(token)?, User::try_from(r.user)?))
+    }
+}
+
 impl TryFrom<TokenRow> for ApiToken {
     type Error = StoreError;
     fn try_from(r: TokenRow) -> Result<Self, StoreError> {

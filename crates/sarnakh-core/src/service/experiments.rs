@@ -168,6 +168,8 @@ impl Services {
     }
 
     async fn save_experiment(&self, after: &Experiment, expected: i64) -> Result<Experiment> {
+        // Started, stopped or renamed: the next capture reads the running ones afresh.
+        self.hot.running.forget();
         match self.store.update_experiment(after, expected).await {
             Ok(()) => Ok(after.clone()),
             Err(e @ StoreError::StaleVersion) => Err(stale_to_precondition(e, || async {
@@ -218,7 +220,14 @@ impl Services {
         if leads.is_empty() {
             return Ok(());
         }
-        let running = self.store.running_experiments().await?;
+        let running = match self.hot.running.get() {
+            Some(running) => running,
+            None => {
+                let running = std::sync::Arc::new(self.store.running_experiments().await?);
+                self.hot.running.put(running.clone());
+                running
+            }
+        };
         let now = self.now();
         let assignments: Vec<Assignment> = running
             .iter()

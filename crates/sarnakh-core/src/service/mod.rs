@@ -15,6 +15,7 @@ mod duplicates;
 mod events;
 mod experiments;
 mod forms;
+mod fresh;
 mod history_page;
 mod import;
 mod leads;
@@ -89,6 +90,8 @@ pub struct Services {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     settings: Arc<std::sync::Mutex<SettingsCache>>,
+    /// The scoring rules and running experiments, cached like the settings.
+    hot: Arc<fresh::HotReads>,
     /// Whether webhook URLs may point at loopback and private addresses (testing, intranets).
     webhook_allow_private: bool,
 }
@@ -138,6 +141,7 @@ impl Services {
             store,
             clock,
             settings: Arc::default(),
+            hot: Arc::default(),
             webhook_allow_private: false,
         }
     }

@@ -11,18 +11,25 @@ use crate::domain::scoring::ScoringRules;
 use crate::error::{Error, Result};
 use crate::store::LeadFilter;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Leads rescored per store call when the rules change.
 const RESCORE_BATCH: u32 = 200;
 
 impl Services {
-    /// The scoring rules in force and their version (0: the shipped default).
+    /// The scoring rules in force and their version (0: the shipped default). Every capture
+    /// reads them: they are cached like the settings (`fresh`).
     pub async fn scoring(&self) -> Result<(i64, ScoringRules)> {
-        Ok(self
+        if let Some(cached) = self.hot.scoring.get() {
+            return Ok((*cached).clone());
+        }
+        let current = self
             .store
             .current_scoring()
             .await?
-            .unwrap_or_else(|| (0, ScoringRules::default_b2b())))
+            .unwrap_or_else(|| (0, ScoringRules::default_b2b()));
+        self.hot.scoring.put(Arc::new(current.clone()));
+        Ok(current)
     }
 
     /// Saves new scoring rules as the next version and rescores every lead; returns the
@@ -31,6 +38,8 @@ impl Services {
         actor.require_write()?;
         actor.require_marketing("change the scoring rules")?;
         rules.check().map_err(|e| Error::Validation(vec![e]))?;
+        // The version to follow comes from the store, not the cache.
+        self.hot.scoring.forget();
         let (version, current) = self.scoring().await?;
         if current == rules {
             return Ok((version, 0));
@@ -38,6 +47,7 @@ impl Services {
         self.store
             .save_scoring(version + 1, &rules, self.now(), actor.user_id)
             .await?;
+        self.hot.scoring.put(Arc::new((version + 1, rules.clone())));
         Ok((version + 1, self.rescore_all(&rules).await?))
     }
 
