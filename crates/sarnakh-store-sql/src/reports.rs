@@ -65,17 +65,13 @@ pub fn deal_lead_join(scope: &ReportScope) -> &'static str {
     }
 }
 
-/// Up to this many days a cohort's deals are read from its leads, beyond from the deals:
-/// at a million leads the two cross over between four and six months.
-pub const COHORT_FROM_LEADS_DAYS: i64 = 120;
-
-/// Whether the cohort's deals are read from its leads (a period of up to
-/// `COHORT_FROM_LEADS_DAYS` days) rather than from the deals.
-pub fn cohort_from_leads(scope: &ReportScope) -> bool {
-    scope
-        .period
-        .as_ref()
-        .is_some_and(|p| p.to - p.from <= chrono::Duration::days(COHORT_FROM_LEADS_DAYS))
+/// Whether the funnel's deal pass must read each deal's lead: for a lead filter, a grouping
+/// or a visibility narrower than every lead. Otherwise a cohort's deals are counted from
+/// `opportunities_cohort` alone.
+pub fn funnel_deals_read_leads(scope: &ReportScope) -> bool {
+    scope.group_by.is_some()
+        || scope.filter != Default::default()
+        || scope.lead_visibility != sarnakh_core::policy::Visibility::All
 }
 
 /// Periods of at least this many days are read in `SLICES` parts at once (each on a

@@ -102,11 +102,15 @@ macro_rules! report_funnel_queries {
                 mode: FunnelMode,
                 wants: FunnelWants,
             ) -> Result<FunnelFigures, StoreError> {
-                // The deals' pass is not cut: from the deals' side every part would read
-                // every closed deal.
-                let mut passes: Vec<Pass<'_>> = vec![Box::pin(self.deal_pass(scope.clone(), mode, wants))];
+                let mut passes: Vec<Pass<'_>> = Vec::new();
+                if mode == FunnelMode::Activity {
+                    // Not cut: a lead's first won deal of the period may fall in another part.
+                    passes.push(Box::pin(self.deal_pass(scope.clone(), mode, wants)));
+                }
                 for part in slices(scope) {
                     if mode == FunnelMode::Cohort {
+                        // A lead's deals all share its creation time, so they fall in its part.
+                        passes.push(Box::pin(self.deal_pass(part.clone(), mode, wants)));
                         passes.push(Box::pin(self.cohort_lead_pass(part, wants)));
                     } else {
                         for stage in 0..3 {
@@ -227,29 +231,31 @@ macro_rules! report_funnel_queries {
                 if !cohort {
                     Self::in_period(&mut qb, scope, "o2.closed_at");
                 }
-                let closed = DIALECT.indexed_by("opportunities_status_closed");
                 // A deal's lead, or a history row's, is found in the narrow index that holds
                 // what the filters, the grouping and the visibility read, not in the table.
-                let lead = DIALECT.indexed_by("leads_id_cohort");
-                let from = if !cohort {
-                    format!("opportunities o{closed} join leads l{lead} on l.id = o.lead_id")
-                } else if $crate::reports::cohort_from_leads(scope) {
-                    // Up to `COHORT_FROM_LEADS_DAYS` days: leads_created, then each lead's
-                    // deals in opportunities_lead_status; beyond, the closed deals in
-                    // opportunities_status_closed, then each one's lead in leads_id_cohort.
-                    // `cross join` fixes the order for SQLite.
-                    format!("leads l cross join opportunities o{}", DIALECT.indexed_by("opportunities_lead_status"))
+                // `cross join` fixes the order for SQLite.
+                let lead = format!(" cross join leads l{}", DIALECT.indexed_by("leads_id_cohort"));
+                let from = if cohort {
+                    // The cohort's closed deals by their copy of the lead's creation time;
+                    // the lead itself only when a filter, the grouping or the visibility
+                    // reads it.
+                    let deals = format!("opportunities o{}", DIALECT.indexed_by("opportunities_cohort"));
+                    if $crate::reports::funnel_deals_read_leads(scope) { deals + &lead } else { deals }
                 } else {
-                    format!("opportunities o{closed} cross join leads l")
+                    format!("opportunities o{}{lead}", DIALECT.indexed_by("opportunities_status_closed"))
                 };
+                let joined = !cohort || $crate::reports::funnel_deals_read_leads(scope);
                 qb.push(format!(
                     ") then 1 else 0 end), 0) as bigint) as won_leads{}{} from {from} \
-                     where o.lead_id = l.id and o.status in ('won', 'lost')",
+                     where o.lead_id {} and o.status in ('won', 'lost')",
                     list_item(wants.durations, DIALECT.int_list(&DIALECT.elapsed(Elapsed::Cycle)), "d_deal"),
                     list_item(wants.reasons, DIALECT.text_list(LOSS_REASON), "r_loss"),
+                    if joined { "= l.id" } else { "is not null" },
                 ));
-                Self::lead_conditions(&mut qb, scope);
-                Self::in_period(&mut qb, scope, if cohort { "l.created_at" } else { "o.closed_at" });
+                if joined {
+                    Self::lead_conditions(&mut qb, scope);
+                }
+                Self::in_period(&mut qb, scope, if cohort { "o.lead_created_at" } else { "o.closed_at" });
                 let mut part = FunnelPart::default();
                 for row in self.grouped(qb, scope, "o.currency").await? {
                     let group = group_of(&row, scope.group_by)?;

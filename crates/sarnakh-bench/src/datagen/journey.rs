@@ -88,6 +88,7 @@ impl World {
             created_at: at(created),
             updated_at: at(t),
             version: 1 + i64::try_from(reached).unwrap_or_default() + i64::from(closed),
+            lead_created_at: lead.created_at,
         };
         b.opportunities.push(o.values());
         self.counts.opportunities += 1;

@@ -95,6 +95,8 @@ pub struct OpportunityRow {
     pub updated_at: DateTime<Utc>,
     /// Version.
     pub version: i64,
+    /// The lead's creation (the cohort the reports count the deal in).
+    pub lead_created_at: DateTime<Utc>,
 }
 
 impl OpportunityRow {
@@ -121,6 +123,7 @@ impl OpportunityRow {
             Value::Time(self.updated_at),
             Value::I64(self.version),
             Value::Text(search),
+            Value::Time(self.lead_created_at),
         ]
     }
 }

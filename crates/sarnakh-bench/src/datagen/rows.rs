@@ -93,6 +93,7 @@ pub const OPPORTUNITY_COLUMNS: &[&str] = &[
     "updated_at",
     "version",
     "search",
+    "lead_created_at",
 ];
 /// Columns of `activities`.
 pub const ACTIVITY_COLUMNS: &[&str] = &[
