@@ -13,12 +13,13 @@ macro_rules! forecast_queries {
         use sarnakh_core::domain::report::Period;
         use sarnakh_core::domain::TeamId;
 
-        /// Open deals: the effective category, the stage-weighted amount.
+        /// Open deals: the effective category, the stage-weighted amount (`opportunities_open`
+        /// holds every column read).
         const OPEN_SUMS: &str = "coalesce(o.forecast_category, s.forecast_category, 'pipeline') as category, \
             o.currency as currency, count(*) as n, \
             cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount, \
             cast(coalesce(sum(o.amount_minor * s.probability), 0) as bigint) as weighted \
-            from opportunities o join pipeline_stages s on s.key = o.stage{lead_join} where o.status = 'open'";
+            from opportunities o{open_deals} join pipeline_stages s on s.key = o.stage{lead_join} where o.status = 'open'";
         /// Won deals: closed, weighted in full.
         const WON_SUMS: &str = "'closed' as category, o.currency as currency, count(*) as n, \
             cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount, \
@@ -101,7 +102,9 @@ macro_rules! forecast_queries {
 
             /// Closes the slot expression, adds the sums, tables, filters and visibility.
             fn slot_sums(qb: &mut QueryBuilder<'static, sqlx::$db>, scope: &ReportScope, sums: &str) {
-                let sums = sums.replace("{lead_join}", $crate::reports::deal_lead_join(scope));
+                let sums = sums
+                    .replace("{lead_join}", $crate::reports::deal_lead_join(scope))
+                    .replace("{open_deals}", &DIALECT.indexed_by("opportunities_open"));
                 qb.push(format!(" as bigint) as slot, {sums}"));
                 push_filter(qb, &scope.filter, "o.owner_id", true);
                 push_visibility(qb, &scope.deal_visibility, "o.owner_id", None);

@@ -83,7 +83,8 @@ macro_rules! report_deal_queries {
                     .push_bind(stuck_since);
                 qb.push(") then 1 else 0 end), 0) as bigint) as stuck");
                 qb.push(format!(
-                    " from opportunities o join pipeline_stages s on s.key = o.stage{} where o.status = 'open'",
+                    " from opportunities o{} join pipeline_stages s on s.key = o.stage{} where o.status = 'open'",
+                    DIALECT.indexed_by("opportunities_open"),
                     $crate::reports::deal_lead_join(scope)
                 ));
                 qb
