@@ -680,6 +680,12 @@ macro_rules! shared_queries {
                     .bind(a.occurred_at).bind(lead.as_uuid())
                     .execute(&mut *conn).await.map_err(backend)?;
             }
+            if let RecordRef::Opportunity(deal) = a.subject {
+                // The deal's latest activity, for the pipeline's stuck deals (migration …32).
+                sqlx::query("update opportunities set last_activity_at = $1 where id = $2 and (last_activity_at is null or last_activity_at < $1)")
+                    .bind(a.occurred_at).bind(deal.as_uuid())
+                    .execute(&mut *conn).await.map_err(backend)?;
+            }
             Ok(())
         }
 

@@ -79,7 +79,8 @@ macro_rules! report_deal_queries {
                     qb.push(format!(" then 1 else 0 end), 0) as bigint) as age{i}"));
                 }
                 qb.push(", cast(coalesce(sum(case when o.updated_at < ").push_bind(stuck_since);
-                qb.push(" and not exists (select 1 from activities a where a.subject_type = 'opportunity' and a.subject_id = o.id and a.occurred_at >= ")
+                // No activity since then: the deal's latest activity, kept on the deal.
+                qb.push(" and (o.last_activity_at is null or o.last_activity_at < ")
                     .push_bind(stuck_since);
                 qb.push(") then 1 else 0 end), 0) as bigint) as stuck");
                 qb.push(format!(
