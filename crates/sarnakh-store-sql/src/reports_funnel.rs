@@ -235,16 +235,11 @@ macro_rules! report_funnel_queries {
                 // what the filters, the grouping and the visibility read, not in the table.
                 // `cross join` fixes the order for SQLite.
                 let lead = format!(" cross join leads l{}", DIALECT.indexed_by("leads_id_cohort"));
-                let from = if cohort {
-                    // The cohort's closed deals by their copy of the lead's creation time;
-                    // the lead itself only when a filter, the grouping or the visibility
-                    // reads it.
-                    let deals = format!("opportunities o{}", DIALECT.indexed_by("opportunities_cohort"));
-                    if $crate::reports::funnel_deals_read_leads(scope) { deals + &lead } else { deals }
-                } else {
-                    format!("opportunities o{}{lead}", DIALECT.indexed_by("opportunities_status_closed"))
-                };
+                // The cohort's closed deals by their copy of the lead's creation time; the
+                // lead itself only when a filter, the grouping or the visibility reads it.
                 let joined = !cohort || $crate::reports::funnel_deals_read_leads(scope);
+                let index = if cohort { "opportunities_cohort" } else { "opportunities_status_closed" };
+                let from = format!("opportunities o{}{}", DIALECT.indexed_by(index), if joined { lead.as_str() } else { "" });
                 qb.push(format!(
                     ") then 1 else 0 end), 0) as bigint) as won_leads{}{} from {from} \
                      where o.lead_id {} and o.status in ('won', 'lost')",

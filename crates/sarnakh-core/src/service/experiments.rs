@@ -220,14 +220,13 @@ impl Services {
         if leads.is_empty() {
             return Ok(());
         }
-        let running = match self.hot.running.get() {
-            Some(running) => running,
-            None => {
-                let running = std::sync::Arc::new(self.store.running_experiments().await?);
-                self.hot.running.put(running.clone());
-                running
-            }
-        };
+        let running = self
+            .hot
+            .running
+            .get_or_load(|| async {
+                Ok::<_, Error>(std::sync::Arc::new(self.store.running_experiments().await?))
+            })
+            .await?;
         let now = self.now();
         let assignments: Vec<Assignment> = running
             .iter()

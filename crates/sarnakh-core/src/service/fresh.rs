@@ -36,6 +36,19 @@ impl<T: Clone> Fresh<T> {
         }
     }
 
+    /// The value while it is younger than the TTL, else what `load` reads (kept from now).
+    pub(super) async fn get_or_load<E, Fut>(&self, load: impl FnOnce() -> Fut) -> Result<T, E>
+    where
+        Fut: std::future::Future<Output = Result<T, E>>,
+    {
+        if let Some(value) = self.get() {
+            return Ok(value);
+        }
+        let value = load().await?;
+        self.put(value.clone());
+        Ok(value)
+    }
+
     /// Keeps `value` as read (or written) now.
     pub(super) fn put(&self, value: T) {
         *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some((Instant::now(), value));

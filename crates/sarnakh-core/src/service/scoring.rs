@@ -20,16 +20,17 @@ impl Services {
     /// The scoring rules in force and their version (0: the shipped default). Every capture
     /// reads them: they are cached like the settings (`fresh`).
     pub async fn scoring(&self) -> Result<(i64, ScoringRules)> {
-        if let Some(cached) = self.hot.scoring.get() {
-            return Ok((*cached).clone());
-        }
         let current = self
-            .store
-            .current_scoring()
-            .await?
-            .unwrap_or_else(|| (0, ScoringRules::default_b2b()));
-        self.hot.scoring.put(Arc::new(current.clone()));
-        Ok(current)
+            .hot
+            .scoring
+            .get_or_load(|| async {
+                let stored = self.store.current_scoring().await?;
+                Ok::<_, Error>(Arc::new(
+                    stored.unwrap_or_else(|| (0, ScoringRules::default_b2b())),
+                ))
+            })
+            .await?;
+        Ok((*current).clone())
     }
 
     /// Saves new scoring rules as the next version and rescores every lead; returns the
