@@ -103,14 +103,12 @@ macro_rules! report_funnel_queries {
                 wants: FunnelWants,
             ) -> Result<FunnelFigures, StoreError> {
                 let mut passes: Vec<Pass<'_>> = Vec::new();
-                if mode == FunnelMode::Activity {
-                    // Not cut: a lead's first won deal of the period may fall in another part.
-                    passes.push(Box::pin(self.deal_pass(scope.clone(), mode, wants)));
-                }
                 for part in slices(scope) {
+                    // Each part counts a lead at its first won deal of the whole period, which
+                    // falls in one part: in activity mode the first is looked for in the whole
+                    // period; in cohort mode a lead's deals all share its creation time.
+                    passes.push(Box::pin(self.deal_pass(part.clone(), scope.period, mode, wants)));
                     if mode == FunnelMode::Cohort {
-                        // A lead's deals all share its creation time, so they fall in its part.
-                        passes.push(Box::pin(self.deal_pass(part.clone(), mode, wants)));
                         passes.push(Box::pin(self.cohort_lead_pass(part, wants)));
                     } else {
                         for stage in 0..3 {
@@ -214,10 +212,16 @@ macro_rules! report_funnel_queries {
             }
 
             /// The funnel's closed deals in one pass, per group and currency: the cohort's
-            /// (by their leads' creation) or those closed in the period. A lead with several
-            /// won deals is counted once, at its first won deal by id (of the period's, in
-            /// activity mode).
-            async fn deal_pass(&self, scope: ReportScope, mode: FunnelMode, wants: FunnelWants) -> Result<FunnelPart, StoreError> {
+            /// (by their leads' creation) or those closed in the scope's period. A lead with
+            /// several won deals is counted once, at its first won deal by id (in activity
+            /// mode, its first of those closed in `whole`, the period the scope is a part of).
+            async fn deal_pass(
+                &self,
+                scope: ReportScope,
+                whole: Option<Period>,
+                mode: FunnelMode,
+                wants: FunnelWants,
+            ) -> Result<FunnelPart, StoreError> {
                 let scope = &scope;
                 let cohort = mode == FunnelMode::Cohort;
                 let (grp, _) = group_parts(scope, false);
@@ -228,8 +232,8 @@ macro_rules! report_funnel_queries {
                      cast(coalesce(sum(case when o.status = 'won' and not exists (select 1 from opportunities o2 \
                      where o2.lead_id = o.lead_id and o2.status = 'won' and o2.id < o.id"
                 ));
-                if !cohort {
-                    Self::in_period(&mut qb, scope, "o2.closed_at");
+                if let (false, Some(whole)) = (cohort, &whole) {
+                    push_period(&mut qb, "o2.closed_at", whole);
                 }
                 // A deal's lead, or a history row's, is found in the narrow index that holds
                 // what the filters, the grouping and the visibility read, not in the table.

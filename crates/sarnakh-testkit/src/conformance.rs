@@ -32,7 +32,9 @@ pub use crate::conformance_playbook::*;
 pub use crate::conformance_policy::*;
 pub use crate::conformance_prediction::*;
 pub use crate::conformance_record_lists::*;
-pub use crate::conformance_reports::funnel_report_matches_a_plain_recount;
+pub use crate::conformance_reports::{
+    a_lead_won_in_both_halves_of_a_period_is_won_once, funnel_report_matches_a_plain_recount,
+};
 pub use crate::conformance_reports_deals::deal_reports_match_a_plain_recount;
 pub use crate::conformance_reports_money::rates_and_costs_round_trip_and_convert_the_pipeline;
 pub use crate::conformance_reports_people::sources_and_activity_reports_match_a_plain_recount;

@@ -3,13 +3,15 @@
 //! both modes, ungrouped, grouped and filtered, and for a rep who sees only part of it.
 
 use crate::Fixture;
+use crate::builders::{convert, opportunity, qualified_lead};
 use crate::report_data::{Data, LEADS, Rec, build};
 use chrono::{DateTime, Duration, Utc};
+use sarnakh_core::clock::Clock;
 use sarnakh_core::domain::lifecycle::LeadStatus;
 use sarnakh_core::domain::report::{FunnelMode, GroupBy, Period, ReportQuery};
 use sarnakh_core::domain::report_figures::{FunnelCounts, ReasonCount};
 use sarnakh_core::domain::{Lead, OpportunityStatus};
-use sarnakh_core::service::Actor;
+use sarnakh_core::service::{Actor, CloseDraft, LifecycleInput};
 use sarnakh_core::store::Store;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -247,4 +249,62 @@ pub async fn funnel_report_matches_a_plain_recount(store: Arc<dyn Store>) {
     );
     assert!(!whole.disqualify_reasons.is_empty() && !whole.loss_reasons.is_empty());
     assert!(whole.median_seconds.iter().all(Option::is_some));
+}
+
+/// In activity mode a long period is read in parts at once: a lead whose two won deals close
+/// in different parts is one won lead of the whole period, and one of each part alone.
+pub async fn a_lead_won_in_both_halves_of_a_period_is_won_once(store: Arc<dyn Store>) {
+    let f = Fixture::new(store).await;
+    let start = f.clock.now().date_naive();
+    let draft = qualified_lead("Twice", "twice@reports.example", "Twice Ltd");
+    let lead = f
+        .services
+        .capture_lead(&Actor::SYSTEM, &draft)
+        .await
+        .expect("capture");
+    let input = LifecycleInput::default();
+    let lead = f
+        .services
+        .qualify_lead(&Actor::SYSTEM, lead.id, &input)
+        .await
+        .expect("qualify");
+    let deals = vec![opportunity("First", "100"), opportunity("Second", "200")];
+    let out = f
+        .services
+        .convert_lead(&Actor::SYSTEM, lead.id, &convert(deals))
+        .await
+        .expect("convert");
+    let won = CloseDraft {
+        outcome: Some("won".into()),
+        ..CloseDraft::default()
+    };
+    for deal in &out.opportunities {
+        f.advance(Duration::days(50));
+        f.services
+            .close_opportunity(&Actor::SYSTEM, deal.id, &won)
+            .await
+            .expect("close");
+    }
+    // Days 0-110 are read in two halves cut near day 55: the deals close on days 50 and 100.
+    for (first, last, label) in [
+        (0, 110, "whole"),
+        (0, 54, "first half"),
+        (56, 110, "second half"),
+    ] {
+        for group_by in [None, Some("source")] {
+            let q = ReportQuery {
+                from: Some((start + Duration::days(first)).to_string()),
+                to: Some((start + Duration::days(last)).to_string()),
+                mode: Some("activity".into()),
+                group_by: group_by.map(Into::into),
+                ..ReportQuery::default()
+            };
+            let report = f
+                .services
+                .funnel_report(&Actor::SYSTEM, &q)
+                .await
+                .expect("funnel");
+            assert_eq!(report.total.won, 1, "{label}, grouped by {group_by:?}");
+        }
+    }
 }

@@ -162,6 +162,7 @@ macro_rules! conformance_tests {
             every_entity_imports_linked_by_external_ids,
             the_duplicate_policy_blocks_look_alike_imported_people,
             funnel_report_matches_a_plain_recount,
+            a_lead_won_in_both_halves_of_a_period_is_won_once,
             deal_reports_match_a_plain_recount,
             rates_and_costs_round_trip_and_convert_the_pipeline,
             sources_and_activity_reports_match_a_plain_recount,
