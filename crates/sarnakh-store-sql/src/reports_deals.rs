@@ -28,17 +28,25 @@ macro_rules! report_deal_queries {
                 if let Some(p) = &scope.period {
                     $crate::reports::push_days(&mut qb, "o.expected_close_date", p);
                 }
+                let (_, grp) = $crate::reports::group_parts(scope, true);
+                let by = if grp.is_empty() { String::new() } else { format!("{grp}, ") };
+                // The stage's probability is applied to each group's sums, after the grouping:
+                // one lookup per group, not per deal.
+                qb.push(format!(
+                    " group by {by}o.stage, o.currency) g join pipeline_stages s on s.key = g.stage"
+                ));
                 let mut out = Vec::new();
-                for row in self.grouped(qb, scope, "o.stage, o.currency").await? {
-                    let mut ages = [0; 4];
-                    for (i, a) in ages.iter_mut().enumerate() {
-                        *a = count(&row, &format!("age{i}"))?;
-                    }
+                for row in qb.build().fetch_all(&self.$read).await.map_err(backend)? {
+                    // Deals created since each cut, newest cut first: the buckets are their
+                    // differences.
+                    let n = count(&row, "n")?;
+                    let since = [count(&row, "since0")?, count(&row, "since1")?, count(&row, "since2")?];
+                    let ages = [since[0], since[1] - since[0], since[2] - since[1], n - since[2]];
                     out.push(PipelineCell {
                         stage: row.try_get("stage").map_err(backend)?,
                         group: group_of(&row, scope.group_by)?,
                         currency: row.try_get("currency").map_err(backend)?,
-                        count: count(&row, "n")?,
+                        count: n,
                         amount_minor: row.try_get("amount").map_err(backend)?,
                         weighted_centi_minor: row.try_get("weighted").map_err(backend)?,
                         ages,
@@ -50,33 +58,34 @@ macro_rules! report_deal_queries {
                 Ok(out)
             }
 
-            /// The select list and tables of the pipeline query: counts, sums, the age
-            /// buckets (by the 30, 60 and 90 days before `now`) and stuck deals.
+            /// The pipeline query up to its conditions: open deals' counts and sums per stage
+            /// and currency (and group) in `g`, the deals created since the 30, 60 and 90 days
+            /// before `now`, and those stuck since `stuck_since`. The weighted sums take the
+            /// stage's probability per group: a deal's predicted weight is
+            /// `amount * predicted_win_bp / 100` (whole minor units, rounded down), or
+            /// `amount * probability` without a prediction.
             fn pipeline_query(
                 scope: &ReportScope,
                 now: chrono::DateTime<chrono::Utc>,
                 stuck_since: chrono::DateTime<chrono::Utc>,
             ) -> QueryBuilder<'static, sqlx::$db> {
                 let (grp, _) = $crate::reports::group_parts(scope, true);
+                let outer_grp = if grp.is_empty() { "" } else { "g.grp as grp, " };
                 let mut qb: QueryBuilder<'static, sqlx::$db> = QueryBuilder::new(format!(
-                    "select o.stage as stage, {grp}o.currency as currency, count(*) as n, \
+                    "select g.stage as stage, {outer_grp}g.currency as currency, g.n as n, g.amount as amount, \
+                     g.amount * s.probability as weighted, g.predicted as predicted, \
+                     g.unpredicted * s.probability + g.predicted_part as predicted_weighted, \
+                     g.since0 as since0, g.since1 as since1, g.since2 as since2, g.stuck as stuck \
+                     from (select o.stage as stage, {grp}o.currency as currency, count(*) as n, \
                      cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount, \
-                     cast(coalesce(sum(o.amount_minor * s.probability), 0) as bigint) as weighted, \
                      cast(coalesce(sum(case when o.predicted_win_bp is null then 0 else 1 end), 0) as bigint) as predicted, \
-                     cast(coalesce(sum(o.amount_minor * coalesce(o.predicted_win_bp, s.probability * 100) / 100), 0) as bigint) as predicted_weighted"
+                     cast(coalesce(sum(case when o.predicted_win_bp is null then o.amount_minor else 0 end), 0) as bigint) as unpredicted, \
+                     cast(coalesce(sum(o.amount_minor * o.predicted_win_bp / 100), 0) as bigint) as predicted_part"
                 ));
                 let day = chrono::Duration::days(1);
-                let cuts = [now - day * 30, now - day * 60, now - day * 90];
-                let buckets = [(None, Some(0)), (Some(0), Some(1)), (Some(1), Some(2)), (Some(2), None)];
-                for (i, (older_than, at_most)) in buckets.into_iter().enumerate() {
-                    qb.push(", cast(coalesce(sum(case when 1 = 1");
-                    if let Some(c) = older_than {
-                        qb.push(" and o.created_at < ").push_bind(cuts[c]);
-                    }
-                    if let Some(c) = at_most {
-                        qb.push(" and o.created_at >= ").push_bind(cuts[c]);
-                    }
-                    qb.push(format!(" then 1 else 0 end), 0) as bigint) as age{i}"));
+                for (i, cut) in [now - day * 30, now - day * 60, now - day * 90].into_iter().enumerate() {
+                    qb.push(", cast(coalesce(sum(case when o.created_at >= ").push_bind(cut);
+                    qb.push(format!(" then 1 else 0 end), 0) as bigint) as since{i}"));
                 }
                 qb.push(", cast(coalesce(sum(case when o.updated_at < ").push_bind(stuck_since);
                 // No activity since then: the deal's latest activity, kept on the deal.
@@ -84,7 +93,7 @@ macro_rules! report_deal_queries {
                     .push_bind(stuck_since);
                 qb.push(") then 1 else 0 end), 0) as bigint) as stuck");
                 qb.push(format!(
-                    " from opportunities o{} join pipeline_stages s on s.key = o.stage{} where o.status = 'open'",
+                    " from opportunities o{}{} where o.status = 'open'",
                     DIALECT.indexed_by("opportunities_open"),
                     $crate::reports::deal_lead_join(scope)
                 ));

@@ -18,7 +18,8 @@ use sarnakh_core::domain::page::PageRequest;
 use sarnakh_core::domain::report::ReportQuery;
 use sarnakh_core::domain::report_figures::{PipelineCell, div_round};
 use sarnakh_core::domain::{
-    Currency, Money, Opportunity, OpportunityId, OpportunityStatus, StageKind, TeamId, UserId,
+    Currency, Money, Opportunity, OpportunityId, OpportunityStatus, PipelineStage, StageKind,
+    TeamId, UserId,
 };
 use sarnakh_core::service::CloseDraft;
 use sarnakh_core::store::OpportunityFilter;
@@ -141,12 +142,35 @@ async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Do
         product: product.clone(),
         ..ReportQuery::default()
     };
-    let report = match s.pipeline_report(&user.actor, &q).await {
-        Ok(r) => r,
+    let open: Vec<&PipelineStage> = stages
+        .iter()
+        .filter(|s| s.kind == StageKind::Open)
+        .collect();
+    // The columns' first cards are read while the totals are summed.
+    let actor = &user.actor;
+    let cards = futures_util::future::try_join_all(open.iter().map(|stage| {
+        let filter = OpportunityFilter {
+            stage: Some(stage.key.clone()),
+            status: Some(OpportunityStatus::Open),
+            owner,
+            owners: members.clone(),
+            product: product.clone(),
+            ..OpportunityFilter::default()
+        };
+        async move {
+            let page = PageRequest {
+                limit: PER_COLUMN,
+                after: None,
+            };
+            s.list_opportunities(actor, &filter, &page).await
+        }
+    }));
+    let (report, cards) = match tokio::try_join!(s.pipeline_report(actor, &q), cards) {
+        Ok(x) => x,
         Err(e) => return error_page(tr, e),
     };
     let mut columns = Vec::new();
-    for stage in stages.iter().filter(|s| s.kind == StageKind::Open) {
+    for (stage, found) in open.into_iter().zip(cards) {
         let cells: Vec<&PipelineCell> = report
             .cells
             .iter()
@@ -157,23 +181,6 @@ async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Do
         if stage.retired_at.is_some() && count == 0 {
             continue;
         }
-        let filter = OpportunityFilter {
-            stage: Some(stage.key.clone()),
-            status: Some(OpportunityStatus::Open),
-            owner,
-            owners: members.clone(),
-            product: product.clone(),
-            ..OpportunityFilter::default()
-        };
-        let page = PageRequest {
-            limit: PER_COLUMN,
-            after: None,
-        };
-        let found = match s.list_opportunities(&user.actor, &filter, &page).await {
-            Ok(p) => p,
-            Err(e) => return error_page(tr, e),
-        };
-        let deals: Vec<&Opportunity> = found.items.iter().collect();
         let (total, weighted) = totals(tr, &cells);
         let name = super::stage_label(tr, stage);
         columns.push(Column {
@@ -188,7 +195,7 @@ async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Do
             total,
             weighted,
             more: found.next.is_some(),
-            cards: deals.iter().map(|o| card(tr, o)).collect(),
+            cards: found.items.iter().map(|o| card(tr, o)).collect(),
         });
     }
     let page = Board {
