@@ -105,6 +105,49 @@ pub async fn scores_after_event_batches_equal_a_rescore_from_every_event(store: 
         LEADS.div_ceil(3),
         "every third lead asked for a demo"
     );
+    paced_rescore_decays_every_score(&f, &ids).await;
+}
+
+/// A month later the paced rescore (the scheduled one) pauses once between each two
+/// batches, rescores every lead, and leaves each score equal to a rescore from every event
+/// at that instant: the behaviour points have decayed.
+async fn paced_rescore_decays_every_score(f: &Fixture, ids: &[LeadId]) {
+    f.advance(Duration::days(30));
+    let mut before = f.store.get_leads(ids).await.expect("read leads");
+    before.sort_by_key(|l| l.id);
+    let pauses = std::sync::Mutex::new(0_usize);
+    let count = f
+        .services
+        .rescore_leads_paced(&f.actor(), |_| {
+            *pauses.lock().expect("not poisoned") += 1;
+            std::future::ready(())
+        })
+        .await
+        .expect("rescore");
+    let batch = usize::try_from(sarnakh_core::service::RESCORE_BATCH).expect("small");
+    assert_eq!(count, LEADS);
+    assert_eq!(
+        *pauses.lock().expect("not poisoned"),
+        LEADS.div_ceil(batch) - 1
+    );
+    let (_, rules) = f.services.scoring().await.expect("rules");
+    let now = f.clock.now();
+    let mut events = f.store.events_of_leads(ids).await.expect("read events");
+    let mut after = f.store.get_leads(ids).await.expect("read leads");
+    after.sort_by_key(|l| l.id);
+    for l in &after {
+        let full = rules.score_with(l, &events.remove(&l.id).unwrap_or_default(), now);
+        assert_eq!(
+            (l.score, &l.score_lines, l.grade),
+            (full.total, &full.lines, full.grade)
+        );
+    }
+    let changed = before
+        .iter()
+        .zip(&after)
+        .filter(|(b, a)| b.score != a.score)
+        .count();
+    assert!(changed > 0, "a month of decay changes some scores");
 }
 
 /// The events of some kinds only come back per lead, oldest first, without the others.

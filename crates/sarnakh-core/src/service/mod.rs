@@ -71,6 +71,7 @@ pub use reports::{
     VariantResult, WinLossAmount, WinLossReport, WinLossRow,
 };
 pub use routing::{Inbox, InboxLead};
+pub use scoring::RESCORE_BATCH;
 pub use sessions::SignedIn;
 pub use stages::{MAX_STAGE_VERSIONS, StageSettings};
 pub use timeline::{TimelineEntry, TimelineItem};

@@ -13,8 +13,8 @@ use crate::store::LeadFilter;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Leads rescored per store call when the rules change.
-const RESCORE_BATCH: u32 = 200;
+/// Leads rescored per store call when the rules change or on the schedule.
+pub const RESCORE_BATCH: u32 = 200;
 
 impl Services {
     /// The scoring rules in force and their version (0: the shipped default). Every capture
@@ -49,16 +49,32 @@ impl Services {
             .save_scoring(version + 1, &rules, self.now(), actor.user_id)
             .await?;
         self.hot.scoring.put(Arc::new((version + 1, rules.clone())));
-        Ok((version + 1, self.rescore_all(&rules).await?))
+        Ok((
+            version + 1,
+            self.rescore_all(&rules, |_| std::future::ready(())).await?,
+        ))
     }
 
     /// Recomputes every lead's score from the rules in force now: behaviour points decay
     /// with time, so scores drift without new events. The server runs this on a schedule.
     pub async fn rescore_leads(&self, actor: &Actor) -> Result<usize> {
+        self.rescore_leads_paced(actor, |_| std::future::ready(()))
+            .await
+    }
+
+    /// [`Self::rescore_leads`] with a pause after each batch: `pause` gets the time the
+    /// batch took and returns the wait before the next one, so a background run leaves
+    /// the machine's other work its share (the scheduled rescore waits as long as it
+    /// worked).
+    pub async fn rescore_leads_paced<P, F>(&self, actor: &Actor, pause: P) -> Result<usize>
+    where
+        P: FnMut(std::time::Duration) -> F,
+        F: std::future::Future<Output = ()>,
+    {
         actor.require_write()?;
         actor.require_marketing("rescore leads")?;
         let (_, rules) = self.scoring().await?;
-        self.rescore_all(&rules).await
+        self.rescore_all(&rules, pause).await
     }
 
     /// Sets `lead`'s score, breakdown and grade from the rules in force and its events.
@@ -131,11 +147,16 @@ impl Services {
         Ok(self.store.set_lead_scores(&scores).await?)
     }
 
-    async fn rescore_all(&self, rules: &ScoringRules) -> Result<usize> {
+    async fn rescore_all<P, F>(&self, rules: &ScoringRules, mut pause: P) -> Result<usize>
+    where
+        P: FnMut(std::time::Duration) -> F,
+        F: std::future::Future<Output = ()>,
+    {
         let filter = LeadFilter::default();
         let mut page = PageRequest::new(Some(RESCORE_BATCH), None);
         let mut count = 0;
         loop {
+            let started = std::time::Instant::now();
             let leads = self.store.list_leads(&filter, &page).await?;
             self.rescore(rules, &leads.items).await?;
             count += leads.items.len();
@@ -143,6 +164,7 @@ impl Services {
                 Some(next) => page = PageRequest::new(Some(RESCORE_BATCH), Some(next)),
                 None => return Ok(count),
             }
+            pause(started.elapsed()).await;
         }
     }
 }
