@@ -13,13 +13,16 @@ macro_rules! forecast_queries {
         use sarnakh_core::domain::report::Period;
         use sarnakh_core::domain::TeamId;
 
-        /// Open deals: the effective category, the stage-weighted amount (`opportunities_open`
-        /// holds every column read).
-        const OPEN_SUMS: &str = "coalesce(o.forecast_category, s.forecast_category, 'pipeline') as category, \
-            o.currency as currency, count(*) as n, \
-            cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount, \
-            cast(coalesce(sum(o.amount_minor * s.probability), 0) as bigint) as weighted \
-            from opportunities o{open_deals} join pipeline_stages s on s.key = o.stage{lead_join} where o.status = 'open'";
+        /// Open deals per stage and own category (`opportunities_open` holds every column
+        /// read); the stage's default category and probability are applied to these sums by
+        /// `OPEN_CLOSE`, one lookup per stage rather than per deal.
+        const OPEN_SUMS: &str = "o.stage as stage, o.forecast_category as own, o.currency as currency, \
+            count(*) as n, cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount \
+            from opportunities o{open_deals}{lead_join} where o.status = 'open'";
+        /// Ends the open deals' sums (see `open_select`): grouped per stage, then the
+        /// effective category and the stage-weighted amount per slot.
+        const OPEN_CLOSE: &str = " group by {grp}slot, o.stage, o.forecast_category, o.currency) g \
+            join pipeline_stages s on s.key = g.stage";
         /// Won deals: closed, weighted in full.
         const WON_SUMS: &str = "'closed' as category, o.currency as currency, count(*) as n, \
             cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount, \
@@ -48,7 +51,7 @@ macro_rules! forecast_queries {
                 };
                 let whole = |s: &Span| Period::days(s.first_day, s.last_day);
                 // Open deals by expected close day.
-                let mut qb = Self::slot_select(scope);
+                let mut qb = Self::open_select(scope);
                 qb.push("case");
                 for (i, s) in spans.iter().enumerate() {
                     qb.push(" when o.expected_close_date <= ").push_bind(s.last_day);
@@ -58,6 +61,7 @@ macro_rules! forecast_queries {
                 Self::slot_sums(&mut qb, scope, OPEN_SUMS);
                 qb.push(" and o.expected_close_date >= ").push_bind(first.first_day);
                 qb.push(" and o.expected_close_date <= ").push_bind(last.last_day);
+                Self::open_close(&mut qb, scope);
                 let mut out = self.forecast_cells(qb, scope).await?;
                 // Won deals by close time.
                 let mut qb = Self::slot_select(scope);
@@ -81,12 +85,13 @@ macro_rules! forecast_queries {
                 scope: &ReportScope,
                 today: chrono::NaiveDate,
             ) -> Result<Vec<ForecastCell>, StoreError> {
-                let mut qb = Self::slot_select(scope);
+                let mut qb = Self::open_select(scope);
                 qb.push("case when o.expected_close_date is null then 1 else 0 end");
                 Self::slot_sums(&mut qb, scope, OPEN_SUMS);
                 qb.push(" and (o.expected_close_date is null or o.expected_close_date < ")
                     .push_bind(today)
                     .push(")");
+                Self::open_close(&mut qb, scope);
                 let mut cells = self.forecast_cells(qb, scope).await?;
                 for c in &mut cells {
                     c.slot = if c.slot == Slot::Period(0) { Slot::Overdue } else { Slot::Undated };
@@ -98,6 +103,28 @@ macro_rules! forecast_queries {
             fn slot_select(scope: &ReportScope) -> QueryBuilder<'static, sqlx::$db> {
                 let (grp, _) = group_parts(scope, true);
                 QueryBuilder::new(format!("select {grp}cast("))
+            }
+
+            /// `select ... from (select [grp, ]cast(` — the open deals' sums per stage, read
+            /// by the outer select; the slot expression follows, and `OPEN_CLOSE` (through
+            /// `Self::open_close`) ends the inner select.
+            fn open_select(scope: &ReportScope) -> QueryBuilder<'static, sqlx::$db> {
+                let (grp, _) = group_parts(scope, true);
+                let outer = if grp.is_empty() { "" } else { "g.grp as grp, " };
+                QueryBuilder::new(format!(
+                    "select {outer}g.slot as slot, coalesce(g.own, s.forecast_category, 'pipeline') as category, \
+                     g.currency as currency, cast(sum(g.n) as bigint) as n, \
+                     cast(sum(g.amount) as bigint) as amount, \
+                     cast(sum(g.amount * s.probability) as bigint) as weighted \
+                     from (select {grp}cast("
+                ))
+            }
+
+            /// Ends the inner select of `Self::open_select`.
+            fn open_close(qb: &mut QueryBuilder<'static, sqlx::$db>, scope: &ReportScope) {
+                let (_, grp) = group_parts(scope, true);
+                let grp = if grp.is_empty() { String::new() } else { format!("{grp}, ") };
+                qb.push(OPEN_CLOSE.replace("{grp}", &grp));
             }
 
             /// Closes the slot expression, adds the sums, tables, filters and visibility.
