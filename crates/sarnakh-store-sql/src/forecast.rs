@@ -130,7 +130,7 @@ macro_rules! forecast_queries {
             /// Closes the slot expression, adds the sums, tables, filters and visibility.
             fn slot_sums(qb: &mut QueryBuilder<'static, sqlx::$db>, scope: &ReportScope, sums: &str) {
                 let sums = sums
-                    .replace("{lead_join}", $crate::reports::deal_lead_join(scope))
+                    .replace("{lead_join}", &$crate::reports::deal_lead_join(scope, DIALECT))
                     .replace("{open_deals}", &DIALECT.indexed_by("opportunities_open"));
                 qb.push(format!(" as bigint) as slot, {sums}"));
                 push_filter(qb, &scope.filter, "o.owner_id", true);

@@ -95,7 +95,7 @@ macro_rules! report_deal_queries {
                 qb.push(format!(
                     " from opportunities o{}{} where o.status = 'open'",
                     DIALECT.indexed_by("opportunities_open"),
-                    $crate::reports::deal_lead_join(scope)
+                    $crate::reports::deal_lead_join(scope, DIALECT)
                 ));
                 qb
             }
