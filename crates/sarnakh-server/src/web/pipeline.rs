@@ -14,14 +14,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use sarnakh_core::domain::opportunity::LossReason;
-use sarnakh_core::domain::page::PageRequest;
+use sarnakh_core::domain::page::{self, PageRequest};
 use sarnakh_core::domain::report::ReportQuery;
 use sarnakh_core::domain::report_figures::{PipelineCell, div_round};
 use sarnakh_core::domain::{
     Currency, Money, Opportunity, OpportunityId, OpportunityStatus, PipelineStage, StageKind,
     TeamId, UserId,
 };
-use sarnakh_core::service::CloseDraft;
+use sarnakh_core::service::{Actor, CloseDraft, Services};
 use sarnakh_core::store::OpportunityFilter;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -148,23 +148,14 @@ async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Do
         .collect();
     // The columns' first cards are read while the totals are summed.
     let actor = &user.actor;
-    let cards = futures_util::future::try_join_all(open.iter().map(|stage| {
-        let filter = OpportunityFilter {
-            stage: Some(stage.key.clone()),
-            status: Some(OpportunityStatus::Open),
-            owner,
-            owners: members.clone(),
-            product: product.clone(),
-            ..OpportunityFilter::default()
-        };
-        async move {
-            let page = PageRequest {
-                limit: PER_COLUMN,
-                after: None,
-            };
-            s.list_opportunities(actor, &filter, &page).await
-        }
-    }));
+    let base = OpportunityFilter {
+        status: Some(OpportunityStatus::Open),
+        owner,
+        owners: members.clone(),
+        product: product.clone(),
+        ..OpportunityFilter::default()
+    };
+    let cards = first_cards(s, actor, &open, &base);
     let (report, cards) = match tokio::try_join!(s.pipeline_report(actor, &q), cards) {
         Ok(x) => x,
         Err(e) => return error_page(tr, e),
@@ -225,6 +216,28 @@ async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Do
             .map(|d| tr.t(&format!("pipeline-done-{d}"))),
     };
     Page(StatusCode::OK, page).into_response()
+}
+
+/// The first `PER_COLUMN` deals of each stage, in order, that `base` keeps.
+async fn first_cards(
+    s: &Services,
+    actor: &Actor,
+    stages: &[&PipelineStage],
+    base: &OpportunityFilter,
+) -> Result<Vec<page::Page<Opportunity>>, sarnakh_core::Error> {
+    let first = PageRequest {
+        limit: PER_COLUMN,
+        after: None,
+    };
+    futures_util::future::try_join_all(stages.iter().map(|stage| {
+        let filter = OpportunityFilter {
+            stage: Some(stage.key.clone()),
+            ..base.clone()
+        };
+        let first = &first;
+        async move { s.list_opportunities(actor, &filter, first).await }
+    }))
+    .await
 }
 
 /// The teams to choose from, and the chosen team's members (none: no team chosen).
