@@ -110,7 +110,7 @@ macro_rules! forecast_queries {
             /// `Self::open_close`) ends the inner select.
             fn open_select(scope: &ReportScope) -> QueryBuilder<'static, sqlx::$db> {
                 let (grp, _) = group_parts(scope, true);
-                let outer = if grp.is_empty() { "" } else { "g.grp as grp, " };
+                let (outer, _) = $crate::reports::outer_group_parts(scope);
                 QueryBuilder::new(format!(
                     "select {outer}g.slot as slot, coalesce(g.own, s.forecast_category, 'pipeline') as category, \
                      g.currency as currency, cast(sum(g.n) as bigint) as n, \
@@ -122,9 +122,8 @@ macro_rules! forecast_queries {
 
             /// Ends the inner select of `Self::open_select`.
             fn open_close(qb: &mut QueryBuilder<'static, sqlx::$db>, scope: &ReportScope) {
-                let (_, grp) = group_parts(scope, true);
-                let grp = if grp.is_empty() { String::new() } else { format!("{grp}, ") };
-                qb.push(OPEN_CLOSE.replace("{grp}", &grp));
+                let (_, by) = $crate::reports::outer_group_parts(scope);
+                qb.push(OPEN_CLOSE.replace("{grp}", by));
             }
 
             /// Closes the slot expression, adds the sums, tables, filters and visibility.

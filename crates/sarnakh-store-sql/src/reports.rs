@@ -180,6 +180,16 @@ pub fn group_parts(scope: &ReportScope, deals: bool) -> (String, &'static str) {
     }
 }
 
+/// For a query that sums in an inner select `g` and reads it from an outer one (to apply a
+/// stage's figures once per group): the outer select item (`g.grp as grp, ` or nothing) and
+/// the inner `group by` head (`grp, ` or nothing).
+pub fn outer_group_parts(scope: &ReportScope) -> (&'static str, &'static str) {
+    match scope.group_by {
+        Some(_) => ("g.grp as grp, ", "grp, "),
+        None => ("", ""),
+    }
+}
+
 /// The SQL the two databases spell differently in the reports; `report_queries!` picks the
 /// variant named like the store's sqlx database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -28,8 +28,7 @@ macro_rules! report_deal_queries {
                 if let Some(p) = &scope.period {
                     $crate::reports::push_days(&mut qb, "o.expected_close_date", p);
                 }
-                let (_, grp) = $crate::reports::group_parts(scope, true);
-                let by = if grp.is_empty() { String::new() } else { format!("{grp}, ") };
+                let (_, by) = $crate::reports::outer_group_parts(scope);
                 // The stage's probability is applied to each group's sums, after the grouping:
                 // one lookup per group, not per deal.
                 qb.push(format!(
@@ -70,7 +69,7 @@ macro_rules! report_deal_queries {
                 stuck_since: chrono::DateTime<chrono::Utc>,
             ) -> QueryBuilder<'static, sqlx::$db> {
                 let (grp, _) = $crate::reports::group_parts(scope, true);
-                let outer_grp = if grp.is_empty() { "" } else { "g.grp as grp, " };
+                let (outer_grp, _) = $crate::reports::outer_group_parts(scope);
                 let mut qb: QueryBuilder<'static, sqlx::$db> = QueryBuilder::new(format!(
                     "select g.stage as stage, {outer_grp}g.currency as currency, g.n as n, g.amount as amount, \
                      g.amount * s.probability as weighted, g.predicted as predicted, \
