@@ -192,6 +192,12 @@ async fn a_tiny_run_is_well_formed_and_the_data_has_the_intended_shape() {
         0
     );
     assert!(count("select count(*) from accounts where customer_since is not null").await > 0);
+    // Every deal keeps its lead's creation, source, campaign and country, as the store does.
+    assert_eq!(
+        count("select count(*) from opportunities o join leads l on l.id = o.lead_id where o.lead_created_at is not l.created_at or o.lead_source is not l.source or o.lead_campaign is not l.campaign or o.lead_country is not l.country").await,
+        0
+    );
+    assert!(count("select count(*) from opportunities where lead_source is not null").await > 0);
     raw.close().await;
     // The indexes the generator set aside during the load are back as the migrations made them.
     let fresh = format!("sqlite://{}", dir.join("migrated.db").display());

@@ -18,7 +18,7 @@ macro_rules! forecast_queries {
         /// `OPEN_CLOSE`, one lookup per stage rather than per deal.
         const OPEN_SUMS: &str = "o.stage as stage, o.forecast_category as own, o.currency as currency, \
             count(*) as n, cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount \
-            from opportunities o{open_deals}{lead_join} where o.status = 'open'";
+            from opportunities o{open_deals} where o.status = 'open'";
         /// Ends the open deals' sums (see `open_select`): grouped per stage, then the
         /// effective category and the stage-weighted amount per slot.
         const OPEN_CLOSE: &str = " group by {grp}slot, o.stage, o.forecast_category, o.currency) g \
@@ -27,7 +27,7 @@ macro_rules! forecast_queries {
         const WON_SUMS: &str = "'closed' as category, o.currency as currency, count(*) as n, \
             cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount, \
             cast(coalesce(sum(o.amount_minor * 100), 0) as bigint) as weighted \
-            from opportunities o{lead_join} where o.status = 'won'";
+            from opportunities o where o.status = 'won'";
 
         /// The nil id standing for "none" in the targets' scope comparison.
         const NONE_ID: uuid::Uuid = uuid::Uuid::nil();
@@ -128,9 +128,7 @@ macro_rules! forecast_queries {
 
             /// Closes the slot expression, adds the sums, tables, filters and visibility.
             fn slot_sums(qb: &mut QueryBuilder<'static, sqlx::$db>, scope: &ReportScope, sums: &str) {
-                let sums = sums
-                    .replace("{lead_join}", &$crate::reports::deal_lead_join(scope, DIALECT))
-                    .replace("{open_deals}", &DIALECT.indexed_by("opportunities_open"));
+                let sums = sums.replace("{open_deals}", &DIALECT.indexed_by("opportunities_open"));
                 qb.push(format!(" as bigint) as slot, {sums}"));
                 push_filter(qb, &scope.filter, "o.owner_id", true);
                 push_visibility(qb, &scope.deal_visibility, "o.owner_id", None);

@@ -1322,7 +1322,7 @@ macro_rules! shared_queries {
                     "update activities set subject_id = $1 where subject_type = 'lead' and subject_id = $2",
                     "update tasks set subject_id = $1 where subject_type = 'lead' and subject_id = $2",
                     "update events set lead_id = $1 where lead_id = $2",
-                    "update opportunities set lead_id = $1, lead_created_at = (select l.created_at from leads l where l.id = $1) where lead_id = $2",
+                    format!("update opportunities set lead_id = $1, {} where lead_id = $2", $crate::rows::lead_facts_set("$1")).as_str(),
                     "update contacts set lead_id = $1 where lead_id = $2",
                     "update form_submissions set lead_id = $1 where lead_id = $2",
                     "update visitors set lead_id = $1 where lead_id = $2",

@@ -37,8 +37,13 @@ fn size_band(bands: &SizeBands) -> String {
     sql
 }
 
+/// A deal report reads its deals' copies of their leads' facts (`o.lead_source`, ...), never
+/// the lead.
 fn simple_column(g: GroupBy, deals: bool) -> &'static str {
     match g {
+        GroupBy::Source if deals => "o.lead_source",
+        GroupBy::Campaign if deals => "o.lead_campaign",
+        GroupBy::Country if deals => "o.lead_country",
         GroupBy::Source => "l.source",
         GroupBy::Campaign => "l.campaign",
         GroupBy::Country => "l.country",
@@ -49,34 +54,24 @@ fn simple_column(g: GroupBy, deals: bool) -> &'static str {
     }
 }
 
-/// The join a deal report needs only for a lead filter (source, campaign, country) or a
-/// grouping by a lead column: `left join leads l on l.id = o.lead_id`, or nothing. The join
-/// looks up each deal's lead: at a million leads, a third of the open pipeline's time. On
-/// SQLite it reads the narrow index `leads_id_cohort`, which holds every lead column the deal
-/// reports read, not the table (a 90-day win/loss by source: 77 -> 45 ms in `sqlite3`).
-pub fn deal_lead_join(scope: &ReportScope, dialect: Dialect) -> String {
-    let f = &scope.filter;
-    let by_lead = matches!(
-        scope.group_by,
-        Some(GroupBy::Source | GroupBy::Campaign | GroupBy::Country)
-    );
-    if by_lead || f.source.is_some() || f.campaign.is_some() || f.country.is_some() {
-        format!(
-            " left join leads l{} on l.id = o.lead_id",
-            dialect.indexed_by("leads_id_cohort")
-        )
-    } else {
-        String::new()
-    }
+/// Whether the funnel's deal pass must read each deal's lead: for a filter or a grouping by
+/// the lead's owner, or a visibility narrower than every lead. Otherwise the deals' copies of
+/// their leads' source, campaign, country and creation time serve (migration
+/// `20261130000033_deal_lead_facts.sql`).
+pub fn funnel_deals_read_leads(scope: &ReportScope) -> bool {
+    scope.group_by == Some(GroupBy::Owner)
+        || scope.filter.owners.is_some()
+        || scope.lead_visibility != sarnakh_core::policy::Visibility::All
 }
 
-/// Whether the funnel's deal pass must read each deal's lead: for a lead filter, a grouping
-/// or a visibility narrower than every lead. Otherwise a cohort's deals are counted from
-/// `opportunities_cohort` alone.
-pub fn funnel_deals_read_leads(scope: &ReportScope) -> bool {
-    scope.group_by.is_some()
-        || scope.filter != Default::default()
-        || scope.lead_visibility != sarnakh_core::policy::Visibility::All
+/// The funnel deal pass's `select <grp>, ` (or nothing): the lead's owner from the lead,
+/// the other lead facts from the deal's copies.
+pub fn funnel_deal_group(scope: &ReportScope) -> String {
+    match scope.group_by {
+        Some(GroupBy::Owner) => "l.owner_id as grp, ".to_owned(),
+        Some(g) => format!("{} as grp, ", group_column(scope, g, true)),
+        None => String::new(),
+    }
 }
 
 /// Periods of at least this many days are read in `SLICES` parts at once (each on a
@@ -136,8 +131,9 @@ where
     qb.push(format!(" and {col} <= ")).push_bind(p.last_day);
 }
 
-/// Appends the record filters: owners on `owner_col`, source, campaign and country on the
-/// lead `l`, product on the deal `o` (deal reports only).
+/// Appends the record filters: owners on `owner_col`; source, campaign and country on the
+/// lead `l`, or for deal reports on the deal's copies of them (`o.lead_source`, ...); product
+/// on the deal `o` (deal reports only).
 pub fn push_filter<DB: Database>(
     qb: &mut QueryBuilder<'_, DB>,
     f: &ReportFilter,
@@ -158,11 +154,12 @@ pub fn push_filter<DB: Database>(
         }
         qb.push(")");
     }
-    for (col, value) in [
-        ("l.source", &f.source),
-        ("l.campaign", &f.campaign),
-        ("l.country", &f.country),
+    for (g, value) in [
+        (GroupBy::Source, &f.source),
+        (GroupBy::Campaign, &f.campaign),
+        (GroupBy::Country, &f.country),
     ] {
+        let col = simple_column(g, deals);
         if let Some(v) = value {
             qb.push(format!(" and {col} = ")).push_bind(v.clone());
         }
@@ -400,8 +397,8 @@ macro_rules! report_queries {
                     push_visibility(qb, &scope.lead_visibility, "l.owner_id", Some("l.team_id"));
                 }
 
-                /// Starts `select [grp, ]<what> from opportunities o [left join leads l ...]
-                /// where <cond>` with the deal filters and the deal visibility.
+                /// Starts `select [grp, ]<what> from opportunities o where <cond>` with the deal
+                /// filters and the deal visibility.
                 pub(crate) fn deal_query(
                     scope: &ReportScope,
                     what: &str,
@@ -409,8 +406,7 @@ macro_rules! report_queries {
                 ) -> QueryBuilder<'static, sqlx::$db> {
                     let (grp, _) = group_parts(scope, true);
                     let mut qb = QueryBuilder::new(format!(
-                        "select {grp}{what} from opportunities o{} where {cond}",
-                        $crate::reports::deal_lead_join(scope, DIALECT)
+                        "select {grp}{what} from opportunities o where {cond}"
                     ));
                     push_filter(&mut qb, &scope.filter, "o.owner_id", true);
                     push_visibility(&mut qb, &scope.deal_visibility, "o.owner_id", None);

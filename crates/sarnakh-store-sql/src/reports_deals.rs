@@ -92,9 +92,8 @@ macro_rules! report_deal_queries {
                     .push_bind(stuck_since);
                 qb.push(") then 1 else 0 end), 0) as bigint) as stuck");
                 qb.push(format!(
-                    " from opportunities o{}{} where o.status = 'open'",
-                    DIALECT.indexed_by("opportunities_open"),
-                    $crate::reports::deal_lead_join(scope, DIALECT)
+                    " from opportunities o{} where o.status = 'open'",
+                    DIALECT.indexed_by("opportunities_open")
                 ));
                 qb
             }

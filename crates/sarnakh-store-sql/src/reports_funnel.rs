@@ -224,7 +224,7 @@ macro_rules! report_funnel_queries {
             ) -> Result<FunnelPart, StoreError> {
                 let scope = &scope;
                 let cohort = mode == FunnelMode::Cohort;
-                let (grp, _) = group_parts(scope, false);
+                let grp = $crate::reports::funnel_deal_group(scope);
                 let mut qb: QueryBuilder<'static, sqlx::$db> = QueryBuilder::new(format!(
                     "select {grp}o.currency as currency, \
                      cast(coalesce(sum(case when o.status = 'won' then 1 else 0 end), 0) as bigint) as won_deals, \
@@ -235,13 +235,13 @@ macro_rules! report_funnel_queries {
                 if let (false, Some(whole)) = (cohort, &whole) {
                     push_period(&mut qb, "o2.closed_at", whole);
                 }
-                // A deal's lead, or a history row's, is found in the narrow index that holds
-                // what the filters, the grouping and the visibility read, not in the table.
-                // `cross join` fixes the order for SQLite.
+                // A deal's lead is found in the narrow index that holds what the owner filter,
+                // the grouping by owner and the visibility read, not in the table. `cross
+                // join` fixes the order for SQLite.
                 let lead = format!(" cross join leads l{}", DIALECT.indexed_by("leads_id_cohort"));
-                // The cohort's closed deals by their copy of the lead's creation time; the
-                // lead itself only when a filter, the grouping or the visibility reads it.
-                let joined = !cohort || $crate::reports::funnel_deals_read_leads(scope);
+                // The deals' copies of their leads' creation time, source, campaign and
+                // country serve the rest: the lead itself is read only for its owner.
+                let joined = $crate::reports::funnel_deals_read_leads(scope);
                 let index = if cohort { "opportunities_cohort" } else { "opportunities_status_closed" };
                 let from = format!("opportunities o{}{}", DIALECT.indexed_by(index), if joined { lead.as_str() } else { "" });
                 qb.push(format!(
@@ -251,8 +251,12 @@ macro_rules! report_funnel_queries {
                     list_item(wants.reasons, DIALECT.text_list(LOSS_REASON), "r_loss"),
                     if joined { "= l.id" } else { "is not null" },
                 ));
+                // Owners and visibility are the lead's (read only when joined); the funnel has
+                // no product filter.
+                let filter = sarnakh_core::domain::report::ReportFilter { product: None, ..scope.filter.clone() };
+                push_filter(&mut qb, &filter, "l.owner_id", true);
                 if joined {
-                    Self::lead_conditions(&mut qb, scope);
+                    push_visibility(&mut qb, &scope.lead_visibility, "l.owner_id", Some("l.team_id"));
                 }
                 Self::in_period(&mut qb, scope, if cohort { "o.lead_created_at" } else { "o.closed_at" });
                 let mut part = FunnelPart::default();

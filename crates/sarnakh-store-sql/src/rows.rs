@@ -25,6 +25,57 @@ pub const HISTORY_COLUMNS: &str = "id, subject_type, subject_id, kind, from_stat
 /// Columns of [`OpportunityRow`], in order.
 pub const OPPORTUNITY_COLUMNS: &str = "id, account_id, contact_id, lead_id, name, product, amount_minor, currency, expected_close_date, stage, status, loss_reason, close_note, closed_at, owner_id, created_at, updated_at, version, forecast_category";
 
+/// The deal's copies of its lead's report facts (creation time, source, campaign, country),
+/// which the deal reports group and filter by without reading the lead.
+pub const LEAD_FACTS: [(&str, &str); 4] = [
+    ("lead_created_at", "created_at"),
+    ("lead_source", "source"),
+    ("lead_campaign", "campaign"),
+    ("lead_country", "country"),
+];
+
+/// `set` item: the deal's copies of the facts of the lead bound as `lead` (a merge, an edit);
+/// null for a deal without a lead. A trigger follows later edits of the lead (migration
+/// `20261130000033_deal_lead_facts.sql`).
+pub fn lead_facts_set(lead: &str) -> String {
+    let (copies, facts): (Vec<&str>, Vec<String>) = LEAD_FACTS
+        .iter()
+        .map(|(copy, fact)| (*copy, format!("l.{fact}")))
+        .unzip();
+    format!(
+        "({}) = (select {} from leads l where l.id = {lead})",
+        copies.join(", "),
+        facts.join(", ")
+    )
+}
+
+/// The statement that writes a deal: an insert (no `expected` version) or an edit of the
+/// version bound as `$21`; the deal's columns are bound in [`OPPORTUNITY_COLUMNS`] order,
+/// then `search`, and the lead's facts are copied from the lead `$4`.
+pub fn opportunity_write_sql(expected: bool) -> String {
+    if expected {
+        format!(
+            "update opportunities set account_id = $2, contact_id = $3, lead_id = $4, {}, name = $5, product = $6, amount_minor = $7, currency = $8, expected_close_date = $9, stage = $10, status = $11, loss_reason = $12, close_note = $13, closed_at = $14, owner_id = $15, created_at = $16, updated_at = $17, version = $18, forecast_category = $19, search = $20 where id = $1 and version = $21",
+            lead_facts_set("$4")
+        )
+    } else {
+        let (copies, facts): (Vec<&str>, Vec<String>) = LEAD_FACTS
+            .iter()
+            .map(|(copy, fact)| {
+                (
+                    *copy,
+                    format!("(select l.{fact} from leads l where l.id = $4)"),
+                )
+            })
+            .unzip();
+        format!(
+            "insert into opportunities ({OPPORTUNITY_COLUMNS}, search, {}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, {})",
+            copies.join(", "),
+            facts.join(", ")
+        )
+    }
+}
+
 /// The key leads sort by when sorted by name.
 pub fn lead_sort_name(lead: &sarnakh_core::domain::Lead) -> String {
     let p = &lead.fields.person;

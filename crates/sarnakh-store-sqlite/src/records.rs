@@ -22,7 +22,7 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 const ACCOUNT_COLUMNS: &str = "id, name, name_key, industry, company_size, country, owner_id, customer_since, created_at, updated_at, version";
 const CONTACT_COLUMNS: &str =
     "id, account_id, lead_id, first_name, last_name, email, phone, job_title, created_at, version";
-use sarnakh_store_sql::rows::OPPORTUNITY_COLUMNS;
+use sarnakh_store_sql::rows::{OPPORTUNITY_COLUMNS, opportunity_write_sql};
 
 pub(crate) async fn insert_contact(
     conn: &mut SqliteConnection,
@@ -44,24 +44,13 @@ pub(crate) async fn insert_opportunity(
     write_opportunity(conn, o, None).await
 }
 
-/// A deal's copy of its lead's creation time (the cohort the funnel and sources reports count
-/// it in), read from the lead bound as `$4`.
-const LEAD_CREATED: &str = "(select l.created_at from leads l where l.id = $4)";
-
 pub(crate) async fn write_opportunity(
     conn: &mut SqliteConnection,
     o: &Opportunity,
     expected: Option<i64>,
 ) -> Result<(), StoreError> {
     let search = format!("{} {}", o.name, o.product.as_deref().unwrap_or("")).to_lowercase();
-    let sql = match expected {
-        None => format!(
-            "insert into opportunities ({OPPORTUNITY_COLUMNS}, search, lead_created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, {LEAD_CREATED})"
-        ),
-        Some(_) => format!(
-            "update opportunities set account_id = $2, contact_id = $3, lead_id = $4, lead_created_at = {LEAD_CREATED}, name = $5, product = $6, amount_minor = $7, currency = $8, expected_close_date = $9, stage = $10, status = $11, loss_reason = $12, close_note = $13, closed_at = $14, owner_id = $15, created_at = $16, updated_at = $17, version = $18, forecast_category = $19, search = $20 where id = $1 and version = $21"
-        ),
-    };
+    let sql = opportunity_write_sql(expected.is_some());
     let query = sqlx::query(&sql)
         .bind(o.id.as_uuid())
         .bind(o.account_id.as_uuid())

@@ -104,6 +104,9 @@ pub(crate) async fn build(f: &Fixture) -> Data {
     }
     f.advance(Duration::days(20));
     late(f, &mut recs[0]).await;
+    for (i, rec) in recs.iter_mut().enumerate() {
+        edit_facts(f, i, rec).await;
+    }
     for (i, rec) in recs.iter().enumerate().filter(|(i, _)| i % 10 == 4) {
         let deal = &rec.deals[0];
         let at = f.clock.now() - Duration::days(1 + i as i64 % 3);
@@ -189,6 +192,26 @@ async fn late(f: &Fixture, rec: &mut Rec) {
         .expect("convert");
     rec.lead = out.lead;
     rec.deals = out.opportunities;
+}
+
+/// Some leads with deals (closed and open) change source, campaign and country after their
+/// deals exist: the deal reports must follow the lead.
+async fn edit_facts(f: &Fixture, i: usize, rec: &mut Rec) {
+    if !(i % 10 == 8 || i == 9) {
+        return;
+    }
+    assert!(!rec.deals.is_empty(), "lead {i} has deals");
+    let patch = sarnakh_core::service::LeadPatch {
+        source: Some(Some(SOURCES[(i + 1) % 3].into())),
+        campaign: Some([Some("winter"), None][i % 2].map(Into::into)),
+        country: Some(Some(["IR", "RO"][(i / 2) % 2].into())),
+        ..Default::default()
+    };
+    rec.lead = f
+        .services
+        .update_lead(&Actor::SYSTEM, rec.lead.id, patch, None)
+        .await
+        .expect("edit the lead's source, campaign and country");
 }
 
 async fn close(f: &Fixture, i: usize, rec: &mut Rec) {

@@ -89,6 +89,7 @@ impl World {
             updated_at: at(t),
             version: 1 + i64::try_from(reached).unwrap_or_default() + i64::from(closed),
             lead_created_at: lead.created_at,
+            lead_facts: (lead.seed.source, lead.seed.campaign, lead.seed.country),
         };
         b.opportunities.push(o.values());
         self.counts.opportunities += 1;

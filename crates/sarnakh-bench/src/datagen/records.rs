@@ -97,6 +97,8 @@ pub struct OpportunityRow {
     pub version: i64,
     /// The lead's creation (the cohort the reports count the deal in).
     pub lead_created_at: DateTime<Utc>,
+    /// The lead's source, campaign and country (the deal's copies the reports read).
+    pub lead_facts: (&'static str, Option<&'static str>, Option<&'static str>),
 }
 
 impl OpportunityRow {
@@ -124,6 +126,9 @@ impl OpportunityRow {
             Value::I64(self.version),
             Value::Text(search),
             Value::Time(self.lead_created_at),
+            Value::Str(self.lead_facts.0),
+            Value::OptStr(self.lead_facts.1),
+            Value::OptStr(self.lead_facts.2),
         ]
     }
 }

@@ -94,6 +94,9 @@ pub const OPPORTUNITY_COLUMNS: &[&str] = &[
     "version",
     "search",
     "lead_created_at",
+    "lead_source",
+    "lead_campaign",
+    "lead_country",
 ];
 /// Columns of `activities`.
 pub const ACTIVITY_COLUMNS: &[&str] = &[

@@ -1,9 +1,10 @@
-//! Scenario 5, reports: each report over HTTP (funnel in both modes and grouped, pipeline,
-//! win/loss, sources by campaign, activity, forecast, forecast accuracy), one client, a year or a month of data.
+//! Scenario 5, reports: each report over HTTP (funnel in both modes and grouped, pipeline
+//! whole and by owner and source, win/loss by product and by source, sources by campaign,
+//! activity, forecast, forecast accuracy), one client, a year or a month of data.
 //!
 //! Limit: a raw `select <column>, count(*) ... group by <column>` over the same rows (the
-//! leads created in the same period, the open or closed deals, or for the activity report the
-//! period's activities), the cheapest aggregate a report on those rows could run.
+//! leads created in the same period, the open or closed deals (joined to their leads when
+//! grouped by a lead column), or for the activity report the period's activities), the cheapest aggregate a report on those rows could run.
 
 use super::{CaseResult, Ctx, RatioBasis};
 use crate::db::{Stmt, Value};
@@ -40,6 +41,15 @@ fn cases() -> Vec<ReportCase> {
         "select product, count(*) from opportunities where status in ('won', 'lost') and closed_at >= $1 and closed_at < $2 group by product",
         vec![Value::Time(midnight(year)), Value::Time(tomorrow)],
     );
+    // The same deals' leads, for a deal report grouped by a lead column.
+    let open_by_source = Stmt::new(
+        "select l.source, count(*) from opportunities o join leads l on l.id = o.lead_id where o.status = 'open' group by l.source",
+        vec![],
+    );
+    let closed_by_source = Stmt::new(
+        "select l.source, count(*) from opportunities o join leads l on l.id = o.lead_id where o.status in ('won', 'lost') and o.closed_at >= $1 and o.closed_at < $2 group by l.source",
+        vec![Value::Time(midnight(year)), Value::Time(tomorrow)],
+    );
     let q = |report: &str, from: chrono::NaiveDate, extra: &str| {
         format!("/api/v1/reports/{report}?from={from}&to={end}{extra}")
     };
@@ -70,9 +80,19 @@ fn cases() -> Vec<ReportCase> {
             limit: open(),
         },
         ReportCase {
+            name: "pipeline, by source",
+            path: "/api/v1/reports/pipeline?group_by=source".into(),
+            limit: open_by_source,
+        },
+        ReportCase {
             name: "win-loss, 1 year, by product",
             path: q("win-loss", year, "&group_by=product"),
             limit: closed.clone(),
+        },
+        ReportCase {
+            name: "win-loss, 1 year, by source",
+            path: q("win-loss", year, "&group_by=source"),
+            limit: closed_by_source,
         },
         ReportCase {
             name: "forecast, 6 months",
