@@ -736,6 +736,13 @@ pub trait Store:
         scope: &crate::domain::report::ReportScope,
         spans: &[crate::domain::forecast::Span],
     ) -> StoreResult<Vec<crate::domain::forecast::ForecastCell>>;
+    /// Only the deals won in each span (category `closed`) of [`Store::report_forecast`]:
+    /// what forecast accuracy compares a snapshot with.
+    async fn report_forecast_won(
+        &self,
+        scope: &crate::domain::report::ReportScope,
+        spans: &[crate::domain::forecast::Span],
+    ) -> StoreResult<Vec<crate::domain::forecast::ForecastCell>>;
     /// Open deals expected before `today` (slot overdue) or without a date (undated).
     async fn report_forecast_loose(
         &self,

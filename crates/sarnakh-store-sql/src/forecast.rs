@@ -40,8 +40,23 @@ macro_rules! forecast_queries {
 
         impl $store {
             /// Open deals expected in each span and deals won in each span, per group,
-            /// category and currency.
+            /// category and currency; the two are read at once.
             pub(crate) async fn forecast_rows(
+                &self,
+                scope: &ReportScope,
+                spans: &[Span],
+            ) -> Result<Vec<ForecastCell>, StoreError> {
+                let (mut open, won) = $crate::reports::both_at_once(
+                    self.forecast_open_rows(scope, spans),
+                    self.forecast_won_rows(scope, spans),
+                )
+                .await?;
+                open.extend(won);
+                Ok(open)
+            }
+
+            /// Open deals by the span of their expected close day.
+            async fn forecast_open_rows(
                 &self,
                 scope: &ReportScope,
                 spans: &[Span],
@@ -49,8 +64,6 @@ macro_rules! forecast_queries {
                 let (Some(first), Some(last)) = (spans.first(), spans.last()) else {
                     return Ok(Vec::new());
                 };
-                let whole = |s: &Span| Period::days(s.first_day, s.last_day);
-                // Open deals by expected close day.
                 let mut qb = Self::open_select(scope);
                 qb.push("case");
                 for (i, s) in spans.iter().enumerate() {
@@ -62,8 +75,19 @@ macro_rules! forecast_queries {
                 qb.push(" and o.expected_close_date >= ").push_bind(first.first_day);
                 qb.push(" and o.expected_close_date <= ").push_bind(last.last_day);
                 Self::open_close(&mut qb, scope);
-                let mut out = self.forecast_cells(qb, scope).await?;
-                // Won deals by close time.
+                self.forecast_cells(qb, scope).await
+            }
+
+            /// Won deals by the span of their close time.
+            pub(crate) async fn forecast_won_rows(
+                &self,
+                scope: &ReportScope,
+                spans: &[Span],
+            ) -> Result<Vec<ForecastCell>, StoreError> {
+                let (Some(first), Some(last)) = (spans.first(), spans.last()) else {
+                    return Ok(Vec::new());
+                };
+                let whole = |s: &Span| Period::days(s.first_day, s.last_day);
                 let mut qb = Self::slot_select(scope);
                 qb.push("case");
                 for (i, s) in spans.iter().enumerate() {
@@ -74,8 +98,7 @@ macro_rules! forecast_queries {
                 Self::slot_sums(&mut qb, scope, WON_SUMS);
                 qb.push(" and o.closed_at >= ").push_bind(whole(first).from);
                 qb.push(" and o.closed_at < ").push_bind(whole(last).to);
-                out.extend(self.forecast_cells(qb, scope).await?);
-                Ok(out)
+                self.forecast_cells(qb, scope).await
             }
 
             /// Open deals in no period: expected before `today` (overdue) or without a

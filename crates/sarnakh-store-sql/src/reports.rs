@@ -113,6 +113,9 @@ pub fn slices_from(scope: &ReportScope, days: i64) -> Vec<ReportScope> {
 /// Runs the futures at once, their results in order (the first error wins).
 pub use futures_util::future::try_join_all as all_at_once;
 
+/// Runs two futures at once, both results (the first error wins).
+pub use futures_util::future::try_join as both_at_once;
+
 /// Appends ` and col >= from and col < to`.
 pub fn push_period<DB: Database>(qb: &mut QueryBuilder<'_, DB>, col: &str, p: &Period)
 where

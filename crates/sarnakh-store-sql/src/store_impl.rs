@@ -650,6 +650,13 @@ macro_rules! store_impl {
             ) -> StoreResult<Vec<sarnakh_core::domain::forecast::ForecastCell>> {
                 self.forecast_rows(scope, spans).await
             }
+            async fn report_forecast_won(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+                spans: &[sarnakh_core::domain::forecast::Span],
+            ) -> StoreResult<Vec<sarnakh_core::domain::forecast::ForecastCell>> {
+                self.forecast_won_rows(scope, spans).await
+            }
             async fn report_forecast_loose(
                 &self,
                 scope: &sarnakh_core::domain::report::ReportScope,

@@ -234,7 +234,7 @@ impl Services {
             Some(AccuracyGroup::Team) => owner.and_then(|o| teams.get(&o)).map(|t| t.to_string()),
         };
         let snapshots = self.store.forecast_snapshots().await?;
-        let won = self.store.report_forecast(&scope, &spans).await?;
+        let won = self.store.report_forecast_won(&scope, &spans).await?;
         let counts = |owner: Option<UserId>| {
             line_visible(
                 &scope.deal_visibility,

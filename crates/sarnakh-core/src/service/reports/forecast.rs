@@ -180,9 +180,12 @@ impl Services {
         };
         let scope = self.report_scope(actor, &no_period, &shape, extra).await?;
         let conv = converter.expect("a converter error is refused with the scope");
-        let cells = self.store.report_forecast(&scope, &spans).await?;
-        let loose = self.store.report_forecast_loose(&scope, today).await?;
-        let targets = self.store.forecast_targets().await?;
+        let (cells, loose, targets) = futures_util::future::try_join3(
+            self.store.report_forecast(&scope, &spans),
+            self.store.report_forecast_loose(&scope, today),
+            self.store.forecast_targets(),
+        )
+        .await?;
         let owner = parse_id_opt::<UserId>(q.owner.as_deref());
         let team = parse_id_opt::<TeamId>(q.team.as_deref());
         let mut periods = Vec::new();
