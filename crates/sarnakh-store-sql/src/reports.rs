@@ -74,6 +74,28 @@ pub fn funnel_deal_group(scope: &ReportScope) -> String {
     }
 }
 
+/// Whether the period's new leads, counted per source alone, are read source by source from
+/// `leads_source_created` (SQLite): each source's days are one range of that index, in source
+/// order, so the grouping needs no sort (a half-year of a million leads: 19 ms of processor
+/// time against 81 ms in `sqlite3`). That index holds no owner, team, campaign or country, so
+/// only without those filters and for a caller who sees every lead. PostgreSQL groups by hash.
+pub fn new_leads_by_source_index(scope: &ReportScope, dialect: Dialect) -> bool {
+    let f = &scope.filter;
+    dialect == Dialect::Sqlite
+        && scope.group_by == Some(GroupBy::Source)
+        && f.owners.is_none()
+        && f.campaign.is_none()
+        && f.country.is_none()
+        && scope.lead_visibility == sarnakh_core::policy::Visibility::All
+}
+
+/// Every lead source in use, each found by one seek of `leads_source_created` (the next
+/// source after the last one): the list `new_leads_by_source_index` walks (a lead's source
+/// is never null).
+pub const EVERY_SOURCE: &str = "with recursive s(v) as (select min(source) from leads \
+    union all select (select min(source) from leads where source > s.v) from s where s.v is not null) \
+    select v from s";
+
 /// Periods of at least this many days are read in `SLICES` parts at once (each on a
 /// connection of its own), and the parts' sums and lists merged: a year's cohort is half a
 /// million leads, and a 2-core machine reads two halves in the time of one.

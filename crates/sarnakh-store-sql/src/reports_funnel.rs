@@ -195,7 +195,12 @@ macro_rules! report_funnel_queries {
                 ][stage];
                 let list = left.filter(|_| wants.durations).map(|s| DIALECT.int_list(&DIALECT.elapsed(s)));
                 let what = format!("count(*) as n{}", list_item(list.is_some(), list.clone().unwrap_or_default(), "d"));
-                let mut qb = Self::lead_query(scope, &what, "leads l");
+                let by_source = stage == 0 && $crate::reports::new_leads_by_source_index(scope, DIALECT);
+                let from = if by_source { "leads l indexed by leads_source_created" } else { "leads l" };
+                let mut qb = Self::lead_query(scope, &what, from);
+                if by_source {
+                    qb.push(format!(" and l.source in ({})", $crate::reports::EVERY_SOURCE));
+                }
                 Self::in_period(&mut qb, scope, col);
                 let mut part = FunnelPart::default();
                 for row in self.grouped(qb, scope, "").await? {
