@@ -198,6 +198,12 @@ async fn a_tiny_run_is_well_formed_and_the_data_has_the_intended_shape() {
         0
     );
     assert!(count("select count(*) from opportunities where lead_source is not null").await > 0);
+    // The activity report's day counts add up to the activities, per day, owner and kind.
+    assert_eq!(
+        count("select count(*) from (select substr(occurred_at, 1, 10) as day, coalesce(owner_id, zeroblob(16)) as owner_key, kind, count(*) as n from activities group by 1, 2, 3) a full join activity_days d using (day, owner_key, kind) where a.n is not d.n").await,
+        0
+    );
+    assert!(count("select count(*) from activity_days").await > 0);
     raw.close().await;
     // The indexes the generator set aside during the load are back as the migrations made them.
     let fresh = format!("sqlite://{}", dir.join("migrated.db").display());

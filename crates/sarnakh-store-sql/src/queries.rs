@@ -674,6 +674,11 @@ macro_rules! shared_queries {
                 .bind(a.outcome.map(|o| o.as_str())).bind(&a.summary).bind(&a.body).bind(a.occurred_at)
                 .bind(a.owner_id.map(|o| o.as_uuid())).bind(a.created_at)
                 .execute(&mut *conn).await.map_err(backend)?;
+            // The activity report's counts per UTC day, owner and kind (migration …34).
+            sqlx::query("insert into activity_days (day, owner_key, kind, n) values ($1, $2, $3, 1) \
+                         on conflict (day, owner_key, kind) do update set n = activity_days.n + 1")
+                .bind(a.occurred_at.date_naive()).bind(a.owner_id.map_or(uuid::Uuid::nil(), |o| o.as_uuid())).bind(a.kind.as_str())
+                .execute(&mut *conn).await.map_err(backend)?;
             if let (RecordRef::Lead(lead), true) = (a.subject, a.kind.is_contact()) {
                 // The lead's first contact, kept for the reports (migration …27).
                 sqlx::query("update leads set first_contact_at = $1 where id = $2 and (first_contact_at is null or first_contact_at > $1)")

@@ -309,6 +309,14 @@ impl Dialect {
         }
     }
 
+    /// The nil id as a literal, standing for "no owner" where a key column cannot be null.
+    pub fn nil_uuid(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "zeroblob(16)",
+            Dialect::Postgres => "'00000000-0000-0000-0000-000000000000'::uuid",
+        }
+    }
+
     /// Every non-null value of a text expression as one text, separated by the unit
     /// separator (U+001F, never part of a code); null when none.
     pub fn text_list(self, expr: &str) -> String {

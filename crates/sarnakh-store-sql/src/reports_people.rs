@@ -39,24 +39,19 @@ macro_rules! report_people_queries {
                 Ok(out)
             }
 
-            /// Activities that happened in the period, per owner and kind; from two weeks on
-            /// the period is counted in parts at once (each part's counts are added up by the
-            /// report).
+            /// Activities that happened in the period, per owner and kind, summed from the
+            /// counts the store keeps per UTC day (a report's period is whole UTC days).
             pub(crate) async fn report_activity_rows(&self, scope: &ReportScope) -> Result<Vec<ActivityCell>, StoreError> {
-                let parts = $crate::reports::slices_from(scope, 14);
-                let counted = $crate::reports::all_at_once(parts.iter().map(|part| self.activity_counts_of(part))).await?;
-                Ok(counted.into_iter().flatten().collect())
-            }
-
-            /// Activities of one part of the period, per owner and kind.
-            async fn activity_counts_of(&self, scope: &ReportScope) -> Result<Vec<ActivityCell>, StoreError> {
-                let mut qb: QueryBuilder<'static, sqlx::$db> = QueryBuilder::new(
-                    "select a.owner_id as grp, a.kind as kind, count(*) as n from activities a where 1 = 1",
-                );
-                $crate::reports::push_filter(&mut qb, &scope.filter, "a.owner_id", false);
-                push_visibility(&mut qb, &scope.deal_visibility, "a.owner_id", None);
-                Self::in_period(&mut qb, scope, "a.occurred_at");
-                qb.push(" group by a.owner_id, a.kind");
+                let owner = format!("nullif(a.owner_key, {})", DIALECT.nil_uuid());
+                let mut qb: QueryBuilder<'static, sqlx::$db> = QueryBuilder::new(format!(
+                    "select {owner} as grp, a.kind as kind, cast(sum(a.n) as bigint) as n from activity_days a where 1 = 1"
+                ));
+                $crate::reports::push_filter(&mut qb, &scope.filter, &owner, false);
+                push_visibility(&mut qb, &scope.deal_visibility, &owner, None);
+                if let Some(p) = &scope.period {
+                    $crate::reports::push_days(&mut qb, "a.day", p);
+                }
+                qb.push(" group by a.owner_key, a.kind");
                 let rows = qb.build().fetch_all(&self.$read).await.map_err(backend)?;
                 rows.iter()
                     .map(|row| {

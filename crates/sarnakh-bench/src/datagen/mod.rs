@@ -109,6 +109,24 @@ pub async fn generate(db: &RawDb, leads: u64, seed: u64, deals: f64) -> Result<G
         vec![],
     ))
     .await?;
+    // The activity report's counts per UTC day, owner and kind, which the store keeps with
+    // each activity it writes (migration `20261130000034_activity_days.sql`, same aggregate).
+    let (day, nil) = if sqlite {
+        ("substr(occurred_at, 1, 10)", "zeroblob(16)")
+    } else {
+        (
+            "(occurred_at at time zone 'UTC')::date",
+            "'00000000-0000-0000-0000-000000000000'::uuid",
+        )
+    };
+    db.execute(&Stmt::new(
+        format!(
+            "insert into activity_days (day, owner_key, kind, n) \
+             select {day}, coalesce(owner_id, {nil}), kind, count(*) from activities group by 1, 2, 3"
+        ),
+        vec![],
+    ))
+    .await?;
     if sqlite {
         // Back to the adapter's journal (the mode is stored in the file).
         db.execute(&Stmt::new("pragma journal_mode = wal", vec![]))
