@@ -8,10 +8,18 @@ macro_rules! report_people_queries {
         use sarnakh_core::domain::report_figures::{ActivityCell, FirstContact};
 
         impl $store {
-            /// Each lead created in the period with its first contact, if any: per group one
-            /// list of `created|first` pairs (RFC 3339, exact to the microsecond), not one
-            /// row per lead.
+            /// Each lead created in the period with its first contact, if any; a long period
+            /// is read in parts at once.
             pub(crate) async fn report_first_contact_rows(&self, scope: &ReportScope) -> Result<Vec<FirstContact>, StoreError> {
+                let parts = $crate::reports::slices(scope);
+                let read = $crate::reports::all_at_once(parts.iter().map(|part| self.first_contacts_of(part))).await?;
+                Ok(read.into_iter().flatten().collect())
+            }
+
+            /// The first contacts of one part of the period: per group one list of
+            /// `created|first` pairs (RFC 3339, exact to the microsecond), not one row per
+            /// lead.
+            async fn first_contacts_of(&self, scope: &ReportScope) -> Result<Vec<FirstContact>, StoreError> {
                 let pair = format!(
                     "{} || '|' || coalesce({}, '')",
                     DIALECT.rfc3339("l.created_at"),

@@ -183,11 +183,12 @@ pub async fn sources_and_activity_reports_match_a_plain_recount(store: Arc<dyn S
     assert!(
         sum(|r| r.contacted) < sum(|r| r.leads) && sum(|r| r.activities) > sum(|r| r.contacted)
     );
-    // From 14 days on the activities are counted in two halves at once (days -6-9 cut
-    // between the leads' first and second day).
-    let (long_q, long_p) = days(&d, -6, 9);
+    // Activities are summed from day counts; from 60 days on the first contacts are read in
+    // two halves at once (days -50-59 cut between the leads' fifth and sixth day).
+    let (mid_q, mid_p) = days(&d, -6, 9);
+    let (long_q, long_p) = days(&d, -50, 59);
     for (actor, visible) in [(&sys, None), (&d.rep.0, Some(me))] {
-        for (q, p) in [(&q, &p), (&long_q, &long_p)] {
+        for (q, p) in [(&q, &p), (&mid_q, &mid_p), (&long_q, &long_p)] {
             let report = f
                 .services
                 .activity_report(actor, q)
@@ -239,6 +240,18 @@ fn expected_activity(
         let r = rows.entry(key(a.owner_id)).or_default();
         r.activities += 1;
         *r.by_kind.entry(a.kind.as_str().to_owned()).or_default() += 1;
+    }
+    // The deals' check-in calls, logged by the system: no owner.
+    let calls = d
+        .touches
+        .values()
+        .flatten()
+        .filter(|at| sees(None) && within(p, Some(**at)))
+        .count() as u64;
+    if calls > 0 {
+        let r = rows.entry(None).or_default();
+        r.activities += calls;
+        *r.by_kind.entry("call".to_owned()).or_default() += calls;
     }
     let firsts = first_contacts(d);
     let sla = SlaSettings::default();
