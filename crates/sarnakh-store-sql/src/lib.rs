@@ -18,6 +18,7 @@ pub mod maintenance;
 mod queries;
 pub mod reports;
 mod reports_deals;
+mod reports_dialect;
 pub mod reports_funnel;
 mod reports_money;
 mod reports_people;
