@@ -108,15 +108,10 @@ pub const SLICES: i32 = 2;
 /// period or one shorter than `SLICE_FROM_DAYS`). The parts cover the period exactly, each
 /// instant in one part.
 pub fn slices(scope: &ReportScope) -> Vec<ReportScope> {
-    slices_from(scope, SLICE_FROM_DAYS)
-}
-
-/// [`slices`] for a query that is worth cutting from `days` days on.
-pub fn slices_from(scope: &ReportScope, days: i64) -> Vec<ReportScope> {
     let Some(p) = &scope.period else {
         return vec![scope.clone()];
     };
-    if p.to - p.from < chrono::Duration::days(days) {
+    if p.to - p.from < chrono::Duration::days(SLICE_FROM_DAYS) {
         return vec![scope.clone()];
     }
     let step = (p.to - p.from) / SLICES;

@@ -111,14 +111,13 @@ pub async fn generate(db: &RawDb, leads: u64, seed: u64, deals: f64) -> Result<G
     .await?;
     // The activity report's counts per UTC day, owner and kind, which the store keeps with
     // each activity it writes (migration `20261130000034_activity_days.sql`, same aggregate).
-    let (day, nil) = if sqlite {
-        ("substr(occurred_at, 1, 10)", "zeroblob(16)")
+    use sarnakh_store_sql::reports::Dialect;
+    let (day, dialect) = if sqlite {
+        ("substr(occurred_at, 1, 10)", Dialect::Sqlite)
     } else {
-        (
-            "(occurred_at at time zone 'UTC')::date",
-            "'00000000-0000-0000-0000-000000000000'::uuid",
-        )
+        ("(occurred_at at time zone 'UTC')::date", Dialect::Postgres)
     };
+    let nil = dialect.nil_uuid();
     db.execute(&Stmt::new(
         format!(
             "insert into activity_days (day, owner_key, kind, n) \
