@@ -175,6 +175,13 @@ async fn check(
             assert_eq!((report.mode, report.period), (mode, *p), "{what}");
         }
     }
+    // The dashboard's one read of the cohort gives the cohort funnel's counts and reasons.
+    let summary = f.services.cohort_summary(actor, q).await.expect("summary");
+    let want = expected(recs, p, FunnelMode::Cohort, None);
+    assert_eq!(vec![summary.total], want.rows, "summary: {label}");
+    assert_eq!(summary.disqualify_reasons, want.disqualified, "{label}");
+    assert_eq!(summary.loss_reasons, want.lost, "{label}");
+    assert_eq!(summary.period, *p, "{label}");
 }
 
 /// The funnel's counts, reasons and medians equal a plain recount of the records, in

@@ -154,6 +154,9 @@ pub async fn sources_and_activity_reports_match_a_plain_recount(store: Arc<dyn S
             for row in &report.rows {
                 check_campaign_cost(row, g, cost);
             }
+            if g == GroupBy::Source {
+                check_summary(&f, &sys, &q, expected_sources(&d, &all, &p, g, cost)).await;
+            }
         }
     }
     let me = d.rep.1.id;
@@ -171,6 +174,8 @@ pub async fn sources_and_activity_reports_match_a_plain_recount(store: Arc<dyn S
         actual_sources(&report.rows),
         expected_sources(&d, &mine, &p, GroupBy::Source, 0)
     );
+    let mine_by_source = expected_sources(&d, &mine, &p, GroupBy::Source, 0);
+    check_summary(&f, &d.rep.0, &q, mine_by_source).await;
     let whole = f
         .services
         .activity_report(&sys, &q)
@@ -201,6 +206,28 @@ pub async fn sources_and_activity_reports_match_a_plain_recount(store: Arc<dyn S
             );
         }
     }
+}
+
+/// The dashboard's cohort summary has the sources' rows by source without the first
+/// contacts (none contacted, no median), and their sum as its total.
+async fn check_summary(f: &Fixture, actor: &Actor, q: &ReportQuery, want: Vec<SourceFigures>) {
+    let summary = f.services.cohort_summary(actor, q).await.expect("summary");
+    let want: Vec<SourceFigures> = want
+        .into_iter()
+        .map(|mut row| {
+            row.1[5] = 0;
+            row.4 = None;
+            row
+        })
+        .collect();
+    let sum = |i: usize| want.iter().map(|row| row.1[i]).sum::<u64>();
+    let t = &summary.total;
+    assert_eq!(
+        [t.leads, t.prospects, t.opportunities, t.won],
+        [sum(0), sum(1), sum(2), sum(3)],
+        "summary total, {q:?}"
+    );
+    assert_eq!(actual_sources(&summary.sources), want, "summary, {q:?}");
 }
 
 /// The spring campaign's cost figures (cost `cost`, minor units), none for the other rows.

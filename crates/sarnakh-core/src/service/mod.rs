@@ -65,10 +65,10 @@ pub use prediction_batch::basis_points;
 pub use record_lists::BulkOwnerOutcome;
 pub use reports::{
     AccuracyGroup, AccuracyPeriod, AccuracyReport, AccuracyRow, ActivityReport, CategoryFigures,
-    Comparison, ContentReport, ContentRow, CostInput, CurrencyTotal, ExperimentReport,
-    ForecastPeriod, ForecastReport, ForecastRow, FunnelReport, MAX_PERIODS, PipelineReport,
-    RateInput, RateSheet, RepActivity, STEPS, SourceRow, SourcesReport, StepTest, TargetInput,
-    VariantResult, WinLossAmount, WinLossReport, WinLossRow,
+    CohortSummary, Comparison, ContentReport, ContentRow, CostInput, CurrencyTotal,
+    ExperimentReport, ForecastPeriod, ForecastReport, ForecastRow, FunnelReport, MAX_PERIODS,
+    PipelineReport, RateInput, RateSheet, RepActivity, STEPS, SourceRow, SourcesReport, StepTest,
+    TargetInput, VariantResult, WinLossAmount, WinLossReport, WinLossRow,
 };
 pub use routing::{Inbox, InboxLead};
 pub use scoring::RESCORE_BATCH;

@@ -3,11 +3,12 @@
 //! lost, the open pipeline by stage with counts and stuck deals, and (from
 //! `dashboard_forecast`) the forecast against its targets, forecast accuracy and source
 //! effectiveness. The figures are the
-//! reports' own (the same service as `GET /api/v1/reports/...`), so they respect what the
+//! reports' own (the same services as `GET /api/v1/reports/...`; the funnel and the sources
+//! come from one read of the period's cohort, `cohort_summary`), so they respect what the
 //! user may see. Charts are SVG drawn by the server; bars grow from the inline start, so
 //! they read in both directions.
 
-use super::dashboard_forecast::{MoneyParts, money_parts};
+use super::dashboard_forecast::{MoneyParts, money_parts, source_lines};
 use super::{Frame, Page, Tr, WebUser, error_page};
 use crate::http::AppState;
 use askama::Template;
@@ -100,14 +101,15 @@ async fn dashboard(
     // pool both serve them in parallel).
     let everything = ReportQuery::default();
     let loaded = tokio::try_join!(
-        s.funnel_report(&user.actor, &q),
+        s.cohort_summary(&user.actor, &q),
         s.pipeline_report(&user.actor, &everything),
         money_parts(s, &user.actor, &q, tr),
     );
-    let (funnel, pipeline, money) = match loaded {
+    let (funnel, pipeline, mut money) = match loaded {
         Ok(x) => x,
         Err(e) => return error_page(tr, e),
     };
+    money.sources = source_lines(tr, &funnel);
     let t = &funnel.total;
     let rates = t.rates();
     let funnel_bars = bars(

@@ -8,7 +8,7 @@ use super::Tr;
 use sarnakh_core::Error;
 use sarnakh_core::domain::report::ReportQuery;
 use sarnakh_core::domain::report_money::{Converted, Converter};
-use sarnakh_core::service::{Actor, Services};
+use sarnakh_core::service::{Actor, CohortSummary, Services};
 
 /// One forecast period as a row of the chart and of its table.
 pub struct ForecastBar {
@@ -108,7 +108,8 @@ fn width(v: i64, max: i64) -> u64 {
 }
 
 /// Loads the forecast (this month and the next five), the accuracy of the last six months
-/// and the sources of the period `q`.
+/// and win/loss by source of the period `q` (the sources come from the cohort summary,
+/// [`source_lines`]).
 pub async fn money_parts(
     services: &Services,
     actor: &Actor,
@@ -120,10 +121,9 @@ pub async fn money_parts(
         group_by: Some("source".into()),
         ..q.clone()
     };
-    let (forecast, accuracy, sources, win_loss) = tokio::try_join!(
+    let (forecast, accuracy, win_loss) = tokio::try_join!(
         services.forecast_report(actor, &everything),
         services.forecast_accuracy_report(actor, &everything),
-        services.sources_report(actor, q),
         services.win_loss_report(actor, &by_source),
     )?;
     let conv = &forecast.converter;
@@ -180,21 +180,6 @@ pub async fn money_parts(
             attainment: percent(tr, p.total.attainment),
         })
         .collect();
-    let sconv = &sources.converter;
-    let source_lines = sources
-        .rows
-        .iter()
-        .map(|r| {
-            let code = r.group.clone().unwrap_or_default();
-            SourceLine {
-                source: tr.t_or(&format!("source-{code}"), &code),
-                leads: tr.num(i64::try_from(r.counts.leads).unwrap_or(0)),
-                to_prospect: percent(tr, r.counts.rates()[0]),
-                won_deals: tr.num(i64::try_from(r.won_deals).unwrap_or(0)),
-                revenue: money(tr, sconv, &r.revenue),
-            }
-        })
-        .collect();
     let win_line = |r: &sarnakh_core::service::WinLossRow| {
         let code = r.group.clone().unwrap_or_default();
         WinLine {
@@ -244,6 +229,25 @@ pub async fn money_parts(
             tr.num(i64::try_from(overdue_deals).unwrap_or(0)),
         ),
         accuracy: accuracy_lines,
-        sources: source_lines,
+        sources: Vec::new(),
     })
+}
+
+/// The period's lead sources as table lines (from the cohort summary).
+pub fn source_lines(tr: Tr, summary: &CohortSummary) -> Vec<SourceLine> {
+    let conv = &summary.converter;
+    summary
+        .sources
+        .iter()
+        .map(|r| {
+            let code = r.group.clone().unwrap_or_default();
+            SourceLine {
+                source: tr.t_or(&format!("source-{code}"), &code),
+                leads: tr.num(i64::try_from(r.counts.leads).unwrap_or(0)),
+                to_prospect: percent(tr, r.counts.rates()[0]),
+                won_deals: tr.num(i64::try_from(r.won_deals).unwrap_or(0)),
+                revenue: money(tr, conv, &r.revenue),
+            }
+        })
+        .collect()
 }

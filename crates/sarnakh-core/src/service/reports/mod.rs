@@ -23,7 +23,7 @@ pub use experiment::{Comparison, ExperimentReport, STEPS, StepTest, VariantResul
 pub use forecast::{CategoryFigures, ForecastPeriod, ForecastReport, ForecastRow, MAX_PERIODS};
 pub use funnel::FunnelReport;
 pub use money::{CostInput, RateInput, RateSheet};
-pub use sources::{SourceRow, SourcesReport};
+pub use sources::{CohortSummary, SourceRow, SourcesReport};
 pub use targets::TargetInput;
 
 use super::{Actor, Services};

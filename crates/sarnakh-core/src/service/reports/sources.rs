@@ -5,7 +5,9 @@
 
 use super::{Services, Shape};
 use crate::domain::report::{FunnelMode, GroupBy, Period, ReportQuery};
-use crate::domain::report_figures::{FunnelCounts, FunnelWants, RevenueCell, div_round, median};
+use crate::domain::report_figures::{
+    FunnelCounts, FunnelWants, ReasonCount, RevenueCell, div_round, median,
+};
 use crate::domain::report_money::{CampaignCost, Converted, Converter};
 use crate::error::Result;
 use crate::service::Actor;
@@ -96,6 +98,67 @@ impl Services {
             period,
             group_by,
             rows,
+            converter,
+        })
+    }
+}
+
+/// What the dashboard shows of the leads created in a period, read in one pass over them and
+/// one over their deals: the funnel's counts and reasons, and the sources' counts and won
+/// revenue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CohortSummary {
+    /// Leads created in these days.
+    pub period: Period,
+    /// The funnel's counts, every source together (as the cohort funnel's total).
+    pub total: FunnelCounts,
+    /// Why the cohort's disqualified leads were disqualified, most frequent first.
+    pub disqualify_reasons: Vec<ReasonCount>,
+    /// Why the cohort's lost deals were lost, most frequent first.
+    pub loss_reasons: Vec<ReasonCount>,
+    /// One row per source, as the sources report's by source, without the first contacts
+    /// (`contacted` 0, no median).
+    pub sources: Vec<SourceRow>,
+    /// The conversion into the reporting currency.
+    pub converter: Converter,
+}
+
+impl Services {
+    /// The cohort funnel's counts and reasons and the sources' rows by source, in one read
+    /// of the period's cohort (the dashboard asks for both: two reports would read the
+    /// cohort twice and the spans and first contacts it does not show). Refuses bad
+    /// parameters with field errors; counts only leads the caller may see.
+    pub async fn cohort_summary(&self, actor: &Actor, q: &ReportQuery) -> Result<CohortSummary> {
+        let shape = Shape {
+            groups: &[GroupBy::Source],
+            period_required: true,
+            products: false,
+            lead_filters: true,
+        };
+        let (converter, extra) = self.converter_for(q).await?;
+        let mut scope = self.report_scope(actor, q, &shape, extra).await?;
+        let converter = converter.expect("a converter error is refused with the scope");
+        scope.group_by = Some(GroupBy::Source);
+        let period = scope.period.expect("the summary always has a period");
+        let wants = FunnelWants {
+            reasons: true,
+            ..FunnelWants::default()
+        };
+        let figures = self
+            .store
+            .report_funnel_figures(&scope, FunnelMode::Cohort, wants)
+            .await?;
+        let sources = source_rows(figures.rows, figures.revenue, &converter);
+        let mut total = FunnelCounts::default();
+        for row in &sources {
+            total.add(&row.counts);
+        }
+        Ok(CohortSummary {
+            period,
+            total,
+            disqualify_reasons: figures.disqualify_reasons,
+            loss_reasons: figures.loss_reasons,
+            sources,
             converter,
         })
     }
