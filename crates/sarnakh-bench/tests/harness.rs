@@ -192,9 +192,10 @@ async fn a_tiny_run_is_well_formed_and_the_data_has_the_intended_shape() {
         0
     );
     assert!(count("select count(*) from accounts where customer_since is not null").await > 0);
-    // Every deal keeps its lead's creation, source, campaign and country, as the store does.
+    // Every deal keeps its lead's creation, source, campaign, country, owner and team, as the
+    // store does.
     assert_eq!(
-        count("select count(*) from opportunities o join leads l on l.id = o.lead_id where o.lead_created_at is not l.created_at or o.lead_source is not l.source or o.lead_campaign is not l.campaign or o.lead_country is not l.country").await,
+        count("select count(*) from opportunities o join leads l on l.id = o.lead_id where o.lead_created_at is not l.created_at or o.lead_source is not l.source or o.lead_campaign is not l.campaign or o.lead_country is not l.country or o.lead_owner_id is not l.owner_id or o.lead_team_id is not l.team_id").await,
         0
     );
     assert!(count("select count(*) from opportunities where lead_source is not null").await > 0);

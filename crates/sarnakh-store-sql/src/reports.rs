@@ -54,21 +54,12 @@ fn simple_column(g: GroupBy, deals: bool) -> &'static str {
     }
 }
 
-/// Whether the funnel's deal pass must read each deal's lead: for a filter or a grouping by
-/// the lead's owner, or a visibility narrower than every lead. Otherwise the deals' copies of
-/// their leads' source, campaign, country and creation time serve (migration
-/// `20261130000033_deal_lead_facts.sql`).
-pub fn funnel_deals_read_leads(scope: &ReportScope) -> bool {
-    scope.group_by == Some(GroupBy::Owner)
-        || scope.filter.owners.is_some()
-        || scope.lead_visibility != sarnakh_core::policy::Visibility::All
-}
-
-/// The funnel deal pass's `select <grp>, ` (or nothing): the lead's owner from the lead,
-/// the other lead facts from the deal's copies.
+/// The funnel deal pass's `select <grp>, ` (or nothing): every lead fact from the deal's
+/// copies, the owner too (the funnel counts a deal by its lead's owner; migration
+/// `20261130000035_deal_lead_owner.sql`).
 pub fn funnel_deal_group(scope: &ReportScope) -> String {
     match scope.group_by {
-        Some(GroupBy::Owner) => "l.owner_id as grp, ".to_owned(),
+        Some(GroupBy::Owner) => "o.lead_owner_id as grp, ".to_owned(),
         Some(g) => format!("{} as grp, ", group_column(scope, g, true)),
         None => String::new(),
     }

@@ -240,29 +240,20 @@ macro_rules! report_funnel_queries {
                 if let (false, Some(whole)) = (cohort, &whole) {
                     push_period(&mut qb, "o2.closed_at", whole);
                 }
-                // A deal's lead is found in the narrow index that holds what the owner filter,
-                // the grouping by owner and the visibility read, not in the table. `cross
-                // join` fixes the order for SQLite.
-                let lead = format!(" cross join leads l{}", DIALECT.indexed_by("leads_id_cohort"));
-                // The deals' copies of their leads' creation time, source, campaign and
-                // country serve the rest: the lead itself is read only for its owner.
-                let joined = $crate::reports::funnel_deals_read_leads(scope);
+                // The deals' copies of their leads' creation time, source, campaign, country,
+                // owner and team serve every grouping, filter and visibility: no lead is read.
                 let index = if cohort { "opportunities_cohort" } else { "opportunities_status_closed" };
-                let from = format!("opportunities o{}{}", DIALECT.indexed_by(index), if joined { lead.as_str() } else { "" });
                 qb.push(format!(
-                    ") then 1 else 0 end), 0) as bigint) as won_leads{}{} from {from} \
-                     where o.lead_id {} and o.status in ('won', 'lost')",
+                    ") then 1 else 0 end), 0) as bigint) as won_leads{}{} from opportunities o{} \
+                     where o.lead_id is not null and o.status in ('won', 'lost')",
                     list_item(wants.durations, DIALECT.int_list(&DIALECT.elapsed(Elapsed::Cycle)), "d_deal"),
                     list_item(wants.reasons, DIALECT.text_list(LOSS_REASON), "r_loss"),
-                    if joined { "= l.id" } else { "is not null" },
+                    DIALECT.indexed_by(index),
                 ));
-                // Owners and visibility are the lead's (read only when joined); the funnel has
-                // no product filter.
+                // The funnel has no product filter.
                 let filter = sarnakh_core::domain::report::ReportFilter { product: None, ..scope.filter.clone() };
-                push_filter(&mut qb, &filter, "l.owner_id", true);
-                if joined {
-                    push_visibility(&mut qb, &scope.lead_visibility, "l.owner_id", Some("l.team_id"));
-                }
+                push_filter(&mut qb, &filter, "o.lead_owner_id", true);
+                push_visibility(&mut qb, &scope.lead_visibility, "o.lead_owner_id", Some("o.lead_team_id"));
                 Self::in_period(&mut qb, scope, if cohort { "o.lead_created_at" } else { "o.closed_at" });
                 let mut part = FunnelPart::default();
                 for row in self.grouped(qb, scope, "o.currency").await? {

@@ -25,18 +25,21 @@ pub const HISTORY_COLUMNS: &str = "id, subject_type, subject_id, kind, from_stat
 /// Columns of [`OpportunityRow`], in order.
 pub const OPPORTUNITY_COLUMNS: &str = "id, account_id, contact_id, lead_id, name, product, amount_minor, currency, expected_close_date, stage, status, loss_reason, close_note, closed_at, owner_id, created_at, updated_at, version, forecast_category";
 
-/// The deal's copies of its lead's report facts (creation time, source, campaign, country),
-/// which the deal reports group and filter by without reading the lead.
-pub const LEAD_FACTS: [(&str, &str); 4] = [
+/// The deal's copies of its lead's report facts (creation time, source, campaign, country,
+/// owner and team), which the deal reports group, filter and limit to what the caller sees
+/// without reading the lead.
+pub const LEAD_FACTS: [(&str, &str); 6] = [
     ("lead_created_at", "created_at"),
     ("lead_source", "source"),
     ("lead_campaign", "campaign"),
     ("lead_country", "country"),
+    ("lead_owner_id", "owner_id"),
+    ("lead_team_id", "team_id"),
 ];
 
 /// `set` item: the deal's copies of the facts of the lead bound as `lead` (a merge, an edit);
-/// null for a deal without a lead. A trigger follows later edits of the lead (migration
-/// `20261130000033_deal_lead_facts.sql`).
+/// null for a deal without a lead. Triggers follow later edits of the lead (migrations
+/// `20261130000033_deal_lead_facts.sql` and `20261130000035_deal_lead_owner.sql`).
 pub fn lead_facts_set(lead: &str) -> String {
     let (copies, facts): (Vec<&str>, Vec<String>) = LEAD_FACTS
         .iter()

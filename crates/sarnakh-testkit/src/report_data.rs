@@ -105,7 +105,7 @@ pub(crate) async fn build(f: &Fixture) -> Data {
     f.advance(Duration::days(20));
     late(f, &mut recs[0]).await;
     for (i, rec) in recs.iter_mut().enumerate() {
-        edit_facts(f, i, rec).await;
+        edit_facts(f, i, rec, &owners).await;
     }
     for (i, rec) in recs.iter().enumerate().filter(|(i, _)| i % 10 == 4) {
         let deal = &rec.deals[0];
@@ -195,8 +195,9 @@ async fn late(f: &Fixture, rec: &mut Rec) {
 }
 
 /// Some leads with deals (closed and open) change source, campaign and country after their
-/// deals exist: the deal reports must follow the lead.
-async fn edit_facts(f: &Fixture, i: usize, rec: &mut Rec) {
+/// deals exist, two of them their owner too (the next of `owners`): the deal reports must
+/// follow the lead.
+async fn edit_facts(f: &Fixture, i: usize, rec: &mut Rec, owners: &[Option<UserId>; 3]) {
     if !(i % 10 == 8 || i == 9) {
         return;
     }
@@ -205,13 +206,14 @@ async fn edit_facts(f: &Fixture, i: usize, rec: &mut Rec) {
         source: Some(Some(SOURCES[(i + 1) % 3].into())),
         campaign: Some([Some("winter"), None][i % 2].map(Into::into)),
         country: Some(Some(["IR", "RO"][(i / 2) % 2].into())),
+        owner_id: (i == 18 || i == 28).then_some(owners[(i / 2 + 1) % 3]),
         ..Default::default()
     };
     rec.lead = f
         .services
         .update_lead(&Actor::SYSTEM, rec.lead.id, patch, None)
         .await
-        .expect("edit the lead's source, campaign and country");
+        .expect("edit the lead's source, campaign, country and owner");
 }
 
 async fn close(f: &Fixture, i: usize, rec: &mut Rec) {

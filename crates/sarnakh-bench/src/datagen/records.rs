@@ -129,6 +129,10 @@ impl OpportunityRow {
             Value::Str(self.lead_facts.0),
             Value::OptStr(self.lead_facts.1),
             Value::OptStr(self.lead_facts.2),
+            // The lead's owner (the deal's own owner starts as the lead's); generated leads
+            // have no team.
+            Value::OptUuid(self.owner_id),
+            Value::OptUuid(None),
         ]
     }
 }

@@ -97,6 +97,8 @@ pub const OPPORTUNITY_COLUMNS: &[&str] = &[
     "lead_source",
     "lead_campaign",
     "lead_country",
+    "lead_owner_id",
+    "lead_team_id",
 ];
 /// Columns of `activities`.
 pub const ACTIVITY_COLUMNS: &[&str] = &[

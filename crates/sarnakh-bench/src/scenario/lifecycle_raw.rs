@@ -123,7 +123,7 @@ pub async fn journey(raw: &RawDb, lead: &Candidate, won: bool, who: &Who) -> Res
             vec![Value::Uuid(id), Value::Text(key.clone()), Value::Uuid(contact), now()],
         ),
         Stmt::new(
-            format!("insert into opportunities (id, account_id, contact_id, lead_id, name, product, amount_minor, currency, stage, status, created_at, updated_at, version, search, lead_created_at, lead_source, lead_campaign, lead_country) values ($1, {account}, $3, $4, $5, 'CRM Pro', 1250000, 'EUR', 'qualify', 'open', $6, $6, 1, $7, (select created_at from leads where id = $4), (select source from leads where id = $4), (select campaign from leads where id = $4), (select country from leads where id = $4))"),
+            format!("insert into opportunities (id, account_id, contact_id, lead_id, name, product, amount_minor, currency, stage, status, created_at, updated_at, version, search, lead_created_at, lead_source, lead_campaign, lead_country, lead_owner_id, lead_team_id) values ($1, {account}, $3, $4, $5, 'CRM Pro', 1250000, 'EUR', 'qualify', 'open', $6, $6, 1, $7, (select created_at from leads where id = $4), (select source from leads where id = $4), (select campaign from leads where id = $4), (select country from leads where id = $4), (select owner_id from leads where id = $4), (select team_id from leads where id = $4))"),
             vec![
                 Value::Uuid(opp), Value::Text(key), Value::Uuid(contact), Value::Uuid(id),
                 Value::Text(format!("{} - CRM Pro", lead.company)), now(), Value::Text(format!("{} - crm pro crm pro", lead.company.to_lowercase())),
