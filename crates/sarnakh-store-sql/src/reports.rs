@@ -65,27 +65,50 @@ pub fn funnel_deal_group(scope: &ReportScope) -> String {
     }
 }
 
-/// Whether the period's new leads, counted per source alone, are read source by source from
-/// `leads_source_created` (SQLite): each source's days are one range of that index, in source
-/// order, so the grouping needs no sort (a half-year of a million leads: 19 ms of processor
-/// time against 81 ms in `sqlite3`). That index holds no owner, team, campaign or country, so
-/// only without those filters and for a caller who sees every lead. PostgreSQL groups by hash.
-pub fn new_leads_by_source_index(scope: &ReportScope, dialect: Dialect) -> bool {
+/// How the period's new leads, counted per source or per owner alone, are read on SQLite
+/// without a sort: each group's days are one range of an index that leads with the group
+/// (`leads_source_created`, `leads_owner_created`), walked in group order (a half-year of a
+/// million leads: 19 ms of processor time against 81 ms per source, 23-30 ms against 99-113
+/// ms per owner, in `sqlite3`). Those indexes hold no team, campaign or country, so only
+/// without filters and for a caller who sees every lead; none otherwise, and on PostgreSQL
+/// (it groups by hash). Each item is one statement's `from` and its extra condition; the
+/// owner's unowned leads are a statement of their own (`in` never matches null).
+pub fn new_leads_by_index(scope: &ReportScope, dialect: Dialect) -> Vec<(&'static str, String)> {
     let f = &scope.filter;
-    dialect == Dialect::Sqlite
-        && scope.group_by == Some(GroupBy::Source)
+    let plain = dialect == Dialect::Sqlite
         && f.owners.is_none()
+        && f.source.is_none()
         && f.campaign.is_none()
         && f.country.is_none()
-        && scope.lead_visibility == sarnakh_core::policy::Visibility::All
+        && scope.lead_visibility == sarnakh_core::policy::Visibility::All;
+    match scope.group_by {
+        Some(GroupBy::Source) if plain => vec![(
+            "leads l indexed by leads_source_created",
+            format!(" and l.source in ({})", every("source")),
+        )],
+        Some(GroupBy::Owner) if plain => vec![
+            (
+                "leads l indexed by leads_owner_created",
+                format!(" and l.owner_id in ({})", every("owner_id")),
+            ),
+            (
+                "leads l indexed by leads_owner_created",
+                " and l.owner_id is null".to_owned(),
+            ),
+        ],
+        _ => Vec::new(),
+    }
 }
 
-/// Every lead source in use, each found by one seek of `leads_source_created` (the next
-/// source after the last one): the list `new_leads_by_source_index` walks (a lead's source
-/// is never null).
-pub const EVERY_SOURCE: &str = "with recursive s(v) as (select min(source) from leads \
-    union all select (select min(source) from leads where source > s.v) from s where s.v is not null) \
-    select v from s";
+/// Every value of the leads' column `col` (not null), each found by one seek of an index
+/// that leads with it (the next value after the last one).
+fn every(col: &str) -> String {
+    format!(
+        "with recursive s(v) as (select min({col}) from leads \
+         union all select (select min({col}) from leads where {col} > s.v) from s where s.v is not null) \
+         select v from s"
+    )
+}
 
 /// Periods of at least this many days are read in `SLICES` parts at once (each on a
 /// connection of its own), and the parts' sums and lists merged: a year's cohort is half a

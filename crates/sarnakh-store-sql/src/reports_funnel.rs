@@ -195,22 +195,24 @@ macro_rules! report_funnel_queries {
                 ][stage];
                 let list = left.filter(|_| wants.durations).map(|s| DIALECT.int_list(&DIALECT.elapsed(s)));
                 let what = format!("count(*) as n{}", list_item(list.is_some(), list.clone().unwrap_or_default(), "d"));
-                let by_source = stage == 0 && $crate::reports::new_leads_by_source_index(scope, DIALECT);
-                let from = if by_source { "leads l indexed by leads_source_created" } else { "leads l" };
-                let mut qb = Self::lead_query(scope, &what, from);
-                if by_source {
-                    qb.push(format!(" and l.source in ({})", $crate::reports::EVERY_SOURCE));
+                let mut reads = if stage == 0 { $crate::reports::new_leads_by_index(scope, DIALECT) } else { Vec::new() };
+                if reads.is_empty() {
+                    reads.push(("leads l", String::new()));
                 }
-                Self::in_period(&mut qb, scope, col);
                 let mut part = FunnelPart::default();
-                for row in self.grouped(qb, scope, "").await? {
-                    let c = part.counts.entry(group_of(&row, scope.group_by)?).or_default();
-                    *[&mut c.leads, &mut c.prospects, &mut c.opportunities][stage] += count(&row, "n")?;
-                    let seconds = ints(&row, list.is_some(), "d")?;
-                    match left {
-                        Some(Elapsed::Lead) => part.figures.durations.lead.extend(seconds),
-                        Some(_) => part.figures.durations.prospect.extend(seconds),
-                        None => {}
+                for (from, only) in reads {
+                    let mut qb = Self::lead_query(scope, &what, from);
+                    qb.push(only);
+                    Self::in_period(&mut qb, scope, col);
+                    for row in self.grouped(qb, scope, "").await? {
+                        let c = part.counts.entry(group_of(&row, scope.group_by)?).or_default();
+                        *[&mut c.leads, &mut c.prospects, &mut c.opportunities][stage] += count(&row, "n")?;
+                        let seconds = ints(&row, list.is_some(), "d")?;
+                        match left {
+                            Some(Elapsed::Lead) => part.figures.durations.lead.extend(seconds),
+                            Some(_) => part.figures.durations.prospect.extend(seconds),
+                            None => {}
+                        }
                     }
                 }
                 Ok(part)
