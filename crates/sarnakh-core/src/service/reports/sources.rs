@@ -6,7 +6,7 @@
 use super::{Services, Shape};
 use crate::domain::report::{FunnelMode, GroupBy, Period, ReportQuery};
 use crate::domain::report_figures::{
-    FunnelCounts, FunnelWants, ReasonCount, RevenueCell, div_round, median,
+    FunnelCounts, FunnelFigures, FunnelWants, ReasonCount, RevenueCell, div_round, median,
 };
 use crate::domain::report_money::{CampaignCost, Converted, Converter};
 use crate::error::Result;
@@ -57,26 +57,12 @@ impl Services {
     /// The sources report (cohort of the leads created in the period). Refuses bad
     /// parameters with field errors; counts only leads the caller may see.
     pub async fn sources_report(&self, actor: &Actor, q: &ReportQuery) -> Result<SourcesReport> {
-        let shape = Shape {
-            groups: &[GroupBy::Source, GroupBy::Campaign],
-            period_required: true,
-            products: false,
-            lead_filters: true,
-        };
-        let (converter, extra) = self.converter_for(q).await?;
-        let mut scope = self.report_scope(actor, q, &shape, extra).await?;
-        let converter = converter.expect("a converter error is refused with the scope");
-        let group_by = *scope.group_by.get_or_insert(GroupBy::Source);
-        let period = scope
-            .period
-            .expect("the sources report always has a period");
         let wants = FunnelWants {
             contact_waits: true,
             ..FunnelWants::default()
         };
-        let figures = self
-            .store
-            .report_funnel_figures(&scope, FunnelMode::Cohort, wants)
+        let (group_by, period, converter, figures) = self
+            .cohort_read(actor, q, &[GroupBy::Source, GroupBy::Campaign], wants)
             .await?;
         let mut waits: BTreeMap<Option<String>, Vec<i64>> = BTreeMap::new();
         for g in figures.contact_waits {
@@ -129,24 +115,12 @@ impl Services {
     /// cohort twice and the spans and first contacts it does not show). Refuses bad
     /// parameters with field errors; counts only leads the caller may see.
     pub async fn cohort_summary(&self, actor: &Actor, q: &ReportQuery) -> Result<CohortSummary> {
-        let shape = Shape {
-            groups: &[GroupBy::Source],
-            period_required: true,
-            products: false,
-            lead_filters: true,
-        };
-        let (converter, extra) = self.converter_for(q).await?;
-        let mut scope = self.report_scope(actor, q, &shape, extra).await?;
-        let converter = converter.expect("a converter error is refused with the scope");
-        scope.group_by = Some(GroupBy::Source);
-        let period = scope.period.expect("the summary always has a period");
         let wants = FunnelWants {
             reasons: true,
             ..FunnelWants::default()
         };
-        let figures = self
-            .store
-            .report_funnel_figures(&scope, FunnelMode::Cohort, wants)
+        let (_, period, converter, figures) = self
+            .cohort_read(actor, q, &[GroupBy::Source], wants)
             .await?;
         let sources = source_rows(figures.rows, figures.revenue, &converter);
         let mut total = FunnelCounts::default();
@@ -161,6 +135,37 @@ impl Services {
             sources,
             converter,
         })
+    }
+}
+
+impl Services {
+    /// The cohort of the period in `q`, read by the store as the sources report reads it:
+    /// the grouping (source unless `q` asks for another of `groups`), the period, the
+    /// conversion into the reporting currency and the figures `wants` asks for. Refuses bad
+    /// parameters with field errors.
+    async fn cohort_read(
+        &self,
+        actor: &Actor,
+        q: &ReportQuery,
+        groups: &'static [GroupBy],
+        wants: FunnelWants,
+    ) -> Result<(GroupBy, Period, Converter, FunnelFigures)> {
+        let shape = Shape {
+            groups,
+            period_required: true,
+            products: false,
+            lead_filters: true,
+        };
+        let (converter, extra) = self.converter_for(q).await?;
+        let mut scope = self.report_scope(actor, q, &shape, extra).await?;
+        let converter = converter.expect("a converter error is refused with the scope");
+        let group_by = *scope.group_by.get_or_insert(GroupBy::Source);
+        let period = scope.period.expect("a cohort report always has a period");
+        let figures = self
+            .store
+            .report_funnel_figures(&scope, FunnelMode::Cohort, wants)
+            .await?;
+        Ok((group_by, period, converter, figures))
     }
 }
 
