@@ -65,24 +65,31 @@ pub fn funnel_deal_group(scope: &ReportScope) -> String {
     }
 }
 
-/// How the period's new leads, counted per source or per owner alone, are read on SQLite
-/// without a sort: each group's days are one range of an index that leads with the group
-/// (`leads_source_created`, `leads_owner_created`), walked in group order (a half-year of a
-/// million leads: 19 ms of processor time against 81 ms per source, 23-30 ms against 99-113
-/// ms per owner, in `sqlite3`). Those indexes hold no team, campaign or country, so only
-/// without filters and for a caller who sees every lead; none otherwise, and on PostgreSQL
-/// (it groups by hash). Each item is one statement's `from` and its extra condition; the
-/// owner's unowned leads are a statement of their own (`in` never matches null).
-pub fn new_leads_by_index(scope: &ReportScope, dialect: Dialect) -> Vec<(&'static str, String)> {
+/// How the leads created in the period are read per source, or (`counts_only`) counted per
+/// owner, on SQLite without a sort: each group's days are one range of an index that leads
+/// with the group, walked in group order. `leads_source_created` holds every column a cohort
+/// pass reads (migration `20261130000036_source_cohort.sql`; 90 days of a million leads: 76-79
+/// ms against 37-40 ms in `sqlite3`), so it serves every filter and caller.
+/// `leads_owner_created` holds only the owner and the day (a half-year's counts per owner:
+/// 23-30 ms against 99-113 ms), so only for counts, without filters, for a caller who sees
+/// every lead. None otherwise, and on PostgreSQL (it groups by hash). Each item is one
+/// statement's `from` and its extra condition; the unowned leads are a statement of their own
+/// (`in` never matches null).
+pub fn leads_by_group_index(
+    scope: &ReportScope,
+    dialect: Dialect,
+    counts_only: bool,
+) -> Vec<(&'static str, String)> {
     let f = &scope.filter;
-    let plain = dialect == Dialect::Sqlite
+    let plain = counts_only
         && f.owners.is_none()
         && f.source.is_none()
         && f.campaign.is_none()
         && f.country.is_none()
         && scope.lead_visibility == sarnakh_core::policy::Visibility::All;
     match scope.group_by {
-        Some(GroupBy::Source) if plain => vec![(
+        _ if dialect != Dialect::Sqlite => Vec::new(),
+        Some(GroupBy::Source) => vec![(
             "leads l indexed by leads_source_created",
             format!(" and l.source in ({})", every("source")),
         )],

@@ -140,6 +140,14 @@ macro_rules! report_funnel_queries {
                 Ok(figures)
             }
 
+            /// The statements (`from` and extra condition) that read the leads created in the
+            /// scope's period: one range per group of an index that leads with the group where
+            /// one serves (`leads_by_group_index`), else `leads_created`.
+            fn cohort_reads(scope: &ReportScope, counts_only: bool) -> Vec<(&'static str, String)> {
+                let reads = $crate::reports::leads_by_group_index(scope, DIALECT, counts_only);
+                if reads.is_empty() { vec![("leads l", String::new())] } else { reads }
+            }
+
             /// The cohort's leads in one pass: counts per group, and the asked lists.
             async fn cohort_lead_pass(&self, scope: ReportScope, wants: FunnelWants) -> Result<FunnelPart, StoreError> {
                 let scope = &scope;
@@ -155,9 +163,14 @@ macro_rules! report_funnel_queries {
                     list_item(wants.reasons, DIALECT.text_list(DISQUALIFY_REASON), "r_disqualify"),
                     list_item(wants.contact_waits, DIALECT.int_list(&span(Elapsed::Contact)), "d_contact"),
                 );
-                let mut qb = Self::lead_query(scope, &what, "leads l");
-                Self::in_period(&mut qb, scope, "l.created_at");
-                for row in self.grouped(qb, scope, "").await? {
+                let mut rows = Vec::new();
+                for (from, only) in Self::cohort_reads(scope, false) {
+                    let mut qb = Self::lead_query(scope, &what, from);
+                    qb.push(only);
+                    Self::in_period(&mut qb, scope, "l.created_at");
+                    rows.extend(self.grouped(qb, scope, "").await?);
+                }
+                for row in rows {
                     let group = group_of(&row, scope.group_by)?;
                     figures.durations.lead.extend(ints(&row, wants.durations, "d_lead")?);
                     figures.durations.prospect.extend(ints(&row, wants.durations, "d_prospect")?);
@@ -195,10 +208,7 @@ macro_rules! report_funnel_queries {
                 ][stage];
                 let list = left.filter(|_| wants.durations).map(|s| DIALECT.int_list(&DIALECT.elapsed(s)));
                 let what = format!("count(*) as n{}", list_item(list.is_some(), list.clone().unwrap_or_default(), "d"));
-                let mut reads = if stage == 0 { $crate::reports::new_leads_by_index(scope, DIALECT) } else { Vec::new() };
-                if reads.is_empty() {
-                    reads.push(("leads l", String::new()));
-                }
+                let reads = if stage == 0 { Self::cohort_reads(scope, true) } else { vec![("leads l", String::new())] };
                 let mut part = FunnelPart::default();
                 for (from, only) in reads {
                     let mut qb = Self::lead_query(scope, &what, from);
