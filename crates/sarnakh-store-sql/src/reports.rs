@@ -65,35 +65,22 @@ pub fn funnel_deal_group(scope: &ReportScope) -> String {
     }
 }
 
-/// How the leads created in the period are read per source, or (`counts_only`) counted per
-/// owner, on SQLite without a sort: each group's days are one range of an index that leads
-/// with the group, walked in group order. `leads_source_created` holds every column a cohort
-/// pass reads (migration `20261130000036_source_cohort.sql`; 90 days of a million leads: 76-79
-/// ms against 37-40 ms in `sqlite3`), so it serves every filter and caller.
-/// `leads_owner_created` holds only the owner and the day (a half-year's counts per owner:
-/// 23-30 ms against 99-113 ms), so only for counts, without filters, for a caller who sees
-/// every lead. None otherwise, and on PostgreSQL (it groups by hash). Each item is one
-/// statement's `from` and its extra condition; the unowned leads are a statement of their own
-/// (`in` never matches null).
-pub fn leads_by_group_index(
-    scope: &ReportScope,
-    dialect: Dialect,
-    counts_only: bool,
-) -> Vec<(&'static str, String)> {
-    let f = &scope.filter;
-    let plain = counts_only
-        && f.owners.is_none()
-        && f.source.is_none()
-        && f.campaign.is_none()
-        && f.country.is_none()
-        && scope.lead_visibility == sarnakh_core::policy::Visibility::All;
+/// How the leads created in the period are read per source or per owner on SQLite without a
+/// sort: each group's days are one range of an index that leads with the group and holds every
+/// column a cohort pass reads (`leads_source_created`, `leads_owner_created`; migrations
+/// `20261130000036_source_cohort.sql` and `20261130000037_owner_cohort.sql`), walked in group
+/// order, for every filter and caller (90 days of a million leads by source: 76-79 ms against
+/// 37-40 ms in `sqlite3`). None for the other groupings, and on PostgreSQL (it groups by hash).
+/// Each item is one statement's `from` and its extra condition; the unowned leads are a
+/// statement of their own (`in` never matches null).
+pub fn leads_by_group_index(scope: &ReportScope, dialect: Dialect) -> Vec<(&'static str, String)> {
     match scope.group_by {
         _ if dialect != Dialect::Sqlite => Vec::new(),
         Some(GroupBy::Source) => vec![(
             "leads l indexed by leads_source_created",
             format!(" and l.source in ({})", every("source")),
         )],
-        Some(GroupBy::Owner) if plain => vec![
+        Some(GroupBy::Owner) => vec![
             (
                 "leads l indexed by leads_owner_created",
                 format!(" and l.owner_id in ({})", every("owner_id")),

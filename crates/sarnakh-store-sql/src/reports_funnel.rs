@@ -143,9 +143,28 @@ macro_rules! report_funnel_queries {
             /// The statements (`from` and extra condition) that read the leads created in the
             /// scope's period: one range per group of an index that leads with the group where
             /// one serves (`leads_by_group_index`), else `leads_created`.
-            fn cohort_reads(scope: &ReportScope, counts_only: bool) -> Vec<(&'static str, String)> {
-                let reads = $crate::reports::leads_by_group_index(scope, DIALECT, counts_only);
+            pub(crate) fn cohort_reads(scope: &ReportScope) -> Vec<(&'static str, String)> {
+                let reads = $crate::reports::leads_by_group_index(scope, DIALECT);
                 if reads.is_empty() { vec![("leads l", String::new())] } else { reads }
+            }
+
+            /// The grouped rows of `what` over the leads whose `col` falls in the scope's
+            /// period, one statement per read of `reads` (see `cohort_reads`).
+            pub(crate) async fn lead_rows(
+                &self,
+                scope: &ReportScope,
+                what: &str,
+                reads: Vec<(&'static str, String)>,
+                col: &str,
+            ) -> Result<Rows, StoreError> {
+                let mut rows = Vec::new();
+                for (from, only) in reads {
+                    let mut qb = Self::lead_query(scope, what, from);
+                    qb.push(only);
+                    Self::in_period(&mut qb, scope, col);
+                    rows.extend(self.grouped(qb, scope, "").await?);
+                }
+                Ok(rows)
             }
 
             /// The cohort's leads in one pass: counts per group, and the asked lists.
@@ -163,14 +182,7 @@ macro_rules! report_funnel_queries {
                     list_item(wants.reasons, DIALECT.text_list(DISQUALIFY_REASON), "r_disqualify"),
                     list_item(wants.contact_waits, DIALECT.int_list(&span(Elapsed::Contact)), "d_contact"),
                 );
-                let mut rows = Vec::new();
-                for (from, only) in Self::cohort_reads(scope, false) {
-                    let mut qb = Self::lead_query(scope, &what, from);
-                    qb.push(only);
-                    Self::in_period(&mut qb, scope, "l.created_at");
-                    rows.extend(self.grouped(qb, scope, "").await?);
-                }
-                for row in rows {
+                for row in self.lead_rows(scope, &what, Self::cohort_reads(scope), "l.created_at").await? {
                     let group = group_of(&row, scope.group_by)?;
                     figures.durations.lead.extend(ints(&row, wants.durations, "d_lead")?);
                     figures.durations.prospect.extend(ints(&row, wants.durations, "d_prospect")?);
@@ -208,21 +220,16 @@ macro_rules! report_funnel_queries {
                 ][stage];
                 let list = left.filter(|_| wants.durations).map(|s| DIALECT.int_list(&DIALECT.elapsed(s)));
                 let what = format!("count(*) as n{}", list_item(list.is_some(), list.clone().unwrap_or_default(), "d"));
-                let reads = if stage == 0 { Self::cohort_reads(scope, true) } else { vec![("leads l", String::new())] };
+                let reads = if stage == 0 { Self::cohort_reads(scope) } else { vec![("leads l", String::new())] };
                 let mut part = FunnelPart::default();
-                for (from, only) in reads {
-                    let mut qb = Self::lead_query(scope, &what, from);
-                    qb.push(only);
-                    Self::in_period(&mut qb, scope, col);
-                    for row in self.grouped(qb, scope, "").await? {
-                        let c = part.counts.entry(group_of(&row, scope.group_by)?).or_default();
-                        *[&mut c.leads, &mut c.prospects, &mut c.opportunities][stage] += count(&row, "n")?;
-                        let seconds = ints(&row, list.is_some(), "d")?;
-                        match left {
-                            Some(Elapsed::Lead) => part.figures.durations.lead.extend(seconds),
-                            Some(_) => part.figures.durations.prospect.extend(seconds),
-                            None => {}
-                        }
+                for row in self.lead_rows(scope, &what, reads, col).await? {
+                    let c = part.counts.entry(group_of(&row, scope.group_by)?).or_default();
+                    *[&mut c.leads, &mut c.prospects, &mut c.opportunities][stage] += count(&row, "n")?;
+                    let seconds = ints(&row, list.is_some(), "d")?;
+                    match left {
+                        Some(Elapsed::Lead) => part.figures.durations.lead.extend(seconds),
+                        Some(_) => part.figures.durations.prospect.extend(seconds),
+                        None => {}
                     }
                 }
                 Ok(part)

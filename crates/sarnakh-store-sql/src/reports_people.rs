@@ -26,13 +26,12 @@ macro_rules! report_people_queries {
                     DIALECT.rfc3339("l.first_contact_at")
                 );
                 let what = format!("{} as c", DIALECT.text_list(&pair));
-                let mut qb = Self::lead_query(scope, &what, "leads l");
-                Self::in_period(&mut qb, scope, "l.created_at");
+                let rows = self.lead_rows(scope, &what, Self::cohort_reads(scope), "l.created_at").await?;
                 let instant = |text: &str| {
                     $crate::reports::parse_instant(text).map_err(|e| backend(sqlx::Error::Decode(Box::new(e))))
                 };
                 let mut out = Vec::new();
-                for row in self.grouped(qb, scope, "").await? {
+                for row in rows {
                     let group = group_of(&row, scope.group_by)?;
                     let list: Option<String> = row.try_get("c").map_err(backend)?;
                     for pair in $crate::reports::parse_text_list(list.as_deref()) {
