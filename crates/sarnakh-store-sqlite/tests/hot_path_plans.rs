@@ -10,14 +10,11 @@
 //! (Sarnakh never runs `analyze`). Text search (`like '%...%'`) and the duplicate pair list
 //! scan by design, and are named below.
 
-use sarnakh_core::store::Store;
-use sarnakh_store_sqlite::SqliteStore;
+mod common;
+
+use common::{Recorder, fresh};
 use sarnakh_testkit::conformance as c;
 use sqlx::{Connection, Row};
-use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
-use tracing::field::{Field, Visit};
-use tracing_subscriber::layer::{Context, SubscriberExt};
 
 /// Tables that grow with the company.
 const BIG: &[&str] = &[
@@ -38,49 +35,6 @@ const BIG: &[&str] = &[
 /// Statements that scan on purpose, by a piece of their text: text search (no index serves
 /// a leading wildcard) and the duplicate pair list (a self-join of every lead, run on demand).
 const SCANS_BY_DESIGN: &[&str] = &[" like ", "from leads a join leads b"];
-
-/// Every statement sqlx sends while it is installed.
-#[derive(Clone, Default)]
-struct Recorder(Arc<Mutex<BTreeSet<String>>>);
-
-#[derive(Default)]
-struct Statement {
-    summary: Option<String>,
-    full: Option<String>,
-}
-
-impl Visit for Statement {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        match field.name() {
-            "summary" => self.summary = Some(value.to_owned()),
-            "db.statement" => self.full = Some(value.trim().to_owned()),
-            _ => {}
-        }
-    }
-
-    fn record_debug(&mut self, _: &Field, _: &dyn std::fmt::Debug) {}
-}
-
-impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Recorder {
-    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
-        if event.metadata().target() != "sqlx::query" {
-            return;
-        }
-        let mut s = Statement::default();
-        event.record(&mut s);
-        // sqlx leaves the full text empty when the summary is the whole statement.
-        if let Some(sql) = s.full.filter(|f| !f.is_empty()).or(s.summary) {
-            self.0.lock().expect("recorder").insert(sql);
-        }
-    }
-}
-
-/// A fresh migrated store in its own directory.
-async fn fresh(dir: &std::path::Path, n: usize) -> (String, Arc<dyn Store>) {
-    let url = format!("sqlite://{}", dir.join(format!("paths-{n}.db")).display());
-    let store = SqliteStore::open(&url).await.expect("open");
-    (url, Arc::new(store))
-}
 
 /// The tables a statement names after `from` or `join`, by the name its plan uses (the
 /// alias when there is one).
@@ -133,13 +87,7 @@ fn tables_by_plan_name(sql: &str) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn everyday_statements_read_the_big_tables_through_indexes() {
-    let recorder = Recorder::default();
-    let subscriber = tracing_subscriber::registry().with(recorder.clone()).with(
-        tracing_subscriber::filter::Targets::new()
-            .with_target("sqlx::query", tracing::Level::DEBUG),
-    );
-    tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
-
+    let recorder = Recorder::install();
     let dir = std::env::temp_dir().join(format!("sarnakh-paths-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     macro_rules! run {
@@ -180,13 +128,7 @@ async fn everyday_statements_read_the_big_tables_through_indexes() {
         bulk_assign_applies_the_assignment_rule_to_each_lead,
     );
 
-    let statements: Vec<String> = recorder
-        .0
-        .lock()
-        .expect("recorder")
-        .iter()
-        .cloned()
-        .collect();
+    let statements = recorder.statements();
     let (url, _) = fresh(&dir, 0).await;
     let mut conn = sqlx::SqliteConnection::connect(&url)
         .await
