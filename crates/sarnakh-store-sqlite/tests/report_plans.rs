@@ -1,6 +1,6 @@
-//! SQLite has no hash grouping: a report grouped by source or owner sorts the period's leads
+//! SQLite has no hash grouping: a report grouped by source, owner or campaign sorts the period's leads
 //! unless it walks an index that leads with the group and holds every column the pass reads
-//! (`leads_source_created`, `leads_owner_created`). The recounts prove such a walk counts
+//! (`leads_source_created`, `leads_owner_created`, `leads_campaign_created`). The recounts prove such a walk counts
 //! right, not that it stays a walk: a changed index or statement would sort again, correct and
 //! slow, and only a benchmark at scale would notice.
 //!
@@ -17,10 +17,14 @@ use sarnakh_testkit::conformance as c;
 use sqlx::{Connection, Row};
 
 /// The indexes a grouped cohort read walks.
-const WALKED: &[&str] = &["leads_source_created", "leads_owner_created"];
+const WALKED: &[&str] = &[
+    "leads_source_created",
+    "leads_owner_created",
+    "leads_campaign_created",
+];
 
 #[tokio::test]
-async fn reports_grouped_by_source_or_owner_walk_their_index_without_a_sort() {
+async fn reports_grouped_by_source_owner_or_campaign_walk_their_index_without_a_sort() {
     let recorder = Recorder::install();
     let dir = std::env::temp_dir().join(format!("sarnakh-report-plans-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -66,10 +70,10 @@ async fn reports_grouped_by_source_or_owner_walk_their_index_without_a_sort() {
     }
     conn.close().await.expect("close");
     let _ = std::fs::remove_dir_all(&dir);
-    // By source and by owner: the cohort pass (owned and unowned leads), the activity funnel's
-    // new leads, and the activity report's first contacts.
+    // By source, owner and campaign: the cohort pass (with and without an owner or a
+    // campaign), the activity funnel's new leads, and the activity report's first contacts.
     assert!(
-        walks.len() >= 5,
+        walks.len() >= 8,
         "only {} walking statements were recorded: {walks:#?}",
         walks.len()
     );

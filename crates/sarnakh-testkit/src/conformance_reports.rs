@@ -155,6 +155,7 @@ async fn check(
             None,
             Some(GroupBy::Source),
             Some(GroupBy::Owner),
+            Some(GroupBy::Campaign),
             Some(GroupBy::Country),
         ] {
             let q = ReportQuery {
