@@ -8,7 +8,7 @@
 //! user may see. Charts are SVG drawn by the server; bars grow from the inline start, so
 //! they read in both directions.
 
-use super::dashboard_forecast::{MoneyParts, money_parts, source_lines};
+use super::dashboard_forecast::{MoneyParts, SourceLine, money_parts, source_lines};
 use super::{Frame, Page, Tr, WebUser, error_page};
 use crate::http::AppState;
 use askama::Template;
@@ -63,6 +63,8 @@ struct Dashboard {
     lost: Vec<(String, String)>,
     pipeline: Vec<Bar>,
     pipeline_height: u64,
+    /// The period's lead sources (from the cohort summary).
+    sources: Vec<SourceLine>,
     money: MoneyParts,
 }
 
@@ -105,11 +107,10 @@ async fn dashboard(
         s.pipeline_report(&user.actor, &everything),
         money_parts(s, &user.actor, &q, tr),
     );
-    let (funnel, pipeline, mut money) = match loaded {
+    let (funnel, pipeline, money) = match loaded {
         Ok(x) => x,
         Err(e) => return error_page(tr, e),
     };
-    money.sources = source_lines(tr, &funnel);
     let t = &funnel.total;
     let rates = t.rates();
     let funnel_bars = bars(
@@ -164,6 +165,7 @@ async fn dashboard(
         pipeline: stage_bars,
         disqualified: reasons(&funnel.disqualify_reasons, "reason"),
         lost: reasons(&funnel.loss_reasons, "loss"),
+        sources: source_lines(tr, &funnel),
         money,
         from,
         to,

@@ -1,8 +1,8 @@
 //! The dashboard's money parts: the forecast of the coming months against their targets
 //! (an SVG chart: won so far, commit and best case as nested bars, the target as a line),
-//! forecast accuracy of the past months, source effectiveness and win/loss by source over
-//! the period. The
-//! figures come from the report services, so they respect what the user may see.
+//! forecast accuracy of the past months and win/loss by source over the period, and the
+//! source effectiveness lines drawn from the cohort summary. The figures come from the
+//! report services, so they respect what the user may see.
 
 use super::Tr;
 use sarnakh_core::Error;
@@ -61,7 +61,6 @@ pub struct MoneyParts {
     /// Open deals whose expected close date has passed.
     pub overdue: String,
     pub accuracy: Vec<AccuracyLine>,
-    pub sources: Vec<SourceLine>,
     /// Win rate per lead source of the deals closed in the period.
     pub win_loss: Vec<WinLine>,
     /// All closed deals: won, lost, win rate, average won deal, median sales cycle.
@@ -229,7 +228,6 @@ pub async fn money_parts(
             tr.num(i64::try_from(overdue_deals).unwrap_or(0)),
         ),
         accuracy: accuracy_lines,
-        sources: Vec::new(),
     })
 }
 

@@ -136,9 +136,7 @@ impl Services {
             converter,
         })
     }
-}
 
-impl Services {
     /// The cohort of the period in `q`, read by the store as the sources report reads it:
     /// the grouping (source unless `q` asks for another of `groups`), the period, the
     /// conversion into the reporting currency and the figures `wants` asks for. Refuses bad
