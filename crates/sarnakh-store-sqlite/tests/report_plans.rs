@@ -1,8 +1,9 @@
-//! SQLite has no hash grouping: a report grouped by source, owner or campaign sorts the period's leads
-//! unless it walks an index that leads with the group and holds every column the pass reads
-//! (`leads_source_created`, `leads_owner_created`, `leads_campaign_created`). The recounts prove such a walk counts
-//! right, not that it stays a walk: a changed index or statement would sort again, correct and
-//! slow, and only a benchmark at scale would notice.
+//! SQLite has no hash grouping: a report grouped by source, owner, campaign or country sorts
+//! the period's leads unless it walks an index that leads with the group and holds every column
+//! the pass reads (`leads_source_created`, `leads_owner_created`, `leads_campaign_created`,
+//! `leads_country_created`). The recounts prove such a walk counts right, not that it stays a
+//! walk: a changed index or statement would sort again, correct and slow, and only a benchmark
+//! at scale would notice.
 //!
 //! The test runs the funnel, sources and activity recounts of the conformance suite on SQLite,
 //! records every statement that names one of those indexes, and asks SQLite for its plan: each
@@ -21,10 +22,11 @@ const WALKED: &[&str] = &[
     "leads_source_created",
     "leads_owner_created",
     "leads_campaign_created",
+    "leads_country_created",
 ];
 
 #[tokio::test]
-async fn reports_grouped_by_source_owner_or_campaign_walk_their_index_without_a_sort() {
+async fn reports_grouped_by_source_owner_campaign_or_country_walk_their_index_without_a_sort() {
     let recorder = Recorder::install();
     let dir = std::env::temp_dir().join(format!("sarnakh-report-plans-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -70,10 +72,11 @@ async fn reports_grouped_by_source_owner_or_campaign_walk_their_index_without_a_
     }
     conn.close().await.expect("close");
     let _ = std::fs::remove_dir_all(&dir);
-    // By source, owner and campaign: the cohort pass (with and without an owner or a
-    // campaign), the activity funnel's new leads, and the activity report's first contacts.
+    // By source, owner, campaign and country: the cohort pass (with and without an owner, a
+    // campaign or a country), the activity funnel's new leads, and the activity report's first
+    // contacts.
     assert!(
-        walks.len() >= 8,
+        walks.len() >= 10,
         "only {} walking statements were recorded: {walks:#?}",
         walks.len()
     );
