@@ -483,54 +483,94 @@ macro_rules! shared_queries {
                     if firsts.is_empty() {
                         continue;
                     }
-                    let mut q = sqlx::QueryBuilder::<sqlx::$db>::new(
-                        "insert into events (id, lead_id, kind, url, occurred_at, received_at) ",
-                    );
-                    q.push_values(&firsts, |mut row, (_, e)| {
-                        row.push_bind(e.id.clone())
-                            .push_bind(e.lead_id.as_uuid())
-                            .push_bind(e.kind.as_str())
-                            .push_bind(e.url.clone())
-                            .push_bind(e.occurred_at)
-                            .push_bind(received_at);
-                    });
-                    q.push(" on conflict (id) do nothing returning id");
-                    let inserted: std::collections::HashSet<String> = q
-                        .build_query_scalar::<String>()
-                        .fetch_all(&mut *tx)
+                    // Nearly every chunk is all new or all known, and the count of rows written
+                    // says which without a row sent back (a row each is a hand-off between the
+                    // database's thread and this one). A chunk of both is written again from a
+                    // savepoint, naming the ids it wrote.
+                    let mut part = sqlx::Acquire::begin(&mut *tx).await.map_err(backend)?;
+                    let written = Self::event_insert(&firsts, received_at, "")
+                        .build()
+                        .execute(&mut *part)
                         .await
                         .map_err(backend)?
-                        .into_iter()
-                        .collect();
-                    new.extend(
-                        firsts
-                            .iter()
-                            .filter(|(_, e)| inserted.contains(&e.id))
-                            .map(|(i, _)| *i),
-                    );
+                        .rows_affected();
+                    match usize::try_from(written) {
+                        Ok(0) => part.commit().await.map_err(backend)?,
+                        Ok(n) if n == firsts.len() => {
+                            part.commit().await.map_err(backend)?;
+                            new.extend(firsts.iter().map(|(i, _)| *i));
+                        }
+                        _ => {
+                            part.rollback().await.map_err(backend)?;
+                            let inserted: std::collections::HashSet<String> =
+                                Self::event_insert(&firsts, received_at, " returning id")
+                                    .build_query_scalar::<String>()
+                                    .fetch_all(&mut *tx)
+                                    .await
+                                    .map_err(backend)?
+                                    .into_iter()
+                                    .collect();
+                            new.extend(
+                                firsts
+                                    .iter()
+                                    .filter(|(_, e)| inserted.contains(&e.id))
+                                    .map(|(i, _)| *i),
+                            );
+                        }
+                    }
                 }
                 tx.commit().await.map_err(backend)?;
                 Ok(new)
             }
 
-            /// The events of `leads`, only those of `kinds` when given, oldest first per lead.
+            /// One multi-row insert of `events` that skips ids already recorded, then `tail`.
+            fn event_insert<'a>(
+                events: &[(usize, &'a EngagementEvent)],
+                received_at: DateTime<Utc>,
+                tail: &str,
+            ) -> sqlx::QueryBuilder<'a, sqlx::$db> {
+                let mut q = sqlx::QueryBuilder::<sqlx::$db>::new(
+                    "insert into events (id, lead_id, kind, url, occurred_at, received_at) ",
+                );
+                q.push_values(events, |mut row, (_, e)| {
+                    row.push_bind(e.id.as_str())
+                        .push_bind(e.lead_id.as_uuid())
+                        .push_bind(e.kind.as_str())
+                        .push_bind(e.url.as_deref())
+                        .push_bind(e.occurred_at)
+                        .push_bind(received_at);
+                });
+                q.push(" on conflict (id) do nothing");
+                q.push(tail);
+                q
+            }
+
+            /// The events of `leads`, only those of `kinds` when given, oldest first per lead
+            /// (by time, then id). One row per lead, its events as one JSON array: a batch's
+            /// leads have about ten events each, and a row each costs a hand-off between the
+            /// database's thread and this one.
             pub(crate) async fn events_of_lead_rows(
                 &self,
                 leads: &[LeadId],
                 kinds: Option<&[EventKind]>,
             ) -> Result<std::collections::HashMap<LeadId, Vec<EngagementEvent>>, StoreError> {
+                const DIALECT: $crate::reports::Dialect = $crate::reports::Dialect::$db;
                 let mut out: std::collections::HashMap<LeadId, Vec<EngagementEvent>> =
                     std::collections::HashMap::new();
                 if kinds.is_some_and(<[EventKind]>::is_empty) {
                     return Ok(out);
                 }
+                let list = DIALECT.json_rows(
+                    &format!("id, kind, url, {}", DIALECT.rfc3339("occurred_at")),
+                    "occurred_at, id",
+                );
                 for chunk in leads.chunks(500) {
-                    let mut q = sqlx::QueryBuilder::<sqlx::$db>::new(
-                        "select id, lead_id, kind, url, occurred_at from events where lead_id in (",
-                    );
-                    let mut list = q.separated(", ");
+                    let mut q = sqlx::QueryBuilder::<sqlx::$db>::new(format!(
+                        "select lead_id, {list} as e from events where lead_id in ("
+                    ));
+                    let mut ids = q.separated(", ");
                     for id in chunk {
-                        list.push_bind(id.as_uuid());
+                        ids.push_bind(id.as_uuid());
                     }
                     q.push(")");
                     if let Some(kinds) = kinds {
@@ -541,15 +581,14 @@ macro_rules! shared_queries {
                         }
                         q.push(")");
                     }
-                    q.push(" order by lead_id, occurred_at, id");
-                    let rows: Vec<EventRow> = q
+                    q.push(" group by lead_id");
+                    let rows: Vec<(Uuid, String)> = q
                         .build_query_as()
                         .fetch_all(&self.$read)
                         .await
                         .map_err(backend)?;
-                    for row in rows {
-                        let e = EngagementEvent::try_from(row)?;
-                        out.entry(e.lead_id).or_default().push(e);
+                    for (lead, json) in rows {
+                        out.insert(LeadId::from_uuid(lead), EventRow::from_json(lead, &json)?);
                     }
                 }
                 Ok(out)

@@ -107,6 +107,18 @@ impl Dialect {
         }
     }
 
+    /// The group's rows as one JSON text: an array of arrays of the expressions `cols`, in the
+    /// order `order` (one row per group, where a row per item would cost a hand-off each
+    /// between the database's thread and the caller's).
+    pub fn json_rows(self, cols: &str, order: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("json_group_array(json_array({cols}) order by {order})"),
+            Dialect::Postgres => {
+                format!("json_agg(json_build_array({cols}) order by {order})::text")
+            }
+        }
+    }
+
     /// Every non-null value of a text expression as one text, separated by the unit
     /// separator (U+001F, never part of a code); null when none.
     pub fn text_list(self, expr: &str) -> String {

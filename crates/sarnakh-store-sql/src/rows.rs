@@ -532,6 +532,35 @@ pub struct EventRow {
     occurred_at: DateTime<Utc>,
 }
 
+impl EventRow {
+    /// The events of one lead from a `Dialect::json_rows` array of `[id, kind, url,
+    /// occurred_at]` (RFC 3339), in its order.
+    pub fn from_json(
+        lead_id: Uuid,
+        json: &str,
+    ) -> Result<Vec<sarnakh_core::domain::event::EngagementEvent>, StoreError> {
+        type Item = (String, String, Option<String>, String);
+        let items: Vec<Item> =
+            serde_json::from_str(json).map_err(|e| corrupt("event list", &e.to_string()))?;
+        items
+            .into_iter()
+            .map(|(id, kind, url, at)| {
+                let occurred_at = DateTime::parse_from_rfc3339(&at)
+                    .map_err(|_| corrupt("event time", &at))?
+                    .with_timezone(&Utc);
+                Self {
+                    id,
+                    lead_id,
+                    kind,
+                    url,
+                    occurred_at,
+                }
+                .try_into()
+            })
+            .collect()
+    }
+}
+
 impl TryFrom<EventRow> for sarnakh_core::domain::event::EngagementEvent {
     type Error = StoreError;
     fn try_from(r: EventRow) -> Result<Self, StoreError> {

@@ -107,4 +107,25 @@ pub async fn event_batches_are_idempotent_matched_and_scored(store: Arc<dyn Stor
         before + 5 + 25,
         "the pricing visit has lost half its points a half-life later"
     );
+    let e6 = EventDraft {
+        lead_id: Some(l.id.to_string()),
+        ..event("e6", "content_download")
+    };
+    let mixed = f
+        .services
+        .ingest_events(&f.actor(), &[batch[0].clone(), e6, batch[1].clone()])
+        .await
+        .expect("known and new");
+    assert_eq!(
+        (mixed.accepted, mixed.duplicates),
+        (1, 2),
+        "a batch of known and new events records the new one only"
+    );
+    let scored = f
+        .services
+        .get_lead(&Actor::SYSTEM, l.id)
+        .await
+        .expect("read");
+    assert!(scored.score > later.score, "the new download scores");
+    assert_eq!(f.store.events_of(l.id).await.expect("events").len(), 3);
 }
