@@ -468,8 +468,11 @@ pub trait Store:
         events: &[AnonymousEvent],
         received_at: DateTime<Utc>,
     ) -> StoreResult<usize>;
-    /// The lead a visitor id is linked to.
-    async fn visitor_lead(&self, visitor_id: &str) -> StoreResult<Option<LeadId>>;
+    /// The leads the visitor ids are linked to, by visitor id (ids not linked are absent).
+    async fn visitor_leads(
+        &self,
+        visitor_ids: &[String],
+    ) -> StoreResult<std::collections::HashMap<String, LeadId>>;
     /// Links a visitor id to a lead (a later link replaces an earlier one) and moves the
     /// visitor's waiting events to the lead, in one transaction; returns how many moved.
     async fn link_visitor(

@@ -650,12 +650,6 @@ macro_rules! shared_queries {
                 Ok(new)
             }
 
-            pub(crate) async fn visitor_lead_row(&self, visitor_id: &str) -> Result<Option<LeadId>, StoreError> {
-                let id: Option<Uuid> = sqlx::query_scalar("select lead_id from visitors where visitor_id = $1")
-                    .bind(visitor_id).fetch_optional(&self.$read).await.map_err(backend)?;
-                Ok(id.map(LeadId::from_uuid))
-            }
-
             pub(crate) async fn link_visitor_tx(
                 &self,
                 visitor_id: &str,
@@ -1538,6 +1532,12 @@ macro_rules! shared_queries {
             pub(crate) async fn leads_by_email_rows(&self, emails: &[String]) -> Result<HashMap<String, LeadId>, StoreError> {
                 let sql = "select lower(email) as k, id from leads where not (status = 'disqualified' and disqualify_reason = 'duplicate') and lower(email) in (";
                 let found = self.ids_by_key(sql, " order by created_at, id", emails, true).await?;
+                Ok(found.into_iter().map(|(k, id)| (k, LeadId::from_uuid(id))).collect())
+            }
+
+            pub(crate) async fn visitor_lead_rows(&self, visitors: &[String]) -> Result<HashMap<String, LeadId>, StoreError> {
+                let sql = "select visitor_id as k, lead_id as id from visitors where visitor_id in (";
+                let found = self.ids_by_key(sql, "", visitors, false).await?;
                 Ok(found.into_iter().map(|(k, id)| (k, LeadId::from_uuid(id))).collect())
             }
 

@@ -314,8 +314,11 @@ macro_rules! store_impl {
             ) -> StoreResult<usize> {
                 self.insert_anonymous_event_rows(events, received_at).await
             }
-            async fn visitor_lead(&self, visitor_id: &str) -> StoreResult<Option<LeadId>> {
-                self.visitor_lead_row(visitor_id).await
+            async fn visitor_leads(
+                &self,
+                visitor_ids: &[String],
+            ) -> StoreResult<std::collections::HashMap<String, LeadId>> {
+                self.visitor_lead_rows(visitor_ids).await
             }
             async fn link_visitor(
                 &self,

@@ -93,8 +93,14 @@ pub async fn visitor_events_join_the_lead_the_visitor_becomes(store: Arc<dyn Sto
         .expect("read");
     assert_eq!(stored.score, became.score, "the new score is stored");
     assert_eq!(
-        f.store.visitor_lead("cookie-42").await.expect("link"),
-        Some(became.id)
+        f.store
+            .visitor_leads(&["cookie-42".into(), "cookie-none".into()])
+            .await
+            .expect("link")
+            .into_iter()
+            .collect::<Vec<_>>(),
+        [("cookie-42".to_owned(), became.id)],
+        "linked visitors only"
     );
 
     let later = f

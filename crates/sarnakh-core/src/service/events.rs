@@ -124,13 +124,11 @@ impl Services {
             .store
             .leads_by_emails(&emails.into_iter().collect::<Vec<_>>())
             .await?;
-        let mut by_visitor = HashMap::new();
-        for v in visitors {
-            if let Some(lead) = self.store.visitor_lead(&v).await? {
-                ids.insert(lead);
-                by_visitor.insert(v, lead);
-            }
-        }
+        let by_visitor = self
+            .store
+            .visitor_leads(&visitors.into_iter().collect::<Vec<_>>())
+            .await?;
+        ids.extend(by_visitor.values().copied());
         ids.extend(by_email.values().copied());
         let leads = self
             .store
