@@ -640,10 +640,26 @@ macro_rules! shared_queries {
                 }
                 let mut tx = self.$write.begin().await.map_err(backend)?;
                 let mut new = 0;
-                for e in events {
-                    let done = sqlx::query("insert into anonymous_events (id, visitor_id, kind, url, occurred_at, received_at) select $1, $2, $3, $4, $5, $6 where not exists (select 1 from events where id = $1) on conflict (id) do nothing")
-                        .bind(&e.id).bind(&e.visitor_id).bind(e.kind.as_str()).bind(&e.url).bind(e.occurred_at).bind(received_at)
-                        .execute(&mut *tx).await.map_err(backend)?;
+                // Multi-row inserts of 500 rows (6 values each); an id already stored as a
+                // lead's event, or as a visitor's (earlier in the batch too), is skipped.
+                for chunk in events.chunks(500) {
+                    let mut q = sqlx::QueryBuilder::<sqlx::$db>::new(
+                        "insert into anonymous_events (id, visitor_id, kind, url, occurred_at, received_at) \
+                         select v.column1, v.column2, v.column3, v.column4, v.column5, v.column6 from (",
+                    );
+                    q.push_values(chunk, |mut row, e| {
+                        row.push_bind(e.id.as_str())
+                            .push_bind(e.visitor_id.as_str())
+                            .push_bind(e.kind.as_str())
+                            .push_bind(e.url.as_deref())
+                            .push_bind(e.occurred_at)
+                            .push_bind(received_at);
+                    });
+                    q.push(
+                        ") as v where not exists (select 1 from events e where e.id = v.column1) \
+                         on conflict (id) do nothing",
+                    );
+                    let done = q.build().execute(&mut *tx).await.map_err(backend)?;
                     new += usize::try_from(done.rows_affected()).unwrap_or(0);
                 }
                 tx.commit().await.map_err(backend)?;

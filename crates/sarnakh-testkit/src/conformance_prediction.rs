@@ -59,6 +59,24 @@ pub async fn visitor_events_join_the_lead_the_visitor_becomes(store: Arc<dyn Sto
         .await
         .expect("resend");
     assert_eq!((again.accepted, again.duplicates), (0, 2));
+    let mixed = f
+        .services
+        .ingest_events(
+            &f.actor(),
+            &[
+                visit("v1", "page_view", "cookie-42"),
+                visit("w1", "page_view", "cookie-other"),
+                visit("w1", "content_download", "cookie-other"),
+                visit("w2", "email_clicked", "cookie-third"),
+            ],
+        )
+        .await
+        .expect("known, new and repeated");
+    assert_eq!(
+        (mixed.accepted, mixed.duplicates),
+        (2, 2),
+        "a known id and an id repeated in the batch are duplicates"
+    );
 
     let plain = f
         .services
