@@ -545,9 +545,8 @@ impl EventRow {
         items
             .into_iter()
             .map(|(id, kind, url, at)| {
-                let occurred_at = DateTime::parse_from_rfc3339(&at)
-                    .map_err(|_| corrupt("event time", &at))?
-                    .with_timezone(&Utc);
+                let occurred_at =
+                    crate::reports::parse_instant(&at).map_err(|_| corrupt("event time", &at))?;
                 Self {
                     id,
                     lead_id,
