@@ -733,11 +733,14 @@ pub trait Store:
         by: Option<UserId>,
     ) -> StoreResult<()>;
     /// Open deals expected in each span and deals won in each span (category `closed`),
-    /// per group, category and currency (deal filters and visibility).
+    /// per group, category and currency (deal filters and visibility). With `loose_before`,
+    /// also the open deals expected before that day (slot overdue) or without a date (slot
+    /// undated), from the same read of the open deals.
     async fn report_forecast(
         &self,
         scope: &crate::domain::report::ReportScope,
         spans: &[crate::domain::forecast::Span],
+        loose_before: Option<NaiveDate>,
     ) -> StoreResult<Vec<crate::domain::forecast::ForecastCell>>;
     /// Only the deals won in each span (category `closed`) of [`Store::report_forecast`]:
     /// what forecast accuracy compares a snapshot with.
@@ -745,12 +748,6 @@ pub trait Store:
         &self,
         scope: &crate::domain::report::ReportScope,
         spans: &[crate::domain::forecast::Span],
-    ) -> StoreResult<Vec<crate::domain::forecast::ForecastCell>>;
-    /// Open deals expected before `today` (slot overdue) or without a date (undated).
-    async fn report_forecast_loose(
-        &self,
-        scope: &crate::domain::report::ReportScope,
-        today: NaiveDate,
     ) -> StoreResult<Vec<crate::domain::forecast::ForecastCell>>;
     /// Stores a forecast snapshot with its lines, replacing the same day's, all or none.
     async fn save_forecast_snapshot(

@@ -13,16 +13,19 @@ macro_rules! forecast_queries {
         use sarnakh_core::domain::report::Period;
         use sarnakh_core::domain::TeamId;
 
-        /// Open deals per stage and own category (`opportunities_open` holds every column
-        /// read); the stage's default category and probability are applied to these sums by
-        /// `OPEN_CLOSE`, one lookup per stage rather than per deal.
-        const OPEN_SUMS: &str = "o.stage as stage, o.forecast_category as own, o.currency as currency, \
-            count(*) as n, cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount \
+        /// The open deals' sums per stage, own category, currency and expected close day, the
+        /// one read of the open deals that every slot is taken from. `opportunities_open` leads
+        /// with these four columns and holds every column read, so SQLite sums the deals in
+        /// index order without sorting them; the slots then regroup the days' sums, a few
+        /// thousand rows rather than every open deal.
+        const OPEN_DAYS: &str = "o.stage as stage, o.forecast_category as own, o.currency as currency, \
+            o.expected_close_date as day, count(*) as n, cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount \
             from opportunities o{open_deals} where o.status = 'open'";
-        /// Ends the open deals' sums (see `open_select`): grouped per stage, then the
-        /// effective category and the stage-weighted amount per slot.
-        const OPEN_CLOSE: &str = " group by {grp}slot, o.stage, o.forecast_category, o.currency) g \
-            join pipeline_stages s on s.key = g.stage";
+        /// The columns of a day's sums that a slot's select passes on.
+        const DAY_SUMS: &str = "d.stage as stage, d.own as own, d.currency as currency, d.n as n, d.amount as amount";
+        /// The slot numbers of open deals outside every period (periods are 0 and up).
+        const UNDATED: i64 = -1;
+        const OVERDUE: i64 = -2;
         /// Won deals: closed, weighted in full.
         const WON_SUMS: &str = "'closed' as category, o.currency as currency, count(*) as n, \
             cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount, \
@@ -40,14 +43,16 @@ macro_rules! forecast_queries {
 
         impl $store {
             /// Open deals expected in each span and deals won in each span, per group,
-            /// category and currency; the two are read at once.
+            /// category and currency, and with `loose_before` the open deals in no span (see
+            /// `forecast_open_rows`); the open and the won deals are read at once.
             pub(crate) async fn forecast_rows(
                 &self,
                 scope: &ReportScope,
                 spans: &[Span],
+                loose_before: Option<chrono::NaiveDate>,
             ) -> Result<Vec<ForecastCell>, StoreError> {
                 let (mut open, won) = $crate::reports::both_at_once(
-                    self.forecast_open_rows(scope, spans),
+                    self.forecast_open_rows(scope, spans, loose_before),
                     self.forecast_won_rows(scope, spans),
                 )
                 .await?;
@@ -55,26 +60,58 @@ macro_rules! forecast_queries {
                 Ok(open)
             }
 
-            /// Open deals by the span of their expected close day.
+            /// Open deals by the span of their expected close day and, with `loose_before`,
+            /// those expected before that day (overdue) or without a date (undated), in one
+            /// read: the days' sums (`OPEN_DAYS`) once, each slot's select over them. A deal
+            /// expected between a span's first day and `loose_before` is in both. The stage's
+            /// default category and probability apply to the sums per slot, one lookup per
+            /// stage rather than per deal.
             async fn forecast_open_rows(
                 &self,
                 scope: &ReportScope,
                 spans: &[Span],
+                loose_before: Option<chrono::NaiveDate>,
             ) -> Result<Vec<ForecastCell>, StoreError> {
-                let (Some(first), Some(last)) = (spans.first(), spans.last()) else {
+                let bounds = spans.first().zip(spans.last());
+                if bounds.is_none() && loose_before.is_none() {
                     return Ok(Vec::new());
-                };
-                let mut qb = Self::open_select(scope);
-                qb.push("case");
-                for (i, s) in spans.iter().enumerate() {
-                    qb.push(" when o.expected_close_date <= ").push_bind(s.last_day);
-                    qb.push(format!(" then {i}"));
                 }
-                qb.push(" end");
-                Self::slot_sums(&mut qb, scope, OPEN_SUMS);
-                qb.push(" and o.expected_close_date >= ").push_bind(first.first_day);
-                qb.push(" and o.expected_close_date <= ").push_bind(last.last_day);
-                Self::open_close(&mut qb, scope);
+                let (grp, _) = group_parts(scope, true);
+                let (outer, by) = $crate::reports::outer_group_parts(scope);
+                let open_days = OPEN_DAYS.replace("{open_deals}", &DIALECT.indexed_by("opportunities_open"));
+                let mut qb: QueryBuilder<'static, sqlx::$db> =
+                    QueryBuilder::new(format!("with d as (select {grp}{open_days}"));
+                push_filter(&mut qb, &scope.filter, "o.owner_id", true);
+                push_visibility(&mut qb, &scope.deal_visibility, "o.owner_id", None);
+                qb.push(format!(
+                    " group by {by}o.stage, o.currency, o.forecast_category, o.expected_close_date) \
+                     select {outer}g.slot as slot, coalesce(g.own, s.forecast_category, 'pipeline') as category, \
+                     g.currency as currency, cast(sum(g.n) as bigint) as n, \
+                     cast(sum(g.amount) as bigint) as amount, \
+                     cast(sum(g.amount * s.probability) as bigint) as weighted from ("
+                ));
+                let d_grp = if scope.group_by.is_some() { "d.grp as grp, " } else { "" };
+                if let Some((first, last)) = bounds {
+                    qb.push(format!("select {d_grp}cast(case"));
+                    for (i, s) in spans.iter().enumerate() {
+                        qb.push(" when d.day <= ").push_bind(s.last_day);
+                        qb.push(format!(" then {i}"));
+                    }
+                    qb.push(format!(" end as bigint) as slot, {DAY_SUMS} from d where d.day >= "))
+                        .push_bind(first.first_day);
+                    qb.push(" and d.day <= ").push_bind(last.last_day);
+                }
+                if let Some(before) = loose_before {
+                    if bounds.is_some() {
+                        qb.push(" union all ");
+                    }
+                    qb.push(format!(
+                        "select {d_grp}cast(case when d.day is null then {UNDATED} else {OVERDUE} end as bigint) as slot, \
+                         {DAY_SUMS} from d where d.day is null or d.day < "
+                    ))
+                    .push_bind(before);
+                }
+                qb.push(") g join pipeline_stages s on s.key = g.stage");
                 self.forecast_cells(qb, scope).await
             }
 
@@ -101,57 +138,14 @@ macro_rules! forecast_queries {
                 self.forecast_cells(qb, scope).await
             }
 
-            /// Open deals in no period: expected before `today` (overdue) or without a
-            /// date (undated).
-            pub(crate) async fn forecast_loose_rows(
-                &self,
-                scope: &ReportScope,
-                today: chrono::NaiveDate,
-            ) -> Result<Vec<ForecastCell>, StoreError> {
-                let mut qb = Self::open_select(scope);
-                qb.push("case when o.expected_close_date is null then 1 else 0 end");
-                Self::slot_sums(&mut qb, scope, OPEN_SUMS);
-                qb.push(" and (o.expected_close_date is null or o.expected_close_date < ")
-                    .push_bind(today)
-                    .push(")");
-                Self::open_close(&mut qb, scope);
-                let mut cells = self.forecast_cells(qb, scope).await?;
-                for c in &mut cells {
-                    c.slot = if c.slot == Slot::Period(0) { Slot::Overdue } else { Slot::Undated };
-                }
-                Ok(cells)
-            }
-
             /// `select [grp, ]cast(` — the slot expression follows.
             fn slot_select(scope: &ReportScope) -> QueryBuilder<'static, sqlx::$db> {
                 let (grp, _) = group_parts(scope, true);
                 QueryBuilder::new(format!("select {grp}cast("))
             }
 
-            /// `select ... from (select [grp, ]cast(` — the open deals' sums per stage, read
-            /// by the outer select; the slot expression follows, and `OPEN_CLOSE` (through
-            /// `Self::open_close`) ends the inner select.
-            fn open_select(scope: &ReportScope) -> QueryBuilder<'static, sqlx::$db> {
-                let (grp, _) = group_parts(scope, true);
-                let (outer, _) = $crate::reports::outer_group_parts(scope);
-                QueryBuilder::new(format!(
-                    "select {outer}g.slot as slot, coalesce(g.own, s.forecast_category, 'pipeline') as category, \
-                     g.currency as currency, cast(sum(g.n) as bigint) as n, \
-                     cast(sum(g.amount) as bigint) as amount, \
-                     cast(sum(g.amount * s.probability) as bigint) as weighted \
-                     from (select {grp}cast("
-                ))
-            }
-
-            /// Ends the inner select of `Self::open_select`.
-            fn open_close(qb: &mut QueryBuilder<'static, sqlx::$db>, scope: &ReportScope) {
-                let (_, by) = $crate::reports::outer_group_parts(scope);
-                qb.push(OPEN_CLOSE.replace("{grp}", by));
-            }
-
             /// Closes the slot expression, adds the sums, tables, filters and visibility.
             fn slot_sums(qb: &mut QueryBuilder<'static, sqlx::$db>, scope: &ReportScope, sums: &str) {
-                let sums = sums.replace("{open_deals}", &DIALECT.indexed_by("opportunities_open"));
                 qb.push(format!(" as bigint) as slot, {sums}"));
                 push_filter(qb, &scope.filter, "o.owner_id", true);
                 push_visibility(qb, &scope.deal_visibility, "o.owner_id", None);
@@ -164,13 +158,18 @@ macro_rules! forecast_queries {
             ) -> Result<Vec<ForecastCell>, StoreError> {
                 let mut out = Vec::new();
                 for row in self.grouped(qb, scope, "slot, category, currency").await? {
-                    let slot: Option<i64> = row.try_get("slot").map_err(backend)?;
-                    let Some(slot) = slot.and_then(|s| usize::try_from(s).ok()) else {
-                        continue;
+                    let slot = match row.try_get::<Option<i64>, _>("slot").map_err(backend)? {
+                        Some(UNDATED) => Slot::Undated,
+                        Some(OVERDUE) => Slot::Overdue,
+                        Some(i) => match usize::try_from(i) {
+                            Ok(i) => Slot::Period(i),
+                            Err(_) => continue,
+                        },
+                        None => continue,
                     };
                     let category: String = row.try_get("category").map_err(backend)?;
                     out.push(ForecastCell {
-                        slot: Slot::Period(slot),
+                        slot,
                         group: group_of(&row, scope.group_by)?,
                         category: stored_category(&category)?,
                         currency: row.try_get("currency").map_err(backend)?,

@@ -4,7 +4,8 @@
 //!
 //! A cohort is read in two passes: one over its leads (`leads_created` carries every column
 //! the pass reads, the spans included) and one over its closed deals; every figure comes
-//! back as a sum or as one list per group, never one row per record. Activity mode reads one
+//! back as a sum or as one list per group, never one row per record. Its disqualification
+//! reasons are counted by a read of its disqualified leads alone. Activity mode reads one
 //! pass per stage's index (created, qualified, converted, closed) and the history's
 //! disqualifications.
 
@@ -16,10 +17,9 @@ use std::collections::BTreeMap;
 pub struct FunnelPart {
     /// Counts per group.
     pub counts: BTreeMap<Option<String>, FunnelCounts>,
-    /// Revenue, durations and contact waits (reasons are kept as codes below).
+    /// Revenue, durations, contact waits and counted disqualification reasons (loss reasons
+    /// are kept as codes below).
     pub figures: FunnelFigures,
-    /// Disqualified leads' reason codes ('' for none), or the counted reasons.
-    pub disqualified: Vec<String>,
     /// Lost deals' reason codes ('' for none).
     pub lost: Vec<String>,
 }
@@ -37,7 +37,6 @@ impl FunnelPart {
         f.durations.opportunity.extend(o.durations.opportunity);
         f.contact_waits.extend(o.contact_waits);
         f.disqualify_reasons.extend(o.disqualify_reasons);
-        self.disqualified.extend(other.disqualified);
         self.lost.extend(other.lost);
     }
 }
@@ -57,8 +56,6 @@ macro_rules! report_funnel_queries {
         /// A pass of the funnel, run at once with the others.
         type Pass<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<FunnelPart, StoreError>> + Send + 'a>>;
 
-        /// A disqualified lead's reason code ('' for none); null for other leads.
-        const DISQUALIFY_REASON: &str = "case when l.status = 'disqualified' then coalesce(l.disqualify_reason, '') end";
         /// A lost deal's reason code ('' for none); null for other deals.
         const LOSS_REASON: &str = "case when o.status = 'lost' then coalesce(o.loss_reason, '') end";
 
@@ -116,8 +113,12 @@ macro_rules! report_funnel_queries {
                         }
                     }
                 }
-                if mode == FunnelMode::Activity && wants.reasons {
-                    passes.push(Box::pin(self.disqualified_in_period(scope.clone())));
+                if wants.reasons {
+                    passes.push(if mode == FunnelMode::Cohort {
+                        Box::pin(self.cohort_disqualified(scope.clone()))
+                    } else {
+                        Box::pin(self.disqualified_in_period(scope.clone()))
+                    });
                 }
                 let mut all = FunnelPart::default();
                 for part in all_at_once(passes).await? {
@@ -125,11 +126,6 @@ macro_rules! report_funnel_queries {
                 }
                 let mut figures = all.figures;
                 if wants.reasons {
-                    figures.disqualify_reasons = if mode == FunnelMode::Cohort {
-                        reasons_of(&all.disqualified)
-                    } else {
-                        std::mem::take(&mut figures.disqualify_reasons)
-                    };
                     figures.loss_reasons = reasons_of(&all.lost);
                 }
                 figures.rows = all
@@ -174,19 +170,17 @@ macro_rules! report_funnel_queries {
                 let (figures, by_group) = (&mut part.figures, &mut part.counts);
                 let span = |s| DIALECT.elapsed(s);
                 let what = format!(
-                    "count(*) as leads, count({}) as prospects, count({}) as opportunities{}{}{}{}",
+                    "count(*) as leads, count({}) as prospects, count({}) as opportunities{}{}{}",
                     span(Elapsed::Lead),
                     span(Elapsed::Convert),
                     list_item(wants.durations, DIALECT.int_list(&span(Elapsed::Lead)), "d_lead"),
                     list_item(wants.durations, DIALECT.int_list(&span(Elapsed::Prospect)), "d_prospect"),
-                    list_item(wants.reasons, DIALECT.text_list(DISQUALIFY_REASON), "r_disqualify"),
                     list_item(wants.contact_waits, DIALECT.int_list(&span(Elapsed::Contact)), "d_contact"),
                 );
                 for row in self.lead_rows(scope, &what, Self::cohort_reads(scope), "l.created_at").await? {
                     let group = group_of(&row, scope.group_by)?;
                     figures.durations.lead.extend(ints(&row, wants.durations, "d_lead")?);
                     figures.durations.prospect.extend(ints(&row, wants.durations, "d_prospect")?);
-                    codes(&row, wants.reasons, "r_disqualify", &mut part.disqualified)?;
                     if wants.contact_waits {
                         figures.contact_waits.push(GroupSeconds {
                             group: group.clone(),
@@ -290,6 +284,20 @@ macro_rules! report_funnel_queries {
                         });
                     }
                 }
+                Ok(part)
+            }
+
+            /// The cohort's disqualified leads (created in the period, disqualified now), by
+            /// reason: one read of `leads_status_created`, which holds the reason and every
+            /// column a lead filter or the caller's visibility reads.
+            async fn cohort_disqualified(&self, scope: ReportScope) -> Result<FunnelPart, StoreError> {
+                let plain = ReportScope { group_by: None, ..scope };
+                let from = format!("leads l{}", DIALECT.indexed_by("leads_status_created"));
+                let mut qb = Self::lead_query(&plain, "nullif(l.disqualify_reason, '') as reason, count(*) as n", &from);
+                qb.push(" and l.status = 'disqualified'");
+                Self::in_period(&mut qb, &plain, "l.created_at");
+                let mut part = FunnelPart::default();
+                part.figures.disqualify_reasons = self.reasons(qb, &plain).await?;
                 Ok(part)
             }
 

@@ -650,8 +650,9 @@ macro_rules! store_impl {
                 &self,
                 scope: &sarnakh_core::domain::report::ReportScope,
                 spans: &[sarnakh_core::domain::forecast::Span],
+                loose_before: Option<chrono::NaiveDate>,
             ) -> StoreResult<Vec<sarnakh_core::domain::forecast::ForecastCell>> {
-                self.forecast_rows(scope, spans).await
+                self.forecast_rows(scope, spans, loose_before).await
             }
             async fn report_forecast_won(
                 &self,
@@ -659,13 +660,6 @@ macro_rules! store_impl {
                 spans: &[sarnakh_core::domain::forecast::Span],
             ) -> StoreResult<Vec<sarnakh_core::domain::forecast::ForecastCell>> {
                 self.forecast_won_rows(scope, spans).await
-            }
-            async fn report_forecast_loose(
-                &self,
-                scope: &sarnakh_core::domain::report::ReportScope,
-                today: chrono::NaiveDate,
-            ) -> StoreResult<Vec<sarnakh_core::domain::forecast::ForecastCell>> {
-                self.forecast_loose_rows(scope, today).await
             }
             async fn save_forecast_snapshot(
                 &self,

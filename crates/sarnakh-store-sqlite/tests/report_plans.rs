@@ -26,7 +26,7 @@ const WALKED: &[&str] = &[
 ];
 
 #[tokio::test]
-async fn reports_grouped_by_source_owner_campaign_or_country_walk_their_index_without_a_sort() {
+async fn grouped_reports_and_the_forecast_read_their_indexes_without_a_sort() {
     let recorder = Recorder::install();
     let dir = std::env::temp_dir().join(format!("sarnakh-report-plans-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -34,10 +34,13 @@ async fn reports_grouped_by_source_owner_campaign_or_country_walk_their_index_wi
     c::funnel_report_matches_a_plain_recount(store).await;
     let (_, store) = fresh(&dir, 2).await;
     c::sources_and_activity_reports_match_a_plain_recount(store).await;
+    let (_, store) = fresh(&dir, 3).await;
+    c::forecast_report_matches_a_plain_recount(store).await;
 
-    let walks: Vec<String> = recorder
-        .statements()
-        .into_iter()
+    let statements = recorder.statements();
+    let walks: Vec<String> = statements
+        .iter()
+        .cloned()
         .filter(|sql| {
             WALKED
                 .iter()
@@ -70,6 +73,7 @@ async fn reports_grouped_by_source_owner_campaign_or_country_walk_their_index_wi
             faults.push(format!("{}\n  in: {sql}", plan.join("\n  ")));
         }
     }
+    faults.extend(forecast_and_reasons_faults(&mut conn, &statements).await);
     conn.close().await.expect("close");
     let _ = std::fs::remove_dir_all(&dir);
     // By source, owner, campaign and country: the cohort pass (with and without an owner, a
@@ -86,4 +90,75 @@ async fn reports_grouped_by_source_owner_campaign_or_country_walk_their_index_wi
         faults.len(),
         faults.join("\n\n")
     );
+}
+
+/// The plan of `sql` as (id, parent, detail) steps.
+async fn plan_of(conn: &mut sqlx::SqliteConnection, sql: &str) -> Vec<(i64, i64, String)> {
+    sqlx::query(&format!("explain query plan {sql}"))
+        .fetch_all(conn)
+        .await
+        .unwrap_or_else(|e| panic!("explain {sql}: {e}"))
+        .iter()
+        .map(|r| (r.get("id"), r.get("parent"), r.get("detail")))
+        .collect()
+}
+
+/// The faults of two more reads: the forecast sums the open deals once per stage, currency,
+/// own category and expected close day, in the order of `opportunities_open` (only the days'
+/// sums are regrouped per period), and a cohort's disqualification reasons are counted from a
+/// search of `leads_status_created`.
+async fn forecast_and_reasons_faults(
+    conn: &mut sqlx::SqliteConnection,
+    statements: &[String],
+) -> Vec<String> {
+    let mut faults = Vec::new();
+    let mut days = 0;
+    let mut reasons = 0;
+    for sql in statements {
+        if sql.starts_with("with d as (select o.stage") {
+            // Ungrouped: the days' sums stream from the index (a grouping by owner or team
+            // sorts, as it did before).
+            days += 1;
+            let plan = plan_of(conn, sql).await;
+            let Some(&(root, _, _)) = plan.iter().find(|s| s.2 == "MATERIALIZE d") else {
+                faults.push(format!("no materialized days in: {sql}"));
+                continue;
+            };
+            let mut under = vec![root];
+            for (id, parent, _) in &plan {
+                if under.contains(parent) {
+                    under.push(*id);
+                }
+            }
+            let inner: Vec<&str> = plan
+                .iter()
+                .filter(|s| under.contains(&s.0) && s.0 != root)
+                .map(|s| s.2.as_str())
+                .collect();
+            let walks = inner
+                .iter()
+                .any(|d| d.contains(" INDEX opportunities_open"));
+            if !walks || inner.iter().any(|d| d.contains("TEMP B-TREE")) {
+                faults.push(format!("{}\n  in: {sql}", inner.join("\n  ")));
+            }
+        }
+        if sql.contains("indexed by leads_status_created") && sql.contains("as reason") {
+            reasons += 1;
+            let plan = plan_of(conn, sql).await;
+            let searched = plan
+                .iter()
+                .any(|s| s.2.starts_with("SEARCH l USING") && s.2.contains("leads_status_created"));
+            if !searched {
+                let steps: Vec<&str> = plan.iter().map(|s| s.2.as_str()).collect();
+                faults.push(format!("{}\n  in: {sql}", steps.join("\n  ")));
+            }
+        }
+    }
+    if days == 0 {
+        faults.push("no ungrouped forecast read of the open deals was recorded".into());
+    }
+    if reasons == 0 {
+        faults.push("no cohort reasons read was recorded".into());
+    }
+    faults
 }

@@ -123,7 +123,7 @@ pub async fn money_parts(
     let (forecast, accuracy, win_loss) = tokio::try_join!(
         services.forecast_report(actor, &everything),
         services.forecast_accuracy_report(actor, &everything),
-        services.win_loss_report(actor, &by_source),
+        services.win_loss_without_reasons(actor, &by_source),
     )?;
     let conv = &forecast.converter;
     let max = forecast

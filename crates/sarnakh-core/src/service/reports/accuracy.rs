@@ -143,7 +143,7 @@ impl Services {
             deal_visibility: Visibility::All,
             size_bands: Default::default(),
         };
-        let cells = self.store.report_forecast(&scope, &months).await?;
+        let cells = self.store.report_forecast(&scope, &months, None).await?;
         let lines: Vec<SnapshotLine> = cells
             .into_iter()
             .filter_map(|c| {
@@ -220,7 +220,8 @@ impl Services {
         };
         let mut scope = self.report_scope(actor, &plain, &shape, extra).await?;
         let conv = converter.expect("a converter error is refused with the scope");
-        scope.group_by = Some(GroupBy::Owner);
+        // Won deals per owner only when the rows group them (by owner or by the owner's team).
+        scope.group_by = group.map(|_| GroupBy::Owner);
         let teams: BTreeMap<UserId, TeamId> = self
             .store
             .list_users()

@@ -197,6 +197,25 @@ impl Services {
     /// The win/loss report over deals closed in the period (default: the last 30 days).
     /// Refuses bad parameters with field errors; counts only deals the caller may see.
     pub async fn win_loss_report(&self, actor: &Actor, q: &ReportQuery) -> Result<WinLossReport> {
+        self.win_loss(actor, q, true).await
+    }
+
+    /// [`Services::win_loss_report`] without its loss reasons (left empty, and not read):
+    /// for a view that shows reasons from elsewhere, as the dashboard shows its cohort's.
+    pub async fn win_loss_without_reasons(
+        &self,
+        actor: &Actor,
+        q: &ReportQuery,
+    ) -> Result<WinLossReport> {
+        self.win_loss(actor, q, false).await
+    }
+
+    async fn win_loss(
+        &self,
+        actor: &Actor,
+        q: &ReportQuery,
+        reasons: bool,
+    ) -> Result<WinLossReport> {
         let shape = Shape {
             period_required: true,
             groups: WIN_LOSS_GROUPS,
@@ -212,7 +231,13 @@ impl Services {
         let (cells, mut cycles, loss_reasons) = futures_util::future::try_join3(
             self.store.report_win_loss(&scope),
             self.store.report_cycle_seconds(&scope),
-            self.store.report_loss_reasons(&scope),
+            async {
+                if reasons {
+                    self.store.report_loss_reasons(&scope).await
+                } else {
+                    Ok(Vec::new())
+                }
+            },
         )
         .await?;
         let mut groups: BTreeMap<Option<String>, WinLossRow> = BTreeMap::new();

@@ -180,9 +180,8 @@ impl Services {
         };
         let scope = self.report_scope(actor, &no_period, &shape, extra).await?;
         let conv = converter.expect("a converter error is refused with the scope");
-        let (cells, loose, targets) = futures_util::future::try_join3(
-            self.store.report_forecast(&scope, &spans),
-            self.store.report_forecast_loose(&scope, today),
+        let (cells, targets) = futures_util::future::try_join(
+            self.store.report_forecast(&scope, &spans, Some(today)),
             self.store.forecast_targets(),
         )
         .await?;
@@ -214,7 +213,7 @@ impl Services {
         }
         let loose_row = |slot: Slot| {
             let mut sums = RowSums::default();
-            for c in loose.iter().filter(|c| c.slot == slot) {
+            for c in cells.iter().filter(|c| c.slot == slot) {
                 sums.add(c);
             }
             sums.finish(None, &conv)
