@@ -681,6 +681,14 @@ pub trait Store:
         &self,
         scope: &crate::domain::report::ReportScope,
     ) -> StoreResult<Vec<crate::domain::report_figures::ReasonCount>>;
+    /// Open deals per stage: how many, and how many stuck since `stuck_since` (deal filters
+    /// and visibility; period: expected close date). The counts of
+    /// [`Store::report_pipeline`] without its sums, for a view that shows no more.
+    async fn report_stage_counts(
+        &self,
+        scope: &crate::domain::report::ReportScope,
+        stuck_since: DateTime<Utc>,
+    ) -> StoreResult<Vec<crate::domain::report_figures::StageCount>>;
     /// Open deals per stage, group and currency (period: expected close date).
     async fn report_pipeline(
         &self,

@@ -5,7 +5,7 @@
 #[macro_export]
 macro_rules! report_deal_queries {
     ($store:ident, $db:ident, $read:ident) => {
-        use sarnakh_core::domain::report_figures::{PipelineCell, WinLossCell};
+        use sarnakh_core::domain::report_figures::{PipelineCell, StageCount, WinLossCell};
 
         /// Closed deals per group and currency: won, lost, won amount.
         const WIN_LOSS: &str = "o.currency as currency, \
@@ -57,6 +57,46 @@ macro_rules! report_deal_queries {
                 Ok(out)
             }
 
+            /// Open deals per stage and those stuck since `stuck_since`: two sums per deal
+            /// where the pipeline takes eleven, grouped in the order of `opportunities_open`.
+            pub(crate) async fn report_stage_count_rows(
+                &self,
+                scope: &ReportScope,
+                stuck_since: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Vec<StageCount>, StoreError> {
+                let mut qb: QueryBuilder<'static, sqlx::$db> =
+                    QueryBuilder::new("select o.stage as stage, count(*) as n, ");
+                Self::push_stuck(&mut qb, stuck_since);
+                qb.push(format!(
+                    " from opportunities o{} where o.status = 'open'",
+                    DIALECT.indexed_by("opportunities_open")
+                ));
+                $crate::reports::push_filter(&mut qb, &scope.filter, "o.owner_id", true);
+                push_visibility(&mut qb, &scope.deal_visibility, "o.owner_id", None);
+                if let Some(p) = &scope.period {
+                    $crate::reports::push_days(&mut qb, "o.expected_close_date", p);
+                }
+                qb.push(" group by o.stage");
+                let mut out = Vec::new();
+                for row in qb.build().fetch_all(&self.$read).await.map_err(backend)? {
+                    out.push(StageCount {
+                        stage: row.try_get("stage").map_err(backend)?,
+                        count: count(&row, "n")?,
+                        stuck: count(&row, "stuck")?,
+                    });
+                }
+                Ok(out)
+            }
+
+            /// The count of open deals stuck since `stuck_since`, as `stuck`: no change and
+            /// no activity since then (the deal's latest activity, kept on the deal).
+            fn push_stuck(qb: &mut QueryBuilder<'static, sqlx::$db>, stuck_since: chrono::DateTime<chrono::Utc>) {
+                qb.push("cast(coalesce(sum(case when o.updated_at < ").push_bind(stuck_since);
+                qb.push(" and (o.last_activity_at is null or o.last_activity_at < ")
+                    .push_bind(stuck_since);
+                qb.push(") then 1 else 0 end), 0) as bigint) as stuck");
+            }
+
             /// The pipeline query up to its conditions: open deals' counts and sums per stage
             /// and currency (and group) in `g`, the deals created since the 30, 60 and 90 days
             /// before `now`, and those stuck since `stuck_since`. The weighted sums take the
@@ -86,11 +126,8 @@ macro_rules! report_deal_queries {
                     qb.push(", cast(coalesce(sum(case when o.created_at >= ").push_bind(cut);
                     qb.push(format!(" then 1 else 0 end), 0) as bigint) as since{i}"));
                 }
-                qb.push(", cast(coalesce(sum(case when o.updated_at < ").push_bind(stuck_since);
-                // No activity since then: the deal's latest activity, kept on the deal.
-                qb.push(" and (o.last_activity_at is null or o.last_activity_at < ")
-                    .push_bind(stuck_since);
-                qb.push(") then 1 else 0 end), 0) as bigint) as stuck");
+                qb.push(", ");
+                Self::push_stuck(&mut qb, stuck_since);
                 qb.push(format!(
                     " from opportunities o{} where o.status = 'open'",
                     DIALECT.indexed_by("opportunities_open")

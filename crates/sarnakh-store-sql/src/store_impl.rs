@@ -585,6 +585,13 @@ macro_rules! store_impl {
             ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::ReasonCount>> {
                 self.report_loss_rows(scope).await
             }
+            async fn report_stage_counts(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+                stuck_since: DateTime<Utc>,
+            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::StageCount>> {
+                self.report_stage_count_rows(scope, stuck_since).await
+            }
             async fn report_pipeline(
                 &self,
                 scope: &sarnakh_core::domain::report::ReportScope,

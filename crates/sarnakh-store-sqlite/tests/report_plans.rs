@@ -40,12 +40,12 @@ async fn grouped_reports_and_the_forecast_read_their_indexes_without_a_sort() {
     let statements = recorder.statements();
     let walks: Vec<String> = statements
         .iter()
-        .cloned()
         .filter(|sql| {
             WALKED
                 .iter()
                 .any(|i| sql.contains(&format!("indexed by {i}")))
         })
+        .cloned()
         .collect();
     let (url, _) = fresh(&dir, 0).await;
     let mut conn = sqlx::SqliteConnection::connect(&url)

@@ -127,6 +127,36 @@ async fn check_pipeline(
                 report.cells, want,
                 "pipeline grouped by {g:?}, stuck after {stuck_days} days"
             );
+            if g.is_none() {
+                // The stage counts are the recount's per open stage, in board order.
+                let counts = f
+                    .services
+                    .pipeline_stage_counts(actor, &q)
+                    .await
+                    .expect("stage counts");
+                let mut open: Vec<_> = stages
+                    .iter()
+                    .filter(|s| s.kind == sarnakh_core::domain::StageKind::Open)
+                    .collect();
+                open.sort_by_key(|s| s.position);
+                let expected: Vec<(String, u64, u64)> = open
+                    .iter()
+                    .map(|s| {
+                        let of = want.iter().filter(|c| c.stage == s.key);
+                        let (n, stuck) = of.fold((0, 0), |(n, st), c| (n + c.count, st + c.stuck));
+                        (s.key.clone(), n, stuck)
+                    })
+                    .collect();
+                let got: Vec<(String, u64, u64)> = counts
+                    .iter()
+                    .map(|(s, c)| {
+                        assert_eq!(s.key, c.stage);
+                        (s.key.clone(), c.count, c.stuck)
+                    })
+                    .collect();
+                assert_eq!(got, expected, "stage counts, stuck after {stuck_days} days");
+                assert!(got.iter().any(|c| c.1 > 0));
+            }
             assert!(report.cells.iter().any(|c| c.stuck > 0) || stuck_days == 40);
             // The late deal (web form) is the young one.
             let young = report.cells.iter().any(|c| c.ages[0] > 0);

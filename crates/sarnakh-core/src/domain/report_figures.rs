@@ -111,6 +111,18 @@ pub fn sort_reasons(reasons: &mut [ReasonCount]) {
     reasons.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
 }
 
+/// Open deals of one stage: how many, and how many are stuck (the pipeline's counts
+/// without its sums).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StageCount {
+    /// Stage key.
+    pub stage: String,
+    /// Open deals.
+    pub count: u64,
+    /// Deals with no activity and no change in the stuck window.
+    pub stuck: u64,
+}
+
 /// Open deals of one stage, group and currency.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PipelineCell {

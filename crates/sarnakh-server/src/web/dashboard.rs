@@ -1,6 +1,6 @@
 //! The dashboard: the funnel of the last 90 days (or the period asked for) as an SVG bar
 //! chart with the conversion rate between stages, why leads were disqualified and deals
-//! lost, the open pipeline by stage with counts and stuck deals, and (from
+//! lost, the open pipeline by stage with counts and stuck deals (`pipeline_stage_counts`), and (from
 //! `dashboard_forecast`) the forecast against its targets, forecast accuracy and source
 //! effectiveness. The figures are the
 //! reports' own (the same services as `GET /api/v1/reports/...`; the funnel and the sources
@@ -18,6 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use sarnakh_core::domain::report::ReportQuery;
+use sarnakh_core::domain::report_figures::StageCount;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -104,7 +105,7 @@ async fn dashboard(
     let everything = ReportQuery::default();
     let loaded = tokio::try_join!(
         s.cohort_summary(&user.actor, &q),
-        s.pipeline_report(&user.actor, &everything),
+        s.pipeline_stage_counts(&user.actor, &everything),
         money_parts(s, &user.actor, &q, tr),
     );
     let (funnel, pipeline, money) = match loaded {
@@ -128,11 +129,8 @@ async fn dashboard(
     );
     let stage_bars = bars(
         pipeline
-            .stages
-            .iter()
-            .map(|stage| {
-                let cells = pipeline.cells.iter().filter(|c| c.stage == stage.key);
-                let (count, stuck) = cells.fold((0, 0), |(n, s), c| (n + c.count, s + c.stuck));
+            .into_iter()
+            .map(|(stage, StageCount { count, stuck, .. })| {
                 let note = if stuck > 0 {
                     tr.t1(
                         "dashboard-stuck",
@@ -142,7 +140,7 @@ async fn dashboard(
                 } else {
                     String::new()
                 };
-                (stage.name.clone(), count, note)
+                (stage.name, count, note)
             })
             .collect(),
         tr,

@@ -7,7 +7,7 @@
 use super::{Services, Shape};
 use crate::domain::report::{GroupBy, Period, ReportQuery, SizeBands, parse_stuck_days};
 use crate::domain::report_figures::{
-    PipelineCell, Quartiles, ReasonCount, div_round, quartiles, rate,
+    PipelineCell, Quartiles, ReasonCount, StageCount, div_round, quartiles, rate,
 };
 use crate::domain::report_money::{Converted, Converter};
 use crate::domain::{Currency, PipelineStage, StageKind};
@@ -184,6 +184,43 @@ impl Services {
             converted_weighted,
             converted_predicted,
         })
+    }
+
+    /// Open deals per open stage in board order: how many, and how many are stuck (after
+    /// `stuck_days`, default 14). The pipeline report's counts without its sums, ages and
+    /// conversion, for a view that shows no more (the dashboard's pipeline chart). Refuses
+    /// bad parameters with field errors; counts only deals the caller may see.
+    pub async fn pipeline_stage_counts(
+        &self,
+        actor: &Actor,
+        q: &ReportQuery,
+    ) -> Result<Vec<(PipelineStage, StageCount)>> {
+        let mut extra = Vec::new();
+        let stuck_days = parse_stuck_days(q.stuck_days.as_deref()).unwrap_or_else(|e| {
+            extra.push(e);
+            14
+        });
+        let scope = self.report_scope(actor, q, &DEALS, extra).await?;
+        let stuck_since = self.now() - Duration::days(i64::from(stuck_days));
+        let (counts, stages) = futures_util::future::try_join(
+            async { Ok(self.store.report_stage_counts(&scope, stuck_since).await?) },
+            self.open_stages(),
+        )
+        .await?;
+        Ok(stages
+            .into_iter()
+            .map(|stage| {
+                let count = counts
+                    .iter()
+                    .find(|c| c.stage == stage.key)
+                    .cloned()
+                    .unwrap_or_else(|| StageCount {
+                        stage: stage.key.clone(),
+                        ..StageCount::default()
+                    });
+                (stage, count)
+            })
+            .collect())
     }
 
     /// The open stages in board order.
