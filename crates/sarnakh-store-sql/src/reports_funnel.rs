@@ -293,12 +293,8 @@ macro_rules! report_funnel_queries {
             async fn cohort_disqualified(&self, scope: ReportScope) -> Result<FunnelPart, StoreError> {
                 let plain = ReportScope { group_by: None, ..scope };
                 let from = format!("leads l{}", DIALECT.indexed_by("leads_status_created"));
-                let mut qb = Self::lead_query(&plain, "nullif(l.disqualify_reason, '') as reason, count(*) as n", &from);
-                qb.push(" and l.status = 'disqualified'");
-                Self::in_period(&mut qb, &plain, "l.created_at");
-                let mut part = FunnelPart::default();
-                part.figures.disqualify_reasons = self.reasons(qb, &plain).await?;
-                Ok(part)
+                let what = "nullif(l.disqualify_reason, '') as reason, count(*) as n";
+                self.disqualify_part(&plain, what, &from, " and l.status = 'disqualified'", "l.created_at").await
             }
 
             /// Disqualifications recorded in the period, by reason.
@@ -313,11 +309,25 @@ macro_rules! report_funnel_queries {
                 } else {
                     format!("history h join leads l{} on l.id = h.subject_id", DIALECT.indexed_by("leads_id_cohort"))
                 };
-                let mut qb = Self::lead_query(&plain, "h.reason as reason, count(*) as n", &from);
-                qb.push(" and h.kind = 'disqualified' and h.subject_type = 'lead'");
-                Self::in_period(&mut qb, &plain, "h.at");
+                let only = " and h.kind = 'disqualified' and h.subject_type = 'lead'";
+                self.disqualify_part(&plain, "h.reason as reason, count(*) as n", &from, only, "h.at").await
+            }
+
+            /// The disqualification reasons counted by `what` (a reason and its count) over
+            /// `from`, the rows of condition `only` whose `col` falls in the period.
+            async fn disqualify_part(
+                &self,
+                plain: &ReportScope,
+                what: &str,
+                from: &str,
+                only: &str,
+                col: &str,
+            ) -> Result<FunnelPart, StoreError> {
+                let mut qb = Self::lead_query(plain, what, from);
+                qb.push(only);
+                Self::in_period(&mut qb, plain, col);
                 let mut part = FunnelPart::default();
-                part.figures.disqualify_reasons = self.reasons(qb, &plain).await?;
+                part.figures.disqualify_reasons = self.reasons(qb, plain).await?;
                 Ok(part)
             }
 
