@@ -13,13 +13,13 @@ macro_rules! forecast_queries {
         use sarnakh_core::domain::report::Period;
         use sarnakh_core::domain::TeamId;
 
-        /// The open deals' sums per stage, own category, currency and expected close day, the
-        /// one read of the open deals that every slot is taken from. `opportunities_open` leads
-        /// with these four columns and holds every column read, so SQLite sums the deals in
-        /// index order without sorting them; the slots then regroup the days' sums, a few
-        /// thousand rows rather than every open deal.
+        /// The open deals' sums per stage, own category, currency and expected close day (the
+        /// select's `day` column precedes these), the one read of the open deals that every
+        /// slot is taken from. `opportunities_open` leads with these four columns and holds
+        /// every column read, so SQLite sums the deals in index order without sorting them; the
+        /// slots then regroup the days' sums, a few thousand rows rather than every open deal.
         const OPEN_DAYS: &str = "o.stage as stage, o.forecast_category as own, o.currency as currency, \
-            o.expected_close_date as day, count(*) as n, cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount \
+            count(*) as n, cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount \
             from opportunities o{open_deals} where o.status = 'open'";
         /// The columns of a day's sums that a slot's select passes on.
         const DAY_SUMS: &str = "d.stage as stage, d.own as own, d.currency as currency, d.n as n, d.amount as amount";
@@ -79,12 +79,41 @@ macro_rules! forecast_queries {
                 let (grp, _) = group_parts(scope, true);
                 let (outer, by) = $crate::reports::outer_group_parts(scope);
                 let open_days = OPEN_DAYS.replace("{open_deals}", &DIALECT.indexed_by("opportunities_open"));
-                let mut qb: QueryBuilder<'static, sqlx::$db> =
-                    QueryBuilder::new(format!("with d as (select {grp}{open_days}"));
+                let mut qb: QueryBuilder<'static, sqlx::$db> = QueryBuilder::new(format!("with d as (select {grp}"));
+                // Grouped (by owner, team, ...), the sums per day would be nearly one per deal:
+                // each day stands for the run of days between two of the slots' bounds, which
+                // every slot's condition sorts alike, so the groups are few (the deals are
+                // sorted once, as a grouping needs anyway).
+                let day = if scope.group_by.is_some() {
+                    let mut cuts: Vec<chrono::NaiveDate> = spans
+                        .iter()
+                        .flat_map(|s| [Some(s.first_day), s.last_day.succ_opt()])
+                        .chain([loose_before])
+                        .flatten()
+                        .collect();
+                    cuts.sort();
+                    cuts.dedup();
+                    qb.push("case when o.expected_close_date is null then null");
+                    let mut below = cuts.first().and_then(|c| c.pred_opt());
+                    for cut in &cuts {
+                        qb.push(" when o.expected_close_date < ").push_bind(*cut).push(" then ");
+                        match below {
+                            Some(b) => qb.push_bind(b),
+                            None => qb.push("null"),
+                        };
+                        below = Some(*cut);
+                    }
+                    qb.push(" else ").push_bind(below).push(" end");
+                    "day"
+                } else {
+                    qb.push("o.expected_close_date");
+                    "o.expected_close_date"
+                };
+                qb.push(format!(" as day, {open_days}"));
                 push_filter(&mut qb, &scope.filter, "o.owner_id", true);
                 push_visibility(&mut qb, &scope.deal_visibility, "o.owner_id", None);
                 qb.push(format!(
-                    " group by {by}o.stage, o.currency, o.forecast_category, o.expected_close_date) \
+                    " group by {by}o.stage, o.currency, o.forecast_category, {day}) \
                      select {outer}g.slot as slot, coalesce(g.own, s.forecast_category, 'pipeline') as category, \
                      g.currency as currency, cast(sum(g.n) as bigint) as n, \
                      cast(sum(g.amount) as bigint) as amount, \

@@ -115,7 +115,7 @@ async fn forecast_and_reasons_faults(
     let mut days = 0;
     let mut reasons = 0;
     for sql in statements {
-        if sql.starts_with("with d as (select o.stage") {
+        if sql.starts_with("with d as (select o.expected_close_date as day") {
             // Ungrouped: the days' sums stream from the index (a grouping by owner or team
             // sorts, as it did before).
             days += 1;
