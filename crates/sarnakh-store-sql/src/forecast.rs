@@ -80,30 +80,8 @@ macro_rules! forecast_queries {
                 let (outer, by) = $crate::reports::outer_group_parts(scope);
                 let open_days = OPEN_DAYS.replace("{open_deals}", &DIALECT.indexed_by("opportunities_open"));
                 let mut qb: QueryBuilder<'static, sqlx::$db> = QueryBuilder::new(format!("with d as (select {grp}"));
-                // Grouped (by owner, team, ...), the sums per day would be nearly one per deal:
-                // each day stands for the run of days between two of the slots' bounds, which
-                // every slot's condition sorts alike, so the groups are few (the deals are
-                // sorted once, as a grouping needs anyway).
                 let day = if scope.group_by.is_some() {
-                    let mut cuts: Vec<chrono::NaiveDate> = spans
-                        .iter()
-                        .flat_map(|s| [Some(s.first_day), s.last_day.succ_opt()])
-                        .chain([loose_before])
-                        .flatten()
-                        .collect();
-                    cuts.sort();
-                    cuts.dedup();
-                    qb.push("case when o.expected_close_date is null then null");
-                    let mut below = cuts.first().and_then(|c| c.pred_opt());
-                    for cut in &cuts {
-                        qb.push(" when o.expected_close_date < ").push_bind(*cut).push(" then ");
-                        match below {
-                            Some(b) => qb.push_bind(b),
-                            None => qb.push("null"),
-                        };
-                        below = Some(*cut);
-                    }
-                    qb.push(" else ").push_bind(below).push(" end");
+                    Self::push_day_run(&mut qb, spans, loose_before);
                     "day"
                 } else {
                     qb.push("o.expected_close_date");
@@ -165,6 +143,37 @@ macro_rules! forecast_queries {
                 qb.push(" and o.closed_at >= ").push_bind(whole(first).from);
                 qb.push(" and o.closed_at < ").push_bind(whole(last).to);
                 self.forecast_cells(qb, scope).await
+            }
+
+            /// A deal's expected close day as the first day of its run between two of the
+            /// slots' bounds (null when undated). Grouped (by owner, team, ...), sums per day
+            /// would be nearly one per deal; every slot's condition sorts the days of a run
+            /// alike, so the groups are few (the deals are sorted once, as a grouping needs
+            /// anyway).
+            fn push_day_run(
+                qb: &mut QueryBuilder<'static, sqlx::$db>,
+                spans: &[Span],
+                loose_before: Option<chrono::NaiveDate>,
+            ) {
+                let mut cuts: Vec<chrono::NaiveDate> = spans
+                    .iter()
+                    .flat_map(|s| [Some(s.first_day), s.last_day.succ_opt()])
+                    .chain([loose_before])
+                    .flatten()
+                    .collect();
+                cuts.sort();
+                cuts.dedup();
+                qb.push("case when o.expected_close_date is null then null");
+                let mut below = cuts.first().and_then(|c| c.pred_opt());
+                for cut in &cuts {
+                    qb.push(" when o.expected_close_date < ").push_bind(*cut).push(" then ");
+                    match below {
+                        Some(b) => qb.push_bind(b),
+                        None => qb.push("null"),
+                    };
+                    below = Some(*cut);
+                }
+                qb.push(" else ").push_bind(below).push(" end");
             }
 
             /// `select [grp, ]cast(` — the slot expression follows.

@@ -146,10 +146,7 @@ impl Services {
     /// caller may see. Weighting uses each stage's probability (not the win model).
     pub async fn pipeline_report(&self, actor: &Actor, q: &ReportQuery) -> Result<PipelineReport> {
         let mut extra = Vec::new();
-        let stuck_days = parse_stuck_days(q.stuck_days.as_deref()).unwrap_or_else(|e| {
-            extra.push(e);
-            14
-        });
+        let stuck_days = stuck_days_of(q, &mut extra);
         let as_of = self.now();
         let converter = self
             .report_converter(q.currency.as_deref(), as_of.date_naive())
@@ -196,10 +193,7 @@ impl Services {
         q: &ReportQuery,
     ) -> Result<Vec<(PipelineStage, StageCount)>> {
         let mut extra = Vec::new();
-        let stuck_days = parse_stuck_days(q.stuck_days.as_deref()).unwrap_or_else(|e| {
-            extra.push(e);
-            14
-        });
+        let stuck_days = stuck_days_of(q, &mut extra);
         let scope = self.report_scope(actor, q, &DEALS, extra).await?;
         let stuck_since = self.now() - Duration::days(i64::from(stuck_days));
         let (counts, stages) = futures_util::future::try_join(
@@ -316,6 +310,15 @@ impl Services {
             converted_average,
         })
     }
+}
+
+/// The days without change after which an open deal is stuck (`stuck_days`, default 14);
+/// a bad value is added to `extra` as a field error (and 14 stands in until it is refused).
+fn stuck_days_of(q: &ReportQuery, extra: &mut Vec<crate::error::FieldError>) -> u32 {
+    parse_stuck_days(q.stuck_days.as_deref()).unwrap_or_else(|e| {
+        extra.push(e);
+        14
+    })
 }
 
 /// The size band limits of every currency the converter knows, in its minor units.
