@@ -1,11 +1,12 @@
 //! The probe of the real binary: starts `sarnakh serve` on the generated database, times
-//! start to ready (polling `/readyz`), serves the list pages for a while, then reads the
-//! process's resident memory from `/proc/<pid>/status` (VmRSS now, VmHWM peak).
+//! start to ready (polling `/readyz`), serves the list pages, their text searches and then
+//! every report of the reports scenario, and reads the process's resident memory from
+//! `/proc/<pid>/status` (VmRSS after each phase, VmHWM peak).
 
 use crate::client::Api;
 use crate::measure::{Pace, drive};
 use crate::options::Options;
-use crate::scenario::lists;
+use crate::scenario::{lists, reports};
 use crate::target::Target;
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
@@ -21,13 +22,15 @@ pub struct ServerProbe {
     pub binary: String,
     /// From spawning the process to the first `200` from `/readyz`, in milliseconds.
     pub start_to_ready_ms: f64,
-    /// List requests served before reading the memory.
+    /// List and report requests served before reading the memory.
     pub requests: u64,
     /// Of which failed.
     pub errors: u64,
     /// Resident set size after serving the list pages without text search, in MiB.
     pub rss_after_pages_mib: f64,
     /// Resident set size after also serving the text searches, in MiB.
+    pub rss_after_search_mib: f64,
+    /// Resident set size at the end, after also serving every report, in MiB.
     pub rss_mib: f64,
     /// Peak resident set size, in MiB.
     pub peak_rss_mib: f64,
@@ -124,9 +127,12 @@ pub async fn probe(
         .map(|c| c.path)
         .partition(|p| p.contains("q="));
     let budget = Duration::from_secs(opts.budget_secs.max(1));
-    let mut stats = serve(&api, pages, budget).await;
+    let mut stats = serve(&api, pages, 50, budget).await;
     let (pages_rss, _) = memory(server.0.id())?;
-    let more = serve(&api, search, budget).await;
+    let more = serve(&api, search, 50, budget).await;
+    (stats.ok, stats.errors) = (stats.ok + more.ok, stats.errors + more.errors);
+    let (search_rss, _) = memory(server.0.id())?;
+    let more = serve(&api, reports::paths(), 5, budget).await;
     (stats.ok, stats.errors) = (stats.ok + more.ok, stats.errors + more.errors);
     let (rss, peak) = memory(server.0.id())?;
     drop(server);
@@ -136,15 +142,21 @@ pub async fn probe(
         requests: stats.ok + stats.errors,
         errors: stats.errors,
         rss_after_pages_mib: pages_rss,
+        rss_after_search_mib: search_rss,
         rss_mib: rss,
         peak_rss_mib: peak,
     })
 }
 
-/// Fifty requests per path, four at a time.
-async fn serve(api: &Api, paths: Vec<String>, budget: Duration) -> crate::measure::Stats {
+/// `times` requests per path, four at a time.
+async fn serve(
+    api: &Api,
+    paths: Vec<String>,
+    times: usize,
+    budget: Duration,
+) -> crate::measure::Stats {
     let (api, paths) = (api.clone(), Arc::new(paths));
-    drive(4, paths.len() * 50, budget, Pace::Closed, move |i| {
+    drive(4, paths.len() * times, budget, Pace::Closed, move |i| {
         let (api, paths) = (api.clone(), paths.clone());
         async move { api.get_bytes(&paths[i % paths.len()]).await.map(|_| ()) }
     })

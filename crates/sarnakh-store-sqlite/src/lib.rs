@@ -59,10 +59,18 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            .pragma("temp_store", "memory");
-        // Page caches are per connection: 32 MiB for the writer, 8 MiB for each of the four
-        // readers, so a full scan on every reader cannot push the process past ~70 MiB of cache.
-        let write_options = options.clone().pragma("cache_size", "-32000");
+            // A sort or temporary table larger than its share of the cache spills to a
+            // temporary file (SQLite's own default, in `SQLITE_TMPDIR` or `/var/tmp`, `/tmp`),
+            // not to the process's heap.
+            .pragma("temp_store", "file");
+        // The bundled SQLite is built with SQLITE_ENABLE_MEMORY_MANAGEMENT, so every
+        // connection's page cache draws on one shared pool, as large as their `cache_size`s
+        // together: 16 MiB here (8 MiB for the writer, 2 MiB for each of the four readers),
+        // least recently used page out first, whichever connection read it. An evicted page is
+        // read again from the operating system's file cache while the machine has memory for
+        // it. The 64 MiB pool before made the 1M-lead dashboard no faster and the server
+        // 25-40 MiB larger (see docs/PERFORMANCE.md, "fifteenth round").
+        let write_options = options.clone().pragma("cache_size", "-8000");
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(write_options)
@@ -78,7 +86,7 @@ impl SqliteStore {
                 options
                     .clone()
                     .read_only(true)
-                    .pragma("cache_size", "-8000"),
+                    .pragma("cache_size", "-2000"),
             )
             .await
             .map_err(backend)?;

@@ -125,13 +125,14 @@ pub fn table(r: &Report) -> String {
             (Some(p), _) => {
                 let _ = writeln!(
                     s,
-                    "\nserver probe ({}): ready in {:.0} ms; after {} list requests ({} errors) RSS {:.1} MiB (after the pages without search: {:.1} MiB), peak {:.1} MiB",
+                    "\nserver probe ({}): ready in {:.0} ms; {} list and report requests ({} errors); RSS after the list pages {:.1} MiB, after their text searches {:.1} MiB, after the reports {:.1} MiB; peak {:.1} MiB",
                     p.binary,
                     p.start_to_ready_ms,
                     p.requests,
                     p.errors,
-                    p.rss_mib,
                     p.rss_after_pages_mib,
+                    p.rss_after_search_mib,
+                    p.rss_mib,
                     p.peak_rss_mib
                 );
             }

@@ -127,6 +127,11 @@ fn cases() -> Vec<ReportCase> {
     ]
 }
 
+/// Every report case's request path, for the server probe.
+pub fn paths() -> Vec<String> {
+    cases().into_iter().map(|c| c.path).collect()
+}
+
 /// Runs every report case over HTTP and its raw limit, one client each.
 pub async fn run(ctx: &Ctx<'_>) -> Result<Vec<CaseResult>> {
     let raw = ctx.target.raw_reader().await?;
