@@ -65,12 +65,12 @@ impl SqliteStore {
             .pragma("temp_store", "file");
         // The bundled SQLite is built with SQLITE_ENABLE_MEMORY_MANAGEMENT, so every
         // connection's page cache draws on one shared pool, as large as their `cache_size`s
-        // together: 16 MiB here (8 MiB for the writer, 2 MiB for each of the four readers),
+        // together: 24 MiB here (16 MiB for the writer, 2 MiB for each of the four readers),
         // least recently used page out first, whichever connection read it. An evicted page is
         // read again from the operating system's file cache while the machine has memory for
         // it. The 64 MiB pool before made the 1M-lead dashboard no faster and the server
         // 25-40 MiB larger (see docs/PERFORMANCE.md, "fifteenth round").
-        let write_options = options.clone().pragma("cache_size", "-8000");
+        let write_options = options.clone().pragma("cache_size", "-16000");
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(write_options)
