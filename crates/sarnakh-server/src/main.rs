@@ -26,11 +26,13 @@ fn main() -> ExitCode {
 /// glibc's allocator settings that keep the server near the memory it uses.
 ///
 /// glibc gives each thread that contends for the allocator an arena of its own and keeps what
-/// a thread frees in that arena, and it serves blocks it once returned to the system from
-/// those arenas afterwards. With SQLite's five connection threads, a server that had served
-/// every report of a 1M-lead company stayed 40-50 MiB above what it held (docs/PERFORMANCE.md,
-/// "fifteenth round"). Two arenas, and blocks of 128 KiB and more always returned when freed,
-/// keep it near what it holds, at no measured cost in speed.
+/// a thread frees in that arena; and once a large block it had mapped on its own is freed, it
+/// serves blocks of that size from the arenas too. With SQLite's five connection threads, a
+/// server that had served every report of a 1M-lead company stayed 40-50 MiB above what it
+/// held (docs/PERFORMANCE.md, "fifteenth round"). Two arenas, and blocks of 128 KiB and more
+/// always mapped on their own and returned when freed, keep it near what it holds, at no
+/// measured cost in speed.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 const ALLOCATOR_SETTINGS: [(&str, &str); 2] = [
     ("MALLOC_ARENA_MAX", "2"),
     ("MALLOC_MMAP_THRESHOLD_", "131072"),
