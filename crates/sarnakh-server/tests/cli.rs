@@ -296,6 +296,11 @@ fn the_win_model_is_trained_from_the_demo_history_and_shown() {
         "{}",
         text(&demo.stdout)
     );
+    assert!(
+        text(&demo.stdout).contains("'http://127.0.0.1:8080/api/v1/leads?limit=5'"),
+        "the default address in the hint: {}",
+        text(&demo.stdout)
+    );
     let out = sarnakh(&db, &["score", "train"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let report = text(&out.stdout);
@@ -321,4 +326,33 @@ fn the_win_model_is_trained_from_the_demo_history_and_shown() {
     assert!(shown.starts_with("win model version 2"), "{shown}");
     let rescored = text(&sarnakh(&db, &["score", "rescore"]).stdout);
     assert!(rescored.contains("400 leads rescored"), "{rescored}");
+}
+
+#[test]
+fn the_demo_hint_names_the_address_the_server_will_listen_on() {
+    for (bind, shown) in [
+        (
+            "0.0.0.0:9191",
+            "'http://127.0.0.1:9191/api/v1/leads?limit=5'",
+        ),
+        ("[::]:9292", "'http://[::1]:9292/api/v1/leads?limit=5'"),
+        (
+            "127.0.0.2:9393",
+            "'http://127.0.0.2:9393/api/v1/leads?limit=5'",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_sarnakh"))
+            .args(["demo", "--leads", "60"])
+            .env("SARNAKH_DATABASE_URL", fresh_db())
+            .env("SARNAKH_BIND", bind)
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run sarnakh");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).contains(shown),
+            "{bind}: {}",
+            text(&out.stdout)
+        );
+    }
 }

@@ -158,7 +158,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("database {} is migrated", redact(&settings.database_url));
             Ok(())
         }
-        Command::Demo(args) => serve::demo(store, &args).await,
+        Command::Demo(args) => serve::demo(store, &args, settings.bind).await,
         Command::Lead(cmd) => lead::run(store, *cmd).await,
         Command::Export(cmd) => export::run(store, cmd).await,
         Command::User(cmd) => user::run_user(store, *cmd).await,

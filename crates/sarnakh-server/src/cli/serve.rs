@@ -123,7 +123,7 @@ pub async fn serve(store: Arc<dyn Store>, settings: &Settings, demo: bool) -> an
         {
             Ok(summary) => {
                 print_summary(&summary);
-                demo_admin(&store).await?;
+                demo_admin(&store, settings.bind).await?;
                 demo_model(&store).await;
             }
             Err(Error::Conflict(why)) => tracing::info!("demo data not added: {why}"),
@@ -218,8 +218,9 @@ fn stream_config(settings: &Settings) -> Option<crate::webhooks::StreamConfig> {
         })
 }
 
-/// Fills an empty database with the demo company.
-pub async fn demo(store: Arc<dyn Store>, args: &DemoArgs) -> anyhow::Result<()> {
+/// Fills an empty database with the demo company; `bind` is where `sarnakh serve` will
+/// listen, for the hint printed with the demo admin's token.
+pub async fn demo(store: Arc<dyn Store>, args: &DemoArgs, bind: SocketAddr) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let summary = generate(
         store.clone(),
@@ -231,14 +232,15 @@ pub async fn demo(store: Arc<dyn Store>, args: &DemoArgs) -> anyhow::Result<()> 
     .await
     .context("could not create the demo data")?;
     print_summary(&summary);
-    demo_admin(&store).await?;
+    demo_admin(&store, bind).await?;
     demo_model(&store).await;
     println!("done in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }
 
-/// Adds the demo's admin and prints its password and a read-write API token, once.
-async fn demo_admin(store: &Arc<dyn Store>) -> anyhow::Result<()> {
+/// Adds the demo's admin and prints its password and a read-write API token, once, with a
+/// request to try it on the server listening on `bind`.
+async fn demo_admin(store: &Arc<dyn Store>, bind: SocketAddr) -> anyhow::Result<()> {
     let services = Services::new(store.clone());
     let draft = UserDraft {
         email: Some("admin@demo.sarnakh.example".into()),
@@ -261,9 +263,14 @@ async fn demo_admin(store: &Arc<dyn Store>) -> anyhow::Result<()> {
         admin.role.as_str()
     );
     println!("API token of the demo admin (shown once): {token}");
-    println!(
-        "  try: curl -H 'Authorization: Bearer {token}' 'http://127.0.0.1:8080/api/v1/leads?limit=5'"
-    );
+    // A server listening on every address answers on the loopback one.
+    let host = match bind.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => std::net::Ipv4Addr::LOCALHOST.into(),
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => std::net::Ipv6Addr::LOCALHOST.into(),
+        ip => ip,
+    };
+    let base = SocketAddr::new(host, bind.port());
+    println!("  try: curl -H 'Authorization: Bearer {token}' 'http://{base}/api/v1/leads?limit=5'");
     Ok(())
 }
 
