@@ -104,6 +104,14 @@ pub struct LeadScore {
     pub grade: Grade,
 }
 
+impl LeadScore {
+    /// True when `lead` already carries exactly this score, breakdown and grade, so writing
+    /// it would change nothing.
+    pub fn is_held_by(&self, lead: &Lead) -> bool {
+        lead.score == self.total && lead.grade == self.grade && lead.score_lines == self.lines
+    }
+}
+
 impl ScoringRules {
     /// The rules Sarnakh ships with, for B2B software sold to 50-5000-employee companies.
     pub fn default_b2b() -> Self {

@@ -262,3 +262,32 @@ fn a_breakdown_these_rules_cannot_give_asks_for_a_full_rescore() {
         .expect("a lead without behaviour points is consistent");
     assert_eq!(s, rules.score_with(&l, &[demo], now));
 }
+
+#[test]
+fn a_score_is_held_only_by_a_lead_with_the_same_total_breakdown_and_grade() {
+    let rules = ScoringRules::default_b2b();
+    let mut held = lead(LeadDraft {
+        first_name: Some("Sara".into()),
+        email: Some("sara@beta.ro".into()),
+        company_size: Some(300),
+        ..LeadDraft::default()
+    });
+    let s = rules.score(&held);
+    (held.score, held.score_lines, held.grade) = (s.total, s.lines.clone(), s.grade);
+    assert!(s.is_held_by(&held));
+    let mut other = held.clone();
+    other.score += 1;
+    assert!(!s.is_held_by(&other), "another total");
+    let mut other = held.clone();
+    other.grade = if s.grade == Grade::A {
+        Grade::B
+    } else {
+        Grade::A
+    };
+    assert!(!s.is_held_by(&other), "another grade");
+    // Same total, the points under another rule.
+    let mut other = held;
+    let first = other.score_lines.first_mut().expect("a fit line");
+    first.code.push_str("_renamed");
+    assert!(!s.is_held_by(&other), "another breakdown");
+}

@@ -91,7 +91,8 @@ impl Services {
         Ok(())
     }
 
-    /// Rescores the given leads (after new events) and stores the results.
+    /// Rescores the given leads and stores the scores that changed (a lead whose score,
+    /// breakdown and grade come out as it carries them keeps its row untouched).
     pub(super) async fn rescore(&self, rules: &ScoringRules, leads: &[Lead]) -> Result<()> {
         let ids: Vec<LeadId> = leads.iter().map(|l| l.id).collect();
         let mut events = self.store.events_of_leads(&ids).await?;
@@ -100,8 +101,10 @@ impl Services {
             .iter()
             .map(|lead| {
                 let events = events.remove(&lead.id).unwrap_or_default();
-                (lead.id, rules.score_with(lead, &events, now))
+                (lead, rules.score_with(lead, &events, now))
             })
+            .filter(|(lead, s)| !s.is_held_by(lead))
+            .map(|(lead, s)| (lead.id, s))
             .collect();
         Ok(self.store.set_lead_scores(&scores).await?)
     }
@@ -112,6 +115,7 @@ impl Services {
     /// rescored from all its events. Two batches for one lead at the same time can each miss
     /// the other's points until the next rescore (as with a full rescore, which reads the
     /// events before the other batch commits); the scheduled rescore of every lead repairs it.
+    /// Like [`Self::rescore`], only the scores that changed are written.
     pub(super) async fn rescore_after(
         &self,
         rules: &ScoringRules,
@@ -132,6 +136,7 @@ impl Services {
             let new = fresh.remove(&lead.id).unwrap_or_default();
             let past = decaying.remove(&lead.id).unwrap_or_default();
             match rules.score_after(lead, &new, &past, now) {
+                Some(s) if s.is_held_by(lead) => {}
                 Some(s) => scores.push((lead.id, s)),
                 None => stale.push(lead),
             }
@@ -141,7 +146,10 @@ impl Services {
             let mut events = self.store.events_of_leads(&ids).await?;
             for lead in stale {
                 let events = events.remove(&lead.id).unwrap_or_default();
-                scores.push((lead.id, rules.score_with(lead, &events, now)));
+                let s = rules.score_with(lead, &events, now);
+                if !s.is_held_by(lead) {
+                    scores.push((lead.id, s));
+                }
             }
         }
         Ok(self.store.set_lead_scores(&scores).await?)
