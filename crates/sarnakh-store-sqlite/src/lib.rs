@@ -6,6 +6,7 @@
 //! for the writer share one (`captures`: group commit). No SQL leaves this crate.
 
 mod captures;
+mod checkpoints;
 mod history;
 mod leads;
 mod list;
@@ -46,6 +47,8 @@ pub struct SqliteStore {
     captures: Arc<captures::CaptureQueue>,
     /// How the pools connect, for the backup's connection of its own.
     options: SqliteConnectOptions,
+    /// The WAL checkpoint task, stopped with the last clone.
+    _checkpoints: Arc<checkpoints::Checkpoints>,
 }
 
 impl SqliteStore {
@@ -65,12 +68,16 @@ impl SqliteStore {
             .pragma("temp_store", "file");
         // The bundled SQLite is built with SQLITE_ENABLE_MEMORY_MANAGEMENT, so every
         // connection's page cache draws on one shared pool, as large as their `cache_size`s
-        // together: 24 MiB here (16 MiB for the writer, 2 MiB for each of the four readers),
+        // together: 24 MiB here (16 MiB for the writer, 2 MiB for each of the four readers,
+        // 256 KiB for the checkpoint task's connection, which copies pages without caching them),
         // least recently used page out first, whichever connection read it. An evicted page is
         // read again from the operating system's file cache while the machine has memory for
         // it. The 64 MiB pool before made the 1M-lead dashboard no faster and the server
         // 25-40 MiB larger (see docs/PERFORMANCE.md, "fifteenth round").
-        let write_options = options.clone().pragma("cache_size", "-16000");
+        let write_options = options.clone().pragma("cache_size", "-16000").pragma(
+            "wal_autocheckpoint",
+            checkpoints::BACKSTOP_PAGES.to_string(),
+        );
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(write_options)
@@ -90,11 +97,14 @@ impl SqliteStore {
             )
             .await
             .map_err(backend)?;
+        let checkpoints =
+            checkpoints::Checkpoints::start(&options.clone().pragma("cache_size", "-256")).await?;
         Ok(Self {
             write,
             read,
             captures: Arc::default(),
             options,
+            _checkpoints: Arc::new(checkpoints),
         })
     }
 

@@ -1,0 +1,109 @@
+//! WAL checkpoints off the writer's path. In WAL mode a commit appends the pages it changed
+//! to the log; a checkpoint copies them back into the database file and syncs it. SQLite
+//! runs one itself at the end of any commit that leaves the log over 1,000 pages (4 MiB),
+//! on the committing connection: a batch of events, a score update or an import chunk then
+//! waited for its own checkpoint and the file's sync.
+//!
+//! Here a task of the store's own, on a connection outside the pools, checkpoints every
+//! [`EVERY`] in `PASSIVE` mode (it never waits for, nor blocks, the writer or a reader), so
+//! the copy runs beside the next write. The writer keeps SQLite's own checkpoint only as a
+//! backstop, past [`BACKSTOP_PAGES`]: when the task falls behind, the log is bounded as
+//! before. Durability does not change: with `synchronous = NORMAL` a commit is on disk once
+//! a checkpoint has synced the log, whichever connection runs it.
+
+use crate::backend;
+use sarnakh_core::store::StoreError;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+use sqlx::{ConnectOptions, Connection};
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// How often the task checkpoints.
+pub(crate) const EVERY: Duration = Duration::from_millis(250);
+
+/// Log pages (4 KiB each) past which the writer checkpoints at commit itself.
+pub(crate) const BACKSTOP_PAGES: u32 = 16_384;
+
+/// Stops the checkpoint task when the last clone of the store is dropped.
+#[derive(Debug)]
+pub(crate) struct Checkpoints {
+    _stop: watch::Sender<()>,
+}
+
+impl Checkpoints {
+    /// Starts the task on a connection of its own to the database `options` name.
+    pub(crate) async fn start(options: &SqliteConnectOptions) -> Result<Self, StoreError> {
+        let conn = options.connect().await.map_err(backend)?;
+        let (stop, stopped) = watch::channel(());
+        tokio::spawn(run(conn, stopped));
+        Ok(Self { _stop: stop })
+    }
+}
+
+async fn run(mut conn: SqliteConnection, mut stopped: watch::Receiver<()>) {
+    let mut tick = tokio::time::interval(EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            // The sender is dropped with the last clone of the store.
+            _ = stopped.changed() => break,
+        }
+        if let Err(e) = sqlx::query("pragma wal_checkpoint(passive)")
+            .execute(&mut conn)
+            .await
+        {
+            // The writer's backstop still bounds the log; say so once a tick at most.
+            tracing::warn!(error = %e, "WAL checkpoint failed; the writer checkpoints at commit");
+        }
+    }
+    let _ = conn.close().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::SqliteStore;
+    use std::time::{Duration, Instant};
+
+    /// A commit far under SQLite's own checkpoint threshold leaves its pages in the log; the
+    /// store's task copies them into the database file soon after, without another write.
+    #[tokio::test]
+    async fn the_log_reaches_the_database_file_without_a_commit_asking_for_it() {
+        let path =
+            std::env::temp_dir().join(format!("sarnakh-checkpoints-{}.db", std::process::id()));
+        let store = SqliteStore::open(&format!("sqlite://{}", path.display()))
+            .await
+            .expect("open");
+        sqlx::query("create table filler (b blob)")
+            .execute(&store.write)
+            .await
+            .expect("table");
+        let settled = std::fs::metadata(&path).expect("file").len();
+        // 200 rows of 4 KiB: about 250 pages, a quarter of SQLite's 1,000-page threshold.
+        sqlx::query(
+            "with recursive n (i) as (select 1 union all select i + 1 from n where i < 200) \
+             insert into filler select randomblob(4096) from n",
+        )
+        .execute(&store.write)
+        .await
+        .expect("rows");
+        let started = Instant::now();
+        let grown = loop {
+            let now = std::fs::metadata(&path).expect("file").len();
+            if now >= settled + 200 * 4096 || started.elapsed() > Duration::from_secs(10) {
+                break now;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        store.write.close().await;
+        store.read.close().await;
+        drop(store);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        assert!(
+            grown >= settled + 200 * 4096,
+            "the database file stayed at {grown} bytes (from {settled}): nothing was checkpointed"
+        );
+    }
+}
