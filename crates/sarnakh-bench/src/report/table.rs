@@ -91,9 +91,13 @@ pub fn table(r: &Report) -> String {
                 p = rate_decimals(a.per_second),
             );
             if let Some(e) = &case.events {
+                let ceiling = e
+                    .ceiling_events_per_second
+                    .map(|c| format!(", multi-row ceiling {c:.0}"))
+                    .unwrap_or_default();
                 let _ = writeln!(
                     s,
-                    "{:<10} {:.0} events/s (limit {:.0}), {:.0} score updates/s; {} accepted, {} duplicates",
+                    "{:<10} {:.0} events/s (limit {:.0}{ceiling}), {:.0} score updates/s; {} accepted, {} duplicates",
                     "",
                     e.events_per_second,
                     e.limit_events_per_second,

@@ -7,11 +7,15 @@
 //! Limit: the same event rows inserted raw, one prepared statement per event and one
 //! transaction per batch (the adapters' insert, `on conflict (id) do nothing`), through a
 //! pool shaped like the adapter's writer. The limit neither resolves emails nor rescores.
+//!
+//! Ceiling, for fresh batches only: the same rows again (fresh ids), as multi-row inserts of
+//! [`CEILING_ROWS`] rows (the adapters' statement shape), one transaction per batch: the
+//! fastest this machine takes these rows in at all, with nothing looked up or rescored.
 
 use super::events_batch::{EventBatch, EventLead, Form, INSERT_EVENT, batches, targets};
 use super::{CaseResult, Ctx, RatioBasis};
 use crate::client::Api;
-use crate::db::RawDb;
+use crate::db::{Batch, RawDb, Stmt};
 use crate::measure::{Pace, Stats, drive};
 use anyhow::{Context, Result, ensure};
 use serde::Serialize;
@@ -27,6 +31,12 @@ pub const WARM_UP: usize = 100;
 
 /// Events per `--requests`: a loop sends about `requests x 100` events.
 const EVENTS_PER_REQUEST: usize = 100;
+
+/// Rows per insert statement of the ceiling, as the adapters write events.
+pub const CEILING_ROWS: usize = 500;
+
+/// The event table's columns, in [`INSERT_EVENT`] order.
+const EVENT_COLUMNS: &[&str] = &["id", "lead_id", "kind", "url", "occurred_at", "received_at"];
 
 /// What an events case did, beyond its batch statistics.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -49,6 +59,9 @@ pub struct EventFigures {
     pub limit_duplicates: u64,
     /// Events per second of the raw limit.
     pub limit_events_per_second: f64,
+    /// Events per second of the multi-row ceiling (fresh batches only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ceiling_events_per_second: Option<f64>,
 }
 
 /// Runs the events cases.
@@ -105,7 +118,13 @@ async fn one_size(
         let app = over_http(ctx, c, Arc::new(http), false).await?;
         let rows = batches(rng, leads, size, count, Form::Raw);
         let limit = over_raw(ctx, raw, c, Arc::new(rows), false).await;
-        out.push(case(format!("batch {size}, c={c}"), c, size, &app, &limit));
+        let rows = batches(rng, leads, size, count, Form::Raw);
+        let ceiling = multi_row(ctx, raw, c, &rows).await;
+        let mut case = case(format!("batch {size}, c={c}"), c, size, &app, &limit);
+        if let Some(e) = &mut case.events {
+            e.ceiling_events_per_second = Some(ceiling);
+        }
+        out.push(case);
         first.get_or_insert((app, limit));
     }
     let (app, limit) = first.context("no concurrency level")?;
@@ -142,6 +161,7 @@ fn case(label: String, c: usize, size: usize, app: &Loop, limit: &Loop) -> CaseR
         limit_accepted: limit.tally.accepted.load(Ordering::Relaxed),
         limit_duplicates: limit.tally.duplicates.load(Ordering::Relaxed),
         limit_events_per_second: per_second(limit.tally.events(), &limit.stats),
+        ceiling_events_per_second: None,
     });
     case
 }
@@ -271,9 +291,74 @@ async fn over_raw(
     }
 }
 
+/// Events per second of the ceiling over `batches`: their rows as multi-row inserts, one
+/// transaction per batch, statements built before the loop.
+async fn multi_row(ctx: &Ctx<'_>, raw: &RawDb, c: usize, batches: &[EventBatch]) -> f64 {
+    let stmts: Arc<Vec<Vec<Stmt>>> = Arc::new(
+        batches
+            .iter()
+            .map(|b| ceiling_statements(b, raw.is_sqlite()))
+            .collect(),
+    );
+    let inserted = Arc::new(AtomicU64::new(0));
+    let (all, n, writer) = (stmts.clone(), inserted.clone(), raw.clone());
+    let stats = drive(c, stmts.len(), ctx.budget(), Pace::Closed, move |i| {
+        let (raw, stmts, n) = (writer.clone(), all.clone(), n.clone());
+        async move {
+            n.fetch_add(raw.run_tx(&stmts[i]).await?, Ordering::Relaxed);
+            Ok(())
+        }
+    })
+    .await;
+    inserted.load(Ordering::Relaxed) as f64 / stats.seconds.max(1e-9)
+}
+
+/// A batch's rows as inserts of [`CEILING_ROWS`] rows that skip known ids, like the adapters'.
+fn ceiling_statements(b: &EventBatch, sqlite: bool) -> Vec<Stmt> {
+    let mut batch = Batch::new("events", EVENT_COLUMNS);
+    for row in &b.rows {
+        batch.push(row.iter().cloned());
+    }
+    let mut stmts = batch.into_stmts(CEILING_ROWS * EVENT_COLUMNS.len(), !sqlite);
+    for s in &mut stmts {
+        s.sql.push_str(" on conflict (id) do nothing");
+    }
+    stmts
+}
+
 #[cfg(test)]
 mod tests {
     use super::levels;
+    use super::{CEILING_ROWS, ceiling_statements};
+    use crate::scenario::events_batch::{EventLead, Form, batches};
+
+    #[test]
+    fn the_ceiling_writes_every_row_of_a_batch_in_statements_of_500_rows() {
+        let leads: Vec<EventLead> = (0..20)
+            .map(|i| EventLead {
+                id: uuid::Uuid::now_v7(),
+                email: None,
+                depth: i % 3,
+            })
+            .collect();
+        let mut rng = fastrand::Rng::with_seed(5);
+        let b = &batches(&mut rng, &leads, 1_201, 1, Form::Raw)[0];
+        let stmts = ceiling_statements(b, true);
+        let rows: Vec<usize> = stmts.iter().map(|s| s.values.len() / 6).collect();
+        assert_eq!(rows, [CEILING_ROWS, CEILING_ROWS, 201]);
+        assert!(
+            stmts
+                .iter()
+                .all(|s| s.sql.ends_with("on conflict (id) do nothing"))
+        );
+        let values: Vec<String> = stmts
+            .iter()
+            .flat_map(|s| &s.values)
+            .map(|v| format!("{v:?}"))
+            .collect();
+        let sent: Vec<String> = b.rows.iter().flatten().map(|v| format!("{v:?}")).collect();
+        assert_eq!(values, sent, "every value once, in the batch's order");
+    }
 
     #[test]
     fn big_batches_run_at_fewer_clients() {
