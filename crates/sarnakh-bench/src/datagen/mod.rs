@@ -45,9 +45,24 @@ pub struct GenReport {
     pub seconds: f64,
     /// Leads (with everything they produced) per second.
     pub leads_per_second: f64,
+    /// Where the wall time went.
+    pub phases: GenPhases,
     /// The company's admin (the bench's API token belongs to it).
     #[serde(skip)]
     pub admin: Uuid,
+}
+
+/// The generator's wall time by phase, in seconds.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct GenPhases {
+    /// Writing the rows (while the next chunk is built).
+    pub rows: f64,
+    /// Of `rows`, the writer waiting for the next chunk to be built.
+    pub rows_waiting: f64,
+    /// Building the secondary indexes set aside (SQLite).
+    pub indexes: f64,
+    /// The derived columns and tables, and the journal mode or statistics.
+    pub finish: f64,
 }
 
 /// Writes `leads` leads with their history, accounts, contacts, deals, activities and
@@ -90,15 +105,26 @@ pub async fn generate(db: &RawDb, leads: u64, seed: u64, deals: f64) -> Result<G
         }
         world.counts
     });
-    while let Some(stmts) = rx.recv().await {
+    let mut phases = GenPhases::default();
+    let rows_started = Instant::now();
+    let mut waiting = std::time::Duration::ZERO;
+    loop {
+        let asked = Instant::now();
+        let Some(stmts) = rx.recv().await else { break };
+        waiting += asked.elapsed();
         db.run_tx(&stmts)
             .await
             .context("writing a chunk of generated rows")?;
     }
     let counts = producer.await.context("the row builder failed")?;
+    (phases.rows, phases.rows_waiting) =
+        (rows_started.elapsed().as_secs_f64(), waiting.as_secs_f64());
+    let indexes_started = Instant::now();
     db.restore_indexes(&set_aside)
         .await
         .context("rebuilding the indexes")?;
+    phases.indexes = indexes_started.elapsed().as_secs_f64();
+    let finish_started = Instant::now();
     // The first won deal makes an account a customer.
     // One aggregate joined once: as correlated subqueries, SQLite (without statistics) looked
     // the won deals up by status for every account, which took minutes at 1M leads.
@@ -133,8 +159,10 @@ pub async fn generate(db: &RawDb, leads: u64, seed: u64, deals: f64) -> Result<G
     } else {
         db.execute(&Stmt::new("vacuum analyze", vec![])).await?;
     }
+    phases.finish = finish_started.elapsed().as_secs_f64();
     let seconds = started.elapsed().as_secs_f64();
     Ok(GenReport {
+        phases,
         leads_per_second: counts.leads as f64 / seconds.max(1e-9),
         counts,
         users: USERS,

@@ -38,6 +38,12 @@ pub fn table(r: &Report) -> String {
                 b as f64 / 1_048_576.0
             )),
         );
+        let p = &g.phases;
+        let _ = writeln!(
+            s,
+            "           rows {:.1} s (of which {:.1} s waiting for rows to be built), indexes {:.1} s, derived data {:.1} s",
+            p.rows, p.rows_waiting, p.indexes, p.finish
+        );
         let _ = writeln!(
             s,
             "\n{:<10} {:<40} {:>7} {:>9} {:>8} {:>8} {:>9} {:>8} {:>8} {:>7}",
