@@ -28,9 +28,12 @@ impl SqliteStore {
                     .push_bind(serde_json::to_string(&s.lines).expect("score lines serialise"))
                     .push_bind(s.grade.as_str());
             });
+            // `+v.id` keeps the planner from indexing `v` and walking every lead's entry in
+            // `leads_score` to probe it (SQLite 3.46 chose that: 240 ms a statement at 1M
+            // leads); with it, each of the 500 leads is found by its id (39 ms).
             q.push(
                 ") update leads set score = v.score, score_lines = v.lines, grade = v.grade \
-                 from v where leads.id = v.id",
+                 from v where leads.id = +v.id",
             );
             q.build().execute(&mut *tx).await.map_err(backend)?;
         }

@@ -118,6 +118,8 @@ async fn everyday_statements_read_the_big_tables_through_indexes() {
         deals_contacts_and_tasks_follow_their_owner,
         edits_record_changed_fields_and_no_op_edits_write_nothing,
         event_batches_are_idempotent_matched_and_scored,
+        // 505 leads: the score updates carry 500 leads a statement, as at scale.
+        scores_after_event_batches_equal_a_rescore_from_every_event,
         visitor_events_join_the_lead_the_visitor_becomes,
         web_forms_make_leads_and_keep_spam_and_overflow_apart,
         duplicates_are_found_blocked_listed_and_merged,
@@ -155,11 +157,12 @@ async fn everyday_statements_read_the_big_tables_through_indexes() {
             let Some(scanned) = step.strip_prefix("SCAN ") else {
                 continue;
             };
-            // "SCAN x USING INDEX i" walks an index in its order (a page of a list, stopped by
-            // its limit); "SCAN x" alone reads the table.
-            if scanned.contains(' ') {
+            // "SCAN x USING INDEX i" walks an index in its order: a page of a list, stopped by
+            // its limit. Without a limit it reads the whole index, as "SCAN x" reads the table.
+            if scanned.contains(' ') && sql.to_lowercase().contains(" limit ") {
                 continue;
             }
+            let scanned = scanned.split(' ').next().unwrap_or(scanned);
             let table = tables
                 .iter()
                 .find(|(name, _)| name == scanned)
