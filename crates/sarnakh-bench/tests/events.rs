@@ -77,7 +77,22 @@ async fn generated_and_sent_events_are_all_recorded_once_and_resent_ones_are_dup
             case.case,
             e.score_updates_per_second
         );
-        (http, raw) = (http + e.accepted, raw + e.limit_accepted);
+        // Fresh loops also measure the multi-row ceiling, with rows of their own.
+        assert_eq!(
+            e.ceiling_events_per_second.is_some(),
+            !e.resend,
+            "{}",
+            case.case
+        );
+        if e.resend {
+            assert_eq!(e.ceiling_accepted, 0);
+        } else {
+            assert!(e.ceiling_accepted > 0 && e.ceiling_accepted % e.batch as u64 == 0);
+        }
+        (http, raw) = (
+            http + e.accepted,
+            raw + e.limit_accepted + e.ceiling_accepted,
+        );
     }
     let resent = run.cases.iter().filter(|c| c.case.ends_with("re-sent"));
     assert_eq!(resent.count(), 2);

@@ -59,6 +59,8 @@ pub struct EventFigures {
     pub limit_duplicates: u64,
     /// Events per second of the raw limit.
     pub limit_events_per_second: f64,
+    /// Rows the multi-row ceiling inserted (fresh batches only).
+    pub ceiling_accepted: u64,
     /// Events per second of the multi-row ceiling (fresh batches only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ceiling_events_per_second: Option<f64>,
@@ -119,10 +121,10 @@ async fn one_size(
         let rows = batches(rng, leads, size, count, Form::Raw);
         let limit = over_raw(ctx, raw, c, Arc::new(rows), false).await;
         let rows = batches(rng, leads, size, count, Form::Raw);
-        let ceiling = multi_row(ctx, raw, c, &rows).await;
+        let (inserted, per_second) = multi_row(ctx, raw, c, &rows).await;
         let mut case = case(format!("batch {size}, c={c}"), c, size, &app, &limit);
         if let Some(e) = &mut case.events {
-            e.ceiling_events_per_second = Some(ceiling);
+            (e.ceiling_accepted, e.ceiling_events_per_second) = (inserted, Some(per_second));
         }
         out.push(case);
         first.get_or_insert((app, limit));
@@ -161,6 +163,7 @@ fn case(label: String, c: usize, size: usize, app: &Loop, limit: &Loop) -> CaseR
         limit_accepted: limit.tally.accepted.load(Ordering::Relaxed),
         limit_duplicates: limit.tally.duplicates.load(Ordering::Relaxed),
         limit_events_per_second: per_second(limit.tally.events(), &limit.stats),
+        ceiling_accepted: 0,
         ceiling_events_per_second: None,
     });
     case
@@ -291,9 +294,9 @@ async fn over_raw(
     }
 }
 
-/// Events per second of the ceiling over `batches`: their rows as multi-row inserts, one
-/// transaction per batch, statements built before the loop.
-async fn multi_row(ctx: &Ctx<'_>, raw: &RawDb, c: usize, batches: &[EventBatch]) -> f64 {
+/// The rows inserted and the events per second of the ceiling over `batches`: their rows as
+/// multi-row inserts, one transaction per batch, statements built before the loop.
+async fn multi_row(ctx: &Ctx<'_>, raw: &RawDb, c: usize, batches: &[EventBatch]) -> (u64, f64) {
     let stmts: Arc<Vec<Vec<Stmt>>> = Arc::new(
         batches
             .iter()
@@ -310,7 +313,8 @@ async fn multi_row(ctx: &Ctx<'_>, raw: &RawDb, c: usize, batches: &[EventBatch])
         }
     })
     .await;
-    inserted.load(Ordering::Relaxed) as f64 / stats.seconds.max(1e-9)
+    let inserted = inserted.load(Ordering::Relaxed);
+    (inserted, inserted as f64 / stats.seconds.max(1e-9))
 }
 
 /// A batch's rows as inserts of [`CEILING_ROWS`] rows that skip known ids, like the adapters'.
