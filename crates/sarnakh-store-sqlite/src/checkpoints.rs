@@ -24,6 +24,10 @@ pub(crate) const EVERY: Duration = Duration::from_millis(250);
 /// Log pages (4 KiB each) past which the writer checkpoints at commit itself.
 pub(crate) const BACKSTOP_PAGES: u32 = 16_384;
 
+/// The size the log file is cut back to when the writer starts it over. Between checkpoints
+/// a burst of writes can grow it to tens of MiB, and SQLite would keep that size on disk.
+pub(crate) const LOG_FILE_LIMIT_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Stops the checkpoint task when the last clone of the store is dropped.
 #[derive(Debug)]
 pub(crate) struct Checkpoints {
@@ -104,6 +108,56 @@ mod tests {
         assert!(
             grown >= settled + 200 * 4096,
             "the database file stayed at {grown} bytes (from {settled}): nothing was checkpointed"
+        );
+    }
+
+    /// A burst grows the log file past the limit; once checkpointed, the next write starts the
+    /// log over and cuts the file back.
+    #[tokio::test]
+    async fn the_log_file_is_cut_back_when_the_log_starts_over() {
+        let path =
+            std::env::temp_dir().join(format!("sarnakh-log-limit-{}.db", std::process::id()));
+        let wal = format!("{}-wal", path.display());
+        let store = SqliteStore::open(&format!("sqlite://{}", path.display()))
+            .await
+            .expect("open");
+        sqlx::query("create table filler (b blob)")
+            .execute(&store.write)
+            .await
+            .expect("table");
+        // 6,000 rows of 4 KiB in one transaction: about 24 MiB of log.
+        sqlx::query(
+            "with recursive n (i) as (select 1 union all select i + 1 from n where i < 6000) \
+             insert into filler select randomblob(4096) from n",
+        )
+        .execute(&store.write)
+        .await
+        .expect("rows");
+        let burst = std::fs::metadata(&wal).expect("log").len();
+        let limit = super::LOG_FILE_LIMIT_BYTES;
+        let started = Instant::now();
+        let after = loop {
+            // Each write starts the log over once the task has checkpointed all of it.
+            sqlx::query("insert into filler values (x'00')")
+                .execute(&store.write)
+                .await
+                .expect("small write");
+            let now = std::fs::metadata(&wal).expect("log").len();
+            if now <= limit || started.elapsed() > Duration::from_secs(10) {
+                break now;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        store.write.close().await;
+        store.read.close().await;
+        drop(store);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        assert!(burst > limit, "the burst left a log of only {burst} bytes");
+        assert!(
+            after <= limit,
+            "the log file stayed at {after} bytes (limit {limit})"
         );
     }
 }

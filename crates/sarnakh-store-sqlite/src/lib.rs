@@ -74,10 +74,17 @@ impl SqliteStore {
         // read again from the operating system's file cache while the machine has memory for
         // it. The 64 MiB pool before made the 1M-lead dashboard no faster and the server
         // 25-40 MiB larger (see docs/PERFORMANCE.md, "fifteenth round").
-        let write_options = options.clone().pragma("cache_size", "-16000").pragma(
-            "wal_autocheckpoint",
-            checkpoints::BACKSTOP_PAGES.to_string(),
-        );
+        let write_options = options
+            .clone()
+            .pragma("cache_size", "-16000")
+            .pragma(
+                "wal_autocheckpoint",
+                checkpoints::BACKSTOP_PAGES.to_string(),
+            )
+            .pragma(
+                "journal_size_limit",
+                checkpoints::LOG_FILE_LIMIT_BYTES.to_string(),
+            );
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(write_options)
