@@ -67,14 +67,13 @@ async fn run(mut conn: SqliteConnection, mut stopped: watch::Receiver<()>) {
 #[cfg(test)]
 mod tests {
     use crate::SqliteStore;
+    use std::path::PathBuf;
     use std::time::{Duration, Instant};
 
-    /// A commit far under SQLite's own checkpoint threshold leaves its pages in the log; the
-    /// store's task copies them into the database file soon after, without another write.
-    #[tokio::test]
-    async fn the_log_reaches_the_database_file_without_a_commit_asking_for_it() {
-        let path =
-            std::env::temp_dir().join(format!("sarnakh-checkpoints-{}.db", std::process::id()));
+    /// A store on a scratch file named after `name`, with a table `filler (b blob)` holding
+    /// `pages` rows of 4 KiB written in one transaction; the file's size is taken before them.
+    async fn filled(name: &str, pages: u32) -> (SqliteStore, PathBuf, u64) {
+        let path = std::env::temp_dir().join(format!("sarnakh-{name}-{}.db", std::process::id()));
         let store = SqliteStore::open(&format!("sqlite://{}", path.display()))
             .await
             .expect("open");
@@ -82,15 +81,34 @@ mod tests {
             .execute(&store.write)
             .await
             .expect("table");
-        let settled = std::fs::metadata(&path).expect("file").len();
-        // 200 rows of 4 KiB: about 250 pages, a quarter of SQLite's 1,000-page threshold.
+        let before = std::fs::metadata(&path).expect("file").len();
         sqlx::query(
-            "with recursive n (i) as (select 1 union all select i + 1 from n where i < 200) \
+            "with recursive n (i) as (select 1 union all select i + 1 from n where i < $1) \
              insert into filler select randomblob(4096) from n",
         )
+        .bind(pages)
         .execute(&store.write)
         .await
         .expect("rows");
+        (store, path, before)
+    }
+
+    /// Closes `store` and removes its files.
+    async fn remove(store: SqliteStore, path: &std::path::Path) {
+        store.write.close().await;
+        store.read.close().await;
+        drop(store);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+
+    /// A commit far under SQLite's own checkpoint threshold leaves its pages in the log; the
+    /// store's task copies them into the database file soon after, without another write.
+    #[tokio::test]
+    async fn the_log_reaches_the_database_file_without_a_commit_asking_for_it() {
+        // 200 rows of 4 KiB: about 250 pages, a quarter of SQLite's 1,000-page threshold.
+        let (store, path, settled) = filled("checkpoints", 200).await;
         let started = Instant::now();
         let grown = loop {
             let now = std::fs::metadata(&path).expect("file").len();
@@ -99,12 +117,7 @@ mod tests {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         };
-        store.write.close().await;
-        store.read.close().await;
-        drop(store);
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
+        remove(store, &path).await;
         assert!(
             grown >= settled + 200 * 4096,
             "the database file stayed at {grown} bytes (from {settled}): nothing was checkpointed"
@@ -115,24 +128,9 @@ mod tests {
     /// log over and cuts the file back.
     #[tokio::test]
     async fn the_log_file_is_cut_back_when_the_log_starts_over() {
-        let path =
-            std::env::temp_dir().join(format!("sarnakh-log-limit-{}.db", std::process::id()));
-        let wal = format!("{}-wal", path.display());
-        let store = SqliteStore::open(&format!("sqlite://{}", path.display()))
-            .await
-            .expect("open");
-        sqlx::query("create table filler (b blob)")
-            .execute(&store.write)
-            .await
-            .expect("table");
         // 6,000 rows of 4 KiB in one transaction: about 24 MiB of log.
-        sqlx::query(
-            "with recursive n (i) as (select 1 union all select i + 1 from n where i < 6000) \
-             insert into filler select randomblob(4096) from n",
-        )
-        .execute(&store.write)
-        .await
-        .expect("rows");
+        let (store, path, _) = filled("log-limit", 6000).await;
+        let wal = format!("{}-wal", path.display());
         let burst = std::fs::metadata(&wal).expect("log").len();
         let limit = super::LOG_FILE_LIMIT_BYTES;
         let started = Instant::now();
@@ -148,12 +146,7 @@ mod tests {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         };
-        store.write.close().await;
-        store.read.close().await;
-        drop(store);
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
+        remove(store, &path).await;
         assert!(burst > limit, "the burst left a log of only {burst} bytes");
         assert!(
             after <= limit,
