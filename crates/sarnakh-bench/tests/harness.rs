@@ -205,6 +205,13 @@ async fn a_tiny_run_is_well_formed_and_the_data_has_the_intended_shape() {
         0
     );
     assert!(count("select count(*) from activity_days").await > 0);
+    // The cohort's counts per day add up to the leads, the generated ones (one aggregate) and
+    // those the scenarios wrote since (the store's triggers).
+    assert_eq!(
+        count("select count(*) from (select substr(created_at, 1, 10) as day, source, status = 'disqualified' as disqualified, case when status = 'disqualified' then coalesce(disqualify_reason, '') else '' end as reason, count(*) as n, count(qualified_at) as p, count(converted_at) as o from leads group by 1, 2, 3, 4) a full join lead_days d using (day, source, disqualified, reason) where a.n is not d.leads or a.p is not d.prospects or a.o is not d.opportunities").await,
+        0
+    );
+    assert!(count("select count(*) from lead_days where disqualified = 1").await > 0);
     raw.close().await;
     // The indexes the generator set aside during the load are back as the migrations made them.
     let fresh = format!("sqlite://{}", dir.join("migrated.db").display());

@@ -8,6 +8,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sarnakh_core::domain::report::{GroupBy, Period, ReportFilter, ReportScope, SizeBands};
+use sarnakh_core::policy::Visibility;
 use sqlx::{Database, Encode, QueryBuilder, Type};
 use uuid::Uuid;
 
@@ -92,6 +93,26 @@ pub fn leads_by_group_index(scope: &ReportScope, dialect: Dialect) -> Vec<(&'sta
         reads.push((from, format!(" and l.{col} is null")));
     }
     reads
+}
+
+/// Whether the cohort's counts per UTC day (`lead_days`, SQLite; migration
+/// `20261201000041_lead_days.sql`) answer a cohort read of `scope`'s leads: counts and
+/// disqualification reasons only (`lists` false: no durations or waits, which need each lead),
+/// a period of whole UTC days, a caller who sees every lead, no filter but the source,
+/// grouped by nothing or the source (the counts are kept per source).
+pub fn lead_days_answer(scope: &ReportScope, dialect: Dialect, lists: bool) -> bool {
+    let whole_days = scope
+        .period
+        .is_some_and(|p| p == Period::days(p.first_day, p.last_day));
+    let f = &scope.filter;
+    dialect == Dialect::Sqlite
+        && !lists
+        && whole_days
+        && scope.lead_visibility == Visibility::All
+        && f.owners.is_none()
+        && f.campaign.is_none()
+        && f.country.is_none()
+        && matches!(scope.group_by, None | Some(GroupBy::Source))
 }
 
 /// Every value of the leads' column `col` (not null), each found by one seek of an index

@@ -100,13 +100,23 @@ macro_rules! report_funnel_queries {
                 wants: FunnelWants,
             ) -> Result<FunnelFigures, StoreError> {
                 let mut passes: Vec<Pass<'_>> = Vec::new();
+                let cohort = mode == FunnelMode::Cohort;
+                // The cohort's leads from their counts per day, when those answer (a few rows
+                // per day, read whole rather than in parts).
+                let lists = wants.durations || wants.contact_waits;
+                let by_days = cohort && $crate::reports::lead_days_answer(scope, DIALECT, lists);
+                if by_days {
+                    passes.push(Box::pin(self.cohort_lead_days(scope.clone())));
+                }
                 for part in slices(scope) {
                     // Each part counts a lead at its first won deal of the whole period, which
                     // falls in one part: in activity mode the first is looked for in the whole
                     // period; in cohort mode a lead's deals all share its creation time.
                     passes.push(Box::pin(self.deal_pass(part.clone(), scope.period, mode, wants)));
-                    if mode == FunnelMode::Cohort {
-                        passes.push(Box::pin(self.cohort_lead_pass(part, wants)));
+                    if cohort {
+                        if !by_days {
+                            passes.push(Box::pin(self.cohort_lead_pass(part, wants)));
+                        }
                     } else {
                         for stage in 0..3 {
                             passes.push(Box::pin(self.activity_lead_pass(part.clone(), wants, stage)));
@@ -114,7 +124,7 @@ macro_rules! report_funnel_queries {
                     }
                 }
                 if wants.reasons {
-                    passes.push(if mode == FunnelMode::Cohort {
+                    passes.push(if cohort {
                         Box::pin(self.cohort_disqualified(scope.clone()))
                     } else {
                         Box::pin(self.disqualified_in_period(scope.clone()))
@@ -287,11 +297,53 @@ macro_rules! report_funnel_queries {
                 Ok(part)
             }
 
+            /// Starts `select [grp, ]<what> from lead_days l where 1 = 1` (the cohort's
+            /// counts per day; see `lead_days_answer`) with the scope's period and source.
+            fn lead_days_query(scope: &ReportScope, what: &str) -> QueryBuilder<'static, sqlx::$db> {
+                let grp = if scope.group_by.is_some() { "l.source as grp, " } else { "" };
+                let mut qb = QueryBuilder::new(format!("select {grp}{what} from lead_days l where 1 = 1"));
+                if let Some(source) = &scope.filter.source {
+                    qb.push(" and l.source = ").push_bind(source.clone());
+                }
+                if let Some(p) = &scope.period {
+                    $crate::reports::push_days(&mut qb, "l.day", p);
+                }
+                qb
+            }
+
+            /// The cohort's leads, prospects and opportunities per group, summed from the
+            /// counts per day.
+            async fn cohort_lead_days(&self, scope: ReportScope) -> Result<FunnelPart, StoreError> {
+                let qb = Self::lead_days_query(
+                    &scope,
+                    "cast(sum(l.leads) as bigint) as leads, cast(sum(l.prospects) as bigint) as prospects, \
+                     cast(sum(l.opportunities) as bigint) as opportunities",
+                );
+                let mut part = FunnelPart::default();
+                for row in self.grouped(qb, &scope, "").await? {
+                    part.counts.insert(group_of(&row, scope.group_by)?, FunnelCounts {
+                        leads: count(&row, "leads")?,
+                        prospects: count(&row, "prospects")?,
+                        opportunities: count(&row, "opportunities")?,
+                        ..FunnelCounts::default()
+                    });
+                }
+                Ok(part)
+            }
+
             /// The cohort's disqualified leads (created in the period, disqualified now), by
-            /// reason: one read of `leads_status_created`, which holds the reason and every
-            /// column a lead filter or the caller's visibility reads.
+            /// reason: summed from the counts per day where those answer, else one read of
+            /// `leads_status_created`, which holds the reason and every column a lead filter or
+            /// the caller's visibility reads.
             async fn cohort_disqualified(&self, scope: ReportScope) -> Result<FunnelPart, StoreError> {
                 let plain = ReportScope { group_by: None, ..scope };
+                if $crate::reports::lead_days_answer(&plain, DIALECT, false) {
+                    let mut qb = Self::lead_days_query(&plain, "nullif(l.reason, '') as reason, cast(sum(l.leads) as bigint) as n");
+                    qb.push(" and l.disqualified = 1");
+                    let mut part = FunnelPart::default();
+                    part.figures.disqualify_reasons = self.reasons(qb, &plain).await?;
+                    return Ok(part);
+                }
                 let from = format!("leads l{}", DIALECT.indexed_by("leads_status_created"));
                 let what = "nullif(l.disqualify_reason, '') as reason, count(*) as n";
                 self.disqualify_part(&plain, what, &from, " and l.status = 'disqualified'", "l.created_at").await

@@ -20,7 +20,8 @@ use uuid::Uuid;
 /// Leads per transaction.
 const CHUNK: u64 = 5_000;
 
-/// Tables whose secondary indexes are built after the load rather than row by row (SQLite).
+/// Tables whose secondary indexes are built after the load rather than row by row, and whose
+/// triggers are set aside during it (SQLite).
 const BULK_TABLES: &[&str] = &[
     "leads",
     "accounts",
@@ -78,9 +79,9 @@ pub async fn generate(db: &RawDb, leads: u64, seed: u64, deals: f64) -> Result<G
     let admin = users[0];
     let (sqlite, max_params) = (db.is_sqlite(), db.max_params());
     let set_aside = db
-        .set_indexes_aside(BULK_TABLES)
+        .set_schema_aside(BULK_TABLES)
         .await
-        .context("setting the indexes aside")?;
+        .context("setting the indexes and triggers aside")?;
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Stmt>>(2);
     // Rows are built on a blocking thread while the previous chunk is being written.
     let producer = tokio::task::spawn_blocking(move || {
@@ -120,9 +121,9 @@ pub async fn generate(db: &RawDb, leads: u64, seed: u64, deals: f64) -> Result<G
     (phases.rows, phases.rows_waiting) =
         (rows_started.elapsed().as_secs_f64(), waiting.as_secs_f64());
     let indexes_started = Instant::now();
-    db.restore_indexes(&set_aside)
+    db.restore_schema(&set_aside)
         .await
-        .context("rebuilding the indexes")?;
+        .context("rebuilding the indexes and triggers")?;
     phases.indexes = indexes_started.elapsed().as_secs_f64();
     let finish_started = Instant::now();
     // The first won deal makes an account a customer.
@@ -153,6 +154,18 @@ pub async fn generate(db: &RawDb, leads: u64, seed: u64, deals: f64) -> Result<G
     ))
     .await?;
     if sqlite {
+        // The cohort's counts per UTC day, source and disqualification reason, which the
+        // store's triggers keep with every lead (migration `20261201000041_lead_days.sql`,
+        // same aggregate).
+        db.execute(&Stmt::new(
+            "insert into lead_days (day, source, disqualified, reason, leads, prospects, opportunities) \
+             select substr(created_at, 1, 10), source, status = 'disqualified', \
+             case when status = 'disqualified' then coalesce(disqualify_reason, '') else '' end, \
+             count(*), count(qualified_at), count(converted_at) \
+             from leads group by 1, 2, 3, 4",
+            vec![],
+        ))
+        .await?;
         // Back to the adapter's journal (the mode is stored in the file).
         db.execute(&Stmt::new("pragma journal_mode = wal", vec![]))
             .await?;
