@@ -205,13 +205,25 @@ async fn a_tiny_run_is_well_formed_and_the_data_has_the_intended_shape() {
         0
     );
     assert!(count("select count(*) from activity_days").await > 0);
-    // The cohort's counts per day add up to the leads, the generated ones (one aggregate) and
-    // those the scenarios wrote since (the store's triggers).
+    // The cohort's and the closed deals' counts per day add up to the leads and deals, the
+    // generated ones (one aggregate each) and those the scenarios wrote since (the store's
+    // triggers).
     assert_eq!(
-        count("select count(*) from (select substr(created_at, 1, 10) as day, source, status = 'disqualified' as disqualified, case when status = 'disqualified' then coalesce(disqualify_reason, '') else '' end as reason, count(*) as n, count(qualified_at) as p, count(converted_at) as o from leads group by 1, 2, 3, 4) a full join lead_days d using (day, source, disqualified, reason) where a.n is not d.leads or a.p is not d.prospects or a.o is not d.opportunities").await,
+        count("select count(*) from (select substr(created_at, 1, 10) as day, source, status = 'disqualified' as disqualified, case when status = 'disqualified' then coalesce(disqualify_reason, '') else '' end as reason, count(*) as n, count(qualified_at) as p, count(converted_at) as o, count(*) filter (where exists (select 1 from opportunities o where o.lead_id = leads.id and o.status = 'won')) as w from leads group by 1, 2, 3, 4) a full join lead_days d using (day, source, disqualified, reason) where a.n is not d.leads or a.p is not d.prospects or a.o is not d.opportunities or a.w is not d.won").await,
+        0
+    );
+    assert_eq!(
+        count("select count(*) from (select substr(closed_at, 1, 10) as day, status, coalesce(lead_source, '') as source, currency, count(*) as n, sum(amount_minor) as amount from opportunities where status in ('won', 'lost') and closed_at is not null group by 1, 2, 3, 4) a full join deal_close_days d using (day, status, source, currency) where a.n is not d.deals or a.amount is not d.amount_minor").await,
+        0
+    );
+    assert_eq!(
+        count("select count(*) from (select substr(lead_created_at, 1, 10) as day, status, coalesce(lead_source, '') as source, currency, case when status = 'lost' then coalesce(loss_reason, '') else '' end as reason, count(*) as n, sum(amount_minor) as amount from opportunities where status in ('won', 'lost') and lead_id is not null and lead_created_at is not null group by 1, 2, 3, 4, 5) a full join deal_cohort_days d using (day, status, source, currency, reason) where a.n is not d.deals or a.amount is not d.amount_minor").await,
         0
     );
     assert!(count("select count(*) from lead_days where disqualified = 1").await > 0);
+    assert!(count("select sum(won) from lead_days").await > 0);
+    assert!(count("select count(*) from deal_close_days where status = 'won'").await > 0);
+    assert!(count("select count(*) from deal_cohort_days where status = 'lost'").await > 0);
     raw.close().await;
     // The indexes the generator set aside during the load are back as the migrations made them.
     let fresh = format!("sqlite://{}", dir.join("migrated.db").display());

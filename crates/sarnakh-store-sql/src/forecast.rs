@@ -132,6 +132,22 @@ macro_rules! forecast_queries {
                     return Ok(Vec::new());
                 };
                 let whole = |s: &Span| Period::days(s.first_day, s.last_day);
+                if $crate::reports::deal_days_answer(scope, DIALECT) {
+                    // From the closed deals' counts per day: the spans are whole days, written
+                    // as date literals (ISO dates, never user text).
+                    let mut what = String::from("cast(case");
+                    for (i, s) in spans.iter().enumerate() {
+                        what.push_str(&format!(" when d.day <= '{}' then {i}", s.last_day));
+                    }
+                    what.push_str(
+                        " end as bigint) as slot, 'closed' as category, d.currency as currency, \
+                         cast(sum(d.deals) as bigint) as n, cast(sum(d.amount_minor) as bigint) as amount, \
+                         cast(sum(d.amount_minor) * 100 as bigint) as weighted",
+                    );
+                    let days = ReportScope { period: Some(Period::days(first.first_day, last.last_day)), ..scope.clone() };
+                    let qb = Self::close_days_query(&days, &what, "d.status = 'won'");
+                    return self.forecast_cells(qb, scope).await;
+                }
                 let mut qb = Self::slot_select(scope);
                 qb.push("case");
                 for (i, s) in spans.iter().enumerate() {

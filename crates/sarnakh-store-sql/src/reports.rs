@@ -101,18 +101,35 @@ pub fn leads_by_group_index(scope: &ReportScope, dialect: Dialect) -> Vec<(&'sta
 /// a period of whole UTC days, a caller who sees every lead, no filter but the source,
 /// grouped by nothing or the source (the counts are kept per source).
 pub fn lead_days_answer(scope: &ReportScope, dialect: Dialect, lists: bool) -> bool {
-    let whole_days = scope
-        .period
-        .is_some_and(|p| p == Period::days(p.first_day, p.last_day));
     let f = &scope.filter;
     dialect == Dialect::Sqlite
         && !lists
-        && whole_days
+        && whole_days(scope.period.as_ref())
         && scope.lead_visibility == Visibility::All
         && f.owners.is_none()
         && f.campaign.is_none()
         && f.country.is_none()
         && matches!(scope.group_by, None | Some(GroupBy::Source))
+}
+
+/// Whether the deals' counts per UTC day of closing (`deal_close_days`, SQLite; migration
+/// `20261201000041_lead_days.sql`) answer a read of `scope`'s closed deals: a caller who
+/// sees every deal, no filter but the source, grouped by nothing or the source. The caller
+/// checks that its period is whole UTC days.
+pub fn deal_days_answer(scope: &ReportScope, dialect: Dialect) -> bool {
+    let f = &scope.filter;
+    dialect == Dialect::Sqlite
+        && scope.deal_visibility == Visibility::All
+        && f.owners.is_none()
+        && f.campaign.is_none()
+        && f.country.is_none()
+        && f.product.is_none()
+        && matches!(scope.group_by, None | Some(GroupBy::Source))
+}
+
+/// Whether `p` is whole UTC days (every report period is, but a part of one read at once).
+pub fn whole_days(p: Option<&Period>) -> bool {
+    p.is_some_and(|p| *p == Period::days(p.first_day, p.last_day))
 }
 
 /// Every value of the leads' column `col` (not null), each found by one seek of an index

@@ -13,6 +13,12 @@ macro_rules! report_deal_queries {
             cast(coalesce(sum(case when o.status = 'lost' then 1 else 0 end), 0) as bigint) as lost, \
             cast(coalesce(sum(case when o.status = 'won' then o.amount_minor else 0 end), 0) as bigint) as won_amount";
 
+        /// `WIN_LOSS` from the closed deals' counts per day.
+        const CLOSE_DAYS_WIN_LOSS: &str = "d.currency as currency, \
+            cast(coalesce(sum(case when d.status = 'won' then d.deals else 0 end), 0) as bigint) as won, \
+            cast(coalesce(sum(case when d.status = 'lost' then d.deals else 0 end), 0) as bigint) as lost, \
+            cast(coalesce(sum(case when d.status = 'won' then d.amount_minor else 0 end), 0) as bigint) as won_amount";
+
         impl $store {
             /// Open deals per stage, group and currency: count, sums, age buckets (by the
             /// 30, 60 and 90 days before `now`) and deals stuck since `stuck_since`.
@@ -140,10 +146,17 @@ macro_rules! report_deal_queries {
                 &self,
                 scope: &ReportScope,
             ) -> Result<Vec<WinLossCell>, StoreError> {
-                let mut qb = Self::deal_query(scope, WIN_LOSS, "o.status in ('won', 'lost')");
-                Self::in_period(&mut qb, scope, "o.closed_at");
+                let by_days = $crate::reports::deal_days_answer(scope, DIALECT)
+                    && $crate::reports::whole_days(scope.period.as_ref());
+                let (qb, currency) = if by_days {
+                    (Self::close_days_query(scope, CLOSE_DAYS_WIN_LOSS, "1 = 1"), "d.currency")
+                } else {
+                    let mut qb = Self::deal_query(scope, WIN_LOSS, "o.status in ('won', 'lost')");
+                    Self::in_period(&mut qb, scope, "o.closed_at");
+                    (qb, "o.currency")
+                };
                 let mut out = Vec::new();
-                for row in self.grouped(qb, scope, "o.currency").await? {
+                for row in self.grouped(qb, scope, currency).await? {
                     out.push(WinLossCell {
                         group: group_of(&row, scope.group_by)?,
                         currency: row.try_get("currency").map_err(backend)?,
@@ -153,6 +166,24 @@ macro_rules! report_deal_queries {
                     });
                 }
                 Ok(out)
+            }
+
+            /// Starts `select [grp, ]<what> from deal_close_days d where <cond>` (the closed
+            /// deals' counts per day; see `deal_days_answer`) with the scope's source and days.
+            pub(crate) fn close_days_query(
+                scope: &ReportScope,
+                what: &str,
+                cond: &str,
+            ) -> QueryBuilder<'static, sqlx::$db> {
+                let grp = if scope.group_by.is_some() { "nullif(d.source, '') as grp, " } else { "" };
+                let mut qb = QueryBuilder::new(format!("select {grp}{what} from deal_close_days d where {cond}"));
+                if let Some(source) = &scope.filter.source {
+                    qb.push(" and d.source = ").push_bind(source.clone());
+                }
+                if let Some(p) = &scope.period {
+                    $crate::reports::push_days(&mut qb, "d.day", p);
+                }
+                qb
             }
 
             /// Seconds from creation to close of the deals won in the period.

@@ -20,8 +20,8 @@ pub struct FunnelPart {
     /// Revenue, durations, contact waits and counted disqualification reasons (loss reasons
     /// are kept as codes below).
     pub figures: FunnelFigures,
-    /// Lost deals' reason codes ('' for none).
-    pub lost: Vec<String>,
+    /// Lost deals per reason code ('' for none).
+    pub lost: BTreeMap<String, u64>,
 }
 
 impl FunnelPart {
@@ -37,7 +37,9 @@ impl FunnelPart {
         f.durations.opportunity.extend(o.durations.opportunity);
         f.contact_waits.extend(o.contact_waits);
         f.disqualify_reasons.extend(o.disqualify_reasons);
-        self.lost.extend(other.lost);
+        for (code, n) in other.lost {
+            *self.lost.entry(code).or_default() += n;
+        }
     }
 }
 
@@ -47,8 +49,7 @@ macro_rules! report_funnel_queries {
     ($store:ident, $db:ident, $read:ident) => {
         use sarnakh_core::domain::report::FunnelMode;
         use sarnakh_core::domain::report_figures::{
-            FunnelCounts, FunnelFigures, FunnelWants, GroupSeconds, ReasonCount, RevenueCell, count_reasons,
-            sort_reasons,
+            FunnelCounts, FunnelFigures, FunnelWants, GroupSeconds, ReasonCount, RevenueCell, sort_reasons,
         };
         use $crate::reports::{Elapsed, all_at_once, parse_text_list, slices};
         use $crate::reports_funnel::FunnelPart;
@@ -73,23 +74,33 @@ macro_rules! report_funnel_queries {
             int_list(list.as_deref())
         }
 
-        /// Appends the reason codes of list column `name` (when asked).
+        /// Counts the reason codes of list column `name` (when asked).
         fn codes(
             row: &<sqlx::$db as sqlx::Database>::Row,
             asked: bool,
             name: &str,
-            into: &mut Vec<String>,
+            into: &mut std::collections::BTreeMap<String, u64>,
         ) -> Result<(), StoreError> {
             if asked {
                 let list: Option<String> = row.try_get(name).map_err(backend)?;
-                into.extend(parse_text_list(list.as_deref()).map(str::to_owned));
+                for code in parse_text_list(list.as_deref()) {
+                    *into.entry(code.to_owned()).or_default() += 1;
+                }
             }
             Ok(())
         }
 
-        /// Counts reason codes, '' read as `none`.
-        fn reasons_of(codes: &[String]) -> Vec<ReasonCount> {
-            count_reasons(codes.iter().map(|c| if c.is_empty() { "none" } else { c.as_str() }))
+        /// The counted reason codes, '' read as `none`, most frequent first.
+        fn reasons_of(codes: std::collections::BTreeMap<String, u64>) -> Vec<ReasonCount> {
+            let mut out: Vec<ReasonCount> = codes
+                .into_iter()
+                .map(|(code, count)| ReasonCount {
+                    reason: if code.is_empty() { "none".to_owned() } else { code },
+                    count,
+                })
+                .collect();
+            sort_reasons(&mut out);
+            out
         }
 
         impl $store {
@@ -101,22 +112,21 @@ macro_rules! report_funnel_queries {
             ) -> Result<FunnelFigures, StoreError> {
                 let mut passes: Vec<Pass<'_>> = Vec::new();
                 let cohort = mode == FunnelMode::Cohort;
-                // The cohort's leads from their counts per day, when those answer (a few rows
-                // per day, read whole rather than in parts).
+                // The cohort from its counts per day, when those answer (a few rows per day,
+                // read whole rather than in parts).
                 let lists = wants.durations || wants.contact_waits;
                 let by_days = cohort && $crate::reports::lead_days_answer(scope, DIALECT, lists);
                 if by_days {
                     passes.push(Box::pin(self.cohort_lead_days(scope.clone())));
+                    passes.push(Box::pin(self.cohort_deal_days(scope.clone(), wants)));
                 }
-                for part in slices(scope) {
+                for part in slices(scope).into_iter().filter(|_| !by_days) {
                     // Each part counts a lead at its first won deal of the whole period, which
                     // falls in one part: in activity mode the first is looked for in the whole
                     // period; in cohort mode a lead's deals all share its creation time.
                     passes.push(Box::pin(self.deal_pass(part.clone(), scope.period, mode, wants)));
                     if cohort {
-                        if !by_days {
-                            passes.push(Box::pin(self.cohort_lead_pass(part, wants)));
-                        }
+                        passes.push(Box::pin(self.cohort_lead_pass(part, wants)));
                     } else {
                         for stage in 0..3 {
                             passes.push(Box::pin(self.activity_lead_pass(part.clone(), wants, stage)));
@@ -136,7 +146,7 @@ macro_rules! report_funnel_queries {
                 }
                 let mut figures = all.figures;
                 if wants.reasons {
-                    figures.loss_reasons = reasons_of(&all.lost);
+                    figures.loss_reasons = reasons_of(all.lost);
                 }
                 figures.rows = all
                     .counts
@@ -311,13 +321,13 @@ macro_rules! report_funnel_queries {
                 qb
             }
 
-            /// The cohort's leads, prospects and opportunities per group, summed from the
-            /// counts per day.
+            /// The cohort's leads, prospects, opportunities and won leads per group, summed
+            /// from the counts per day.
             async fn cohort_lead_days(&self, scope: ReportScope) -> Result<FunnelPart, StoreError> {
                 let qb = Self::lead_days_query(
                     &scope,
                     "cast(sum(l.leads) as bigint) as leads, cast(sum(l.prospects) as bigint) as prospects, \
-                     cast(sum(l.opportunities) as bigint) as opportunities",
+                     cast(sum(l.opportunities) as bigint) as opportunities, cast(sum(l.won) as bigint) as won",
                 );
                 let mut part = FunnelPart::default();
                 for row in self.grouped(qb, &scope, "").await? {
@@ -325,7 +335,45 @@ macro_rules! report_funnel_queries {
                         leads: count(&row, "leads")?,
                         prospects: count(&row, "prospects")?,
                         opportunities: count(&row, "opportunities")?,
+                        won: count(&row, "won")?,
                         ..FunnelCounts::default()
+                    });
+                }
+                Ok(part)
+            }
+
+            /// The cohort's won deals and revenue per group and currency, and its loss reasons
+            /// (when asked), summed from the deals' counts per day of their lead's creation
+            /// (the won leads come with the leads' counts).
+            async fn cohort_deal_days(&self, scope: ReportScope, wants: FunnelWants) -> Result<FunnelPart, StoreError> {
+                let grp = if scope.group_by.is_some() { "nullif(d.source, '') as grp, " } else { "" };
+                let mut qb: QueryBuilder<'static, sqlx::$db> = QueryBuilder::new(format!(
+                    "select {grp}d.status as status, d.currency as currency, d.reason as reason, \
+                     cast(sum(d.deals) as bigint) as n, cast(sum(d.amount_minor) as bigint) as amount \
+                     from deal_cohort_days d where 1 = 1"
+                ));
+                if let Some(source) = &scope.filter.source {
+                    qb.push(" and d.source = ").push_bind(source.clone());
+                }
+                if let Some(p) = &scope.period {
+                    $crate::reports::push_days(&mut qb, "d.day", p);
+                }
+                let mut part = FunnelPart::default();
+                for row in self.grouped(qb, &scope, "d.status, d.currency, d.reason").await? {
+                    let status: String = row.try_get("status").map_err(backend)?;
+                    let n = count(&row, "n")?;
+                    if status == "lost" {
+                        if wants.reasons {
+                            let reason: String = row.try_get("reason").map_err(backend)?;
+                            *part.lost.entry(reason).or_default() += n;
+                        }
+                        continue;
+                    }
+                    part.figures.revenue.push(RevenueCell {
+                        group: group_of(&row, scope.group_by)?,
+                        currency: row.try_get("currency").map_err(backend)?,
+                        won: n,
+                        amount_minor: row.try_get("amount").map_err(backend)?,
                     });
                 }
                 Ok(part)

@@ -1,10 +1,11 @@
-//! The cohort's counts per UTC day (`lead_days`, migration `20261201000041_lead_days.sql`) are
-//! kept by triggers, so the reports that sum them are right only while the triggers follow
-//! every write of a lead. The conformance recounts check the reports; this test checks the
-//! table itself against a recount of the leads: after a company built through the services,
-//! and after each kind of change written straight to the table (source, status and reason,
-//! stage times, creation day, a deletion, and changes the counts do not hold), as any write
-//! path would.
+//! The cohort's and the closed deals' counts per UTC day (`lead_days`, `deal_close_days`,
+//! `deal_cohort_days`; migration `20261201000041_lead_days.sql`) are kept by triggers, so the
+//! reports that sum them are right only while the triggers follow every write of a lead or a
+//! deal. The conformance recounts check the reports; this test checks the tables themselves
+//! against a recount of the leads and deals: after a company built through the services, and
+//! after each kind of change written straight to the tables (a lead's source, status and
+//! reason, stage times, creation day; a deal won, lost, reopened, moved, changed, unlinked;
+//! deletions; changes the counts do not hold), as any write path would.
 
 #[allow(dead_code)] // the statement recorder is for the plan tests
 mod common;
@@ -13,41 +14,69 @@ use common::fresh;
 use sarnakh_testkit::conformance as c;
 use sqlx::{Connection, SqliteConnection};
 
-/// The counts the triggers keep, recounted from the leads (the migration's own aggregate).
-const RECOUNT: &str = "select substr(created_at, 1, 10), source, status = 'disqualified', \
-     case when status = 'disqualified' then coalesce(disqualify_reason, '') else '' end, \
-     count(*), count(qualified_at), count(converted_at) \
-     from leads group by 1, 2, 3, 4";
+/// Each table the triggers keep, and its recount from the leads and deals (the migration's
+/// own aggregates).
+const TABLES: [(&str, &str, &str); 3] = [
+    (
+        "lead_days",
+        "select day, source, disqualified, reason, leads, prospects, opportunities, won \
+         from lead_days",
+        "select substr(created_at, 1, 10), source, status = 'disqualified', \
+         case when status = 'disqualified' then coalesce(disqualify_reason, '') else '' end, \
+         count(*), count(qualified_at), count(converted_at), \
+         count(*) filter (where exists (select 1 from opportunities o \
+                                         where o.lead_id = leads.id and o.status = 'won')) \
+         from leads group by 1, 2, 3, 4",
+    ),
+    (
+        "deal_close_days",
+        "select day, status, source, currency, deals, amount_minor from deal_close_days",
+        "select substr(closed_at, 1, 10), status, coalesce(lead_source, ''), currency, count(*), \
+         sum(amount_minor) from opportunities \
+         where status in ('won', 'lost') and closed_at is not null group by 1, 2, 3, 4",
+    ),
+    (
+        "deal_cohort_days",
+        "select day, status, source, currency, reason, deals, amount_minor from deal_cohort_days",
+        "select substr(lead_created_at, 1, 10), status, coalesce(lead_source, ''), currency, \
+         case when status = 'lost' then coalesce(loss_reason, '') else '' end, count(*), \
+         sum(amount_minor) from opportunities \
+         where status in ('won', 'lost') and lead_id is not null and lead_created_at is not null \
+         group by 1, 2, 3, 4, 5",
+    ),
+];
 
-const KEPT: &str = "select day, source, disqualified, reason, leads, prospects, opportunities \
-     from lead_days";
-
-/// Fails with the differing rows when the kept counts and the recount differ, or a row
-/// counts no lead.
+/// Fails with the number of differing rows when a table's kept counts and its recount
+/// differ, or a row counts nothing.
 async fn assert_kept(conn: &mut SqliteConnection, after: &str) {
-    for (a, b, what) in [
-        (KEPT, RECOUNT, "kept, not recounted"),
-        (RECOUNT, KEPT, "recounted, not kept"),
-    ] {
-        type Row = (String, String, i64, String, i64, i64, i64);
-        let rows: Vec<Row> = sqlx::query_as(&format!("{a} except {b}"))
-            .fetch_all(&mut *conn)
-            .await
-            .expect("compare");
-        assert!(rows.is_empty(), "after {after}: {what}: {rows:?}");
+    for (table, kept, recount) in TABLES {
+        for (a, b, what) in [
+            (kept, recount, "kept, not recounted"),
+            (recount, kept, "recounted, not kept"),
+        ] {
+            let rows: i64 = sqlx::query_scalar(&format!("select count(*) from ({a} except {b})"))
+                .fetch_one(&mut *conn)
+                .await
+                .expect("compare");
+            assert_eq!(rows, 0, "after {after}: {table}: {rows} rows {what}");
+        }
     }
-    let empty: i64 = sqlx::query_scalar("select count(*) from lead_days where leads <= 0")
-        .fetch_one(&mut *conn)
-        .await
-        .expect("empty rows");
+    let empty: i64 = sqlx::query_scalar(
+        "select (select count(*) from lead_days where leads <= 0) \
+         + (select count(*) from deal_close_days where deals <= 0) \
+         + (select count(*) from deal_cohort_days where deals <= 0)",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .expect("empty rows");
     assert_eq!(
         empty, 0,
-        "after {after}: rows that count no lead are removed"
+        "after {after}: rows that count nothing are removed"
     );
 }
 
 #[tokio::test]
-async fn the_cohort_counts_per_day_follow_every_change_of_a_lead() {
+async fn the_counts_per_day_follow_every_change_of_a_lead_or_deal() {
     let dir = std::env::temp_dir().join(format!("sarnakh-lead-days-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let (url, store) = fresh(&dir, 1).await;
@@ -55,14 +84,16 @@ async fn the_cohort_counts_per_day_follow_every_change_of_a_lead() {
     // with reasons, conversion, deals.
     c::funnel_report_matches_a_plain_recount(store).await;
     let mut conn = SqliteConnection::connect(&url).await.expect("connect");
-    let (rows, disqualified): (i64, i64) =
-        sqlx::query_as("select count(*), coalesce(sum(disqualified), 0) from lead_days")
-            .fetch_one(&mut conn)
-            .await
-            .expect("count");
+    let (rows, disqualified, won, closed, cohort): (i64, i64, i64, i64, i64) = sqlx::query_as(
+        "select count(*), sum(disqualified), sum(won), (select count(*) from deal_close_days), \
+         (select count(*) from deal_cohort_days) from lead_days",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .expect("count");
     assert!(
-        rows > 5 && disqualified > 0,
-        "{rows} rows, {disqualified} disqualified"
+        rows > 5 && disqualified > 0 && won > 0 && closed > 0 && cohort > 0,
+        "{rows} rows, {disqualified} disqualified, {won} won, {closed} and {cohort} deal rows"
     );
     assert_kept(&mut conn, "the services' writes").await;
 
@@ -120,6 +151,62 @@ async fn the_cohort_counts_per_day_follow_every_change_of_a_lead() {
             ),
         ),
         ("a deletion", format!("delete from leads where {}", some(11, 2))),
+        (
+            "a deal won",
+            "update opportunities set status = 'won', closed_at = '2026-01-02T10:00:00+00:00', \
+             loss_reason = null where id in (select id from opportunities where status = 'open' limit 2)"
+                .to_owned(),
+        ),
+        (
+            "a won deal lost",
+            "update opportunities set status = 'lost', loss_reason = 'price' \
+             where id in (select id from opportunities where status = 'won' order by id limit 2)"
+                .to_owned(),
+        ),
+        (
+            "a lost deal reopened",
+            "update opportunities set status = 'open', closed_at = null, loss_reason = null \
+             where id in (select id from opportunities where status = 'lost' order by id desc limit 1)"
+                .to_owned(),
+        ),
+        (
+            "a won deal moved to another lead",
+            "update opportunities set lead_id = (select id from leads order by id desc limit 1) \
+             where id = (select id from opportunities where status = 'won' order by id desc limit 1)"
+                .to_owned(),
+        ),
+        (
+            "another amount, currency, reason and close day",
+            "update opportunities set amount_minor = amount_minor + 100, currency = 'EUR', \
+             closed_at = '2026-02-03T04:05:06+00:00', \
+             loss_reason = case when status = 'lost' then 'timing' end \
+             where id in (select id from opportunities where status in ('won', 'lost') limit 3)"
+                .to_owned(),
+        ),
+        (
+            "a lead's new source, followed by its deals",
+            "update leads set source = 'event' \
+             where id in (select lead_id from opportunities where status in ('won', 'lost') limit 2)"
+                .to_owned(),
+        ),
+        (
+            "a lead with a won deal disqualified",
+            "update leads set status = 'disqualified', disqualify_reason = 'other' \
+             where id in (select lead_id from opportunities where status = 'won' limit 1)"
+                .to_owned(),
+        ),
+        (
+            "a deal without a lead",
+            "update opportunities set lead_id = null \
+             where id = (select id from opportunities where status = 'lost' order by id limit 1)"
+                .to_owned(),
+        ),
+        (
+            "a deal deleted",
+            "delete from opportunities \
+             where id = (select id from opportunities where status = 'won' order by id limit 1)"
+                .to_owned(),
+        ),
         (
             "a change the counts do not hold (score)",
             format!("update leads set score = score + 5 where {}", some(0, 20)),
