@@ -220,6 +220,11 @@ async fn a_tiny_run_is_well_formed_and_the_data_has_the_intended_shape() {
         count("select count(*) from (select substr(lead_created_at, 1, 10) as day, status, coalesce(lead_source, '') as source, currency, case when status = 'lost' then coalesce(loss_reason, '') else '' end as reason, count(*) as n, sum(amount_minor) as amount from opportunities where status in ('won', 'lost') and lead_id is not null and lead_created_at is not null group by 1, 2, 3, 4, 5) a full join deal_cohort_days d using (day, status, source, currency, reason) where a.n is not d.deals or a.amount is not d.amount_minor").await,
         0
     );
+    assert_eq!(
+        count("select count(*) from (select stage, currency, coalesce(forecast_category, '') as category, coalesce(expected_close_date, '') as day, count(*) as n, sum(amount_minor) as amount from opportunities where status = 'open' group by 1, 2, 3, 4) a full join open_deal_days d using (stage, currency, category, day) where a.n is not d.deals or a.amount is not d.amount_minor").await,
+        0
+    );
+    assert!(count("select count(*) from open_deal_days").await > 0);
     assert!(count("select count(*) from lead_days where disqualified = 1").await > 0);
     assert!(count("select sum(won) from lead_days").await > 0);
     assert!(count("select count(*) from deal_close_days where status = 'won'").await > 0);

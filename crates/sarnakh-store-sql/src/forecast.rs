@@ -78,20 +78,32 @@ macro_rules! forecast_queries {
                 }
                 let (grp, _) = group_parts(scope, true);
                 let (outer, by) = $crate::reports::outer_group_parts(scope);
-                let open_days = OPEN_DAYS.replace("{open_deals}", &DIALECT.indexed_by("opportunities_open"));
                 let mut qb: QueryBuilder<'static, sqlx::$db> = QueryBuilder::new(format!("with d as (select {grp}"));
-                let day = if scope.group_by.is_some() {
-                    Self::push_day_run(&mut qb, spans, loose_before);
-                    "day"
+                let summed = $crate::reports::deal_days_answer(scope, DIALECT)
+                    && scope.group_by.is_none()
+                    && scope.filter == Default::default();
+                if summed {
+                    // The sums the store keeps per stage, currency, own category and day.
+                    qb.push(
+                        "nullif(r.day, '') as day, r.stage as stage, nullif(r.category, '') as own, \
+                         r.currency as currency, r.deals as n, r.amount_minor as amount from open_deal_days r",
+                    );
                 } else {
-                    qb.push("o.expected_close_date");
-                    "o.expected_close_date"
-                };
-                qb.push(format!(" as day, {open_days}"));
-                push_filter(&mut qb, &scope.filter, "o.owner_id", true);
-                push_visibility(&mut qb, &scope.deal_visibility, "o.owner_id", None);
+                    let open_days = OPEN_DAYS.replace("{open_deals}", &DIALECT.indexed_by("opportunities_open"));
+                    let day = if scope.group_by.is_some() {
+                        Self::push_day_run(&mut qb, spans, loose_before);
+                        "day"
+                    } else {
+                        qb.push("o.expected_close_date");
+                        "o.expected_close_date"
+                    };
+                    qb.push(format!(" as day, {open_days}"));
+                    push_filter(&mut qb, &scope.filter, "o.owner_id", true);
+                    push_visibility(&mut qb, &scope.deal_visibility, "o.owner_id", None);
+                    qb.push(format!(" group by {by}o.stage, o.currency, o.forecast_category, {day}"));
+                }
                 qb.push(format!(
-                    " group by {by}o.stage, o.currency, o.forecast_category, {day}) \
+                    ") \
                      select {outer}g.slot as slot, coalesce(g.own, s.forecast_category, 'pipeline') as category, \
                      g.currency as currency, cast(sum(g.n) as bigint) as n, \
                      cast(sum(g.amount) as bigint) as amount, \

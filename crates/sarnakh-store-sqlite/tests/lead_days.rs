@@ -1,5 +1,5 @@
 //! The cohort's and the closed deals' counts per UTC day (`lead_days`, `deal_close_days`,
-//! `deal_cohort_days`; migration `20261201000041_lead_days.sql`) are kept by triggers, so the
+//! `deal_cohort_days`, and the open deals' `open_deal_days`; migration `20261201000041_lead_days.sql`) are kept by triggers, so the
 //! reports that sum them are right only while the triggers follow every write of a lead or a
 //! deal. The conformance recounts check the reports; this test checks the tables themselves
 //! against a recount of the leads and deals: after a company built through the services, and
@@ -16,7 +16,7 @@ use sqlx::{Connection, SqliteConnection};
 
 /// Each table the triggers keep, and its recount from the leads and deals (the migration's
 /// own aggregates).
-const TABLES: [(&str, &str, &str); 3] = [
+const TABLES: [(&str, &str, &str); 4] = [
     (
         "lead_days",
         "select day, source, disqualified, reason, leads, prospects, opportunities, won \
@@ -44,6 +44,12 @@ const TABLES: [(&str, &str, &str); 3] = [
          where status in ('won', 'lost') and lead_id is not null and lead_created_at is not null \
          group by 1, 2, 3, 4, 5",
     ),
+    (
+        "open_deal_days",
+        "select stage, currency, category, day, deals, amount_minor from open_deal_days",
+        "select stage, currency, coalesce(forecast_category, ''), coalesce(expected_close_date, ''), \
+         count(*), sum(amount_minor) from opportunities where status = 'open' group by 1, 2, 3, 4",
+    ),
 ];
 
 /// Fails with the number of differing rows when a table's kept counts and its recount
@@ -64,7 +70,8 @@ async fn assert_kept(conn: &mut SqliteConnection, after: &str) {
     let empty: i64 = sqlx::query_scalar(
         "select (select count(*) from lead_days where leads <= 0) \
          + (select count(*) from deal_close_days where deals <= 0) \
-         + (select count(*) from deal_cohort_days where deals <= 0)",
+         + (select count(*) from deal_cohort_days where deals <= 0) \
+         + (select count(*) from open_deal_days where deals <= 0)",
     )
     .fetch_one(&mut *conn)
     .await
@@ -155,6 +162,19 @@ async fn the_counts_per_day_follow_every_change_of_a_lead_or_deal() {
             "a deal won",
             "update opportunities set status = 'won', closed_at = '2026-01-02T10:00:00+00:00', \
              loss_reason = null where id in (select id from opportunities where status = 'open' limit 2)"
+                .to_owned(),
+        ),
+        (
+            "an open deal moved, recategorised, re-dated and resized",
+            "update opportunities set stage = 'proposal', forecast_category = 'commit', \
+             expected_close_date = '2027-01-15', amount_minor = amount_minor + 7 \
+             where id in (select id from opportunities where status = 'open' limit 3)"
+                .to_owned(),
+        ),
+        (
+            "an open deal undated and back to its stage's category",
+            "update opportunities set forecast_category = null, expected_close_date = null \
+             where id in (select id from opportunities where status = 'open' order by id desc limit 2)"
                 .to_owned(),
         ),
         (

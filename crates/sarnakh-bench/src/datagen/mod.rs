@@ -172,6 +172,9 @@ pub async fn generate(db: &RawDb, leads: u64, seed: u64, deals: f64) -> Result<G
              case when status = 'lost' then coalesce(loss_reason, '') else '' end, count(*), sum(amount_minor) \
              from opportunities where status in ('won', 'lost') and lead_id is not null and lead_created_at is not null \
              group by 1, 2, 3, 4, 5",
+            "insert into open_deal_days (stage, currency, category, day, deals, amount_minor) \
+             select stage, currency, coalesce(forecast_category, ''), coalesce(expected_close_date, ''), \
+             count(*), sum(amount_minor) from opportunities where status = 'open' group by 1, 2, 3, 4",
         ] {
             db.execute(&Stmt::new(sql, vec![])).await?;
         }
