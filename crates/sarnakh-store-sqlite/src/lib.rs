@@ -8,6 +8,7 @@
 mod captures;
 mod checkpoints;
 mod history;
+mod kept_counts;
 mod leads;
 mod list;
 mod maintenance;
@@ -16,6 +17,7 @@ mod rows;
 mod scores;
 mod store_impl;
 
+pub use kept_counts::{KEPT_COUNTS, KeptCounts};
 pub use maintenance::restore;
 
 use sarnakh_core::store::{Readiness, StoreError};

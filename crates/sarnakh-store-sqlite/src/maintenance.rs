@@ -146,6 +146,21 @@ async fn findings(pool: &SqlitePool, pending_ok: bool) -> StoreResult<Vec<Findin
             out.push(describe(invariant, rows));
         }
     }
+    for kept in crate::KEPT_COUNTS {
+        let rows: i64 = sqlx::query_scalar(&kept.differences_sql())
+            .fetch_one(pool)
+            .await
+            .map_err(backend)?;
+        if rows > 0 {
+            out.push(finding(
+                "kept_counts",
+                format!(
+                    "{rows} rows of {} differ from a recount of the records",
+                    kept.table
+                ),
+            ));
+        }
+    }
     Ok(out)
 }
 

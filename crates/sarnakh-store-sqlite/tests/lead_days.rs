@@ -11,75 +11,25 @@
 mod common;
 
 use common::fresh;
+use sarnakh_core::store::{Finding, MaintenanceStore};
+use sarnakh_store_sqlite::{KEPT_COUNTS, SqliteStore};
 use sarnakh_testkit::conformance as c;
 use sqlx::{Connection, SqliteConnection};
 
-/// Each table the triggers keep, and its recount from the leads and deals (the migration's
-/// own aggregates).
-const TABLES: [(&str, &str, &str); 4] = [
-    (
-        "lead_days",
-        "select day, source, disqualified, reason, leads, prospects, opportunities, won \
-         from lead_days",
-        "select substr(created_at, 1, 10), source, status = 'disqualified', \
-         case when status = 'disqualified' then coalesce(disqualify_reason, '') else '' end, \
-         count(*), count(qualified_at), count(converted_at), \
-         count(*) filter (where exists (select 1 from opportunities o \
-                                         where o.lead_id = leads.id and o.status = 'won')) \
-         from leads group by 1, 2, 3, 4",
-    ),
-    (
-        "deal_close_days",
-        "select day, status, source, currency, deals, amount_minor from deal_close_days",
-        "select substr(closed_at, 1, 10), status, coalesce(lead_source, ''), currency, count(*), \
-         sum(amount_minor) from opportunities \
-         where status in ('won', 'lost') and closed_at is not null group by 1, 2, 3, 4",
-    ),
-    (
-        "deal_cohort_days",
-        "select day, status, source, currency, reason, deals, amount_minor from deal_cohort_days",
-        "select substr(lead_created_at, 1, 10), status, coalesce(lead_source, ''), currency, \
-         case when status = 'lost' then coalesce(loss_reason, '') else '' end, count(*), \
-         sum(amount_minor) from opportunities \
-         where status in ('won', 'lost') and lead_id is not null and lead_created_at is not null \
-         group by 1, 2, 3, 4, 5",
-    ),
-    (
-        "open_deal_days",
-        "select stage, currency, category, day, deals, amount_minor from open_deal_days",
-        "select stage, currency, coalesce(forecast_category, ''), coalesce(expected_close_date, ''), \
-         count(*), sum(amount_minor) from opportunities where status = 'open' group by 1, 2, 3, 4",
-    ),
-];
-
 /// Fails with the number of differing rows when a table's kept counts and its recount
-/// differ, or a row counts nothing.
+/// differ (a row that counts nothing is one).
 async fn assert_kept(conn: &mut SqliteConnection, after: &str) {
-    for (table, kept, recount) in TABLES {
-        for (a, b, what) in [
-            (kept, recount, "kept, not recounted"),
-            (recount, kept, "recounted, not kept"),
-        ] {
-            let rows: i64 = sqlx::query_scalar(&format!("select count(*) from ({a} except {b})"))
-                .fetch_one(&mut *conn)
-                .await
-                .expect("compare");
-            assert_eq!(rows, 0, "after {after}: {table}: {rows} rows {what}");
-        }
+    for kept in KEPT_COUNTS {
+        let rows: i64 = sqlx::query_scalar(&kept.differences_sql())
+            .fetch_one(&mut *conn)
+            .await
+            .expect("compare");
+        assert_eq!(
+            rows, 0,
+            "after {after}: {} differs in {rows} rows",
+            kept.table
+        );
     }
-    let empty: i64 = sqlx::query_scalar(
-        "select (select count(*) from lead_days where leads <= 0) \
-         + (select count(*) from deal_close_days where deals <= 0) \
-         + (select count(*) from deal_cohort_days where deals <= 0) \
-         + (select count(*) from open_deal_days where deals <= 0)",
-    )
-    .fetch_one(&mut *conn)
-    .await
-    .expect("empty rows");
-    assert_eq!(
-        empty, 0,
-        "after {after}: rows that count nothing are removed"
-    );
 }
 
 #[tokio::test]
@@ -243,5 +193,27 @@ async fn the_counts_per_day_follow_every_change_of_a_lead_or_deal() {
         assert_kept(&mut conn, what).await;
     }
     conn.close().await.expect("close");
+
+    // `sarnakh check` finds a count that went wrong (here: written by hand).
+    let store = SqliteStore::open(&url).await.expect("open");
+    let kept = |f: &Finding| f.check == "kept_counts";
+    let before = store.check().await.expect("check");
+    assert!(!before.iter().any(kept), "{before:?}");
+    let mut conn = SqliteConnection::connect(&url).await.expect("connect");
+    sqlx::query(
+        "update deal_close_days set deals = deals + 1 \
+         where day = (select min(day) from deal_close_days)",
+    )
+    .execute(&mut conn)
+    .await
+    .expect("tamper");
+    conn.close().await.expect("close");
+    let after = store.check().await.expect("check");
+    assert!(
+        after
+            .iter()
+            .any(|f| kept(f) && f.detail.contains("deal_close_days")),
+        "{after:?}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -154,29 +154,10 @@ pub async fn generate(db: &RawDb, leads: u64, seed: u64, deals: f64) -> Result<G
     ))
     .await?;
     if sqlite {
-        // The cohort's and the closed deals' counts per UTC day, which the store's triggers
-        // keep with every lead and deal (migration `20261201000041_lead_days.sql`, same
-        // aggregates).
-        for sql in [
-            "insert into lead_days (day, source, disqualified, reason, leads, prospects, opportunities, won) \
-             select substr(created_at, 1, 10), source, status = 'disqualified', \
-             case when status = 'disqualified' then coalesce(disqualify_reason, '') else '' end, \
-             count(*), count(qualified_at), count(converted_at), \
-             count(*) filter (where exists (select 1 from opportunities o where o.lead_id = leads.id and o.status = 'won')) \
-             from leads group by 1, 2, 3, 4",
-            "insert into deal_close_days (day, status, source, currency, deals, amount_minor) \
-             select substr(closed_at, 1, 10), status, coalesce(lead_source, ''), currency, count(*), sum(amount_minor) \
-             from opportunities where status in ('won', 'lost') and closed_at is not null group by 1, 2, 3, 4",
-            "insert into deal_cohort_days (day, status, source, currency, reason, deals, amount_minor) \
-             select substr(lead_created_at, 1, 10), status, coalesce(lead_source, ''), currency, \
-             case when status = 'lost' then coalesce(loss_reason, '') else '' end, count(*), sum(amount_minor) \
-             from opportunities where status in ('won', 'lost') and lead_id is not null and lead_created_at is not null \
-             group by 1, 2, 3, 4, 5",
-            "insert into open_deal_days (stage, currency, category, day, deals, amount_minor) \
-             select stage, currency, coalesce(forecast_category, ''), coalesce(expected_close_date, ''), \
-             count(*), sum(amount_minor) from opportunities where status = 'open' group by 1, 2, 3, 4",
-        ] {
-            db.execute(&Stmt::new(sql, vec![])).await?;
+        // The counts per UTC day that the store's triggers keep with every lead and deal
+        // (set aside with the indexes), each filled from its recount.
+        for kept in sarnakh_store_sqlite::KEPT_COUNTS {
+            db.execute(&Stmt::new(kept.fill_sql(), vec![])).await?;
         }
         // Back to the adapter's journal (the mode is stored in the file).
         db.execute(&Stmt::new("pragma journal_mode = wal", vec![]))
