@@ -199,6 +199,26 @@ where
     qb.push(format!(" and {col} <= ")).push_bind(p.last_day);
 }
 
+/// Appends the conditions of a read of counts kept per day (table alias `t`, columns
+/// `source` and `day`): the scope's source and days. The other filters are never set when
+/// such a read answers (`lead_days_answer`, `deal_days_answer`).
+pub fn push_source_and_days<DB: Database>(
+    qb: &mut QueryBuilder<'_, DB>,
+    scope: &ReportScope,
+    t: &str,
+) where
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> NaiveDate: Encode<'q, DB> + Type<DB>,
+{
+    if let Some(source) = &scope.filter.source {
+        qb.push(format!(" and {t}.source = "))
+            .push_bind(source.clone());
+    }
+    if let Some(p) = &scope.period {
+        push_days(qb, &format!("{t}.day"), p);
+    }
+}
+
 /// Appends the record filters: owners on `owner_col`; source, campaign and country on the
 /// lead `l`, or for deal reports on the deal's copies of them (`o.lead_source`, ...); product
 /// on the deal `o` (deal reports only).

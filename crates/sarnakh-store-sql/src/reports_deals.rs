@@ -177,12 +177,7 @@ macro_rules! report_deal_queries {
             ) -> QueryBuilder<'static, sqlx::$db> {
                 let grp = if scope.group_by.is_some() { "nullif(d.source, '') as grp, " } else { "" };
                 let mut qb = QueryBuilder::new(format!("select {grp}{what} from deal_close_days d where {cond}"));
-                if let Some(source) = &scope.filter.source {
-                    qb.push(" and d.source = ").push_bind(source.clone());
-                }
-                if let Some(p) = &scope.period {
-                    $crate::reports::push_days(&mut qb, "d.day", p);
-                }
+                $crate::reports::push_source_and_days(&mut qb, scope, "d");
                 qb
             }
 

@@ -312,12 +312,7 @@ macro_rules! report_funnel_queries {
             fn lead_days_query(scope: &ReportScope, what: &str) -> QueryBuilder<'static, sqlx::$db> {
                 let grp = if scope.group_by.is_some() { "l.source as grp, " } else { "" };
                 let mut qb = QueryBuilder::new(format!("select {grp}{what} from lead_days l where 1 = 1"));
-                if let Some(source) = &scope.filter.source {
-                    qb.push(" and l.source = ").push_bind(source.clone());
-                }
-                if let Some(p) = &scope.period {
-                    $crate::reports::push_days(&mut qb, "l.day", p);
-                }
+                $crate::reports::push_source_and_days(&mut qb, scope, "l");
                 qb
             }
 
@@ -352,12 +347,7 @@ macro_rules! report_funnel_queries {
                      cast(sum(d.deals) as bigint) as n, cast(sum(d.amount_minor) as bigint) as amount \
                      from deal_cohort_days d where 1 = 1"
                 ));
-                if let Some(source) = &scope.filter.source {
-                    qb.push(" and d.source = ").push_bind(source.clone());
-                }
-                if let Some(p) = &scope.period {
-                    $crate::reports::push_days(&mut qb, "d.day", p);
-                }
+                $crate::reports::push_source_and_days(&mut qb, &scope, "d");
                 let mut part = FunnelPart::default();
                 for row in self.grouped(qb, &scope, "d.status, d.currency, d.reason").await? {
                     let status: String = row.try_get("status").map_err(backend)?;
