@@ -18,7 +18,7 @@ pub struct FunnelPart {
     /// Counts per group.
     pub counts: BTreeMap<Option<String>, FunnelCounts>,
     /// Revenue, durations, contact waits and counted disqualification reasons (loss reasons
-    /// are kept as codes below).
+    /// are counted per code below).
     pub figures: FunnelFigures,
     /// Lost deals per reason code ('' for none).
     pub lost: BTreeMap<String, u64>,
@@ -92,13 +92,12 @@ macro_rules! report_funnel_queries {
 
         /// The counted reason codes, '' read as `none`, most frequent first.
         fn reasons_of(codes: std::collections::BTreeMap<String, u64>) -> Vec<ReasonCount> {
-            let mut out: Vec<ReasonCount> = codes
-                .into_iter()
-                .map(|(code, count)| ReasonCount {
-                    reason: if code.is_empty() { "none".to_owned() } else { code },
-                    count,
-                })
-                .collect();
+            let mut named: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+            for (code, n) in codes {
+                *named.entry(if code.is_empty() { "none".to_owned() } else { code }).or_default() += n;
+            }
+            let mut out: Vec<ReasonCount> =
+                named.into_iter().map(|(reason, count)| ReasonCount { reason, count }).collect();
             sort_reasons(&mut out);
             out
         }
@@ -120,7 +119,8 @@ macro_rules! report_funnel_queries {
                     passes.push(Box::pin(self.cohort_lead_days(scope.clone())));
                     passes.push(Box::pin(self.cohort_deal_days(scope.clone(), wants)));
                 }
-                for part in slices(scope).into_iter().filter(|_| !by_days) {
+                let parts = if by_days { Vec::new() } else { slices(scope) };
+                for part in parts {
                     // Each part counts a lead at its first won deal of the whole period, which
                     // falls in one part: in activity mode the first is looked for in the whole
                     // period; in cohort mode a lead's deals all share its creation time.
