@@ -689,6 +689,13 @@ pub trait Store:
         scope: &crate::domain::report::ReportScope,
         stuck_since: DateTime<Utc>,
     ) -> StoreResult<Vec<crate::domain::report_figures::StageCount>>;
+    /// Open deals per stage and currency: count, amount and weighted amount (deal filters
+    /// and visibility; period: expected close date). The sums of [`Store::report_pipeline`]
+    /// without its ages, stuck deals and predictions, for a view that shows no more.
+    async fn report_stage_totals(
+        &self,
+        scope: &crate::domain::report::ReportScope,
+    ) -> StoreResult<Vec<crate::domain::report_figures::StageTotal>>;
     /// Open deals per stage, group and currency (period: expected close date).
     async fn report_pipeline(
         &self,

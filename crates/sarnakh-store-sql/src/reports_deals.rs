@@ -5,7 +5,7 @@
 #[macro_export]
 macro_rules! report_deal_queries {
     ($store:ident, $db:ident, $read:ident) => {
-        use sarnakh_core::domain::report_figures::{PipelineCell, StageCount, WinLossCell};
+        use sarnakh_core::domain::report_figures::{PipelineCell, StageCount, StageTotal, WinLossCell};
 
         /// Closed deals per group and currency: won, lost, won amount.
         const WIN_LOSS: &str = "o.currency as currency, \
@@ -89,6 +89,57 @@ macro_rules! report_deal_queries {
                         stage: row.try_get("stage").map_err(backend)?,
                         count: count(&row, "n")?,
                         stuck: count(&row, "stuck")?,
+                    });
+                }
+                Ok(out)
+            }
+
+            /// Open deals per stage and currency with their amount and weighted amount, the
+            /// stage's probability applied per sum. A caller who sees every deal with no
+            /// filter reads the sums the store keeps per stage, currency, category and day
+            /// (`open_deal_days`, SQLite): about 11,000 rows at a million leads where the
+            /// deals are 61,000.
+            pub(crate) async fn report_stage_total_rows(
+                &self,
+                scope: &ReportScope,
+            ) -> Result<Vec<StageTotal>, StoreError> {
+                let mut qb: QueryBuilder<'static, sqlx::$db> = QueryBuilder::new(
+                    "select g.stage as stage, g.currency as currency, g.n as n, g.amount as amount, \
+                     g.amount * s.probability as weighted from (",
+                );
+                let kept = $crate::reports::deal_days_answer(scope, DIALECT)
+                    && scope.group_by.is_none()
+                    && scope.period.is_none()
+                    && scope.filter == Default::default();
+                if kept {
+                    qb.push(
+                        "select r.stage as stage, r.currency as currency, \
+                         cast(sum(r.deals) as bigint) as n, cast(sum(r.amount_minor) as bigint) as amount \
+                         from open_deal_days r group by r.stage, r.currency",
+                    );
+                } else {
+                    qb.push(format!(
+                        "select o.stage as stage, o.currency as currency, count(*) as n, \
+                         cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount \
+                         from opportunities o{} where o.status = 'open'",
+                        DIALECT.indexed_by("opportunities_open")
+                    ));
+                    $crate::reports::push_filter(&mut qb, &scope.filter, "o.owner_id", true);
+                    push_visibility(&mut qb, &scope.deal_visibility, "o.owner_id", None);
+                    if let Some(p) = &scope.period {
+                        $crate::reports::push_days(&mut qb, "o.expected_close_date", p);
+                    }
+                    qb.push(" group by o.stage, o.currency");
+                }
+                qb.push(") g join pipeline_stages s on s.key = g.stage");
+                let mut out = Vec::new();
+                for row in qb.build().fetch_all(&self.$read).await.map_err(backend)? {
+                    out.push(StageTotal {
+                        stage: row.try_get("stage").map_err(backend)?,
+                        currency: row.try_get("currency").map_err(backend)?,
+                        count: count(&row, "n")?,
+                        amount_minor: row.try_get("amount").map_err(backend)?,
+                        weighted_centi_minor: row.try_get("weighted").map_err(backend)?,
                     });
                 }
                 Ok(out)

@@ -592,6 +592,12 @@ macro_rules! store_impl {
             ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::StageCount>> {
                 self.report_stage_count_rows(scope, stuck_since).await
             }
+            async fn report_stage_totals(
+                &self,
+                scope: &sarnakh_core::domain::report::ReportScope,
+            ) -> StoreResult<Vec<sarnakh_core::domain::report_figures::StageTotal>> {
+                self.report_stage_total_rows(scope).await
+            }
             async fn report_pipeline(
                 &self,
                 scope: &sarnakh_core::domain::report::ReportScope,

@@ -7,7 +7,7 @@ use crate::conformance_reports::{days, lead_group, plain_median, tally, within};
 use crate::report_data::{Data, Rec, build};
 use chrono::Duration;
 use sarnakh_core::domain::report::{GroupBy, Period, ReportQuery};
-use sarnakh_core::domain::report_figures::PipelineCell;
+use sarnakh_core::domain::report_figures::{PipelineCell, StageTotal};
 use sarnakh_core::domain::{Opportunity, OpportunityStatus, UserId};
 use sarnakh_core::service::{Actor, WinLossAmount, WinLossRow};
 use sarnakh_core::store::Store;
@@ -156,6 +156,33 @@ async fn check_pipeline(
                     .collect();
                 assert_eq!(got, expected, "stage counts, stuck after {stuck_days} days");
                 assert!(got.iter().any(|c| c.1 > 0));
+                // The board's totals are the recount's sums per open stage and currency.
+                let totals = f
+                    .services
+                    .pipeline_totals(actor, &q)
+                    .await
+                    .expect("stage totals");
+                let expected: Vec<(String, Vec<StageTotal>)> = open
+                    .iter()
+                    .map(|s| {
+                        let of = want.iter().filter(|c| c.stage == s.key);
+                        let sums = of.map(|c| StageTotal {
+                            stage: c.stage.clone(),
+                            currency: c.currency.clone(),
+                            count: c.count,
+                            amount_minor: c.amount_minor,
+                            weighted_centi_minor: c.weighted_centi_minor,
+                        });
+                        (s.key.clone(), sums.collect())
+                    })
+                    .collect();
+                let got: Vec<(String, Vec<StageTotal>)> = totals
+                    .into_iter()
+                    .map(|(s, sums)| (s.key, sums))
+                    .collect();
+                assert_eq!(got, expected, "stage totals");
+                let weighted = |t: &StageTotal| t.count > 0 && t.weighted_centi_minor > 0;
+                assert!(got.iter().flat_map(|(_, sums)| sums).any(weighted));
             }
             assert!(report.cells.iter().any(|c| c.stuck > 0) || stuck_days == 40);
             // The late deal (web form) is the young one.

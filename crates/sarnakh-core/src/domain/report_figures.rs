@@ -123,6 +123,22 @@ pub struct StageCount {
     pub stuck: u64,
 }
 
+/// Open deals of one stage and currency: how many and their sums (the pipeline's totals
+/// without its ages, stuck deals and predictions), as the board's columns show them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StageTotal {
+    /// Stage key.
+    pub stage: String,
+    /// ISO currency code of the amounts.
+    pub currency: String,
+    /// Open deals.
+    pub count: u64,
+    /// Sum of their amounts, minor units.
+    pub amount_minor: i64,
+    /// Sum of amount x stage probability (percent), i.e. 100 x the weighted amount.
+    pub weighted_centi_minor: i64,
+}
+
 /// Open deals of one stage, group and currency.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PipelineCell {

@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 use sarnakh_core::domain::opportunity::LossReason;
 use sarnakh_core::domain::page::{self, PageRequest};
 use sarnakh_core::domain::report::ReportQuery;
-use sarnakh_core::domain::report_figures::{PipelineCell, div_round};
+use sarnakh_core::domain::report_figures::{StageTotal, div_round};
 use sarnakh_core::domain::{
     Currency, Money, Opportunity, OpportunityId, OpportunityStatus, PipelineStage, StageKind,
     TeamId, UserId,
@@ -24,7 +24,6 @@ use sarnakh_core::domain::{
 use sarnakh_core::service::{Actor, CloseDraft, Services};
 use sarnakh_core::store::OpportunityFilter;
 use serde::Deserialize;
-use std::collections::BTreeMap;
 
 /// Cards shown per column.
 const PER_COLUMN: u32 = 100;
@@ -82,28 +81,25 @@ pub fn money(tr: Tr, minor: i64, currency: &str, exponent: u32) -> String {
     format!("{} {currency}", tr.decimal(minor, exponent))
 }
 
-/// A column's total and weighted total per currency, from the pipeline report's cells of
-/// its stage (every open deal the board's filters keep, not only the cards shown).
-fn totals(tr: Tr, cells: &[&PipelineCell]) -> (String, String) {
-    let mut sums: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
-    for c in cells {
-        let e = sums.entry(c.currency.as_str()).or_default();
-        e.0 += c.amount_minor;
-        e.1 += div_round(c.weighted_centi_minor, 100);
-    }
-    let show = |pick: fn(&(i64, i64)) -> i64| {
+/// A column's total and weighted total per currency, from its stage's sums (every open deal
+/// the board's filters keep, not only the cards shown).
+fn totals(tr: Tr, sums: &[StageTotal]) -> (String, String) {
+    let show = |pick: fn(&StageTotal) -> i64| {
         if sums.is_empty() {
             return tr.num(0);
         }
         sums.iter()
-            .map(|(code, v)| {
-                let exponent = Currency::parse(code).map_or(0, |c| c.exponent());
-                money(tr, pick(v), code, exponent)
+            .map(|t| {
+                let exponent = Currency::parse(&t.currency).map_or(0, |c| c.exponent());
+                money(tr, pick(t), &t.currency, exponent)
             })
             .collect::<Vec<_>>()
             .join(" + ")
     };
-    (show(|s| s.0), show(|s| s.1))
+    (
+        show(|t| t.amount_minor),
+        show(|t| div_round(t.weighted_centi_minor, 100)),
+    )
 }
 
 #[derive(Deserialize)]
@@ -156,23 +152,22 @@ async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Do
         ..OpportunityFilter::default()
     };
     let cards = first_cards(s, actor, &open, &base);
-    let (report, cards) = match tokio::try_join!(s.pipeline_report(actor, &q), cards) {
+    let (sums, cards) = match tokio::try_join!(s.pipeline_totals(actor, &q), cards) {
         Ok(x) => x,
         Err(e) => return error_page(tr, e),
     };
     let mut columns = Vec::new();
     for (stage, found) in open.into_iter().zip(cards) {
-        let cells: Vec<&PipelineCell> = report
-            .cells
+        let of: &[StageTotal] = sums
             .iter()
-            .filter(|c| c.stage == stage.key)
-            .collect();
-        let count: u64 = cells.iter().map(|c| c.count).sum();
+            .find(|(s, _)| s.key == stage.key)
+            .map_or(&[], |(_, of)| of);
+        let count: u64 = of.iter().map(|t| t.count).sum();
         // A retired stage keeps its column only while deals are left in it.
         if stage.retired_at.is_some() && count == 0 {
             continue;
         }
-        let (total, weighted) = totals(tr, &cells);
+        let (total, weighted) = totals(tr, of);
         let name = super::stage_label(tr, stage);
         columns.push(Column {
             key: stage.key.clone(),

@@ -1,19 +1,16 @@
-//! The deal reports: the pipeline (open deals by stage: count, total and weighted amount,
-//! ageing, stuck deals) and win/loss (win rate per group, won amounts and average deal size
-//! per currency, loss reasons, sales cycle length). Amounts are given in their own currency
-//! (integer minor units), and the totals once more in the reporting currency: each
-//! currency's sum converted once with the rate in force, amounts without a rate apart.
+//! The win/loss report (win rate per group, won amounts and average deal size per currency,
+//! loss reasons, sales cycle length), and the shape the deal reports share with the pipeline
+//! (`pipeline.rs`). Amounts are given in their own currency (integer minor units), and the
+//! totals once more in the reporting currency: each currency's sum converted once with the
+//! rate in force, amounts without a rate apart.
 
 use super::{Services, Shape};
-use crate::domain::report::{GroupBy, Period, ReportQuery, SizeBands, parse_stuck_days};
-use crate::domain::report_figures::{
-    PipelineCell, Quartiles, ReasonCount, StageCount, div_round, quartiles, rate,
-};
+use crate::domain::Currency;
+use crate::domain::report::{GroupBy, Period, ReportQuery, SizeBands};
+use crate::domain::report_figures::{Quartiles, ReasonCount, div_round, quartiles, rate};
 use crate::domain::report_money::{Converted, Converter};
-use crate::domain::{Currency, PipelineStage, StageKind};
 use crate::error::Result;
 use crate::service::Actor;
-use chrono::{DateTime, Duration, Utc};
 use std::collections::BTreeMap;
 
 /// Groupings of the deal reports.
@@ -24,51 +21,6 @@ pub(super) const GROUPS: &[GroupBy] = &[
     GroupBy::Country,
     GroupBy::Product,
 ];
-
-/// Totals of one currency.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CurrencyTotal {
-    /// ISO code.
-    pub currency: String,
-    /// Deals.
-    pub count: u64,
-    /// Sum of amounts, minor units.
-    pub amount_minor: i64,
-    /// Sum of amounts weighted by stage probability, minor units.
-    pub weighted_minor: i64,
-    /// Sum of amounts weighted by the predicted win probability (the stage's where none
-    /// is stored), minor units.
-    pub predicted_minor: i64,
-    /// Deals with a stored prediction.
-    pub predicted_deals: u64,
-}
-
-/// Open deals by stage.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PipelineReport {
-    /// Expected close dates covered (none: every open deal).
-    pub period: Option<Period>,
-    /// The grouping, if any.
-    pub group_by: Option<GroupBy>,
-    /// Days without activity or change that make a deal stuck.
-    pub stuck_days: u32,
-    /// When the report was made (ages count from here).
-    pub as_of: DateTime<Utc>,
-    /// The open stages, in board order, with their probabilities.
-    pub stages: Vec<PipelineStage>,
-    /// One row per stage, group and currency, in board order.
-    pub cells: Vec<PipelineCell>,
-    /// Totals per currency.
-    pub totals: Vec<CurrencyTotal>,
-    /// The conversion into the reporting currency (rates in force on the report's day).
-    pub converter: Converter,
-    /// All open deals' amounts in the reporting currency.
-    pub converted_amount: Converted,
-    /// All weighted amounts in the reporting currency.
-    pub converted_weighted: Converted,
-    /// All predictively weighted amounts in the reporting currency.
-    pub converted_predicted: Converted,
-}
 
 /// Won amounts of one currency in a win/loss row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,89 +94,6 @@ pub(super) const DEALS: Shape<'static> = Shape {
 };
 
 impl Services {
-    /// The pipeline report. Refuses bad parameters with field errors; counts only deals the
-    /// caller may see. Weighting uses each stage's probability (not the win model).
-    pub async fn pipeline_report(&self, actor: &Actor, q: &ReportQuery) -> Result<PipelineReport> {
-        let mut extra = Vec::new();
-        let stuck_days = stuck_days_of(q, &mut extra);
-        let as_of = self.now();
-        let converter = self
-            .report_converter(q.currency.as_deref(), as_of.date_naive())
-            .await?
-            .map_err(|e| extra.push(e))
-            .ok();
-        let scope = self.report_scope(actor, q, &DEALS, extra).await?;
-        let converter = converter.expect("a converter error is refused with the scope");
-        let stuck_since = as_of - Duration::days(i64::from(stuck_days));
-        let mut cells = self
-            .store
-            .report_pipeline(&scope, as_of, stuck_since)
-            .await?;
-        let stages = self.open_stages().await?;
-        let position = |key: &str| stages.iter().position(|s| s.key == key);
-        cells.sort_by(|a, b| {
-            let key = |c: &PipelineCell| (position(&c.stage), c.group.clone(), c.currency.clone());
-            key(a).cmp(&key(b))
-        });
-        let (totals, converted_amount, converted_weighted, converted_predicted) =
-            currency_totals(&cells, &converter);
-        Ok(PipelineReport {
-            period: scope.period,
-            group_by: scope.group_by,
-            stuck_days,
-            as_of,
-            stages,
-            cells,
-            totals,
-            converter,
-            converted_amount,
-            converted_weighted,
-            converted_predicted,
-        })
-    }
-
-    /// Open deals per open stage in board order: how many, and how many are stuck (after
-    /// `stuck_days`, default 14). The pipeline report's counts without its sums, ages and
-    /// conversion, for a view that shows no more (the dashboard's pipeline chart). Refuses
-    /// bad parameters with field errors; counts only deals the caller may see.
-    pub async fn pipeline_stage_counts(
-        &self,
-        actor: &Actor,
-        q: &ReportQuery,
-    ) -> Result<Vec<(PipelineStage, StageCount)>> {
-        let mut extra = Vec::new();
-        let stuck_days = stuck_days_of(q, &mut extra);
-        let scope = self.report_scope(actor, q, &DEALS, extra).await?;
-        let stuck_since = self.now() - Duration::days(i64::from(stuck_days));
-        let (counts, stages) = futures_util::future::try_join(
-            async { Ok(self.store.report_stage_counts(&scope, stuck_since).await?) },
-            self.open_stages(),
-        )
-        .await?;
-        Ok(stages
-            .into_iter()
-            .map(|stage| {
-                let count = counts
-                    .iter()
-                    .find(|c| c.stage == stage.key)
-                    .cloned()
-                    .unwrap_or_else(|| StageCount {
-                        stage: stage.key.clone(),
-                        ..StageCount::default()
-                    });
-                (stage, count)
-            })
-            .collect())
-    }
-
-    /// The open stages in board order.
-    async fn open_stages(&self) -> Result<Vec<PipelineStage>> {
-        let mut stages = self.store.list_stages().await?;
-        stages.retain(|s| s.kind == StageKind::Open);
-        stages.sort_by_key(|s| s.position);
-        Ok(stages)
-    }
-
     /// The win/loss report over deals closed in the period (default: the last 30 days).
     /// Refuses bad parameters with field errors; counts only deals the caller may see.
     pub async fn win_loss_report(&self, actor: &Actor, q: &ReportQuery) -> Result<WinLossReport> {
@@ -312,15 +181,6 @@ impl Services {
     }
 }
 
-/// The days without change after which an open deal is stuck (`stuck_days`, default 14);
-/// a bad value is added to `extra` as a field error (and 14 stands in until it is refused).
-fn stuck_days_of(q: &ReportQuery, extra: &mut Vec<crate::error::FieldError>) -> u32 {
-    parse_stuck_days(q.stuck_days.as_deref()).unwrap_or_else(|e| {
-        extra.push(e);
-        14
-    })
-}
-
 /// The size band limits of every currency the converter knows, in its minor units.
 fn size_bands(conv: &Converter) -> SizeBands {
     let scale = 10_i64.pow(conv.target.exponent());
@@ -360,39 +220,6 @@ fn convert_won(conv: &Converter, row: &WinLossRow) -> (Converted, Option<i64>) {
     }
     let average = (deals > 0).then(|| div_round(total.minor, deals));
     (total, average)
-}
-
-/// Totals per currency (weighted amounts rounded once per cell) and the three sums in the
-/// reporting currency: amounts, stage-weighted, predictively weighted.
-fn currency_totals(
-    cells: &[PipelineCell],
-    conv: &Converter,
-) -> (Vec<CurrencyTotal>, Converted, Converted, Converted) {
-    let mut totals: BTreeMap<String, CurrencyTotal> = BTreeMap::new();
-    for c in cells {
-        let t = totals.entry(c.currency.clone()).or_default();
-        t.count += c.count;
-        t.amount_minor += c.amount_minor;
-        t.weighted_minor += div_round(c.weighted_centi_minor, 100);
-        t.predicted_minor += div_round(c.predicted_centi_minor, 100);
-        t.predicted_deals += c.predicted;
-    }
-    let mut sums = [
-        Converted::default(),
-        Converted::default(),
-        Converted::default(),
-    ];
-    for (code, t) in &totals {
-        sums[0].add(conv, code, t.amount_minor);
-        sums[1].add(conv, code, t.weighted_minor);
-        sums[2].add(conv, code, t.predicted_minor);
-    }
-    let totals = totals
-        .into_iter()
-        .map(|(currency, t)| CurrencyTotal { currency, ..t })
-        .collect();
-    let [amount, weighted, predicted] = sums;
-    (totals, amount, weighted, predicted)
 }
 
 fn empty_row(group: Option<String>) -> WinLossRow {

@@ -12,17 +12,19 @@ mod experiment;
 mod forecast;
 mod funnel;
 mod money;
+mod pipeline;
 mod sources;
 mod targets;
 
 pub use accuracy::{AccuracyGroup, AccuracyPeriod, AccuracyReport, AccuracyRow};
 pub use activity::{ActivityReport, RepActivity};
 pub use content::{ContentReport, ContentRow};
-pub use deals::{CurrencyTotal, PipelineReport, WinLossAmount, WinLossReport, WinLossRow};
+pub use deals::{WinLossAmount, WinLossReport, WinLossRow};
 pub use experiment::{Comparison, ExperimentReport, STEPS, StepTest, VariantResult};
 pub use forecast::{CategoryFigures, ForecastPeriod, ForecastReport, ForecastRow, MAX_PERIODS};
 pub use funnel::FunnelReport;
 pub use money::{CostInput, RateInput, RateSheet};
+pub use pipeline::{CurrencyTotal, PipelineReport};
 pub use sources::{CohortSummary, SourceRow, SourcesReport};
 pub use targets::TargetInput;
 
