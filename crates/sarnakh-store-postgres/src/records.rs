@@ -3,8 +3,8 @@
 use crate::history::insert_history;
 use crate::leads::stale_or_missing;
 use crate::list::{
-    contains_pattern, finish, is_int, is_text, is_time, push_account_filter,
-    push_opportunity_filter, push_order, push_seek, push_visibility,
+    Order, contains_pattern, finish, is_int, is_text, is_time, opportunity_list_query,
+    push_account_filter, push_order, push_seek, push_visibility,
 };
 use crate::rows::{AccountRow, ContactRow, OpportunityRow};
 use crate::{PostgresStore, backend};
@@ -215,17 +215,17 @@ impl PostgresStore {
         filter: &OpportunityFilter,
         page: &PageRequest,
     ) -> Result<Page<Opportunity>, StoreError> {
-        let mut qb = QueryBuilder::<Postgres>::new(format!(
-            "select {OPPORTUNITY_COLUMNS} from opportunities where 1 = 1"
-        ));
-        push_opportunity_filter(&mut qb, filter);
-        let (col, expected): (&str, fn(&CursorKey) -> bool) = match filter.sort {
+        let (col, expected): (&'static str, fn(&CursorKey) -> bool) = match filter.sort {
             OpportunitySortField::CreatedAt => ("created_at", is_time),
             OpportunitySortField::UpdatedAt => ("updated_at", is_time),
             OpportunitySortField::Amount => ("amount_minor", is_int),
         };
-        push_seek(&mut qb, col, filter.dir, page, expected)?;
-        push_order(&mut qb, col, filter.dir, page);
+        let order = Order {
+            col,
+            dir: filter.dir,
+            expected,
+        };
+        let mut qb = opportunity_list_query::<Postgres>(OPPORTUNITY_COLUMNS, filter, order, page)?;
         let rows: Vec<OpportunityRow> = qb
             .build_query_as()
             .fetch_all(&self.pool)

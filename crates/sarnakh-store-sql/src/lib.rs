@@ -12,6 +12,7 @@ pub mod experiments;
 mod forecast;
 mod import_jobs;
 pub mod list;
+pub mod list_query;
 pub mod look_alikes;
 pub mod mail;
 pub mod maintenance;

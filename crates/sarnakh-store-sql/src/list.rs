@@ -168,8 +168,8 @@ pub fn push_account_filter<DB: Database>(
 }
 
 /// Appends the conditions of an opportunity list: stage, status, owner, account, lead,
-/// product, expected close and amount ranges (in one currency), an owner set, the reader's
-/// visibility and search.
+/// product, expected close and amount ranges (in one currency), an owner set and search (the
+/// reader's visibility is `list_query`'s).
 pub fn push_opportunity_filter<DB: Database>(
     qb: &mut QueryBuilder<'_, DB>,
     filter: &sarnakh_core::store::OpportunityFilter,
@@ -218,7 +218,6 @@ pub fn push_opportunity_filter<DB: Database>(
         push_ids(qb, owners.iter().map(|o| o.as_uuid()));
         qb.push(")");
     }
-    push_visibility(qb, &filter.visibility, "owner_id", None);
     if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
         qb.push(" and search like ")
             .push_bind(contains_pattern(q))

@@ -2,15 +2,13 @@
 //! transaction.
 
 use crate::history::insert_history;
-use crate::list::{
-    contains_pattern, finish, is_int, is_text, is_time, push_order, push_seek, push_visibility,
-};
+use crate::list::{Order, finish, is_int, is_text, is_time, lead_list_query};
 use crate::rows::LeadRow;
 use crate::{SqliteStore, backend};
 use sarnakh_core::domain::page::{Cursor, CursorKey};
 use sarnakh_core::domain::{AccountId, HistoryEntry, Lead, LeadId, Page, PageRequest, RecordRef};
 use sarnakh_core::store::{Conversion, LeadFilter, LeadSortField, StoreError};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::{Sqlite, SqliteConnection};
 use uuid::Uuid;
 
 pub(crate) use sarnakh_store_sql::rows::LEAD_COLUMNS;
@@ -53,42 +51,18 @@ impl SqliteStore {
         filter: &LeadFilter,
         page: &PageRequest,
     ) -> Result<Page<Lead>, StoreError> {
-        let mut qb =
-            QueryBuilder::<Sqlite>::new(format!("select {LEAD_COLUMNS} from leads where 1 = 1"));
-        if let Some(stage) = filter.stage {
-            qb.push(" and stage = ").push_bind(stage.as_str());
-        }
-        if let Some(status) = filter.status {
-            qb.push(" and status = ").push_bind(status.as_str());
-        }
-        if let Some(source) = filter.source {
-            qb.push(" and source = ").push_bind(source.as_str());
-        }
-        if let Some(grade) = filter.grade {
-            qb.push(" and grade = ").push_bind(grade.as_str());
-        }
-        if let Some(owner) = filter.owner {
-            qb.push(" and owner_id = ").push_bind(owner.as_uuid());
-        }
-        push_visibility(&mut qb, &filter.visibility, "owner_id", Some("team_id"));
-        if let Some(email) = &filter.email {
-            qb.push(" and lower(email) = lower(")
-                .push_bind(email.clone())
-                .push(")");
-        }
-        if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-            qb.push(" and search like ")
-                .push_bind(contains_pattern(q))
-                .push(" escape '\\'");
-        }
-        let (col, expected): (&str, fn(&CursorKey) -> bool) = match filter.sort {
+        let (col, expected): (&'static str, fn(&CursorKey) -> bool) = match filter.sort {
             LeadSortField::CreatedAt => ("created_at", is_time),
             LeadSortField::UpdatedAt => ("updated_at", is_time),
             LeadSortField::Name => ("sort_name", is_text),
             LeadSortField::Score => ("score", is_int),
         };
-        push_seek(&mut qb, col, filter.dir, page, expected)?;
-        push_order(&mut qb, col, filter.dir, page);
+        let order = Order {
+            col,
+            dir: filter.dir,
+            expected,
+        };
+        let mut qb = lead_list_query::<Sqlite>(LEAD_COLUMNS, filter, order, page)?;
         let rows: Vec<LeadRow> = qb
             .build_query_as()
             .fetch_all(&self.read)

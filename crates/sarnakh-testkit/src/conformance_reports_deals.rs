@@ -176,10 +176,8 @@ async fn check_pipeline(
                         (s.key.clone(), sums.collect())
                     })
                     .collect();
-                let got: Vec<(String, Vec<StageTotal>)> = totals
-                    .into_iter()
-                    .map(|(s, sums)| (s.key, sums))
-                    .collect();
+                let got: Vec<(String, Vec<StageTotal>)> =
+                    totals.into_iter().map(|(s, sums)| (s.key, sums)).collect();
                 assert_eq!(got, expected, "stage totals");
                 let weighted = |t: &StageTotal| t.count > 0 && t.weighted_centi_minor > 0;
                 assert!(got.iter().flat_map(|(_, sums)| sums).any(weighted));

@@ -1,6 +1,7 @@
 //! Scenario "pages": the web interface's main pages as a signed-in admin sees them (the
-//! widest view: every record), each requested over HTTP with the session cookie, one
-//! client. The target is under 50 ms server time per page at 1M leads; the
+//! widest view: every record) and as a sales rep sees them (their own records and the
+//! unassigned ones, read apart from the rest), each requested over HTTP with the session
+//! cookie, one client. The target is under 50 ms server time per page at 1M leads; the
 //! figures here include loopback HTTP, so they bound the server time from above.
 //!
 //! Limit: `GET /healthz` through the same router and client, the cost of an HTTP round
@@ -10,7 +11,7 @@ use super::{CaseResult, Ctx, RatioBasis};
 use crate::measure::{Pace, drive};
 use anyhow::{Context, Result, bail};
 use reqwest::header;
-use sarnakh_core::domain::UserId;
+use sarnakh_core::domain::{Role, UserId};
 use sarnakh_core::service::{Actor, Services};
 use std::sync::Arc;
 use std::time::Duration;
@@ -42,21 +43,24 @@ impl Browser {
     }
 }
 
-/// Signs the bench's admin in (setting a password through the real use case first).
-async fn sign_in(ctx: &Ctx<'_>) -> Result<String> {
+/// Signs a user in (setting a password through the real use case first): the bench's
+/// admin, or with `rep`, the first sales rep.
+async fn sign_in(ctx: &Ctx<'_>, rep: bool) -> Result<String> {
     let services = Services::new(ctx.target.open_store().await?);
     let admin = UserId::from_uuid(ctx.auth.user_id);
-    services
-        .set_password(&Actor::SYSTEM, admin, PASSWORD)
-        .await
-        .map_err(|e| anyhow::anyhow!("setting the admin's password: {e}"))?;
-    let user = services
+    let users = services
         .list_users()
         .await
-        .map_err(|e| anyhow::anyhow!("reading the users: {e}"))?
+        .map_err(|e| anyhow::anyhow!("reading the users: {e}"))?;
+    let user = users
         .into_iter()
-        .find(|u| u.id == admin)
-        .context("the bench's admin is not among the users")?;
+        .filter(|u| if rep { u.role == Role::SalesRep } else { u.id == admin })
+        .min_by(|a, b| a.email.cmp(&b.email))
+        .context("the bench has no such user")?;
+    services
+        .set_password(&Actor::SYSTEM, user.id, PASSWORD)
+        .await
+        .map_err(|e| anyhow::anyhow!("setting {}'s password: {e}", user.email))?;
     let signed = services
         .sign_in(&user.email, PASSWORD, "127.0.0.1")
         .await
@@ -82,7 +86,11 @@ pub async fn run(ctx: &Ctx<'_>) -> Result<Vec<CaseResult>> {
             .timeout(Duration::from_secs(60))
             .build()?,
         base: format!("http://{}", ctx.addr).into(),
-        cookie: sign_in(ctx).await?.into(),
+        cookie: sign_in(ctx, false).await?.into(),
+    };
+    let rep = Browser {
+        cookie: sign_in(ctx, true).await?.into(),
+        ..browser.clone()
     };
     let lead = first_id(ctx, "/api/v1/leads?limit=1").await?;
     let deal = first_id(ctx, "/api/v1/opportunities?limit=1").await?;
@@ -102,6 +110,19 @@ pub async fn run(ctx: &Ctx<'_>) -> Result<Vec<CaseResult>> {
         ("an opportunity", format!("/opportunities/{deal}")),
         ("an account", format!("/accounts/{account}")),
     ];
+    let pages = pages.into_iter().map(|(name, path)| (&browser, name.to_owned(), path));
+    // A rep's lists, board and dashboard read only their part of the records.
+    let rep_pages = [
+        "/inbox",
+        "/leads",
+        "/leads?sort=-score",
+        "/opportunities",
+        "/pipeline",
+        "/dashboard",
+    ];
+    let rep_pages = rep_pages
+        .into_iter()
+        .map(|path| (&rep, format!("as a rep: {path}"), path.to_owned()));
     let per_case = ctx.opts.requests.div_ceil(40).max(5);
     let floor = {
         let browser = browser.clone();
@@ -112,8 +133,8 @@ pub async fn run(ctx: &Ctx<'_>) -> Result<Vec<CaseResult>> {
         .await
     };
     let mut out = Vec::new();
-    for (name, path) in pages {
-        let bytes = browser.get(&path).await.with_context(|| name)?;
+    for (browser, name, path) in pages.chain(rep_pages) {
+        let bytes = browser.get(&path).await.with_context(|| name.clone())?;
         let path: Arc<str> = path.into();
         let stats = {
             let browser = browser.clone();
