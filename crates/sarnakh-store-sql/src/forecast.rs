@@ -19,8 +19,7 @@ macro_rules! forecast_queries {
         /// every column read, so SQLite sums the deals in index order without sorting them; the
         /// slots then regroup the days' sums, a few thousand rows rather than every open deal.
         const OPEN_DAYS: &str = "o.stage as stage, o.forecast_category as own, o.currency as currency, \
-            count(*) as n, cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount \
-            from opportunities o{open_deals} where o.status = 'open'";
+            count(*) as n, cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount";
         /// The columns of a day's sums that a slot's select passes on.
         const DAY_SUMS: &str = "d.stage as stage, d.own as own, d.currency as currency, d.n as n, d.amount as amount";
         /// The slot numbers of open deals outside every period (periods are 0 and up).
@@ -89,7 +88,6 @@ macro_rules! forecast_queries {
                          r.currency as currency, r.deals as n, r.amount_minor as amount from open_deal_days r",
                     );
                 } else {
-                    let open_days = OPEN_DAYS.replace("{open_deals}", &DIALECT.indexed_by("opportunities_open"));
                     let day = if scope.group_by.is_some() {
                         Self::push_day_run(&mut qb, spans, loose_before);
                         "day"
@@ -97,9 +95,9 @@ macro_rules! forecast_queries {
                         qb.push("o.expected_close_date");
                         "o.expected_close_date"
                     };
-                    qb.push(format!(" as day, {open_days}"));
+                    qb.push(format!(" as day, {OPEN_DAYS}"));
+                    $crate::reports::push_open_deals(&mut qb, &scope.deal_visibility, DIALECT);
                     push_filter(&mut qb, &scope.filter, "o.owner_id", true);
-                    push_visibility(&mut qb, &scope.deal_visibility, "o.owner_id", None);
                     qb.push(format!(" group by {by}o.stage, o.currency, o.forecast_category, {day}"));
                 }
                 qb.push(format!(

@@ -127,6 +127,47 @@ pub fn deal_days_answer(scope: &ReportScope, dialect: Dialect) -> bool {
         && matches!(scope.group_by, None | Some(GroupBy::Source))
 }
 
+/// Every column of `opportunities_open` and `opportunities_open_owner`: all a report of open
+/// deals reads (stage, sums, ages, stuck deals, groups and filters).
+pub const OPEN_DEAL_COLUMNS: &str = "stage, currency, forecast_category, expected_close_date, \
+    owner_id, product, amount_minor, predicted_win_bp, created_at, updated_at, last_activity_at, \
+    lead_id, lead_source, lead_campaign, lead_country, id";
+
+/// ` from <open deals> o where 1 = 1`, the caller's `visibility` applied; the report appends
+/// its conditions (` and ...`). A caller who sees every deal walks `opportunities_open`; one
+/// who sees a few owners' deals (a rep, a team's manager) reads one range of
+/// `opportunities_open_owner` per owner and one of the unowned deals (migration
+/// `20261201000043_open_deals_by_owner.sql`), not every open deal of the company.
+pub fn push_open_deals<DB: Database>(
+    qb: &mut QueryBuilder<'_, DB>,
+    visibility: &Visibility,
+    dialect: Dialect,
+) where
+    for<'q> Uuid: Encode<'q, DB> + Type<DB>,
+{
+    match visibility {
+        Visibility::Scoped { owners, .. } if owners.len() <= crate::list_query::MAX_PARTS => {
+            let index = dialect.indexed_by("opportunities_open_owner");
+            let part = format!(
+                "select {OPEN_DEAL_COLUMNS} from opportunities{index} where status = 'open' and owner_id"
+            );
+            qb.push(" from (");
+            for owner in owners {
+                qb.push(format!("{part} = ")).push_bind(owner.as_uuid());
+                qb.push(" union all ");
+            }
+            qb.push(format!("{part} is null) o where 1 = 1"));
+        }
+        _ => {
+            let index = dialect.indexed_by("opportunities_open");
+            qb.push(format!(
+                " from opportunities o{index} where o.status = 'open'"
+            ));
+            crate::list::push_visibility(qb, visibility, "o.owner_id", None);
+        }
+    }
+}
+
 /// Whether `p` is whole UTC days (every report period is, but a part of one read at once).
 pub fn whole_days(p: Option<&Period>) -> bool {
     p.is_some_and(|p| *p == Period::days(p.first_day, p.last_day))

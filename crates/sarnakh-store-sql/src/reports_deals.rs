@@ -30,7 +30,6 @@ macro_rules! report_deal_queries {
             ) -> Result<Vec<PipelineCell>, StoreError> {
                 let mut qb = Self::pipeline_query(scope, now, stuck_since);
                 $crate::reports::push_filter(&mut qb, &scope.filter, "o.owner_id", true);
-                push_visibility(&mut qb, &scope.deal_visibility, "o.owner_id", None);
                 if let Some(p) = &scope.period {
                     $crate::reports::push_days(&mut qb, "o.expected_close_date", p);
                 }
@@ -73,12 +72,8 @@ macro_rules! report_deal_queries {
                 let mut qb: QueryBuilder<'static, sqlx::$db> =
                     QueryBuilder::new("select o.stage as stage, count(*) as n, ");
                 Self::push_stuck(&mut qb, stuck_since);
-                qb.push(format!(
-                    " from opportunities o{} where o.status = 'open'",
-                    DIALECT.indexed_by("opportunities_open")
-                ));
+                $crate::reports::push_open_deals(&mut qb, &scope.deal_visibility, DIALECT);
                 $crate::reports::push_filter(&mut qb, &scope.filter, "o.owner_id", true);
-                push_visibility(&mut qb, &scope.deal_visibility, "o.owner_id", None);
                 if let Some(p) = &scope.period {
                     $crate::reports::push_days(&mut qb, "o.expected_close_date", p);
                 }
@@ -118,14 +113,12 @@ macro_rules! report_deal_queries {
                          from open_deal_days r group by r.stage, r.currency",
                     );
                 } else {
-                    qb.push(format!(
+                    qb.push(
                         "select o.stage as stage, o.currency as currency, count(*) as n, \
-                         cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount \
-                         from opportunities o{} where o.status = 'open'",
-                        DIALECT.indexed_by("opportunities_open")
-                    ));
+                         cast(coalesce(sum(o.amount_minor), 0) as bigint) as amount",
+                    );
+                    $crate::reports::push_open_deals(&mut qb, &scope.deal_visibility, DIALECT);
                     $crate::reports::push_filter(&mut qb, &scope.filter, "o.owner_id", true);
-                    push_visibility(&mut qb, &scope.deal_visibility, "o.owner_id", None);
                     if let Some(p) = &scope.period {
                         $crate::reports::push_days(&mut qb, "o.expected_close_date", p);
                     }
@@ -185,10 +178,7 @@ macro_rules! report_deal_queries {
                 }
                 qb.push(", ");
                 Self::push_stuck(&mut qb, stuck_since);
-                qb.push(format!(
-                    " from opportunities o{} where o.status = 'open'",
-                    DIALECT.indexed_by("opportunities_open")
-                ));
+                $crate::reports::push_open_deals(&mut qb, &scope.deal_visibility, DIALECT);
                 qb
             }
 

@@ -54,7 +54,13 @@ async fn sign_in(ctx: &Ctx<'_>, rep: bool) -> Result<String> {
         .map_err(|e| anyhow::anyhow!("reading the users: {e}"))?;
     let user = users
         .into_iter()
-        .filter(|u| if rep { u.role == Role::SalesRep } else { u.id == admin })
+        .filter(|u| {
+            if rep {
+                u.role == Role::SalesRep
+            } else {
+                u.id == admin
+            }
+        })
         .min_by(|a, b| a.email.cmp(&b.email))
         .context("the bench has no such user")?;
     services
@@ -110,7 +116,9 @@ pub async fn run(ctx: &Ctx<'_>) -> Result<Vec<CaseResult>> {
         ("an opportunity", format!("/opportunities/{deal}")),
         ("an account", format!("/accounts/{account}")),
     ];
-    let pages = pages.into_iter().map(|(name, path)| (&browser, name.to_owned(), path));
+    let pages = pages
+        .into_iter()
+        .map(|(name, path)| (&browser, name.to_owned(), path));
     // A rep's lists, board and dashboard read only their part of the records.
     let rep_pages = [
         "/inbox",
