@@ -73,7 +73,13 @@ impl PostgresStore {
             dir: filter.dir,
             expected,
         };
-        let mut qb = lead_list_query::<Postgres>(LEAD_COLUMNS, filter, order, page)?;
+        let mut qb = lead_list_query::<Postgres>(
+            sarnakh_store_sql::reports::Dialect::Postgres,
+            LEAD_COLUMNS,
+            filter,
+            order,
+            page,
+        )?;
         let rows: Vec<LeadRow> = qb
             .build_query_as()
             .fetch_all(&self.pool)

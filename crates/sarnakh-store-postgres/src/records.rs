@@ -225,7 +225,13 @@ impl PostgresStore {
             dir: filter.dir,
             expected,
         };
-        let mut qb = opportunity_list_query::<Postgres>(OPPORTUNITY_COLUMNS, filter, order, page)?;
+        let mut qb = opportunity_list_query::<Postgres>(
+            sarnakh_store_sql::reports::Dialect::Postgres,
+            OPPORTUNITY_COLUMNS,
+            filter,
+            order,
+            page,
+        )?;
         let rows: Vec<OpportunityRow> = qb
             .build_query_as()
             .fetch_all(&self.pool)

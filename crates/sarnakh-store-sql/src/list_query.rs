@@ -6,6 +6,7 @@
 //! rep's leads at a million, half a second) before a page of 50 is cut.
 
 use crate::list::{contains_pattern, push_order, push_seek, push_visibility};
+use crate::reports::Dialect;
 use chrono::{DateTime, Utc};
 use sarnakh_core::domain::PageRequest;
 use sarnakh_core::domain::page::{CursorKey, SortDir};
@@ -41,6 +42,7 @@ enum Part<'v> {
 /// called once per part. A scoped caller's parts are `union all`ed, each selecting its sort
 /// value as `sort_key`, and merged by it.
 pub fn list_query<'a, DB: Database>(
+    dialect: Dialect,
     table: &str,
     columns: &str,
     visibility: &'a Visibility,
@@ -54,6 +56,7 @@ where
     for<'q> String: Encode<'q, DB> + Type<DB>,
     for<'q> i64: Encode<'q, DB> + Type<DB>,
     for<'q> Uuid: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<Uuid>: Encode<'q, DB> + Type<DB>,
 {
     let mut qb = QueryBuilder::new("");
     let parts = match visibility {
@@ -85,7 +88,14 @@ where
                 qb.push(" and owner_id = ").push_bind(*owner);
             }
             Part::Unowned(queues) => {
-                qb.push(" and owner_id is null");
+                if dialect == Dialect::Sqlite {
+                    // `is ?` (bound to null): SQLite, without statistics, plans an `is null`
+                    // as matching many rows and would walk another index of the whole table
+                    // when the unowned rows are few; an `is ?` it plans as an equality.
+                    qb.push(" and owner_id is ").push_bind(None::<Uuid>);
+                } else {
+                    qb.push(" and owner_id is null");
+                }
                 if let Some(queue) = queue_col {
                     qb.push(format!(" and ({queue} is null or {queue} in ("));
                     let mut sep = "";
@@ -144,6 +154,7 @@ where
 
 /// The lead list's query for `filter` and `page`, sorted by `order`.
 pub fn lead_list_query<'a, DB: Database>(
+    dialect: Dialect,
     columns: &str,
     filter: &'a LeadFilter,
     order: Order,
@@ -155,8 +166,10 @@ where
     for<'q> &'q str: Encode<'q, DB> + Type<DB>,
     for<'q> i64: Encode<'q, DB> + Type<DB>,
     for<'q> Uuid: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<Uuid>: Encode<'q, DB> + Type<DB>,
 {
     list_query(
+        dialect,
         "leads",
         columns,
         &filter.visibility,
@@ -169,6 +182,7 @@ where
 
 /// The opportunity list's query for `filter` and `page`, sorted by `order`.
 pub fn opportunity_list_query<'a, DB: Database>(
+    dialect: Dialect,
     columns: &str,
     filter: &'a OpportunityFilter,
     order: Order,
@@ -180,8 +194,10 @@ where
     for<'q> i64: Encode<'q, DB> + Type<DB>,
     for<'q> Uuid: Encode<'q, DB> + Type<DB>,
     for<'q> chrono::NaiveDate: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<Uuid>: Encode<'q, DB> + Type<DB>,
 {
     list_query(
+        dialect,
         "opportunities",
         columns,
         &filter.visibility,

@@ -62,7 +62,13 @@ impl SqliteStore {
             dir: filter.dir,
             expected,
         };
-        let mut qb = lead_list_query::<Sqlite>(LEAD_COLUMNS, filter, order, page)?;
+        let mut qb = lead_list_query::<Sqlite>(
+            sarnakh_store_sql::reports::Dialect::Sqlite,
+            LEAD_COLUMNS,
+            filter,
+            order,
+            page,
+        )?;
         let rows: Vec<LeadRow> = qb
             .build_query_as()
             .fetch_all(&self.read)

@@ -228,7 +228,13 @@ impl SqliteStore {
             dir: filter.dir,
             expected,
         };
-        let mut qb = opportunity_list_query::<Sqlite>(OPPORTUNITY_COLUMNS, filter, order, page)?;
+        let mut qb = opportunity_list_query::<Sqlite>(
+            sarnakh_store_sql::reports::Dialect::Sqlite,
+            OPPORTUNITY_COLUMNS,
+            filter,
+            order,
+            page,
+        )?;
         let rows: Vec<OpportunityRow> = qb
             .build_query_as()
             .fetch_all(&self.read)
