@@ -29,6 +29,17 @@ pub struct Order {
     pub expected: fn(&CursorKey) -> bool,
 }
 
+/// The table a list reads and what it selects.
+#[derive(Debug, Clone, Copy)]
+pub struct Listed<'c> {
+    /// Table name.
+    pub table: &'static str,
+    /// Selected columns.
+    pub columns: &'c str,
+    /// The column of an unowned row's team queue, if rows wait in queues (leads).
+    pub queue_col: Option<&'static str>,
+}
+
 /// One part of a scoped list.
 enum Part<'v> {
     /// One visible owner's rows.
@@ -43,10 +54,8 @@ enum Part<'v> {
 /// value as `sort_key`, and merged by it.
 pub fn list_query<'a, DB: Database>(
     dialect: Dialect,
-    table: &str,
-    columns: &str,
+    listed: Listed<'_>,
     visibility: &'a Visibility,
-    queue_col: Option<&str>,
     order: Order,
     page: &PageRequest,
     filters: impl Fn(&mut QueryBuilder<'a, DB>),
@@ -58,6 +67,11 @@ where
     for<'q> Uuid: Encode<'q, DB> + Type<DB>,
     for<'q> Option<Uuid>: Encode<'q, DB> + Type<DB>,
 {
+    let Listed {
+        table,
+        columns,
+        queue_col,
+    } = listed;
     let mut qb = QueryBuilder::new("");
     let parts = match visibility {
         Visibility::Scoped { owners, queues } if owners.len() <= MAX_PARTS => {
@@ -168,16 +182,14 @@ where
     for<'q> Uuid: Encode<'q, DB> + Type<DB>,
     for<'q> Option<Uuid>: Encode<'q, DB> + Type<DB>,
 {
-    list_query(
-        dialect,
-        "leads",
+    let listed = Listed {
+        table: "leads",
         columns,
-        &filter.visibility,
-        Some("team_id"),
-        order,
-        page,
-        |qb| push_lead_filter(qb, filter),
-    )
+        queue_col: Some("team_id"),
+    };
+    list_query(dialect, listed, &filter.visibility, order, page, |qb| {
+        push_lead_filter(qb, filter)
+    })
 }
 
 /// The opportunity list's query for `filter` and `page`, sorted by `order`.
@@ -196,14 +208,12 @@ where
     for<'q> chrono::NaiveDate: Encode<'q, DB> + Type<DB>,
     for<'q> Option<Uuid>: Encode<'q, DB> + Type<DB>,
 {
-    list_query(
-        dialect,
-        "opportunities",
+    let listed = Listed {
+        table: "opportunities",
         columns,
-        &filter.visibility,
-        None,
-        order,
-        page,
-        |qb| crate::list::push_opportunity_filter(qb, filter),
-    )
+        queue_col: None,
+    };
+    list_query(dialect, listed, &filter.visibility, order, page, |qb| {
+        crate::list::push_opportunity_filter(qb, filter)
+    })
 }
