@@ -44,6 +44,28 @@ pub(crate) async fn signed_in(
     )
 }
 
+/// Two reps and a manager of team A, and a rep of team B, each signed in with a write token.
+pub(crate) struct TwoTeams {
+    pub r1: (Actor, User),
+    pub r2: (Actor, User),
+    pub r3: (Actor, User),
+    pub manager: (Actor, User),
+}
+
+impl TwoTeams {
+    pub(crate) async fn new(f: &Fixture) -> Self {
+        let user = |email: &'static str, role: &'static str, team: &'static str| {
+            signed_in(f, email, role, Some(team), TokenScope::Write)
+        };
+        Self {
+            r1: user("r1@a.example", "sales_rep", "A").await,
+            r2: user("r2@a.example", "sales_rep", "A").await,
+            r3: user("r3@b.example", "sales_rep", "B").await,
+            manager: user("m@a.example", "sales_manager", "A").await,
+        }
+    }
+}
+
 async fn visible_names(f: &Fixture, actor: &Actor) -> Vec<String> {
     let page = f
         .services
@@ -66,38 +88,12 @@ async fn visible_names(f: &Fixture, actor: &Actor) -> Vec<String> {
 /// Reps see their own leads and their team's queue; managers the team; marketing all.
 pub async fn lead_visibility_follows_owner_team_and_role(store: Arc<dyn Store>) {
     let f = Fixture::new(store).await;
-    let (r1, u1) = signed_in(
-        &f,
-        "r1@a.example",
-        "sales_rep",
-        Some("A"),
-        TokenScope::Write,
-    )
-    .await;
-    let (r2, u2) = signed_in(
-        &f,
-        "r2@a.example",
-        "sales_rep",
-        Some("A"),
-        TokenScope::Write,
-    )
-    .await;
-    let (r3, _) = signed_in(
-        &f,
-        "r3@b.example",
-        "sales_rep",
-        Some("B"),
-        TokenScope::Write,
-    )
-    .await;
-    let (manager, _) = signed_in(
-        &f,
-        "m@a.example",
-        "sales_manager",
-        Some("A"),
-        TokenScope::Write,
-    )
-    .await;
+    let TwoTeams {
+        r1: (r1, u1),
+        r2: (r2, u2),
+        r3: (r3, _),
+        manager: (manager, _),
+    } = TwoTeams::new(&f).await;
     let (marketing, _) =
         signed_in(&f, "mk@example.com", "marketing", None, TokenScope::Write).await;
     let mut own = lead("OwnR1", "o1@x.example");

@@ -5,10 +5,10 @@
 
 use crate::Fixture;
 use crate::builders::{convert, lead, opportunity, qualified_lead};
-use crate::conformance_policy::signed_in;
+use crate::conformance_policy::TwoTeams;
 use chrono::Duration;
 use sarnakh_core::domain::page::SortDir;
-use sarnakh_core::domain::{Lead, Opportunity, Page, PageRequest, TokenScope, User, UserId};
+use sarnakh_core::domain::{Lead, Opportunity, Page, PageRequest, User, UserId};
 use sarnakh_core::service::{Actor, LifecycleInput};
 use sarnakh_core::store::{
     LeadFilter, LeadSortField, OpportunityFilter, OpportunitySortField, Store,
@@ -59,38 +59,12 @@ impl Reader {
 /// every order and get exactly the rows the policy lets them see, in the whole list's order.
 pub async fn scoped_lists_page_like_the_whole_list_filtered(store: Arc<dyn Store>) {
     let f = Fixture::new(store).await;
-    let (r1, u1) = signed_in(
-        &f,
-        "r1@a.example",
-        "sales_rep",
-        Some("A"),
-        TokenScope::Write,
-    )
-    .await;
-    let (r2, u2) = signed_in(
-        &f,
-        "r2@a.example",
-        "sales_rep",
-        Some("A"),
-        TokenScope::Write,
-    )
-    .await;
-    let (r3, u3) = signed_in(
-        &f,
-        "r3@b.example",
-        "sales_rep",
-        Some("B"),
-        TokenScope::Write,
-    )
-    .await;
-    let (m, um) = signed_in(
-        &f,
-        "m@a.example",
-        "sales_manager",
-        Some("A"),
-        TokenScope::Write,
-    )
-    .await;
+    let TwoTeams {
+        r1: (r1, u1),
+        r2: (r2, u2),
+        r3: (r3, u3),
+        manager: (m, um),
+    } = TwoTeams::new(&f).await;
     let names = [
         "Zahra", "Ali", "Maria", "Ion", "Darius", "Andrei", "Parisa", "Elena",
     ];
