@@ -114,7 +114,7 @@ pub fn push_visibility<DB: Database>(
 }
 
 /// A comma-separated list of bound ids; `null` when empty (matches nothing).
-fn push_ids<DB: Database>(qb: &mut QueryBuilder<'_, DB>, ids: impl Iterator<Item = uuid::Uuid>)
+pub(crate) fn push_ids<DB: Database>(qb: &mut QueryBuilder<'_, DB>, ids: impl Iterator<Item = uuid::Uuid>)
 where
     for<'q> Uuid: Encode<'q, DB> + Type<DB>,
 {

@@ -5,7 +5,7 @@
 //! is null` makes both databases collect and sort every row the caller may see (75,000 of a
 //! rep's leads at a million, half a second) before a page of 50 is cut.
 
-use crate::list::{contains_pattern, push_order, push_seek, push_visibility};
+use crate::list::{contains_pattern, push_ids, push_order, push_seek, push_visibility};
 use crate::reports::Dialect;
 use chrono::{DateTime, Utc};
 use sarnakh_core::domain::PageRequest;
@@ -112,14 +112,7 @@ where
                 }
                 if let Some(queue) = queue_col {
                     qb.push(format!(" and ({queue} is null or {queue} in ("));
-                    let mut sep = "";
-                    for q in queues.iter() {
-                        qb.push(sep).push_bind(q.as_uuid());
-                        sep = ", ";
-                    }
-                    if queues.is_empty() {
-                        qb.push("null");
-                    }
+                    push_ids(&mut qb, queues.iter().map(|q| q.as_uuid()));
                     qb.push("))");
                 }
             }
