@@ -2,7 +2,7 @@
 //! transaction.
 
 use crate::history::insert_history;
-use crate::list::{Order, finish, is_int, is_text, is_time, lead_list_query};
+use crate::list::{finish, lead_list_query};
 use crate::rows::LeadRow;
 use crate::{PostgresStore, backend};
 use sarnakh_core::domain::page::{Cursor, CursorKey};
@@ -62,22 +62,10 @@ impl PostgresStore {
         filter: &LeadFilter,
         page: &PageRequest,
     ) -> Result<Page<Lead>, StoreError> {
-        let (col, expected): (&'static str, fn(&CursorKey) -> bool) = match filter.sort {
-            LeadSortField::CreatedAt => ("created_at", is_time),
-            LeadSortField::UpdatedAt => ("updated_at", is_time),
-            LeadSortField::Name => ("sort_name", is_text),
-            LeadSortField::Score => ("score", is_int),
-        };
-        let order = Order {
-            col,
-            dir: filter.dir,
-            expected,
-        };
         let mut qb = lead_list_query::<Postgres>(
             sarnakh_store_sql::reports::Dialect::Postgres,
             LEAD_COLUMNS,
             filter,
-            order,
             page,
         )?;
         let rows: Vec<LeadRow> = qb

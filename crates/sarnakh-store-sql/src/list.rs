@@ -114,8 +114,10 @@ pub fn push_visibility<DB: Database>(
 }
 
 /// A comma-separated list of bound ids; `null` when empty (matches nothing).
-pub(crate) fn push_ids<DB: Database>(qb: &mut QueryBuilder<'_, DB>, ids: impl Iterator<Item = uuid::Uuid>)
-where
+pub(crate) fn push_ids<DB: Database>(
+    qb: &mut QueryBuilder<'_, DB>,
+    ids: impl Iterator<Item = uuid::Uuid>,
+) where
     for<'q> Uuid: Encode<'q, DB> + Type<DB>,
 {
     let mut any = false;

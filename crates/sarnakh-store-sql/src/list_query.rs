@@ -5,13 +5,17 @@
 //! is null` makes both databases collect and sort every row the caller may see (75,000 of a
 //! rep's leads at a million, half a second) before a page of 50 is cut.
 
-use crate::list::{contains_pattern, push_ids, push_order, push_seek, push_visibility};
+use crate::list::{
+    contains_pattern, is_int, is_text, is_time, push_ids, push_order, push_seek, push_visibility,
+};
 use crate::reports::Dialect;
 use chrono::{DateTime, Utc};
 use sarnakh_core::domain::PageRequest;
 use sarnakh_core::domain::page::{CursorKey, SortDir};
 use sarnakh_core::policy::Visibility;
-use sarnakh_core::store::{LeadFilter, OpportunityFilter, StoreError};
+use sarnakh_core::store::{
+    LeadFilter, LeadSortField, OpportunityFilter, OpportunitySortField, StoreError,
+};
 use sqlx::{Database, Encode, QueryBuilder, Type};
 use uuid::Uuid;
 
@@ -159,12 +163,11 @@ where
     }
 }
 
-/// The lead list's query for `filter` and `page`, sorted by `order`.
+/// The lead list's query for `filter` and `page`, in the filter's order.
 pub fn lead_list_query<'a, DB: Database>(
     dialect: Dialect,
     columns: &str,
     filter: &'a LeadFilter,
-    order: Order,
     page: &PageRequest,
 ) -> Result<QueryBuilder<'a, DB>, StoreError>
 where
@@ -175,6 +178,17 @@ where
     for<'q> Uuid: Encode<'q, DB> + Type<DB>,
     for<'q> Option<Uuid>: Encode<'q, DB> + Type<DB>,
 {
+    let (col, expected): (&'static str, fn(&CursorKey) -> bool) = match filter.sort {
+        LeadSortField::CreatedAt => ("created_at", is_time),
+        LeadSortField::UpdatedAt => ("updated_at", is_time),
+        LeadSortField::Name => ("sort_name", is_text),
+        LeadSortField::Score => ("score", is_int),
+    };
+    let order = Order {
+        col,
+        dir: filter.dir,
+        expected,
+    };
     let listed = Listed {
         table: "leads",
         columns,
@@ -185,12 +199,11 @@ where
     })
 }
 
-/// The opportunity list's query for `filter` and `page`, sorted by `order`.
+/// The opportunity list's query for `filter` and `page`, in the filter's order.
 pub fn opportunity_list_query<'a, DB: Database>(
     dialect: Dialect,
     columns: &str,
     filter: &'a OpportunityFilter,
-    order: Order,
     page: &PageRequest,
 ) -> Result<QueryBuilder<'a, DB>, StoreError>
 where
@@ -201,6 +214,16 @@ where
     for<'q> chrono::NaiveDate: Encode<'q, DB> + Type<DB>,
     for<'q> Option<Uuid>: Encode<'q, DB> + Type<DB>,
 {
+    let (col, expected): (&'static str, fn(&CursorKey) -> bool) = match filter.sort {
+        OpportunitySortField::CreatedAt => ("created_at", is_time),
+        OpportunitySortField::UpdatedAt => ("updated_at", is_time),
+        OpportunitySortField::Amount => ("amount_minor", is_int),
+    };
+    let order = Order {
+        col,
+        dir: filter.dir,
+        expected,
+    };
     let listed = Listed {
         table: "opportunities",
         columns,

@@ -1,4 +1,4 @@
 //! The list-query clauses, shared by both SQL stores: [`sarnakh_store_sql::list`].
 
 pub(crate) use sarnakh_store_sql::list::*;
-pub(crate) use sarnakh_store_sql::list_query::{Order, lead_list_query, opportunity_list_query};
+pub(crate) use sarnakh_store_sql::list_query::{lead_list_query, opportunity_list_query};

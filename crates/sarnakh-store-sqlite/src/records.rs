@@ -3,8 +3,8 @@
 use crate::history::insert_history;
 use crate::leads::stale_or_missing;
 use crate::list::{
-    Order, contains_pattern, finish, is_int, is_text, is_time, opportunity_list_query,
-    push_account_filter, push_order, push_seek, push_visibility,
+    contains_pattern, finish, is_text, is_time, opportunity_list_query, push_account_filter,
+    push_order, push_seek, push_visibility,
 };
 use crate::rows::{AccountRow, ContactRow, OpportunityRow};
 use crate::{SqliteStore, backend};
@@ -218,21 +218,10 @@ impl SqliteStore {
         filter: &OpportunityFilter,
         page: &PageRequest,
     ) -> Result<Page<Opportunity>, StoreError> {
-        let (col, expected): (&'static str, fn(&CursorKey) -> bool) = match filter.sort {
-            OpportunitySortField::CreatedAt => ("created_at", is_time),
-            OpportunitySortField::UpdatedAt => ("updated_at", is_time),
-            OpportunitySortField::Amount => ("amount_minor", is_int),
-        };
-        let order = Order {
-            col,
-            dir: filter.dir,
-            expected,
-        };
         let mut qb = opportunity_list_query::<Sqlite>(
             sarnakh_store_sql::reports::Dialect::Sqlite,
             OPPORTUNITY_COLUMNS,
             filter,
-            order,
             page,
         )?;
         let rows: Vec<OpportunityRow> = qb
