@@ -271,6 +271,23 @@ mod tests {
             let leads = store.list_leads(&filter, &first).await.expect("list leads");
             assert!(!leads.items.is_empty(), "no {status} lead");
         }
+        // The manager and the four reps are one team: the manager sees the reps' leads.
+        let users = store.list_users().await.expect("users");
+        let manager = users
+            .iter()
+            .find(|u| u.role == sarnakh_core::domain::Role::SalesManager)
+            .expect("a manager");
+        let team = manager.team_id.expect("the manager's team");
+        let mut members = store.team_members(team).await.expect("members");
+        members.sort();
+        let mut sales: Vec<_> = users
+            .iter()
+            .filter(|u| u.role == sarnakh_core::domain::Role::SalesRep)
+            .map(|u| u.id)
+            .chain([manager.id])
+            .collect();
+        sales.sort();
+        assert_eq!((members, sales.len()), (sales, 5));
         let many = PageRequest::new(Some(200), None);
         let services = Services::new(store.clone());
         let overdue = services

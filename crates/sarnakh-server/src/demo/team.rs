@@ -1,4 +1,5 @@
-//! The demo sales team: a manager, four reps who each cover a market, and marketing.
+//! The demo sales team: a manager, four reps who each cover a market, and marketing. The
+//! manager and the reps are one team, so the manager sees the reps' leads and deals.
 
 use super::DemoLogin;
 use super::companies::Country;
@@ -6,7 +7,7 @@ use super::sim::Sim;
 use chrono::{DateTime, Utc};
 use sarnakh_core::Error;
 use sarnakh_core::credentials;
-use sarnakh_core::domain::{Role, User};
+use sarnakh_core::domain::{Role, Team, TeamId, User};
 use sarnakh_core::store::Store;
 use std::sync::Arc;
 
@@ -28,13 +29,23 @@ pub(super) async fn team(
     joined: DateTime<Utc>,
 ) -> Result<Vec<DemoLogin>, Error> {
     let existing = store.list_users().await?;
+    let sales = store
+        .ensure_team(&Team {
+            id: TeamId::new(),
+            name: "Sales".into(),
+            created_at: joined,
+        })
+        .await?;
     let mut logins = Vec::with_capacity(TEAM.len());
     for (login, name, role, countries) in TEAM {
         let email = format!("{login}@demo.sarnakh.example");
         let (id, password) = match existing.iter().find(|u| u.email == email) {
             Some(user) => (user.id, None),
             None => {
-                let user = User::new(&email, name, *role, joined);
+                let mut user = User::new(&email, name, *role, joined);
+                if matches!(role, Role::SalesManager | Role::SalesRep) {
+                    user.team_id = Some(sales.id);
+                }
                 store.insert_user(&user).await?;
                 let password = credentials::generate_password();
                 store
