@@ -176,8 +176,17 @@ async fn check_pipeline(
                         (s.key.clone(), sums.collect())
                     })
                     .collect();
-                let got: Vec<(String, Vec<StageTotal>)> =
-                    totals.into_iter().map(|(s, sums)| (s.key, sums)).collect();
+                let got: Vec<(String, Vec<StageTotal>)> = open
+                    .iter()
+                    .map(|s| {
+                        let of = totals.iter().filter(|t| t.stage == s.key).cloned();
+                        (s.key.clone(), of.collect())
+                    })
+                    .collect();
+                assert_eq!(
+                    got.iter().map(|(_, sums)| sums.len()).sum::<usize>(),
+                    totals.len()
+                );
                 assert_eq!(got, expected, "stage totals");
                 let weighted = |t: &StageTotal| t.count > 0 && t.weighted_centi_minor > 0;
                 assert!(got.iter().flat_map(|(_, sums)| sums).any(weighted));

@@ -83,7 +83,7 @@ pub fn money(tr: Tr, minor: i64, currency: &str, exponent: u32) -> String {
 
 /// A column's total and weighted total per currency, from its stage's sums (every open deal
 /// the board's filters keep, not only the cards shown).
-fn totals(tr: Tr, sums: &[StageTotal]) -> (String, String) {
+fn totals(tr: Tr, sums: &[&StageTotal]) -> (String, String) {
     let show = |pick: fn(&StageTotal) -> i64| {
         if sums.is_empty() {
             return tr.num(0);
@@ -158,16 +158,13 @@ async fn board(State(app): State<AppState>, user: WebUser, Query(done): Query<Do
     };
     let mut columns = Vec::new();
     for (stage, found) in open.into_iter().zip(cards) {
-        let of: &[StageTotal] = sums
-            .iter()
-            .find(|(s, _)| s.key == stage.key)
-            .map_or(&[], |(_, of)| of);
+        let of: Vec<&StageTotal> = sums.iter().filter(|t| t.stage == stage.key).collect();
         let count: u64 = of.iter().map(|t| t.count).sum();
         // A retired stage keeps its column only while deals are left in it.
         if stage.retired_at.is_some() && count == 0 {
             continue;
         }
-        let (total, weighted) = totals(tr, of);
+        let (total, weighted) = totals(tr, &of);
         let name = super::stage_label(tr, stage);
         columns.push(Column {
             key: stage.key.clone(),

@@ -136,33 +136,16 @@ impl Services {
             .collect())
     }
 
-    /// Open deals per open stage and currency in board order: count, amount and weighted
-    /// amount. The pipeline report's sums without its ages, stuck deals, predictions and
-    /// conversion, for a view that shows no more (the board's column totals). Refuses bad
-    /// parameters with field errors; counts only deals the caller may see.
-    pub async fn pipeline_totals(
-        &self,
-        actor: &Actor,
-        q: &ReportQuery,
-    ) -> Result<Vec<(PipelineStage, Vec<StageTotal>)>> {
+    /// Open deals per stage and currency (ordered by stage key, then currency): count,
+    /// amount and weighted amount. The pipeline report's sums without its ages, stuck deals,
+    /// predictions and conversion, for a view that shows no more and has the stages already
+    /// (the board's column totals). Refuses bad parameters with field errors; counts only
+    /// deals the caller may see.
+    pub async fn pipeline_totals(&self, actor: &Actor, q: &ReportQuery) -> Result<Vec<StageTotal>> {
         let scope = self.report_scope(actor, q, &DEALS, Vec::new()).await?;
-        let (totals, stages) = futures_util::future::try_join(
-            async { Ok(self.store.report_stage_totals(&scope).await?) },
-            self.open_stages(),
-        )
-        .await?;
-        Ok(stages
-            .into_iter()
-            .map(|stage| {
-                let mut of: Vec<StageTotal> = totals
-                    .iter()
-                    .filter(|t| t.stage == stage.key)
-                    .cloned()
-                    .collect();
-                of.sort_by(|a, b| a.currency.cmp(&b.currency));
-                (stage, of)
-            })
-            .collect())
+        let mut totals = self.store.report_stage_totals(&scope).await?;
+        totals.sort_by(|a, b| (&a.stage, &a.currency).cmp(&(&b.stage, &b.currency)));
+        Ok(totals)
     }
 
     /// The open stages in board order.
