@@ -78,15 +78,15 @@ macro_rules! forecast_queries {
                 let (grp, _) = group_parts(scope, true);
                 let (outer, by) = $crate::reports::outer_group_parts(scope);
                 let mut qb: QueryBuilder<'static, sqlx::$db> = QueryBuilder::new(format!("with d as (select {grp}"));
-                let summed = $crate::reports::deal_days_answer(scope, DIALECT)
-                    && scope.group_by.is_none()
-                    && scope.filter == Default::default();
-                if summed {
-                    // The sums the store keeps per stage, currency, own category and day.
-                    qb.push(
+                if $crate::reports::open_days_answer(scope, DIALECT) {
+                    // The sums the store keeps per stage, currency, own category and day (and
+                    // owner, for a caller who sees a few owners or filters them).
+                    let table = $crate::reports::kept_table("open_deal_days", scope, &scope.deal_visibility);
+                    qb.push(format!(
                         "nullif(r.day, '') as day, r.stage as stage, nullif(r.category, '') as own, \
-                         r.currency as currency, r.deals as n, r.amount_minor as amount from open_deal_days r",
-                    );
+                         r.currency as currency, r.deals as n, r.amount_minor as amount from {table} r where 1 = 1"
+                    ));
+                    $crate::reports::push_kept_owners(&mut qb, scope, "r", &scope.deal_visibility, false);
                 } else {
                     let day = if scope.group_by.is_some() {
                         Self::push_day_run(&mut qb, spans, loose_before);

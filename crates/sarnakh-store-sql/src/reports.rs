@@ -95,36 +95,44 @@ pub fn leads_by_group_index(scope: &ReportScope, dialect: Dialect) -> Vec<(&'sta
     reads
 }
 
-/// Whether the cohort's counts per UTC day (`lead_days`, SQLite; migration
-/// `20261201000041_lead_days.sql`) answer a cohort read of `scope`'s leads: counts and
-/// disqualification reasons only (`lists` false: no durations or waits, which need each lead),
-/// a period of whole UTC days, a caller who sees every lead, no filter but the source,
-/// grouped by nothing or the source (the counts are kept per source).
+/// Whether the cohort's counts per UTC day (`lead_days`, SQLite; migrations
+/// `20261201000041_lead_days.sql`, `20261201000044_kept_counts_by_owner.sql`) answer a cohort
+/// read of `scope`'s leads: counts and disqualification reasons only (`lists` false: no
+/// durations or waits, which need each lead), a period of whole UTC days, no filter but the
+/// source and the owners, grouped by nothing or the source. The counts are kept for the
+/// company and per owner and queue, so they answer every caller (`kept_table`).
 pub fn lead_days_answer(scope: &ReportScope, dialect: Dialect, lists: bool) -> bool {
     let f = &scope.filter;
     dialect == Dialect::Sqlite
         && !lists
         && whole_days(scope.period.as_ref())
-        && scope.lead_visibility == Visibility::All
-        && f.owners.is_none()
         && f.campaign.is_none()
         && f.country.is_none()
         && matches!(scope.group_by, None | Some(GroupBy::Source))
 }
 
-/// Whether the deals' counts per UTC day of closing (`deal_close_days`, SQLite; migration
-/// `20261201000041_lead_days.sql`) answer a read of `scope`'s closed deals: a caller who
-/// sees every deal, no filter but the source, grouped by nothing or the source. The caller
-/// checks that its period is whole UTC days.
+/// Whether the deals' counts per UTC day of closing (`deal_close_days`, SQLite; kept for the
+/// company and per owner like `lead_days`) answer a read of `scope`'s closed deals: no filter
+/// but the source and the owners, grouped by nothing or the source. The caller checks that its
+/// period is whole UTC days.
 pub fn deal_days_answer(scope: &ReportScope, dialect: Dialect) -> bool {
     let f = &scope.filter;
     dialect == Dialect::Sqlite
-        && scope.deal_visibility == Visibility::All
-        && f.owners.is_none()
         && f.campaign.is_none()
         && f.country.is_none()
         && f.product.is_none()
         && matches!(scope.group_by, None | Some(GroupBy::Source))
+}
+
+/// Whether the open deals' sums (`open_deal_days`, SQLite, kept for the company and per owner;
+/// migrations 41 and 44) answer a read of `scope`'s open deals: no filter but the owners,
+/// grouped by nothing.
+pub fn open_days_answer(scope: &ReportScope, dialect: Dialect) -> bool {
+    let others = ReportFilter {
+        owners: None,
+        ..scope.filter.clone()
+    };
+    dialect == Dialect::Sqlite && scope.group_by.is_none() && others == ReportFilter::default()
 }
 
 /// Every column of `opportunities_open` and `opportunities_open_owner`: all a report of open
@@ -240,17 +248,40 @@ where
     qb.push(format!(" and {col} <= ")).push_bind(p.last_day);
 }
 
-/// Appends the conditions of a read of counts kept per day (table alias `t`, columns
-/// `source` and `day`): the scope's source and days. The other filters are never set when
-/// such a read answers (`lead_days_answer`, `deal_days_answer`).
-pub fn push_source_and_days<DB: Database>(
+/// The table of kept counts (`lead_days`, `deal_close_days`, `deal_cohort_days`,
+/// `open_deal_days`) that a read of `scope` sums for a caller with `visibility`: the company's
+/// for a caller who sees every record and filters no owner, else the same counts kept per
+/// owner (`<table>_by_owner`; migration `20261201000044_kept_counts_by_owner.sql`), of which
+/// the caller reads a few ranges (`push_kept_owners`).
+pub fn kept_table(table: &str, scope: &ReportScope, visibility: &Visibility) -> String {
+    if by_owner(scope, visibility) {
+        format!("{table}_by_owner")
+    } else {
+        table.to_owned()
+    }
+}
+
+/// Whether a read of kept counts for `scope` and `visibility` sums the counts kept per owner.
+fn by_owner(scope: &ReportScope, visibility: &Visibility) -> bool {
+    *visibility != Visibility::All || scope.filter.owners.is_some()
+}
+
+/// Appends the conditions of a read of counts kept per day (table alias `t`, columns `source`
+/// and `day`): the owners the caller sees (`push_kept_owners`), the scope's source and days.
+/// The other filters are never set when such a read answers (`lead_days_answer`,
+/// `deal_days_answer`).
+pub fn push_kept_conditions<DB: Database>(
     qb: &mut QueryBuilder<'_, DB>,
     scope: &ReportScope,
     t: &str,
+    visibility: &Visibility,
+    queue: bool,
 ) where
     for<'q> String: Encode<'q, DB> + Type<DB>,
     for<'q> NaiveDate: Encode<'q, DB> + Type<DB>,
+    for<'q> Uuid: Encode<'q, DB> + Type<DB>,
 {
+    push_kept_owners(qb, scope, t, visibility, queue);
     if let Some(source) = &scope.filter.source {
         qb.push(format!(" and {t}.source = "))
             .push_bind(source.clone());
@@ -258,6 +289,69 @@ pub fn push_source_and_days<DB: Database>(
     if let Some(p) = &scope.period {
         push_days(qb, &format!("{t}.day"), p);
     }
+}
+
+/// Appends, in a table kept per owner (see `kept_table`), the owners the scope filters and
+/// the caller's `visibility` lets them see, as ranges of its key (`owner_key` and, with
+/// `queue`, `queue_key`: the owners seen and the unowned records of the caller's queues or
+/// none); nothing in the company's table. An owned record's queue is nil, so the two lists
+/// select exactly the visible records.
+pub fn push_kept_owners<DB: Database>(
+    qb: &mut QueryBuilder<'_, DB>,
+    scope: &ReportScope,
+    t: &str,
+    visibility: &Visibility,
+    queue: bool,
+) where
+    for<'q> Uuid: Encode<'q, DB> + Type<DB>,
+{
+    let filter = scope.filter.owners.as_deref();
+    if by_owner(scope, visibility) {
+        let (owners, queues) = match visibility {
+            Visibility::Scoped { owners, queues } => (owners.as_slice(), queues.as_slice()),
+            Visibility::All => (filter.unwrap_or_default(), &[][..]),
+        };
+        // Unowned records count unless the scope filters owners.
+        let unowned = filter.is_none();
+        let owner_keys = owners
+            .iter()
+            .filter(|o| filter.is_none_or(|f| f.contains(o)))
+            .map(|o| Some(o.as_uuid()))
+            .chain(unowned.then_some(None));
+        push_keys(qb, &format!("{t}.owner_key"), owner_keys);
+        if queue {
+            let queued = queues.iter().filter(|_| unowned).map(|q| Some(q.as_uuid()));
+            push_keys(
+                qb,
+                &format!("{t}.queue_key"),
+                [None].into_iter().chain(queued),
+            );
+        }
+    }
+}
+
+/// ` and <col> in (...)` over kept keys: each id bound, none as the nil id (sixteen zero bytes;
+/// the tables of kept counts exist on SQLite only); `null` (nothing) when there are none.
+fn push_keys<DB: Database>(
+    qb: &mut QueryBuilder<'_, DB>,
+    col: &str,
+    keys: impl Iterator<Item = Option<Uuid>>,
+) where
+    for<'q> Uuid: Encode<'q, DB> + Type<DB>,
+{
+    qb.push(format!(" and {col} in ("));
+    let mut any = false;
+    for key in keys {
+        if any {
+            qb.push(", ");
+        }
+        match key {
+            Some(id) => qb.push_bind(id),
+            None => qb.push("zeroblob(16)"),
+        };
+        any = true;
+    }
+    qb.push(if any { ")" } else { "null)" });
 }
 
 /// Appends the record filters: owners on `owner_col`; source, campaign and country on the

@@ -90,10 +90,11 @@ macro_rules! report_deal_queries {
             }
 
             /// Open deals per stage and currency with their amount and weighted amount, the
-            /// stage's probability applied per sum. A caller who sees every deal with no
-            /// filter reads the sums the store keeps per stage, currency, category and day
-            /// (`open_deal_days`, SQLite): about 11,000 rows at a million leads where the
-            /// deals are 61,000.
+            /// stage's probability applied per sum. Without a filter but the owners, the sums
+            /// the store keeps per stage, currency, category and day are read (SQLite; see
+            /// `open_days_answer`): the company's `open_deal_days`, about 11,000 rows at a
+            /// million leads where the deals are 61,000, or the ranges of the owners the caller
+            /// sees in `open_deal_days_by_owner`.
             pub(crate) async fn report_stage_total_rows(
                 &self,
                 scope: &ReportScope,
@@ -102,16 +103,16 @@ macro_rules! report_deal_queries {
                     "select g.stage as stage, g.currency as currency, g.n as n, g.amount as amount, \
                      g.amount * s.probability as weighted from (",
                 );
-                let kept = $crate::reports::deal_days_answer(scope, DIALECT)
-                    && scope.group_by.is_none()
-                    && scope.period.is_none()
-                    && scope.filter == Default::default();
+                let kept = $crate::reports::open_days_answer(scope, DIALECT) && scope.period.is_none();
                 if kept {
-                    qb.push(
+                    let table = $crate::reports::kept_table("open_deal_days", scope, &scope.deal_visibility);
+                    qb.push(format!(
                         "select r.stage as stage, r.currency as currency, \
                          cast(sum(r.deals) as bigint) as n, cast(sum(r.amount_minor) as bigint) as amount \
-                         from open_deal_days r group by r.stage, r.currency",
-                    );
+                         from {table} r where 1 = 1"
+                    ));
+                    $crate::reports::push_kept_owners(&mut qb, scope, "r", &scope.deal_visibility, false);
+                    qb.push(" group by r.stage, r.currency");
                 } else {
                     qb.push(
                         "select o.stage as stage, o.currency as currency, count(*) as n, \
@@ -209,16 +210,18 @@ macro_rules! report_deal_queries {
                 Ok(out)
             }
 
-            /// Starts `select [grp, ]<what> from deal_close_days d where <cond>` (the closed
-            /// deals' counts per day; see `deal_days_answer`) with the scope's source and days.
+            /// Starts `select [grp, ]<what> from deal_close_days d where <cond>` (or the table
+            /// per owner; the closed deals' counts per day, see `deal_days_answer`) with the
+            /// scope's source, owners and days and the caller's visibility.
             pub(crate) fn close_days_query(
                 scope: &ReportScope,
                 what: &str,
                 cond: &str,
             ) -> QueryBuilder<'static, sqlx::$db> {
                 let grp = if scope.group_by.is_some() { "nullif(d.source, '') as grp, " } else { "" };
-                let mut qb = QueryBuilder::new(format!("select {grp}{what} from deal_close_days d where {cond}"));
-                $crate::reports::push_source_and_days(&mut qb, scope, "d");
+                let table = $crate::reports::kept_table("deal_close_days", scope, &scope.deal_visibility);
+                let mut qb = QueryBuilder::new(format!("select {grp}{what} from {table} d where {cond}"));
+                $crate::reports::push_kept_conditions(&mut qb, scope, "d", &scope.deal_visibility, false);
                 qb
             }
 

@@ -307,12 +307,14 @@ macro_rules! report_funnel_queries {
                 Ok(part)
             }
 
-            /// Starts `select [grp, ]<what> from lead_days l where 1 = 1` (the cohort's
-            /// counts per day; see `lead_days_answer`) with the scope's period and source.
+            /// Starts `select [grp, ]<what> from lead_days l where 1 = 1` (or the table per
+            /// owner; the cohort's counts per day, see `lead_days_answer`) with the scope's
+            /// period, source and owners and the caller's visibility.
             fn lead_days_query(scope: &ReportScope, what: &str) -> QueryBuilder<'static, sqlx::$db> {
                 let grp = if scope.group_by.is_some() { "l.source as grp, " } else { "" };
-                let mut qb = QueryBuilder::new(format!("select {grp}{what} from lead_days l where 1 = 1"));
-                $crate::reports::push_source_and_days(&mut qb, scope, "l");
+                let table = $crate::reports::kept_table("lead_days", scope, &scope.lead_visibility);
+                let mut qb = QueryBuilder::new(format!("select {grp}{what} from {table} l where 1 = 1"));
+                $crate::reports::push_kept_conditions(&mut qb, scope, "l", &scope.lead_visibility, true);
                 qb
             }
 
@@ -342,12 +344,14 @@ macro_rules! report_funnel_queries {
             /// (the won leads come with the leads' counts).
             async fn cohort_deal_days(&self, scope: ReportScope, wants: FunnelWants) -> Result<FunnelPart, StoreError> {
                 let grp = if scope.group_by.is_some() { "nullif(d.source, '') as grp, " } else { "" };
+                let table = $crate::reports::kept_table("deal_cohort_days", &scope, &scope.lead_visibility);
                 let mut qb: QueryBuilder<'static, sqlx::$db> = QueryBuilder::new(format!(
                     "select {grp}d.status as status, d.currency as currency, d.reason as reason, \
                      cast(sum(d.deals) as bigint) as n, cast(sum(d.amount_minor) as bigint) as amount \
-                     from deal_cohort_days d where 1 = 1"
+                     from {table} d where 1 = 1"
                 ));
-                $crate::reports::push_source_and_days(&mut qb, &scope, "d");
+                // Kept by the lead's owner and queue: the funnel counts a deal as its lead.
+                $crate::reports::push_kept_conditions(&mut qb, &scope, "d", &scope.lead_visibility, true);
                 let mut part = FunnelPart::default();
                 for row in self.grouped(qb, &scope, "d.status, d.currency, d.reason").await? {
                     let status: String = row.try_get("status").map_err(backend)?;

@@ -1,11 +1,12 @@
 //! The cohort's and the closed deals' counts per UTC day (`lead_days`, `deal_close_days`,
-//! `deal_cohort_days`, and the open deals' `open_deal_days`; migration `20261201000041_lead_days.sql`) are kept by triggers, so the
+//! `deal_cohort_days`, and the open deals' `open_deal_days`; migrations `20261201000041_lead_days.sql`
+//! and `20261201000044_kept_counts_by_owner.sql`) are kept by triggers, so the
 //! reports that sum them are right only while the triggers follow every write of a lead or a
 //! deal. The conformance recounts check the reports; this test checks the tables themselves
 //! against a recount of the leads and deals: after a company built through the services, and
-//! after each kind of change written straight to the tables (a lead's source, status and
+//! after each kind of change written straight to the tables (a lead's owner and queue, source, status and
 //! reason, stage times, creation day; a deal won, lost, reopened, moved, changed, unlinked;
-//! deletions; changes the counts do not hold), as any write path would.
+//! handed over; deletions; changes the counts do not hold), as any write path would.
 
 #[allow(dead_code)] // the statement recorder is for the plan tests
 mod common;
@@ -61,12 +62,31 @@ async fn the_counts_per_day_follow_every_change_of_a_lead_or_deal() {
     let changes = [
         ("a new source", format!("update leads set source = 'partner' where {}", some(0, 2))),
         (
-            "another owner and team (not counted apart)",
+            "released to a team's queue",
             format!(
                 "update leads set owner_id = null, team_id = x'0123456789abcdef0123456789abcdef' \
                  where {}",
                 some(2, 3)
             ),
+        ),
+        (
+            "assigned to another owner",
+            format!(
+                "update leads set owner_id = x'11111111111111111111111111111111' where {}",
+                some(3, 3)
+            ),
+        ),
+        (
+            "an unowned lead moved to another queue",
+            "update leads set team_id = x'22222222222222222222222222222222' \
+             where id in (select id from leads where owner_id is null order by id limit 2)"
+                .to_owned(),
+        ),
+        (
+            "an owned lead's team (not counted apart)",
+            "update leads set team_id = x'33333333333333333333333333333333' \
+             where id in (select id from leads where owner_id is not null order by id limit 2)"
+                .to_owned(),
         ),
         (
             "disqualified with a reason",
@@ -151,6 +171,47 @@ async fn the_counts_per_day_follow_every_change_of_a_lead_or_deal() {
              closed_at = '2026-02-03T04:05:06+00:00', \
              loss_reason = case when status = 'lost' then 'timing' end \
              where id in (select id from opportunities where status in ('won', 'lost') limit 3)"
+                .to_owned(),
+        ),
+        (
+            "an open deal moved to the next stage (nothing else)",
+            "update opportunities set stage = 'negotiation' \
+             where id in (select id from opportunities where status = 'open' \
+                           and stage <> 'negotiation' limit 2)"
+                .to_owned(),
+        ),
+        (
+            "an open deal's own category (nothing else)",
+            "update opportunities set forecast_category = 'best_case' \
+             where id in (select id from opportunities where status = 'open' \
+                           and forecast_category is not 'best_case' limit 2)"
+                .to_owned(),
+        ),
+        (
+            "an open deal handed to another owner",
+            "update opportunities set owner_id = x'77777777777777777777777777777777' \
+             where id in (select id from opportunities where status = 'open' limit 2)"
+                .to_owned(),
+        ),
+        (
+            "a closed deal handed to another owner",
+            "update opportunities set owner_id = x'44444444444444444444444444444444' \
+             where id in (select id from opportunities where status in ('won', 'lost') limit 2)"
+                .to_owned(),
+        ),
+        (
+            "a closed deal's lead released to a queue",
+            "update opportunities set lead_owner_id = null, \
+             lead_team_id = x'55555555555555555555555555555555' \
+             where id in (select id from opportunities where status in ('won', 'lost') \
+                           order by id desc limit 2)"
+                .to_owned(),
+        ),
+        (
+            "a closed deal's unowned lead moved to another queue",
+            "update opportunities set lead_team_id = x'66666666666666666666666666666666' \
+             where id in (select id from opportunities where status in ('won', 'lost') \
+                           and lead_owner_id is null limit 1)"
                 .to_owned(),
         ),
         (

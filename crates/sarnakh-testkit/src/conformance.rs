@@ -40,6 +40,7 @@ pub use crate::conformance_reports_money::rates_and_costs_round_trip_and_convert
 pub use crate::conformance_reports_people::sources_and_activity_reports_match_a_plain_recount;
 pub use crate::conformance_routing::*;
 pub use crate::conformance_scoped_lists::scoped_lists_page_like_the_whole_list_filtered;
+pub use crate::conformance_scoped_reports::scoped_reports_count_what_the_caller_may_see;
 pub use crate::conformance_sessions::*;
 pub use crate::conformance_size_bands::*;
 pub use crate::conformance_stages::*;

@@ -36,21 +36,21 @@ where
 }
 
 /// Who sees what: the owners whose rows are visible, and whether the team's queue is.
-struct Reader {
-    actor: Actor,
-    owners: Vec<UserId>,
-    user: User,
+pub(crate) struct Reader {
+    pub actor: Actor,
+    pub owners: Vec<UserId>,
+    pub user: User,
 }
 
 impl Reader {
-    fn sees_lead(&self, l: &Lead) -> bool {
+    pub(crate) fn sees_lead(&self, l: &Lead) -> bool {
         match l.fields.owner_id {
             Some(o) => self.owners.contains(&o),
             None => l.team_id.is_none() || l.team_id == self.user.team_id,
         }
     }
 
-    fn sees_deal(&self, o: &Opportunity) -> bool {
+    pub(crate) fn sees_deal(&self, o: &Opportunity) -> bool {
         o.owner_id.is_none_or(|owner| self.owners.contains(&owner))
     }
 }

@@ -26,6 +26,7 @@ mod conformance_policy;
 mod conformance_prediction;
 mod conformance_routing;
 mod conformance_scoped_lists;
+mod conformance_scoped_reports;
 mod conformance_sessions;
 mod conformance_size_bands;
 mod conformance_stages;
@@ -139,6 +140,7 @@ macro_rules! conformance_tests {
             lead_visibility_follows_owner_team_and_role,
             deals_contacts_and_tasks_follow_their_owner,
             scoped_lists_page_like_the_whole_list_filtered,
+            scoped_reports_count_what_the_caller_may_see,
             write_rights_are_enforced_and_tokens_can_be_revoked,
             edits_record_changed_fields_and_no_op_edits_write_nothing,
             concurrent_writers_on_one_record_exactly_one_wins,
