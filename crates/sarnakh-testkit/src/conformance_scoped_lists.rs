@@ -53,18 +53,34 @@ impl Reader {
     pub(crate) fn sees_deal(&self, o: &Opportunity) -> bool {
         o.owner_id.is_none_or(|owner| self.owners.contains(&owner))
     }
+
+    /// Team A's first rep, team A's manager (who sees both of A's reps) and team B's rep.
+    pub(crate) fn of_two_teams(t: &TwoTeams) -> [Reader; 3] {
+        let reader = |(actor, user): &(Actor, User), owners: Vec<UserId>| Reader {
+            actor: actor.clone(),
+            owners,
+            user: user.clone(),
+        };
+        [
+            reader(&t.r1, vec![t.r1.1.id]),
+            reader(&t.manager, vec![t.r1.1.id, t.r2.1.id, t.manager.1.id]),
+            reader(&t.r3, vec![t.r3.1.id]),
+        ]
+    }
 }
 
 /// A rep, a team's manager and a rep of another team page through their leads and deals in
 /// every order and get exactly the rows the policy lets them see, in the whole list's order.
 pub async fn scoped_lists_page_like_the_whole_list_filtered(store: Arc<dyn Store>) {
     let f = Fixture::new(store).await;
+    let teams = TwoTeams::new(&f).await;
+    let readers = Reader::of_two_teams(&teams);
     let TwoTeams {
         r1: (r1, u1),
         r2: (r2, u2),
         r3: (r3, u3),
-        manager: (m, um),
-    } = TwoTeams::new(&f).await;
+        ..
+    } = teams;
     let names = [
         "Zahra", "Ali", "Maria", "Ion", "Darius", "Andrei", "Parisa", "Elena",
     ];
@@ -107,23 +123,6 @@ pub async fn scoped_lists_page_like_the_whole_list_filtered(store: Arc<dyn Store
             f.advance(Duration::minutes(1));
         }
     }
-    let readers = [
-        Reader {
-            actor: r1,
-            owners: vec![u1.id],
-            user: u1.clone(),
-        },
-        Reader {
-            actor: m,
-            owners: vec![u1.id, u2.id, um.id],
-            user: um,
-        },
-        Reader {
-            actor: r3,
-            owners: vec![u3.id],
-            user: u3,
-        },
-    ];
     let sorts = [
         LeadSortField::CreatedAt,
         LeadSortField::UpdatedAt,

@@ -94,12 +94,14 @@ fn reasons(list: &[ReasonCount]) -> BTreeMap<String, u64> {
 /// see (leads in their own or no queue, deals of their owners or none).
 pub async fn scoped_reports_count_what_the_caller_may_see(store: Arc<dyn Store>) {
     let f = Fixture::new(store).await;
+    let teams = TwoTeams::new(&f).await;
+    let readers = Reader::of_two_teams(&teams);
     let TwoTeams {
         r1: (r1, u1),
         r2: (r2, u2),
         r3: (r3, u3),
-        manager: (m, um),
-    } = TwoTeams::new(&f).await;
+        ..
+    } = teams;
     let won_lost = [("won", None), ("lost", Some("price"))];
     record(&f, &r1, Some(u1.id), "OwnR1", &won_lost, None).await;
     record(
@@ -144,23 +146,6 @@ pub async fn scoped_reports_count_what_the_caller_may_see(store: Arc<dyn Store>)
         to: Some(today),
         ..ReportQuery::default()
     };
-    let readers = [
-        Reader {
-            actor: r1,
-            owners: vec![u1.id],
-            user: u1.clone(),
-        },
-        Reader {
-            actor: m,
-            owners: vec![u1.id, u2.id, um.id],
-            user: um,
-        },
-        Reader {
-            actor: r3,
-            owners: vec![u3.id],
-            user: u3,
-        },
-    ];
     let mut seen = Vec::new();
     for reader in &readers {
         let who = &reader.user.email;
