@@ -87,8 +87,12 @@ impl SqliteStore {
                 "journal_size_limit",
                 checkpoints::LOG_FILE_LIMIT_BYTES.to_string(),
             );
+        // A connection in this process cannot be lost the way a network one can, so the pools
+        // do not ping it each time it is handed out (a round trip to its worker thread, as
+        // dear as a small statement; see docs/PERFORMANCE.md, "twentieth round").
         let write = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(write_options)
             .await
             .map_err(backend)?;
@@ -98,6 +102,7 @@ impl SqliteStore {
             .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))?;
         let read = SqlitePoolOptions::new()
             .max_connections(4)
+            .test_before_acquire(false)
             .connect_with(
                 options
                     .clone()

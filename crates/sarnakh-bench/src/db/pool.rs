@@ -44,8 +44,10 @@ impl RawDb {
             .pragma("temp_store", "memory")
             .pragma("cache_size", cache)
             .read_only(read_only);
+        // Like the store's pools: no ping each time a connection is handed out.
         let pool = SqlitePoolOptions::new()
             .max_connections(max)
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .context("opening SQLite")?;
