@@ -2,11 +2,17 @@
 //!
 //! SQLite has one writer, and a commit costs far more than the two rows of a capture: every
 //! commit writes the touched pages of the lead table, its indexes and the history to the
-//! log. Captures that arrive while the writer is busy therefore wait in a queue, and whoever
-//! gets the writer next stores every waiting capture in one transaction (many rows per
-//! statement) and answers each of them after the commit. A capture is answered only once its
-//! rows are durable, exactly as with a transaction of its own; at low load the queue holds
-//! one capture and nothing changes.
+//! log. Captures that arrive while a batch is being written therefore wait in a queue, and
+//! one task, the queue's leader, stores every waiting capture in one transaction (many rows
+//! per statement) and answers each of them after the commit, then takes the next batch, until
+//! the queue is empty. A capture is answered only once its rows are durable, exactly as with
+//! a transaction of its own; at low load the queue holds one capture and nothing changes.
+//!
+//! Only the leader asks the pool for the writer, once per batch: a capture that waits does
+//! not take the writer's connection in turn just to find its row already written (each such
+//! turn is two round trips to the connection's thread, one behind the other, while the next
+//! batch waits). The leader gives the connection back after each batch, so other writes take
+//! their turns between batches.
 //!
 //! If the shared transaction fails (a lead whose owner was deleted meanwhile, say), each
 //! capture of the batch is stored again in a transaction of its own, so one bad capture
@@ -15,7 +21,7 @@
 use crate::history::{insert_histories, insert_history};
 use crate::leads::write_lead;
 use crate::{SqliteStore, backend};
-use sarnakh_core::domain::{HistoryEntry, Lead, LeadId};
+use sarnakh_core::domain::{HistoryEntry, Lead};
 use sarnakh_core::store::StoreError;
 use sqlx::pool::PoolConnection;
 use sqlx::{Connection, Sqlite};
@@ -28,27 +34,42 @@ struct Waiting {
     answer: oneshot::Sender<Result<(), StoreError>>,
 }
 
-/// The captures waiting for the writer.
+/// The captures waiting for the writer, and whether a leader is writing them.
 #[derive(Default)]
 pub(crate) struct CaptureQueue {
-    waiting: Mutex<Vec<Waiting>>,
+    state: Mutex<Queue>,
+}
+
+#[derive(Default)]
+struct Queue {
+    waiting: Vec<Waiting>,
+    /// A leader task is running: it will take whatever is queued.
+    leading: bool,
 }
 
 impl CaptureQueue {
-    fn push(&self, w: Waiting) {
-        self.waiting.lock().expect("capture queue").push(w);
+    /// Queues a capture; `true` when no leader is running and the caller must start one.
+    fn push(&self, w: Waiting) -> bool {
+        let mut q = self.state.lock().expect("capture queue");
+        q.waiting.push(w);
+        !std::mem::replace(&mut q.leading, true)
     }
 
-    fn take(&self) -> Vec<Waiting> {
-        std::mem::take(&mut *self.waiting.lock().expect("capture queue"))
+    /// The leader's next batch; when the queue is empty, the leader stands down (under the
+    /// same lock as [`Self::push`], so a capture queued just after finds no leader and
+    /// starts one).
+    fn next_batch(&self) -> Vec<Waiting> {
+        let mut q = self.state.lock().expect("capture queue");
+        let batch = std::mem::take(&mut q.waiting);
+        if batch.is_empty() {
+            q.leading = false;
+        }
+        batch
     }
 
-    /// Takes one lead's capture back out of the queue; `false` when a batch already took it.
-    fn withdraw(&self, id: LeadId) -> bool {
-        let mut waiting = self.waiting.lock().expect("capture queue");
-        let before = waiting.len();
-        waiting.retain(|w| w.row.0.id != id);
-        waiting.len() < before
+    #[cfg(test)]
+    fn queued(&self) -> usize {
+        self.state.lock().expect("capture queue").waiting.len()
     }
 }
 
@@ -61,28 +82,41 @@ impl SqliteStore {
         history: &HistoryEntry,
     ) -> Result<(), StoreError> {
         let (answer, answered) = oneshot::channel();
-        self.captures.push(Waiting {
+        let lead_the_queue = self.captures.push(Waiting {
             row: (lead.clone(), history.clone()),
             answer,
         });
-        match self.write.acquire().await {
-            Ok(conn) => {
-                let batch = self.captures.take();
-                // Empty when an earlier batch took this capture; it has been answered.
-                if !batch.is_empty() {
-                    // A task of its own, so a caller that goes away cannot stop a batch that
-                    // other callers wait for half way.
-                    tokio::spawn(commit(conn, batch));
-                }
-            }
-            Err(e) if self.captures.withdraw(lead.id) => return Err(backend(e)),
-            Err(_) => {}
+        if lead_the_queue {
+            // A task of its own, so a caller that goes away cannot stop a batch that other
+            // callers wait for half way.
+            tokio::spawn(self.clone().lead_captures());
         }
         answered.await.unwrap_or_else(|_| {
             Err(StoreError::Backend(
                 "the capture's transaction was abandoned".into(),
             ))
         })
+    }
+
+    /// The queue's leader: takes the writer and writes the waiting captures, batch after
+    /// batch, until none is left.
+    async fn lead_captures(self) {
+        loop {
+            let conn = self.write.acquire().await;
+            let batch = self.captures.next_batch();
+            if batch.is_empty() {
+                return;
+            }
+            match conn {
+                Ok(conn) => commit(conn, batch).await,
+                Err(e) => {
+                    let message = e.to_string();
+                    for w in batch {
+                        let _ = w.answer.send(Err(StoreError::Backend(message.clone())));
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -149,7 +183,7 @@ mod tests {
             let round = start_captures(&f.store, &template, 30, bad);
             let expected = 30 + usize::from(bad);
             let mut waited = Duration::ZERO;
-            while store.captures.waiting.lock().expect("queue").len() < expected {
+            while store.captures.queued() < expected {
                 assert!(
                     waited < Duration::from_secs(10),
                     "the captures never queued"
@@ -159,7 +193,7 @@ mod tests {
             }
             drop(held);
             check_captures(&f.store, round).await;
-            assert!(store.captures.waiting.lock().expect("queue").is_empty());
+            assert_eq!(store.captures.queued(), 0);
             store.write.close().await;
             store.read.close().await;
             for suffix in ["", "-wal", "-shm"] {
