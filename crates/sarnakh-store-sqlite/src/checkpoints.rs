@@ -25,8 +25,12 @@ pub(crate) const EVERY: Duration = Duration::from_millis(250);
 pub(crate) const BACKSTOP_PAGES: u32 = 16_384;
 
 /// The size the log file is cut back to when the writer starts it over. Between checkpoints
-/// a burst of writes can grow it to tens of MiB, and SQLite would keep that size on disk.
-pub(crate) const LOG_FILE_LIMIT_BYTES: u64 = 16 * 1024 * 1024;
+/// a burst of writes can grow it to tens of MiB, and SQLite would keep that size on disk. As
+/// large as the backstop: under a steady stream of captures the log reaches about 20 MiB
+/// between checkpoints, and a smaller limit cut the file back and grew it again every few
+/// hundred milliseconds, each growth a block allocation that a commit waited for behind the
+/// checkpoint's sync of the same file (docs/PERFORMANCE.md, "twentieth round").
+pub(crate) const LOG_FILE_LIMIT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Stops the checkpoint task when the last clone of the store is dropped.
 #[derive(Debug)]
@@ -128,8 +132,8 @@ mod tests {
     /// log over and cuts the file back.
     #[tokio::test]
     async fn the_log_file_is_cut_back_when_the_log_starts_over() {
-        // 6,000 rows of 4 KiB in one transaction: about 24 MiB of log.
-        let (store, path, _) = filled("log-limit", 6000).await;
+        // 18,000 rows of 4 KiB in one transaction: about 72 MiB of log.
+        let (store, path, _) = filled("log-limit", 18_000).await;
         let wal = format!("{}-wal", path.display());
         let burst = std::fs::metadata(&wal).expect("log").len();
         let limit = super::LOG_FILE_LIMIT_BYTES;
