@@ -55,16 +55,20 @@ impl CaptureQueue {
         !std::mem::replace(&mut q.leading, true)
     }
 
-    /// The leader's next batch; when the queue is empty, the leader stands down (under the
-    /// same lock as [`Self::push`], so a capture queued just after finds no leader and
-    /// starts one).
-    fn next_batch(&self) -> Vec<Waiting> {
+    /// `true` when nothing waits, and the leader stands down (under the same lock as
+    /// [`Self::push`], so a capture queued just after finds no leader and starts one).
+    fn stand_down_if_empty(&self) -> bool {
         let mut q = self.state.lock().expect("capture queue");
-        let batch = std::mem::take(&mut q.waiting);
-        if batch.is_empty() {
+        if q.waiting.is_empty() {
             q.leading = false;
         }
-        batch
+        !q.leading
+    }
+
+    /// The leader's next batch: every waiting capture (only the leader takes them, so what
+    /// it saw waiting is still there).
+    fn take(&self) -> Vec<Waiting> {
+        std::mem::take(&mut self.state.lock().expect("capture queue").waiting)
     }
 
     #[cfg(test)]
@@ -99,14 +103,13 @@ impl SqliteStore {
     }
 
     /// The queue's leader: takes the writer and writes the waiting captures, batch after
-    /// batch, until none is left.
+    /// batch, until none is left. It looks at the queue before asking for the writer, so an
+    /// empty queue costs no turn of the writer.
     async fn lead_captures(self) {
-        loop {
+        while !self.captures.stand_down_if_empty() {
             let conn = self.write.acquire().await;
-            let batch = self.captures.next_batch();
-            if batch.is_empty() {
-                return;
-            }
+            // Taken once the writer is ours: captures that queued meanwhile join the batch.
+            let batch = self.captures.take();
             match conn {
                 Ok(conn) => commit(conn, batch).await,
                 Err(e) => {
