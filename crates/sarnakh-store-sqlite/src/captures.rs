@@ -169,6 +169,24 @@ mod tests {
     use std::sync::Arc;
     use std::time::Duration;
 
+    /// The linked SQLite keeps a statement's undo record in memory up to 8 MiB (set in the
+    /// workspace's `.cargo/config.toml`): a batch of captures would otherwise write it to a
+    /// temporary file, a system call per page (docs/ARCHITECTURE.md, "SQLite as built").
+    #[tokio::test]
+    async fn statement_journals_stay_in_memory_up_to_8_mib() {
+        let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
+            .await
+            .expect("connect");
+        let options: Vec<String> = sqlx::query_scalar("pragma compile_options")
+            .fetch_all(&mut conn)
+            .await
+            .expect("compile options");
+        assert!(
+            options.iter().any(|o| o == "STMTJRNL_SPILL=8388608"),
+            "SQLite was built without LIBSQLITE3_FLAGS from .cargo/config.toml: {options:?}"
+        );
+    }
+
     /// Captures that queue behind a busy writer are all taken by the next one to get it and
     /// committed in one transaction; with a refused capture among them, the batch falls back
     /// to one transaction each, and only the refused one fails.
